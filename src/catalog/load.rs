@@ -1,0 +1,690 @@
+//! Reading `exhibits/`: TOML files in, a validated `Catalog` out, or every problem found,
+//! each reported as `path:line: message` so staff can go straight to the mistake.
+//!
+//! Loading is two stages: serde reads each file into `Raw*` structs (unknown fields refused,
+//! spans kept), then `check_*` turns them into catalog types, collecting problems instead of
+//! stopping at the first one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime, Time};
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::{Catalog, Citation, Code, Cover, Exhibition, Phase, Station, Story, Target, Text};
+
+const EXHIBITION_FILE: &str = "exhibition.toml";
+const STORIES_DIR: &str = "stories";
+const DEFAULT_DISTANCE_M: f64 = 1.0;
+const DISTANCE_RANGE_M: std::ops::RangeInclusive<f64> = 0.2..=30.0;
+
+/// One mistake in the exhibit files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// Loads every exhibition folder under `dir`.
+pub fn load(dir: &Path) -> Result<Catalog, Vec<Problem>> {
+    let mut report = Report::default();
+    let mut exhibitions = Vec::new();
+    for folder in exhibition_folders(dir, &mut report) {
+        if let Some(exhibition) = load_exhibition(&folder, &mut report) {
+            exhibitions.push(exhibition);
+        }
+    }
+    if exhibitions.is_empty() && report.problems.is_empty() {
+        report.file(dir, "no exhibition found: expected a folder holding exhibition.toml");
+    }
+    let codes = index_codes(&exhibitions, &mut report);
+    if report.problems.is_empty() {
+        Ok(Catalog { exhibitions, codes })
+    } else {
+        Err(report.problems)
+    }
+}
+
+fn exhibition_folders(dir: &Path, report: &mut Report) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            report.file(dir, format!("cannot read the exhibits folder: {e}"));
+            return vec![];
+        }
+    };
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && !is_hidden(p))
+        .collect();
+    folders.sort();
+    folders
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+/// Checks that every code is unique on the server (codes are case-insensitive).
+fn index_codes(exhibitions: &[Exhibition], report: &mut Report) -> HashMap<Code, Target> {
+    let mut codes: HashMap<Code, Target> = HashMap::new();
+    let mut owners: HashMap<Code, String> = HashMap::new();
+    for (e, exhibition) in exhibitions.iter().enumerate() {
+        let stations = exhibition.stations.iter().enumerate().map(|(i, s)| {
+            let owner = format!("station `{}` of `{}`", s.id, exhibition.id);
+            let file = exhibition.dir.join(EXHIBITION_FILE);
+            (&s.code, Target::Station { exhibition: e, station: i }, owner, file)
+        });
+        let stories = exhibition.stories.iter().enumerate().map(|(i, s)| {
+            let owner = format!("story `{}` of `{}`", s.id, exhibition.id);
+            let file = exhibition.dir.join(STORIES_DIR).join(format!("{}.toml", s.id));
+            (&s.code, Target::Story { exhibition: e, story: i }, owner, file)
+        });
+        for (code, target, owner, file) in stations.chain(stories) {
+            if let Some(first) = owners.get(code) {
+                report.file(
+                    &file,
+                    format!("code `{code}`: already used by {first}; codes must be unique (case does not count)"),
+                );
+                continue;
+            }
+            owners.insert(code.clone(), owner);
+            codes.insert(code.clone(), target);
+        }
+    }
+    codes
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw file shapes
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    zh: Option<String>,
+    en: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExhibition {
+    title: Spanned<RawText>,
+    venue: Option<Spanned<RawText>>,
+    opens: Spanned<Datetime>,
+    closes: Spanned<Datetime>,
+    time_zone: Spanned<String>,
+    article_prefix: Option<Spanned<String>>,
+    scan_distance_m: Option<Spanned<f64>>,
+    #[serde(default)]
+    stations: Vec<RawStation>,
+    #[serde(default)]
+    phases: Vec<RawPhase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStation {
+    id: Spanned<String>,
+    code: Spanned<String>,
+    place: Option<RawText>,
+    scan_distance_m: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhase {
+    id: Spanned<String>,
+    name: Option<RawText>,
+    starts: Spanned<Datetime>,
+    ends: Option<Spanned<Datetime>>,
+    show: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStory {
+    code: Spanned<String>,
+    cover: Spanned<String>,
+    cover_alt: Option<RawText>,
+    #[serde(default)]
+    topics: Vec<String>,
+    title: Spanned<RawText>,
+    summary: Spanned<RawText>,
+    article: Spanned<RawArticle>,
+    citation: Option<RawCitation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArticle {
+    url: Option<Spanned<String>>,
+    doi: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCitation {
+    authors: Option<String>,
+    title: Option<String>,
+    journal: String,
+    volume: Option<String>,
+    pages: Option<String>,
+    issue_date: Option<Spanned<Datetime>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Problems, with line numbers
+
+/// A file's text, kept to turn byte spans into line numbers.
+struct Source {
+    path: PathBuf,
+    text: String,
+}
+
+impl Source {
+    fn read(path: PathBuf, report: &mut Report) -> Option<Source> {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(Source { path, text }),
+            Err(e) => {
+                report.file(&path, format!("cannot read: {e}"));
+                None
+            }
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&self, report: &mut Report) -> Option<T> {
+        match toml::from_str(&self.text) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                let line = e.span().map(|s| self.line(s.start));
+                report.problems.push(Problem {
+                    path: self.path.clone(),
+                    line,
+                    message: e.message().trim().to_string(),
+                });
+                None
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Report {
+    problems: Vec<Problem>,
+}
+
+impl Report {
+    fn at(&mut self, src: &Source, span: Range<usize>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            path: src.path.clone(),
+            line: Some(src.line(span.start)),
+            message: message.into(),
+        });
+    }
+
+    fn file(&mut self, path: &Path, message: impl Into<String>) {
+        self.problems.push(Problem {
+            path: path.to_path_buf(),
+            line: None,
+            message: message.into(),
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exhibitions
+
+fn load_exhibition(folder: &Path, report: &mut Report) -> Option<Exhibition> {
+    let id = folder.file_name()?.to_string_lossy().into_owned();
+    let file = folder.join(EXHIBITION_FILE);
+    if !file.is_file() {
+        report.file(folder, format!("no {EXHIBITION_FILE} in this exhibition folder"));
+        return None;
+    }
+    let before = report.problems.len();
+    if !is_slug(&id) {
+        report.file(
+            folder,
+            "exhibition folder names use lower-case letters, digits and '-' (they appear in URLs)",
+        );
+    }
+    // Stories first, so a broken exhibition.toml does not hide their problems.
+    let stories = load_stories(folder, report);
+    let src = Source::read(file, report)?;
+    let raw: RawExhibition = src.parse(report)?;
+    let exhibition = check_exhibition(&src, raw, id, folder, stories, report)?;
+    (report.problems.len() == before).then_some(exhibition)
+}
+
+fn check_exhibition(
+    src: &Source,
+    raw: RawExhibition,
+    id: String,
+    folder: &Path,
+    stories: Vec<Story>,
+    report: &mut Report,
+) -> Option<Exhibition> {
+    let title = check_text(src, &raw.title, "title", report);
+    let venue = match &raw.venue {
+        Some(v) => check_text(src, v, "venue", report),
+        None => Text::default(),
+    };
+    let time_zone = match TimeZone::get(raw.time_zone.get_ref()) {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            report.at(
+                src,
+                raw.time_zone.span(),
+                format!(
+                    "time_zone: `{}` is not a known IANA time zone (such as \"Asia/Shanghai\")",
+                    raw.time_zone.get_ref()
+                ),
+            );
+            None
+        }
+    };
+    let opens = check_date(src, &raw.opens, "opens", report);
+    let closes = check_date(src, &raw.closes, "closes", report);
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c < o {
+            report.at(src, raw.closes.span(), format!("closes: {c} is before opens ({o})"));
+        }
+    }
+    let article_prefix = raw.article_prefix.as_ref().and_then(|p| {
+        check_url(src, p, "article_prefix", report).map(|_| p.get_ref().trim().to_string())
+    });
+    let scan_distance_m = check_distance(src, raw.scan_distance_m.as_ref(), DEFAULT_DISTANCE_M, report);
+    let stations = check_stations(src, &raw.stations, scan_distance_m, report);
+    let (time_zone, opens, closes) = (time_zone?, opens?, closes?);
+    let window = Window::new(&time_zone, opens, closes);
+    let phases = check_phases(src, &raw.phases, &stations, &stories, &time_zone, window, report);
+    Some(Exhibition {
+        id,
+        dir: folder.to_path_buf(),
+        title,
+        venue,
+        opens,
+        closes,
+        time_zone,
+        article_prefix,
+        scan_distance_m,
+        stations,
+        stories,
+        phases,
+    })
+}
+
+/// The instants a show runs between: opening day's midnight to the midnight after closing.
+#[derive(Clone, Copy)]
+struct Window {
+    start: Timestamp,
+    end: Timestamp,
+}
+
+impl Window {
+    fn new(tz: &TimeZone, opens: Date, closes: Date) -> Window {
+        let midnight = |d: Date| tz.to_timestamp(d.to_datetime(Time::midnight())).ok();
+        Window {
+            start: midnight(opens).unwrap_or(Timestamp::MIN),
+            end: closes.tomorrow().ok().and_then(midnight).unwrap_or(Timestamp::MAX),
+        }
+    }
+}
+
+fn check_stations(
+    src: &Source,
+    raw: &[RawStation],
+    default_distance: f64,
+    report: &mut Report,
+) -> Vec<Station> {
+    if raw.is_empty() {
+        report.file(&src.path, "no [[stations]]: an exhibition needs at least one station");
+    }
+    let mut stations: Vec<Station> = Vec::new();
+    for s in raw {
+        let id = s.id.get_ref().trim();
+        if !is_station_id(id) {
+            report.at(src, s.id.span(), format!("stations.id: `{id}` must be 1-16 letters, digits or '-'"));
+        } else if stations.iter().any(|other| other.id == id) {
+            report.at(src, s.id.span(), format!("stations.id: `{id}` is used by another station"));
+        }
+        let code = check_code(src, &s.code, "stations.code", report);
+        let scan_distance_m = check_distance(src, s.scan_distance_m.as_ref(), default_distance, report);
+        if let Some(code) = code {
+            if stations.iter().any(|other| other.code == code) {
+                report.at(src, s.code.span(), format!("stations.code: `{code}` is used by another station"));
+            }
+            stations.push(Station {
+                id: id.to_string(),
+                code,
+                place: s.place.as_ref().map(text).unwrap_or_default(),
+                scan_distance_m,
+            });
+        }
+    }
+    stations
+}
+
+fn check_phases(
+    src: &Source,
+    raw: &[RawPhase],
+    stations: &[Station],
+    stories: &[Story],
+    tz: &TimeZone,
+    window: Window,
+    report: &mut Report,
+) -> Vec<Phase> {
+    if raw.is_empty() {
+        report.file(&src.path, "no [[phases]]: an exhibition needs at least one phase");
+    }
+    // (phase, explicit end, span of the phase id) sorted by start, for the overlap check.
+    let mut phases: Vec<(Phase, Option<Timestamp>, Range<usize>)> = Vec::new();
+    for p in raw {
+        let id = p.id.get_ref().trim().to_string();
+        if !is_slug(&id) {
+            report.at(src, p.id.span(), format!("phases.id: `{id}` must be lower-case letters, digits or '-'"));
+        } else if phases.iter().any(|(other, ..)| other.id == id) {
+            report.at(src, p.id.span(), format!("phases.id: `{id}` is used by another phase"));
+        }
+        let starts = check_instant(src, &p.starts, "phases.starts", tz, report);
+        let ends = p.ends.as_ref().map(|e| (check_instant(src, e, "phases.ends", tz, report), e.span()));
+        if let Some(s) = starts {
+            if s < window.start || s >= window.end {
+                report.at(src, p.starts.span(), format!("phases.starts: phase `{id}` starts outside the show's dates (opens to closes)"));
+            }
+        }
+        if let (Some(s), Some((Some(e), span))) = (starts, &ends) {
+            if *e <= s {
+                report.at(src, span.clone(), format!("phases.ends: phase `{id}` ends before it starts"));
+            } else if *e > window.end {
+                report.at(src, span.clone(), format!("phases.ends: phase `{id}` ends after the show closes"));
+            }
+        }
+        let show = check_show(src, p, &id, stations, stories, report);
+        if let Some(starts) = starts {
+            let phase = Phase { id, name: p.name.as_ref().map(text).unwrap_or_default(), starts, show };
+            phases.push((phase, ends.and_then(|(e, _)| e), p.id.span()));
+        }
+    }
+    phases.sort_by_key(|(p, ..)| p.starts);
+    for pair in phases.windows(2) {
+        let ((a, a_end, _), (b, _, b_span)) = (&pair[0], &pair[1]);
+        let a_ends = a_end.unwrap_or(b.starts);
+        if b.starts == a.starts || a_ends > b.starts {
+            report.at(
+                src,
+                b_span.clone(),
+                format!("phases: phase `{}` overlaps phase `{}`: a phase must start after the previous one ends", b.id, a.id),
+            );
+        }
+    }
+    phases.into_iter().map(|(p, ..)| p).collect()
+}
+
+/// A phase's `[phases.show]`: every station gets a story that exists.
+fn check_show(
+    src: &Source,
+    p: &RawPhase,
+    phase_id: &str,
+    stations: &[Station],
+    stories: &[Story],
+    report: &mut Report,
+) -> Vec<usize> {
+    let mut show = vec![usize::MAX; stations.len()];
+    for (station, story) in p.show.get_ref() {
+        let Some(si) = stations.iter().position(|s| s.id == *station.get_ref()) else {
+            report.at(src, station.span(), format!("phases.show: phase `{phase_id}` names station `{}`, which is not among [[stations]]", station.get_ref()));
+            continue;
+        };
+        match stories.iter().position(|s| s.id == *story.get_ref()) {
+            Some(ti) => show[si] = ti,
+            None => report.at(
+                src,
+                story.span(),
+                format!("phases.show: phase `{phase_id}` names story `{}`, but there is no stories/{}.toml", story.get_ref(), story.get_ref()),
+            ),
+        }
+    }
+    for (si, station) in stations.iter().enumerate() {
+        let named = p.show.get_ref().keys().any(|k| *k.get_ref() == station.id);
+        if show[si] == usize::MAX && !named {
+            report.at(src, p.show.span(), format!("phases.show: phase `{phase_id}` gives no story for station `{}`", station.id));
+        }
+    }
+    show
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stories
+
+fn load_stories(folder: &Path, report: &mut Report) -> Vec<Story> {
+    let dir = folder.join(STORIES_DIR);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(e) => {
+            report.file(&dir, format!("cannot read the stories folder: {e}"));
+            return vec![];
+        }
+    };
+    files.sort();
+    files.into_iter().filter_map(|f| load_story(folder, f, report)).collect()
+}
+
+fn load_story(folder: &Path, file: PathBuf, report: &mut Report) -> Option<Story> {
+    let id = file.file_stem()?.to_string_lossy().into_owned();
+    if !is_slug(&id) {
+        report.file(&file, "story file names use lower-case letters, digits and '-' (the name is the story id)");
+    }
+    let src = Source::read(file, report)?;
+    let raw: RawStory = src.parse(report)?;
+    let before = report.problems.len();
+    let title = check_text(&src, &raw.title, "title", report);
+    let summary = check_text(&src, &raw.summary, "summary", report);
+    let code = check_code(&src, &raw.code, "code", report);
+    let article_url = check_article(&src, &raw.article, report);
+    let doi = raw.article.get_ref().doi.as_ref().map(|d| d.get_ref().trim().to_string());
+    let cover = check_cover(&src, folder, &raw.cover, raw.cover_alt.as_ref(), &title, report);
+    let citation = raw.citation.map(|c| check_citation(&src, c, report));
+    if report.problems.len() != before {
+        return None;
+    }
+    Some(Story {
+        id,
+        code: code?,
+        cover: cover?,
+        title,
+        summary,
+        topics: raw.topics,
+        article_url: article_url?,
+        doi,
+        citation,
+    })
+}
+
+fn check_article(src: &Source, raw: &Spanned<RawArticle>, report: &mut Report) -> Option<String> {
+    let article = raw.get_ref();
+    if let Some(doi) = &article.doi {
+        let d = doi.get_ref().trim();
+        if !(d.starts_with("10.") && d.contains('/')) || d.contains(char::is_whitespace) {
+            report.at(src, doi.span(), format!("article.doi: `{d}` is not a DOI (expected something like 10.1038/nature16961, without https://doi.org/)"));
+            return None;
+        }
+    }
+    match (&article.url, &article.doi) {
+        (Some(url), _) => check_url(src, url, "article.url", report),
+        (None, Some(doi)) => Some(format!("https://doi.org/{}", doi.get_ref().trim())),
+        (None, None) => {
+            report.at(src, raw.span(), "article: give a url, a doi, or both");
+            None
+        }
+    }
+}
+
+fn check_cover(
+    src: &Source,
+    folder: &Path,
+    raw: &Spanned<String>,
+    alt: Option<&RawText>,
+    title: &Text,
+    report: &mut Report,
+) -> Option<Cover> {
+    let relative = raw.get_ref().trim();
+    let path = folder.join(relative);
+    let inside = Path::new(relative).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !inside {
+        report.at(src, raw.span(), format!("cover: `{relative}` must be a path inside the exhibition folder, such as covers/alphago.png"));
+        return None;
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            report.at(src, raw.span(), format!("cover: cannot read `{}`: {e}", path.display()));
+            return None;
+        }
+    };
+    let size = image::ImageReader::new(std::io::Cursor::new(&bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok());
+    let Some((width, height)) = size else {
+        report.at(src, raw.span(), format!("cover: `{relative}` is not a PNG or JPEG image"));
+        return None;
+    };
+    let alt = alt.map(text).unwrap_or_else(|| Text {
+        zh: title.zh.as_ref().map(|t| format!("封面插图：{t}")),
+        en: title.en.as_ref().map(|t| format!("Cover art: {t}")),
+    });
+    let version = blake3::hash(&bytes).to_hex()[..10].to_string();
+    Some(Cover { path, alt, version, width, height })
+}
+
+fn check_citation(src: &Source, raw: RawCitation, report: &mut Report) -> Citation {
+    let issue_date = raw.issue_date.as_ref().and_then(|d| check_date(src, d, "citation.issue_date", report));
+    Citation {
+        authors: raw.authors,
+        title: raw.title,
+        journal: raw.journal,
+        volume: raw.volume,
+        pages: raw.pages,
+        issue_date,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field checks
+
+fn text(raw: &RawText) -> Text {
+    let clean = |s: &Option<String>| s.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Text { zh: clean(&raw.zh), en: clean(&raw.en) }
+}
+
+fn check_text(src: &Source, raw: &Spanned<RawText>, field: &str, report: &mut Report) -> Text {
+    let t = text(raw.get_ref());
+    if t.zh.is_none() && t.en.is_none() {
+        report.at(src, raw.span(), format!("{field}: give zh, en or both; both are empty"));
+    }
+    t
+}
+
+fn check_code(src: &Source, raw: &Spanned<String>, field: &str, report: &mut Report) -> Option<Code> {
+    Code::parse(raw.get_ref().trim())
+        .map_err(|e| report.at(src, raw.span(), format!("{field}: `{}`: {e}", raw.get_ref())))
+        .ok()
+}
+
+fn check_url(src: &Source, raw: &Spanned<String>, field: &str, report: &mut Report) -> Option<String> {
+    let value = raw.get_ref().trim();
+    match url::Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(value.to_string()),
+        _ => {
+            report.at(src, raw.span(), format!("{field}: `{value}` is not a valid http(s) URL"));
+            None
+        }
+    }
+}
+
+fn check_distance(src: &Source, raw: Option<&Spanned<f64>>, default: f64, report: &mut Report) -> f64 {
+    let Some(raw) = raw else { return default };
+    let d = *raw.get_ref();
+    if DISTANCE_RANGE_M.contains(&d) {
+        d
+    } else {
+        report.at(src, raw.span(), format!("scan_distance_m: {d} m is out of range (0.2 to 30)"));
+        default
+    }
+}
+
+fn check_date(src: &Source, raw: &Spanned<Datetime>, field: &str, report: &mut Report) -> Option<Date> {
+    let dt = raw.get_ref();
+    let date = match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),
+        _ => None,
+    };
+    if date.is_none() {
+        report.at(src, raw.span(), format!("{field}: expected a date such as 2026-11-02, found {dt}"));
+    }
+    date
+}
+
+/// A local date-time in the exhibition's zone (a bare date means midnight).
+fn check_instant(src: &Source, raw: &Spanned<Datetime>, field: &str, tz: &TimeZone, report: &mut Report) -> Option<Timestamp> {
+    let dt = raw.get_ref();
+    let local = match (dt.date, dt.time, dt.offset) {
+        (Some(d), time, None) => {
+            let time = match time {
+                Some(t) => Time::new(t.hour as i8, t.minute as i8, t.second.unwrap_or(0) as i8, 0).ok(),
+                None => Some(Time::midnight()),
+            };
+            Date::new(d.year as i16, d.month as i8, d.day as i8)
+                .ok()
+                .zip(time)
+                .map(|(d, t)| DateTime::from_parts(d, t))
+        }
+        _ => None,
+    };
+    let instant = local.and_then(|l| tz.to_timestamp(l).ok());
+    if instant.is_none() {
+        let hint = if dt.offset.is_some() { "; leave out the offset, the exhibition's time_zone applies" } else { "" };
+        report.at(src, raw.span(), format!("{field}: expected a local date and time such as 2026-12-07T08:00:00, found {dt}{hint}"));
+    }
+    instant
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+}
+
+fn is_station_id(s: &str) -> bool {
+    (1..=16).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}

@@ -1,0 +1,204 @@
+//! The catalog: exhibit files turned into validated exhibitions, stories, stations and phases.
+//!
+//! Everything here is plain data checked once at load time (`load`); the rest of docent never
+//! sees a raw TOML value. Rotation (which story a station shows at an instant) lives in
+//! `rotation`.
+
+mod code;
+mod load;
+mod rotation;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+pub use code::{Code, CodeError};
+pub use load::{Problem, load};
+pub use rotation::{Showing, ShowState, Switch};
+
+/// The two languages every visitor-facing text may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// A text in Chinese and/or English; at least one is present once validated.
+#[derive(Debug, Clone, Default)]
+pub struct Text {
+    pub zh: Option<String>,
+    pub en: Option<String>,
+}
+
+impl Text {
+    /// The text in `lang`, falling back to the other language rather than showing nothing.
+    pub fn get(&self, lang: Lang) -> &str {
+        let (first, second) = match lang {
+            Lang::Zh => (&self.zh, &self.en),
+            Lang::En => (&self.en, &self.zh),
+        };
+        first.as_deref().or(second.as_deref()).unwrap_or("")
+    }
+
+    /// The text only if it exists in exactly `lang` (used to show a second-language subtitle).
+    pub fn exactly(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Zh => self.zh.as_deref(),
+            Lang::En => self.en.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Exhibition {
+    pub id: String,
+    pub dir: PathBuf,
+    pub title: Text,
+    pub venue: Text,
+    pub opens: Date,
+    pub closes: Date,
+    pub time_zone: TimeZone,
+    /// A library proxy prefix such as `https://proxy.example.edu/login?url=`.
+    pub article_prefix: Option<String>,
+    pub scan_distance_m: f64,
+    pub stations: Vec<Station>,
+    pub stories: Vec<Story>,
+    /// Sorted by start; never empty.
+    pub phases: Vec<Phase>,
+}
+
+#[derive(Debug)]
+pub struct Station {
+    pub id: String,
+    pub code: Code,
+    pub place: Text,
+    pub scan_distance_m: f64,
+}
+
+#[derive(Debug)]
+pub struct Story {
+    pub id: String,
+    pub code: Code,
+    pub cover: Cover,
+    pub title: Text,
+    pub summary: Text,
+    pub topics: Vec<String>,
+    /// Where the article is, before any access prefix.
+    pub article_url: String,
+    pub doi: Option<String>,
+    pub citation: Option<Citation>,
+}
+
+#[derive(Debug)]
+pub struct Cover {
+    pub path: PathBuf,
+    pub alt: Text,
+    /// A short hash of the file's bytes: part of the cover URL so caches never go stale.
+    pub version: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug)]
+pub struct Citation {
+    pub authors: Option<String>,
+    pub title: Option<String>,
+    pub journal: String,
+    pub volume: Option<String>,
+    pub pages: Option<String>,
+    pub issue_date: Option<Date>,
+}
+
+#[derive(Debug)]
+pub struct Phase {
+    pub id: String,
+    pub name: Text,
+    pub starts: Timestamp,
+    /// Indexed like `Exhibition::stations`: the story index each station shows.
+    pub show: Vec<usize>,
+}
+
+/// What a code points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Station { exhibition: usize, station: usize },
+    Story { exhibition: usize, story: usize },
+}
+
+impl Target {
+    pub fn exhibition(self) -> usize {
+        match self {
+            Target::Station { exhibition, .. } | Target::Story { exhibition, .. } => exhibition,
+        }
+    }
+}
+
+/// Every exhibition the server hosts, and the code index over them.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub exhibitions: Vec<Exhibition>,
+    codes: HashMap<Code, Target>,
+}
+
+impl Catalog {
+    pub fn resolve(&self, code: &Code) -> Option<Target> {
+        self.codes.get(code).copied()
+    }
+
+    pub fn exhibition(&self, id: &str) -> Option<(usize, &Exhibition)> {
+        self.exhibitions.iter().enumerate().find(|(_, e)| e.id == id)
+    }
+
+    /// Every code with its target, sorted by code (for printing and listings).
+    pub fn codes(&self) -> Vec<(&Code, Target)> {
+        let mut all: Vec<_> = self.codes.iter().map(|(c, t)| (c, *t)).collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all
+    }
+}
+
+impl Exhibition {
+    pub fn story(&self, id: &str) -> Option<(usize, &Story)> {
+        self.stories.iter().enumerate().find(|(_, s)| s.id == id)
+    }
+
+    pub fn phase(&self, id: &str) -> Option<(usize, &Phase)> {
+        self.phases.iter().enumerate().find(|(_, p)| p.id == id)
+    }
+
+    /// The article URL a visitor is sent to, behind the access prefix when one is set.
+    pub fn article_link(&self, story: &Story) -> String {
+        match &self.article_prefix {
+            Some(prefix) => format!("{prefix}{}", story.article_url),
+            None => story.article_url.clone(),
+        }
+    }
+
+    /// The first instant after the show: midnight after the closing day, local time.
+    pub fn closes_at(&self) -> Timestamp {
+        let next_day = self.closes.tomorrow().unwrap_or(self.closes);
+        self.time_zone
+            .to_timestamp(next_day.to_datetime(jiff::civil::Time::midnight()))
+            .unwrap_or(Timestamp::MAX)
+    }
+}

@@ -1,0 +1,183 @@
+//! Rotation: which phase, and so which story, an exhibition shows at an instant.
+//!
+//! The schedule says a phase runs from its start until the next one starts. An organizer's
+//! manual switch overrides the schedule until the next scheduled start after the switch, so a
+//! wall changed a day early or late is reflected at once and the schedule takes over again.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::{Exhibition, Story};
+
+/// An organizer's manual phase switch, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Switch {
+    pub exhibition: String,
+    pub phase: String,
+    pub at: Timestamp,
+    pub by: String,
+}
+
+/// Where an instant falls relative to the show's dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShowState {
+    /// Before the first phase starts.
+    Upcoming,
+    Running,
+    /// After the closing day.
+    Closed,
+}
+
+/// The phase an exhibition shows at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Showing {
+    pub state: ShowState,
+    pub phase: usize,
+    /// True when a manual switch, not the schedule, chose the phase.
+    pub manual: bool,
+}
+
+impl Exhibition {
+    /// What is on show at `now`, given the latest manual switch (if any).
+    pub fn showing(&self, now: Timestamp, last_switch: Option<&Switch>) -> Showing {
+        let scheduled = self
+            .phases
+            .iter()
+            .rposition(|p| p.starts <= now)
+            .unwrap_or(0);
+        let switched = last_switch.and_then(|s| self.switch_in_force(s, now));
+        let state = if now < self.phases[0].starts && switched.is_none() {
+            ShowState::Upcoming
+        } else if now >= self.closes_at() {
+            ShowState::Closed
+        } else {
+            ShowState::Running
+        };
+        Showing {
+            state,
+            phase: switched.unwrap_or(scheduled),
+            manual: switched.is_some(),
+        }
+    }
+
+    /// A switch holds from its time until the next scheduled phase start after it.
+    fn switch_in_force(&self, switch: &Switch, now: Timestamp) -> Option<usize> {
+        if switch.exhibition != self.id || switch.at > now {
+            return None;
+        }
+        let overtaken = self
+            .phases
+            .iter()
+            .any(|p| p.starts > switch.at && p.starts <= now);
+        if overtaken {
+            return None;
+        }
+        self.phase(&switch.phase).map(|(i, _)| i)
+    }
+
+    /// The story a station shows in a phase.
+    pub fn story_at(&self, phase: usize, station: usize) -> &Story {
+        &self.stories[self.phases[phase].show[station]]
+    }
+
+    /// The stories on show in a phase, in station order, without repeats.
+    pub fn stories_in(&self, phase: usize) -> Vec<usize> {
+        let mut seen = Vec::new();
+        for &story in &self.phases[phase].show {
+            if !seen.contains(&story) {
+                seen.push(story);
+            }
+        }
+        seen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Phase, Text};
+    use jiff::civil::date;
+    use jiff::tz::TimeZone;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn phase(id: &str, starts: &str) -> Phase {
+        Phase {
+            id: id.into(),
+            name: Text::default(),
+            starts: at(starts),
+            show: vec![],
+        }
+    }
+
+    fn show() -> Exhibition {
+        Exhibition {
+            id: "x".into(),
+            dir: "x".into(),
+            title: Text::default(),
+            venue: Text::default(),
+            opens: date(2026, 11, 2),
+            closes: date(2027, 1, 8),
+            time_zone: TimeZone::UTC,
+            article_prefix: None,
+            scan_distance_m: 1.0,
+            stations: vec![],
+            stories: vec![],
+            phases: vec![
+                phase("one", "2026-11-02T08:00:00Z"),
+                phase("two", "2026-12-07T08:00:00Z"),
+                phase("three", "2026-12-20T08:00:00Z"),
+            ],
+        }
+    }
+
+    fn switch(phase: &str, when: &str) -> Switch {
+        Switch {
+            exhibition: "x".into(),
+            phase: phase.into(),
+            at: at(when),
+            by: "t".into(),
+        }
+    }
+
+    #[test]
+    fn schedule_decides_without_a_switch() {
+        let e = show();
+        let s = e.showing(at("2026-11-01T00:00:00Z"), None);
+        assert_eq!((s.state, s.phase), (ShowState::Upcoming, 0));
+        let s = e.showing(at("2026-12-07T07:59:59Z"), None);
+        assert_eq!((s.state, s.phase), (ShowState::Running, 0));
+        let s = e.showing(at("2026-12-07T08:00:00Z"), None);
+        assert_eq!((s.state, s.phase), (ShowState::Running, 1));
+        let s = e.showing(at("2027-01-09T00:00:00Z"), None);
+        assert_eq!((s.state, s.phase), (ShowState::Closed, 2));
+    }
+
+    #[test]
+    fn a_switch_wins_until_the_next_scheduled_phase() {
+        let e = show();
+        let early = switch("two", "2026-12-05T10:00:00Z");
+        let s = e.showing(at("2026-12-05T09:00:00Z"), Some(&early));
+        assert_eq!((s.phase, s.manual), (0, false), "not before it was made");
+        let s = e.showing(at("2026-12-06T00:00:00Z"), Some(&early));
+        assert_eq!((s.phase, s.manual), (1, true));
+        let s = e.showing(at("2026-12-08T00:00:00Z"), Some(&early));
+        assert_eq!((s.phase, s.manual), (1, false), "schedule took over");
+        let back = switch("one", "2026-12-10T00:00:00Z");
+        let s = e.showing(at("2026-12-15T00:00:00Z"), Some(&back));
+        assert_eq!((s.phase, s.manual), (0, true));
+        let s = e.showing(at("2026-12-21T00:00:00Z"), Some(&back));
+        assert_eq!((s.phase, s.manual), (2, false));
+    }
+
+    #[test]
+    fn a_switch_to_an_unknown_phase_is_ignored() {
+        let e = show();
+        let gone = switch("removed", "2026-12-10T00:00:00Z");
+        let s = e.showing(at("2026-12-15T00:00:00Z"), Some(&gone));
+        assert_eq!((s.phase, s.manual), (1, false));
+    }
+}

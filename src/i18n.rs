@@ -1,0 +1,115 @@
+//! Interface strings for visitor pages, in Chinese and English. Content (titles, summaries)
+//! comes from the exhibit files; these are the words around it.
+
+use jiff::civil::Date;
+
+use crate::catalog::Lang;
+
+pub struct Ui {
+    pub html_lang: &'static str,
+    pub switch_to: &'static str,
+    pub switch_lang: &'static str,
+    pub read_full: &'static str,
+    pub access_note: &'static str,
+    pub in_app_hint: &'static str,
+    pub on_show: &'static str,
+    pub whole_show: &'static str,
+    pub privacy: &'static str,
+    pub station: &'static str,
+    pub now_showing: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub exhibitions: &'static str,
+    pub topics: &'static str,
+    pub cite: &'static str,
+    pub manual_note: &'static str,
+}
+
+pub const ZH: Ui = Ui {
+    html_lang: "zh-Hans",
+    switch_to: "English",
+    switch_lang: "en",
+    read_full: "阅读全文",
+    access_note: "全文需图书馆订阅：请连接校园网，或经图书馆远程访问登录后阅读。",
+    in_app_hint: "若全文在此无法打开，请点右上角「···」，选择「在浏览器中打开」。",
+    on_show: "正在展出",
+    whole_show: "查看全部展品",
+    privacy: "本页不使用 Cookie。扫码统计只保存每日更换的匿名编号，不保存 IP 地址和浏览器信息原文。",
+    station: "展位",
+    now_showing: "当前展期",
+    not_found_title: "没有找到这个二维码",
+    not_found_text: "这个二维码没有对应的展品，可能是打印有误或链接不完整。请查看正在举办的展览：",
+    exhibitions: "正在举办的展览",
+    topics: "主题",
+    cite: "引用",
+    manual_note: "（已由工作人员手动切换）",
+};
+
+pub const EN: Ui = Ui {
+    html_lang: "en",
+    switch_to: "中文",
+    switch_lang: "zh",
+    read_full: "Read the full paper",
+    access_note: "The full text needs the library's subscription: use the campus network, or sign in through the library's remote access.",
+    in_app_hint: "If the paper does not open here, tap ··· at the top right and choose “Open in browser”.",
+    on_show: "Also on show",
+    whole_show: "See the whole exhibition",
+    privacy: "No cookies. Scan statistics keep only an anonymous id that changes every day; no IP address or browser string is stored.",
+    station: "Station",
+    now_showing: "Now showing",
+    not_found_title: "We do not know this code",
+    not_found_text: "This QR code does not lead to an exhibit; it may be misprinted or cut short. These exhibitions are on:",
+    exhibitions: "Exhibitions",
+    topics: "Topics",
+    cite: "Cite",
+    manual_note: " (switched by staff)",
+};
+
+pub fn ui(lang: Lang) -> &'static Ui {
+    match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+/// A calendar date as people write it in each language.
+pub fn date(lang: Lang, d: Date) -> String {
+    match lang {
+        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.strftime("%-d %B %Y").to_string(),
+    }
+}
+
+pub fn dates(lang: Lang, from: Date, to: Date) -> String {
+    let sep = match lang {
+        Lang::Zh => "至",
+        Lang::En => " to ",
+    };
+    format!("{}{sep}{}", date(lang, from), date(lang, to))
+}
+
+pub fn upcoming(lang: Lang, opens: Date) -> String {
+    match lang {
+        Lang::Zh => format!("展览将于{}开幕，先睹为快。", date(lang, opens)),
+        Lang::En => format!("The exhibition opens on {}. Here is a preview.", date(lang, opens)),
+    }
+}
+
+pub fn closed(lang: Lang, closes: Date) -> String {
+    match lang {
+        Lang::Zh => format!("展览已于{}结束，感谢关注。以下是这里展出过的故事。", date(lang, closes)),
+        Lang::En => format!("The exhibition closed on {}. Thank you for visiting; here is the story shown here.", date(lang, closes)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date as d;
+
+    #[test]
+    fn dates_read_naturally() {
+        assert_eq!(date(Lang::Zh, d(2026, 11, 2)), "2026年11月2日");
+        assert_eq!(date(Lang::En, d(2026, 11, 2)), "2 November 2026");
+    }
+}

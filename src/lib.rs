@@ -1,0 +1,12 @@
+//! docent: exhibit files in, printed QR codes, a landing page per code, counted scans,
+//! rotating content and statistics out. `main.rs` is only the command line over this.
+
+#![forbid(unsafe_code)]
+
+pub mod catalog;
+pub mod clock;
+pub mod store;
+pub mod visitor;
+pub mod i18n;
+pub mod startup;
+pub mod web;

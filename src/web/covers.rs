@@ -1,0 +1,102 @@
+//! Cover thumbnails: `/cover/{exhibition}/{story}/{width}?v={version}`.
+//!
+//! Covers are resized with the `image` crate to a few fixed widths and sent as JPEG, which is
+//! what a phone on a weak connection wants. The version in the URL is a hash of the file, so
+//! responses can be cached for a year; an edited cover gets a new URL.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use serde::Deserialize;
+
+use super::AppState;
+use super::visitor::COVER_WIDTHS;
+
+/// Thumbnails made so far, by cover version and width. Bounded: cleared when it grows past
+/// what any real catalog needs.
+#[derive(Default)]
+pub(super) struct CoverCache(Mutex<HashMap<(String, u32), Arc<Vec<u8>>>>);
+
+const CACHE_ENTRIES: usize = 512;
+const JPEG_QUALITY: u8 = 80;
+
+impl CoverCache {
+    fn get(&self, key: &(String, u32)) -> Option<Arc<Vec<u8>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    fn put(&self, key: (String, u32), bytes: Arc<Vec<u8>>) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= CACHE_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, bytes);
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct CoverQuery {
+    v: Option<String>,
+}
+
+pub(super) async fn cover(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, u32)>,
+    query: web::Query<CoverQuery>,
+) -> HttpResponse {
+    let (exhibition, story, width) = path.into_inner();
+    let catalog = state.catalog();
+    let found = catalog.exhibition(&exhibition).and_then(|(_, e)| e.story(&story));
+    let (Some((_, story)), true) = (found, COVER_WIDTHS.contains(&width)) else {
+        return HttpResponse::NotFound().content_type("text/plain").body("no such cover");
+    };
+    let key = (story.cover.version.clone(), width);
+    let bytes = match state.covers.get(&key) {
+        Some(bytes) => bytes,
+        None => {
+            let file = story.cover.path.clone();
+            match web::block(move || thumbnail(&file, width)).await {
+                Ok(Ok(bytes)) => {
+                    let bytes = Arc::new(bytes);
+                    state.covers.put(key, bytes.clone());
+                    bytes
+                }
+                Ok(Err(e)) => return cover_failed(&story.cover.path, &e.to_string()),
+                Err(e) => return cover_failed(&story.cover.path, &e.to_string()),
+            }
+        }
+    };
+    // A stale version (a page cached before an edit) still gets the current cover, briefly.
+    let cache = if query.v.as_deref() == Some(story.cover.version.as_str()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
+    HttpResponse::Ok()
+        .content_type("image/jpeg")
+        .insert_header((header::CACHE_CONTROL, cache))
+        .body(bytes.to_vec())
+}
+
+fn cover_failed(path: &Path, error: &str) -> HttpResponse {
+    tracing::error!(path = %path.display(), error, "cover could not be resized");
+    HttpResponse::InternalServerError().content_type("text/plain").body("cover unavailable")
+}
+
+/// The cover scaled down to `width` pixels (never up), as JPEG.
+fn thumbnail(path: &Path, width: u32) -> image::ImageResult<Vec<u8>> {
+    let img = image::open(path)?;
+    let img = if img.width() > width {
+        img.resize(width, u32::MAX, FilterType::Lanczos3)
+    } else {
+        img
+    };
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).encode_image(&img.to_rgb8())?;
+    Ok(out)
+}

@@ -1,0 +1,440 @@
+//! Visitor pages: the landing page behind every code (`/s/{code}`), the article redirect
+//! (`/go/{code}`), the exhibition overview (`/e/{exhibition}`), and the friendly 404.
+//!
+//! The page is served even when logging fails: the failure is counted and logged, never shown.
+
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{AppState, html};
+use crate::catalog::{Catalog, Code, Exhibition, Lang, ShowState, Showing, Story, Target};
+use crate::i18n::{self, Ui};
+use crate::store::{self, Store, UnknownScan, Via, Visit};
+use crate::visitor::{self, Client, InApp};
+
+/// Query options every visitor page understands.
+#[derive(Deserialize, Default)]
+pub(super) struct PageQuery {
+    lang: Option<String>,
+    /// Set on links between docent pages, so browsing is not counted as scanning.
+    from: Option<String>,
+}
+
+/// Who asked, worked out once per request.
+struct Visitor {
+    client: Client,
+    lang: Lang,
+    ip: String,
+    user_agent: String,
+}
+
+impl Visitor {
+    fn of(req: &HttpRequest, query: &PageQuery) -> Visitor {
+        let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+        let user_agent = header_str(header::USER_AGENT.as_str()).unwrap_or("").to_string();
+        let prefetch = ["purpose", "sec-purpose", "x-moz"]
+            .iter()
+            .any(|h| header_str(h).is_some_and(|v| v.contains("prefetch")));
+        Visitor {
+            client: visitor::classify(&user_agent, prefetch),
+            lang: visitor::pick_lang(query.lang.as_deref(), header_str(header::ACCEPT_LANGUAGE.as_str())),
+            ip: req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
+            user_agent,
+        }
+    }
+}
+
+/// What a resolved code shows right now.
+struct Resolved<'a> {
+    exhibition: &'a Exhibition,
+    station: Option<usize>,
+    story: &'a Story,
+    showing: Showing,
+}
+
+fn resolve<'a>(state: &AppState, catalog: &'a Catalog, target: Target) -> Resolved<'a> {
+    let exhibition = &catalog.exhibitions[target.exhibition()];
+    let switch = state.last_switch(&exhibition.id);
+    let showing = exhibition.showing(state.clock.now(), switch.as_ref());
+    match target {
+        Target::Station { station, .. } => Resolved {
+            exhibition,
+            station: Some(station),
+            story: exhibition.story_at(showing.phase, station),
+            showing,
+        },
+        Target::Story { story, .. } => Resolved {
+            exhibition,
+            station: None,
+            story: &exhibition.stories[story],
+            showing,
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /s/{code}
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+struct LandingPage<'a> {
+    t: &'static Ui,
+    lang: Lang,
+    code: &'a str,
+    show_title: &'a str,
+    show_href: String,
+    notice: Option<String>,
+    in_app: bool,
+    station_place: Option<&'a str>,
+    story: StoryView<'a>,
+    others: Vec<Card<'a>>,
+    venue: &'a str,
+    dates: String,
+}
+
+/// A story as the page shows it.
+struct StoryView<'a> {
+    title: &'a str,
+    subtitle: Option<&'a str>,
+    paragraphs: Vec<&'a str>,
+    cover: CoverView,
+    topics: &'a [String],
+    citation: Option<String>,
+    doi: Option<&'a str>,
+}
+
+struct CoverView {
+    src: String,
+    srcset: String,
+    width: u32,
+    height: u32,
+    alt: String,
+}
+
+/// A small link to another story on show.
+struct Card<'a> {
+    href: String,
+    title: &'a str,
+    thumb: String,
+    label: String,
+}
+
+pub(super) async fn landing(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> HttpResponse {
+    let visitor = Visitor::of(&req, &query);
+    let catalog = state.catalog();
+    let target = Code::parse(&path).ok().and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
+    let Some((code, target)) = target else {
+        return unknown_code(&state, &req, &path, &visitor).await;
+    };
+    let here = resolve(&state, &catalog, target);
+    if req.method() != Method::HEAD {
+        let via = if query.from.is_some() { Via::Browse } else { Via::Qr };
+        let visit = visit_record(&state, &code, &here, &visitor, via);
+        record(&state, "scan", move |s| s.record_scan(&visit)).await;
+    }
+    let page = landing_page(&here, &code, &visitor);
+    let mut response = html(StatusCode::OK, &page);
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+fn landing_page<'a>(here: &Resolved<'a>, code: &'a Code, visitor: &Visitor) -> LandingPage<'a> {
+    let lang = visitor.lang;
+    let e = here.exhibition;
+    let notice = match here.showing.state {
+        ShowState::Upcoming => Some(i18n::upcoming(lang, e.opens)),
+        ShowState::Closed => Some(i18n::closed(lang, e.closes)),
+        ShowState::Running => None,
+    };
+    let others = if here.showing.state == ShowState::Running {
+        e.stories_in(here.showing.phase)
+            .into_iter()
+            .map(|i| &e.stories[i])
+            .filter(|s| s.id != here.story.id)
+            .map(|s| card(e, s, lang, None))
+            .collect()
+    } else {
+        vec![]
+    };
+    LandingPage {
+        t: i18n::ui(lang),
+        lang,
+        code: code.as_str(),
+        show_title: e.title.get(lang),
+        show_href: format!("/e/{}?lang={}&from=s", e.id, lang.as_str()),
+        notice,
+        in_app: visitor.client.in_app != InApp::None,
+        station_place: here.station.map(|s| e.stations[s].place.get(lang)),
+        story: story_view(e, here.story, lang),
+        others,
+        venue: e.venue.get(lang),
+        dates: i18n::dates(lang, e.opens, e.closes),
+    }
+}
+
+fn story_view<'a>(e: &Exhibition, story: &'a Story, lang: Lang) -> StoryView<'a> {
+    let title = story.title.get(lang);
+    let subtitle = story.title.exactly(lang.other()).filter(|s| *s != title);
+    StoryView {
+        title,
+        subtitle,
+        paragraphs: story.summary.get(lang).split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
+        cover: cover_view(e, story, lang),
+        topics: &story.topics,
+        citation: story.citation.as_ref().map(|c| {
+            let mut parts = Vec::new();
+            parts.extend(c.authors.clone());
+            parts.extend(c.title.clone());
+            let mut source = c.journal.clone();
+            if let Some(v) = &c.volume {
+                source.push(' ');
+                source.push_str(v);
+            }
+            if let Some(p) = &c.pages {
+                source.push_str(", ");
+                source.push_str(p);
+            }
+            if let Some(d) = c.issue_date {
+                source.push_str(&format!(" ({})", i18n::date(lang, d)));
+            }
+            parts.push(source);
+            parts.join(". ")
+        }),
+        doi: story.doi.as_deref(),
+    }
+}
+
+/// Cover widths on offer; the browser picks one from `srcset`.
+pub(super) const COVER_WIDTHS: [u32; 3] = [160, 480, 960];
+
+fn cover_url(e: &Exhibition, story: &Story, width: u32) -> String {
+    format!("/cover/{}/{}/{width}?v={}", e.id, story.id, story.cover.version)
+}
+
+fn cover_view(e: &Exhibition, story: &Story, lang: Lang) -> CoverView {
+    let (w, h) = (story.cover.width.max(1), story.cover.height.max(1));
+    CoverView {
+        src: cover_url(e, story, 480),
+        srcset: format!("{} 480w, {} 960w", cover_url(e, story, 480), cover_url(e, story, 960)),
+        width: 480,
+        height: (480 * h / w).max(1),
+        alt: story.cover.alt.get(lang).to_string(),
+    }
+}
+
+fn card<'a>(e: &Exhibition, story: &'a Story, lang: Lang, label: Option<String>) -> Card<'a> {
+    Card {
+        href: format!("/s/{}?lang={}&from=list", story.code, lang.as_str()),
+        title: story.title.get(lang),
+        thumb: cover_url(e, story, 160),
+        label: label.unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /go/{code}
+
+pub(super) async fn go(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> HttpResponse {
+    let visitor = Visitor::of(&req, &query);
+    let catalog = state.catalog();
+    let target = Code::parse(&path).ok().and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
+    let Some((code, target)) = target else {
+        return unknown_code(&state, &req, &path, &visitor).await;
+    };
+    let here = resolve(&state, &catalog, target);
+    let visit = visit_record(&state, &code, &here, &visitor, Via::Browse);
+    record(&state, "open", move |s| s.record_open(&visit)).await;
+    // Only catalog URLs are ever redirected to: the code picks the story, nothing else does.
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, here.exhibition.article_link(here.story)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logging
+
+fn visit_record(state: &AppState, code: &Code, here: &Resolved, visitor: &Visitor, via: Via) -> Visit {
+    let now = state.clock.now();
+    let day = now.to_zoned_datetime(state.day_zone.clone()).date();
+    // Without a salt there is no visitor id; the visit still counts as a view.
+    let visitor_id = match state.store.daily_salt(day) {
+        Ok(salt) => visitor::visitor_id(&salt, &visitor.ip, &visitor.user_agent),
+        Err(e) => {
+            tracing::warn!(error = %e, "no daily salt; visitor id left empty");
+            String::new()
+        }
+    };
+    let e = here.exhibition;
+    Visit {
+        at: now,
+        code: code.to_string(),
+        exhibition: e.id.clone(),
+        station: here.station.map(|s| e.stations[s].id.clone()),
+        story: here.story.id.clone(),
+        phase: e.phases[here.showing.phase].id.clone(),
+        state: here.showing.state,
+        visitor: visitor_id,
+        device: visitor.client.device,
+        in_app: visitor.client.in_app,
+        lang: visitor.lang,
+        bot: visitor.client.bot,
+        via,
+    }
+}
+
+/// Runs a store write on the blocking pool. A failure is counted and logged, never shown:
+/// the visitor gets the page either way.
+async fn record(
+    state: &web::Data<AppState>,
+    what: &'static str,
+    write: impl FnOnce(&Store) -> store::Result<()> + Send + 'static,
+) {
+    let store = state.store.clone();
+    let error = match web::block(move || write(&store)).await {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => e.to_string(),
+    };
+    state.count_log_failure();
+    tracing::warn!(error, what, "not stored; the visitor was served anyway");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unknown codes and other 404s
+
+#[derive(Template)]
+#[template(path = "shows.html")]
+struct ShowsPage<'a> {
+    t: &'static Ui,
+    heading: &'static str,
+    text: &'static str,
+    shows: Vec<(String, &'a str)>,
+}
+
+async fn unknown_code(state: &web::Data<AppState>, req: &HttpRequest, raw: &str, visitor: &Visitor) -> HttpResponse {
+    if req.method() != Method::HEAD {
+        let scan = UnknownScan {
+            at: state.clock.now(),
+            code: raw.chars().filter(|c| c.is_ascii_graphic()).take(32).collect(),
+            bot: visitor.client.bot,
+        };
+        record(state, "unknown-code scan", move |s| s.record_unknown(&scan)).await;
+    }
+    not_found_page(state, visitor.lang)
+}
+
+fn not_found_page(state: &AppState, lang: Lang) -> HttpResponse {
+    let t = i18n::ui(lang);
+    shows_page(state, lang, StatusCode::NOT_FOUND, t.not_found_title, t.not_found_text)
+}
+
+/// A page listing the hosted exhibitions under a heading.
+fn shows_page(state: &AppState, lang: Lang, status: StatusCode, heading: &'static str, text: &'static str) -> HttpResponse {
+    let catalog = state.catalog();
+    let page = ShowsPage {
+        t: i18n::ui(lang),
+        heading,
+        text,
+        shows: catalog
+            .exhibitions
+            .iter()
+            .map(|e| (format!("/e/{}?lang={}", e.id, lang.as_str()), e.title.get(lang)))
+            .collect(),
+    };
+    html(status, &page)
+}
+
+/// Any other unknown URL.
+pub(super) async fn not_found(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let query = web::Query::<PageQuery>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_default();
+    not_found_page(&state, Visitor::of(&req, &query).lang)
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /e/{exhibition} and GET /
+
+#[derive(Template)]
+#[template(path = "exhibition.html")]
+struct ExhibitionPage<'a> {
+    t: &'static Ui,
+    lang: Lang,
+    id: &'a str,
+    title: &'a str,
+    venue: &'a str,
+    dates: String,
+    notice: Option<String>,
+    phase: &'a str,
+    manual: bool,
+    cards: Vec<Card<'a>>,
+}
+
+pub(super) async fn exhibition(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> HttpResponse {
+    let visitor = Visitor::of(&req, &query);
+    let lang = visitor.lang;
+    let catalog = state.catalog();
+    let Some((_, e)) = catalog.exhibition(&path) else {
+        return not_found_page(&state, lang);
+    };
+    let showing = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
+    let t = i18n::ui(lang);
+    let cards = e
+        .stations
+        .iter()
+        .enumerate()
+        .map(|(i, station)| {
+            let label = format!("{} {} · {}", t.station, station.id, station.place.get(lang));
+            card(e, e.story_at(showing.phase, i), lang, Some(label))
+        })
+        .collect();
+    let notice = match showing.state {
+        ShowState::Upcoming => Some(i18n::upcoming(lang, e.opens)),
+        ShowState::Closed => Some(i18n::closed(lang, e.closes)),
+        ShowState::Running => None,
+    };
+    let page = ExhibitionPage {
+        t,
+        lang,
+        id: &e.id,
+        title: e.title.get(lang),
+        venue: e.venue.get(lang),
+        dates: i18n::dates(lang, e.opens, e.closes),
+        notice,
+        phase: e.phases[showing.phase].name.get(lang),
+        manual: showing.manual,
+        cards,
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// `/` lists the exhibitions, so a bare domain is never a dead end.
+pub(super) async fn home(state: web::Data<AppState>, req: HttpRequest, query: web::Query<PageQuery>) -> HttpResponse {
+    let lang = Visitor::of(&req, &query).lang;
+    let catalog = state.catalog();
+    if let [only] = catalog.exhibitions.as_slice() {
+        return HttpResponse::Found()
+            .insert_header((header::LOCATION, format!("/e/{}?lang={}", only.id, lang.as_str())))
+            .finish();
+    }
+    shows_page(&state, lang, StatusCode::OK, i18n::ui(lang).exhibitions, "")
+}
