@@ -91,14 +91,23 @@ pub fn dates(lang: Lang, from: Date, to: Date) -> String {
 pub fn upcoming(lang: Lang, opens: Date) -> String {
     match lang {
         Lang::Zh => format!("展览将于{}开幕，先睹为快。", date(lang, opens)),
-        Lang::En => format!("The exhibition opens on {}. Here is a preview.", date(lang, opens)),
+        Lang::En => format!(
+            "The exhibition opens on {}. Here is a preview.",
+            date(lang, opens)
+        ),
     }
 }
 
 pub fn closed(lang: Lang, closes: Date) -> String {
     match lang {
-        Lang::Zh => format!("展览已于{}结束，感谢关注。以下是这里展出过的故事。", date(lang, closes)),
-        Lang::En => format!("The exhibition closed on {}. Thank you for visiting; here is the story shown here.", date(lang, closes)),
+        Lang::Zh => format!(
+            "展览已于{}结束，感谢关注。以下是这里展出过的故事。",
+            date(lang, closes)
+        ),
+        Lang::En => format!(
+            "The exhibition closed on {}. Thank you for visiting; here is the story shown here.",
+            date(lang, closes)
+        ),
     }
 }
 

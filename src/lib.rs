@@ -5,8 +5,8 @@
 
 pub mod catalog;
 pub mod clock;
-pub mod store;
-pub mod visitor;
 pub mod i18n;
 pub mod startup;
+pub mod store;
+pub mod visitor;
 pub mod web;

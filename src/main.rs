@@ -12,7 +12,11 @@ use docent::startup::{Application, Settings};
 use docent::web::AdminPassword;
 
 #[derive(Parser)]
-#[command(name = "docent", version, about = "QR-code companion for exhibitions: exhibit files in, posters, landing pages and scan statistics out")]
+#[command(
+    name = "docent",
+    version,
+    about = "QR-code companion for exhibitions: exhibit files in, posters, landing pages and scan statistics out"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -133,7 +137,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         cache_bytes: args.cache_mb * 1024 * 1024,
         workers: args.workers,
     };
-    let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.bind));
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{}", args.bind));
     actix_web::rt::System::new().block_on(async move {
         let app = match Application::build(settings, Arc::new(SystemClock)) {
             Ok(app) => app,

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::Compress;
 use actix_web::{App, HttpServer, web};
 use jiff::tz::TimeZone;
 
@@ -38,11 +39,18 @@ pub enum StartupError {
     #[error("cannot open the data store at {path}: {source}")]
     Store { path: PathBuf, source: StoreError },
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: String, source: std::io::Error },
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| format!("  {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub struct Application {
@@ -55,12 +63,25 @@ impl Application {
     /// Everything that can fail at start fails here, before a single request is answered.
     pub fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Application, StartupError> {
         let catalog = catalog::load(&settings.exhibits).map_err(StartupError::Catalog)?;
-        let store_error = |source| StartupError::Store { path: settings.data.clone(), source };
-        let store = Arc::new(Store::open(&settings.data, settings.cache_bytes).map_err(store_error)?);
-        let state = AppState::new(catalog, store, clock, settings.day_zone.clone(), settings.admin_password.clone())
-            .map_err(store_error)?;
+        let store_error = |source| StartupError::Store {
+            path: settings.data.clone(),
+            source,
+        };
+        let store =
+            Arc::new(Store::open(&settings.data, settings.cache_bytes).map_err(store_error)?);
+        let state = AppState::new(
+            catalog,
+            store,
+            clock,
+            settings.day_zone.clone(),
+            settings.admin_password.clone(),
+        )
+        .map_err(store_error)?;
         let state = web::Data::new(state);
-        let bind_error = |source| StartupError::Bind { addr: settings.bind.clone(), source };
+        let bind_error = |source| StartupError::Bind {
+            addr: settings.bind.clone(),
+            source,
+        };
         let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
         let port = listener.local_addr().map_err(bind_error)?.port();
         let app_state = state.clone();
@@ -70,6 +91,7 @@ impl Application {
                 .app_data(web::FormConfig::default().limit(16 * 1024))
                 .app_data(web::PayloadConfig::new(64 * 1024))
                 .wrap(security_headers())
+                .wrap(Compress::default())
                 .wrap(tracing_actix())
                 .configure(routes)
         });
@@ -77,7 +99,11 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.listen(listener).map_err(bind_error)?.run();
-        Ok(Application { port, server, state })
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {

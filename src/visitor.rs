@@ -82,10 +82,35 @@ const IN_APP: &[(&str, InApp)] = &[
 
 /// Substrings of crawlers, link-preview fetchers, monitors and scripts.
 const BOTS: &[&str] = &[
-    "bot", "crawl", "spider", "slurp", "preview", "facebookexternalhit", "whatsapp", "telegram",
-    "headlesschrome", "lighthouse", "pingdom", "uptime", "monitor", "curl/", "wget/", "python-",
-    "go-http-client", "okhttp", "java/", "libwww", "httpclient", "scrapy", "axios", "node-fetch",
-    "bytespider", "yisouspider", "360spider", "sogou", "baiduspider",
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "preview",
+    "facebookexternalhit",
+    "whatsapp",
+    "telegram",
+    "headlesschrome",
+    "lighthouse",
+    "pingdom",
+    "uptime",
+    "monitor",
+    "curl/",
+    "wget/",
+    "python-",
+    "go-http-client",
+    "okhttp",
+    "java/",
+    "libwww",
+    "httpclient",
+    "scrapy",
+    "axios",
+    "node-fetch",
+    "bytespider",
+    "yisouspider",
+    "360spider",
+    "sogou",
+    "baiduspider",
 ];
 
 /// Classifies a request from its user agent and whether the browser said it is prefetching.
@@ -105,11 +130,18 @@ pub fn classify(user_agent: &str, prefetch: bool) -> Client {
 }
 
 fn device(ua: &str) -> Device {
-    if ua.contains("ipad") || ua.contains("tablet") || (ua.contains("android") && !ua.contains("mobile")) {
+    if ua.contains("ipad")
+        || ua.contains("tablet")
+        || (ua.contains("android") && !ua.contains("mobile"))
+    {
         Device::Tablet
     } else if ua.contains("iphone") || ua.contains("mobile") || ua.contains("android") {
         Device::Phone
-    } else if ua.contains("windows") || ua.contains("macintosh") || ua.contains("x11") || ua.contains("cros") {
+    } else if ua.contains("windows")
+        || ua.contains("macintosh")
+        || ua.contains("x11")
+        || ua.contains("cros")
+    {
         Device::Desktop
     } else {
         Device::Other
@@ -132,7 +164,11 @@ pub fn pick_lang(query: Option<&str>, accept_language: Option<&str>) -> Lang {
             let mut bits = part.split(';');
             let tag = bits.next()?.trim().to_ascii_lowercase();
             let q = bits
-                .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|b| {
+                    b.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = if tag.starts_with("zh") {
                 Lang::Zh
@@ -168,7 +204,8 @@ mod tests {
     const WECOM: &str = "Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 Chrome/111.0 Mobile Safari/537.36 wxwork/4.1.16 MicroMessenger/7.0.1 Language/zh";
     const ANDROID_QQ: &str = "Mozilla/5.0 (Linux; U; Android 12; zh-cn; PDRM00) AppleWebKit/537.36 Chrome/98.0 Mobile Safari/537.36 V1_AND_SQ_8.9.58_4108_YYB_D QQ/8.9.58.11050 NetType/WIFI";
     const IPAD_SAFARI: &str = "Mozilla/5.0 (iPad; CPU OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Version/17.1 Mobile/15E148 Safari/604.1";
-    const DESKTOP: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
+    const DESKTOP: &str =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
 
     #[test]
     fn in_app_browsers_are_named() {
@@ -188,7 +225,13 @@ mod tests {
 
     #[test]
     fn bots_previews_and_prefetches_are_flagged() {
-        for ua in ["Googlebot/2.1 (+http://www.google.com/bot.html)", "facebookexternalhit/1.1", "curl/8.5.0", "", "Mozilla/5.0 (compatible; Bytespider)"] {
+        for ua in [
+            "Googlebot/2.1 (+http://www.google.com/bot.html)",
+            "facebookexternalhit/1.1",
+            "curl/8.5.0",
+            "",
+            "Mozilla/5.0 (compatible; Bytespider)",
+        ] {
             assert!(classify(ua, false).bot, "{ua}");
         }
         assert!(!classify(WECHAT_IOS, false).bot);
@@ -199,7 +242,10 @@ mod tests {
     fn language_follows_the_query_then_the_header() {
         assert_eq!(pick_lang(Some("en"), Some("zh-CN,zh;q=0.9")), Lang::En);
         assert_eq!(pick_lang(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
-        assert_eq!(pick_lang(None, Some("en-US,en;q=0.9,zh-CN;q=0.8")), Lang::En);
+        assert_eq!(
+            pick_lang(None, Some("en-US,en;q=0.9,zh-CN;q=0.8")),
+            Lang::En
+        );
         assert_eq!(pick_lang(None, Some("de-DE,de;q=0.9,en;q=0.5")), Lang::En);
         assert_eq!(pick_lang(None, Some("zh;q=0.5,en;q=0.9")), Lang::En);
         assert_eq!(pick_lang(None, None), Lang::Zh);

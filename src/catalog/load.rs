@@ -51,7 +51,10 @@ pub fn load(dir: &Path) -> Result<Catalog, Vec<Problem>> {
         }
     }
     if exhibitions.is_empty() && report.problems.is_empty() {
-        report.file(dir, "no exhibition found: expected a folder holding exhibition.toml");
+        report.file(
+            dir,
+            "no exhibition found: expected a folder holding exhibition.toml",
+        );
     }
     let codes = index_codes(&exhibitions, &mut report);
     if report.problems.is_empty() {
@@ -92,12 +95,31 @@ fn index_codes(exhibitions: &[Exhibition], report: &mut Report) -> HashMap<Code,
         let stations = exhibition.stations.iter().enumerate().map(|(i, s)| {
             let owner = format!("station `{}` of `{}`", s.id, exhibition.id);
             let file = exhibition.dir.join(EXHIBITION_FILE);
-            (&s.code, Target::Station { exhibition: e, station: i }, owner, file)
+            (
+                &s.code,
+                Target::Station {
+                    exhibition: e,
+                    station: i,
+                },
+                owner,
+                file,
+            )
         });
         let stories = exhibition.stories.iter().enumerate().map(|(i, s)| {
             let owner = format!("story `{}` of `{}`", s.id, exhibition.id);
-            let file = exhibition.dir.join(STORIES_DIR).join(format!("{}.toml", s.id));
-            (&s.code, Target::Story { exhibition: e, story: i }, owner, file)
+            let file = exhibition
+                .dir
+                .join(STORIES_DIR)
+                .join(format!("{}.toml", s.id));
+            (
+                &s.code,
+                Target::Story {
+                    exhibition: e,
+                    story: i,
+                },
+                owner,
+                file,
+            )
         });
         for (code, target, owner, file) in stations.chain(stories) {
             if let Some(first) = owners.get(code) {
@@ -213,7 +235,11 @@ impl Source {
 
     fn line(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&self, report: &mut Report) -> Option<T> {
@@ -262,7 +288,10 @@ fn load_exhibition(folder: &Path, report: &mut Report) -> Option<Exhibition> {
     let id = folder.file_name()?.to_string_lossy().into_owned();
     let file = folder.join(EXHIBITION_FILE);
     if !file.is_file() {
-        report.file(folder, format!("no {EXHIBITION_FILE} in this exhibition folder"));
+        report.file(
+            folder,
+            format!("no {EXHIBITION_FILE} in this exhibition folder"),
+        );
         return None;
     }
     let before = report.problems.len();
@@ -309,19 +338,36 @@ fn check_exhibition(
     };
     let opens = check_date(src, &raw.opens, "opens", report);
     let closes = check_date(src, &raw.closes, "closes", report);
-    if let (Some(o), Some(c)) = (opens, closes) {
-        if c < o {
-            report.at(src, raw.closes.span(), format!("closes: {c} is before opens ({o})"));
-        }
+    if let (Some(o), Some(c)) = (opens, closes)
+        && c < o
+    {
+        report.at(
+            src,
+            raw.closes.span(),
+            format!("closes: {c} is before opens ({o})"),
+        );
     }
     let article_prefix = raw.article_prefix.as_ref().and_then(|p| {
         check_url(src, p, "article_prefix", report).map(|_| p.get_ref().trim().to_string())
     });
-    let scan_distance_m = check_distance(src, raw.scan_distance_m.as_ref(), DEFAULT_DISTANCE_M, report);
+    let scan_distance_m = check_distance(
+        src,
+        raw.scan_distance_m.as_ref(),
+        DEFAULT_DISTANCE_M,
+        report,
+    );
     let stations = check_stations(src, &raw.stations, scan_distance_m, report);
     let (time_zone, opens, closes) = (time_zone?, opens?, closes?);
     let window = Window::new(&time_zone, opens, closes);
-    let phases = check_phases(src, &raw.phases, &stations, &stories, &time_zone, window, report);
+    let phases = check_phases(
+        src,
+        &raw.phases,
+        &stations,
+        &stories,
+        &time_zone,
+        window,
+        report,
+    );
     Some(Exhibition {
         id,
         dir: folder.to_path_buf(),
@@ -350,7 +396,11 @@ impl Window {
         let midnight = |d: Date| tz.to_timestamp(d.to_datetime(Time::midnight())).ok();
         Window {
             start: midnight(opens).unwrap_or(Timestamp::MIN),
-            end: closes.tomorrow().ok().and_then(midnight).unwrap_or(Timestamp::MAX),
+            end: closes
+                .tomorrow()
+                .ok()
+                .and_then(midnight)
+                .unwrap_or(Timestamp::MAX),
         }
     }
 }
@@ -362,21 +412,37 @@ fn check_stations(
     report: &mut Report,
 ) -> Vec<Station> {
     if raw.is_empty() {
-        report.file(&src.path, "no [[stations]]: an exhibition needs at least one station");
+        report.file(
+            &src.path,
+            "no [[stations]]: an exhibition needs at least one station",
+        );
     }
     let mut stations: Vec<Station> = Vec::new();
     for s in raw {
         let id = s.id.get_ref().trim();
         if !is_station_id(id) {
-            report.at(src, s.id.span(), format!("stations.id: `{id}` must be 1-16 letters, digits or '-'"));
+            report.at(
+                src,
+                s.id.span(),
+                format!("stations.id: `{id}` must be 1-16 letters, digits or '-'"),
+            );
         } else if stations.iter().any(|other| other.id == id) {
-            report.at(src, s.id.span(), format!("stations.id: `{id}` is used by another station"));
+            report.at(
+                src,
+                s.id.span(),
+                format!("stations.id: `{id}` is used by another station"),
+            );
         }
         let code = check_code(src, &s.code, "stations.code", report);
-        let scan_distance_m = check_distance(src, s.scan_distance_m.as_ref(), default_distance, report);
+        let scan_distance_m =
+            check_distance(src, s.scan_distance_m.as_ref(), default_distance, report);
         if let Some(code) = code {
             if stations.iter().any(|other| other.code == code) {
-                report.at(src, s.code.span(), format!("stations.code: `{code}` is used by another station"));
+                report.at(
+                    src,
+                    s.code.span(),
+                    format!("stations.code: `{code}` is used by another station"),
+                );
             }
             stations.push(Station {
                 id: id.to_string(),
@@ -399,34 +465,67 @@ fn check_phases(
     report: &mut Report,
 ) -> Vec<Phase> {
     if raw.is_empty() {
-        report.file(&src.path, "no [[phases]]: an exhibition needs at least one phase");
+        report.file(
+            &src.path,
+            "no [[phases]]: an exhibition needs at least one phase",
+        );
     }
     // (phase, explicit end, span of the phase id) sorted by start, for the overlap check.
     let mut phases: Vec<(Phase, Option<Timestamp>, Range<usize>)> = Vec::new();
     for p in raw {
         let id = p.id.get_ref().trim().to_string();
         if !is_slug(&id) {
-            report.at(src, p.id.span(), format!("phases.id: `{id}` must be lower-case letters, digits or '-'"));
+            report.at(
+                src,
+                p.id.span(),
+                format!("phases.id: `{id}` must be lower-case letters, digits or '-'"),
+            );
         } else if phases.iter().any(|(other, ..)| other.id == id) {
-            report.at(src, p.id.span(), format!("phases.id: `{id}` is used by another phase"));
+            report.at(
+                src,
+                p.id.span(),
+                format!("phases.id: `{id}` is used by another phase"),
+            );
         }
         let starts = check_instant(src, &p.starts, "phases.starts", tz, report);
-        let ends = p.ends.as_ref().map(|e| (check_instant(src, e, "phases.ends", tz, report), e.span()));
-        if let Some(s) = starts {
-            if s < window.start || s >= window.end {
-                report.at(src, p.starts.span(), format!("phases.starts: phase `{id}` starts outside the show's dates (opens to closes)"));
-            }
+        let ends = p
+            .ends
+            .as_ref()
+            .map(|e| (check_instant(src, e, "phases.ends", tz, report), e.span()));
+        if let Some(s) = starts
+            && (s < window.start || s >= window.end)
+        {
+            report.at(
+                src,
+                p.starts.span(),
+                format!(
+                    "phases.starts: phase `{id}` starts outside the show's dates (opens to closes)"
+                ),
+            );
         }
         if let (Some(s), Some((Some(e), span))) = (starts, &ends) {
             if *e <= s {
-                report.at(src, span.clone(), format!("phases.ends: phase `{id}` ends before it starts"));
+                report.at(
+                    src,
+                    span.clone(),
+                    format!("phases.ends: phase `{id}` ends before it starts"),
+                );
             } else if *e > window.end {
-                report.at(src, span.clone(), format!("phases.ends: phase `{id}` ends after the show closes"));
+                report.at(
+                    src,
+                    span.clone(),
+                    format!("phases.ends: phase `{id}` ends after the show closes"),
+                );
             }
         }
         let show = check_show(src, p, &id, stations, stories, report);
         if let Some(starts) = starts {
-            let phase = Phase { id, name: p.name.as_ref().map(text).unwrap_or_default(), starts, show };
+            let phase = Phase {
+                id,
+                name: p.name.as_ref().map(text).unwrap_or_default(),
+                starts,
+                show,
+            };
             phases.push((phase, ends.and_then(|(e, _)| e), p.id.span()));
         }
     }
@@ -472,7 +571,14 @@ fn check_show(
     for (si, station) in stations.iter().enumerate() {
         let named = p.show.get_ref().keys().any(|k| *k.get_ref() == station.id);
         if show[si] == usize::MAX && !named {
-            report.at(src, p.show.span(), format!("phases.show: phase `{phase_id}` gives no story for station `{}`", station.id));
+            report.at(
+                src,
+                p.show.span(),
+                format!(
+                    "phases.show: phase `{phase_id}` gives no story for station `{}`",
+                    station.id
+                ),
+            );
         }
     }
     show
@@ -495,13 +601,19 @@ fn load_stories(folder: &Path, report: &mut Report) -> Vec<Story> {
         }
     };
     files.sort();
-    files.into_iter().filter_map(|f| load_story(folder, f, report)).collect()
+    files
+        .into_iter()
+        .filter_map(|f| load_story(folder, f, report))
+        .collect()
 }
 
 fn load_story(folder: &Path, file: PathBuf, report: &mut Report) -> Option<Story> {
     let id = file.file_stem()?.to_string_lossy().into_owned();
     if !is_slug(&id) {
-        report.file(&file, "story file names use lower-case letters, digits and '-' (the name is the story id)");
+        report.file(
+            &file,
+            "story file names use lower-case letters, digits and '-' (the name is the story id)",
+        );
     }
     let src = Source::read(file, report)?;
     let raw: RawStory = src.parse(report)?;
@@ -510,8 +622,20 @@ fn load_story(folder: &Path, file: PathBuf, report: &mut Report) -> Option<Story
     let summary = check_text(&src, &raw.summary, "summary", report);
     let code = check_code(&src, &raw.code, "code", report);
     let article_url = check_article(&src, &raw.article, report);
-    let doi = raw.article.get_ref().doi.as_ref().map(|d| d.get_ref().trim().to_string());
-    let cover = check_cover(&src, folder, &raw.cover, raw.cover_alt.as_ref(), &title, report);
+    let doi = raw
+        .article
+        .get_ref()
+        .doi
+        .as_ref()
+        .map(|d| d.get_ref().trim().to_string());
+    let cover = check_cover(
+        &src,
+        folder,
+        &raw.cover,
+        raw.cover_alt.as_ref(),
+        &title,
+        report,
+    );
     let citation = raw.citation.map(|c| check_citation(&src, c, report));
     if report.problems.len() != before {
         return None;
@@ -558,7 +682,9 @@ fn check_cover(
 ) -> Option<Cover> {
     let relative = raw.get_ref().trim();
     let path = folder.join(relative);
-    let inside = Path::new(relative).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    let inside = Path::new(relative)
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
     if !inside {
         report.at(src, raw.span(), format!("cover: `{relative}` must be a path inside the exhibition folder, such as covers/alphago.png"));
         return None;
@@ -566,7 +692,11 @@ fn check_cover(
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            report.at(src, raw.span(), format!("cover: cannot read `{}`: {e}", path.display()));
+            report.at(
+                src,
+                raw.span(),
+                format!("cover: cannot read `{}`: {e}", path.display()),
+            );
             return None;
         }
     };
@@ -575,7 +705,11 @@ fn check_cover(
         .ok()
         .and_then(|r| r.into_dimensions().ok());
     let Some((width, height)) = size else {
-        report.at(src, raw.span(), format!("cover: `{relative}` is not a PNG or JPEG image"));
+        report.at(
+            src,
+            raw.span(),
+            format!("cover: `{relative}` is not a PNG or JPEG image"),
+        );
         return None;
     };
     let alt = alt.map(text).unwrap_or_else(|| Text {
@@ -583,11 +717,20 @@ fn check_cover(
         en: title.en.as_ref().map(|t| format!("Cover art: {t}")),
     });
     let version = blake3::hash(&bytes).to_hex()[..10].to_string();
-    Some(Cover { path, alt, version, width, height })
+    Some(Cover {
+        path,
+        alt,
+        version,
+        width,
+        height,
+    })
 }
 
 fn check_citation(src: &Source, raw: RawCitation, report: &mut Report) -> Citation {
-    let issue_date = raw.issue_date.as_ref().and_then(|d| check_date(src, d, "citation.issue_date", report));
+    let issue_date = raw
+        .issue_date
+        .as_ref()
+        .and_then(|d| check_date(src, d, "citation.issue_date", report));
     Citation {
         authors: raw.authors,
         title: raw.title,
@@ -602,65 +745,124 @@ fn check_citation(src: &Source, raw: RawCitation, report: &mut Report) -> Citati
 // Field checks
 
 fn text(raw: &RawText) -> Text {
-    let clean = |s: &Option<String>| s.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    Text { zh: clean(&raw.zh), en: clean(&raw.en) }
+    let clean = |s: &Option<String>| {
+        s.as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    Text {
+        zh: clean(&raw.zh),
+        en: clean(&raw.en),
+    }
 }
 
 fn check_text(src: &Source, raw: &Spanned<RawText>, field: &str, report: &mut Report) -> Text {
     let t = text(raw.get_ref());
     if t.zh.is_none() && t.en.is_none() {
-        report.at(src, raw.span(), format!("{field}: give zh, en or both; both are empty"));
+        report.at(
+            src,
+            raw.span(),
+            format!("{field}: give zh, en or both; both are empty"),
+        );
     }
     t
 }
 
-fn check_code(src: &Source, raw: &Spanned<String>, field: &str, report: &mut Report) -> Option<Code> {
+fn check_code(
+    src: &Source,
+    raw: &Spanned<String>,
+    field: &str,
+    report: &mut Report,
+) -> Option<Code> {
     Code::parse(raw.get_ref().trim())
-        .map_err(|e| report.at(src, raw.span(), format!("{field}: `{}`: {e}", raw.get_ref())))
+        .map_err(|e| {
+            report.at(
+                src,
+                raw.span(),
+                format!("{field}: `{}`: {e}", raw.get_ref()),
+            )
+        })
         .ok()
 }
 
-fn check_url(src: &Source, raw: &Spanned<String>, field: &str, report: &mut Report) -> Option<String> {
+fn check_url(
+    src: &Source,
+    raw: &Spanned<String>,
+    field: &str,
+    report: &mut Report,
+) -> Option<String> {
     let value = raw.get_ref().trim();
     match url::Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(value.to_string()),
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            Some(value.to_string())
+        }
         _ => {
-            report.at(src, raw.span(), format!("{field}: `{value}` is not a valid http(s) URL"));
+            report.at(
+                src,
+                raw.span(),
+                format!("{field}: `{value}` is not a valid http(s) URL"),
+            );
             None
         }
     }
 }
 
-fn check_distance(src: &Source, raw: Option<&Spanned<f64>>, default: f64, report: &mut Report) -> f64 {
+fn check_distance(
+    src: &Source,
+    raw: Option<&Spanned<f64>>,
+    default: f64,
+    report: &mut Report,
+) -> f64 {
     let Some(raw) = raw else { return default };
     let d = *raw.get_ref();
     if DISTANCE_RANGE_M.contains(&d) {
         d
     } else {
-        report.at(src, raw.span(), format!("scan_distance_m: {d} m is out of range (0.2 to 30)"));
+        report.at(
+            src,
+            raw.span(),
+            format!("scan_distance_m: {d} m is out of range (0.2 to 30)"),
+        );
         default
     }
 }
 
-fn check_date(src: &Source, raw: &Spanned<Datetime>, field: &str, report: &mut Report) -> Option<Date> {
+fn check_date(
+    src: &Source,
+    raw: &Spanned<Datetime>,
+    field: &str,
+    report: &mut Report,
+) -> Option<Date> {
     let dt = raw.get_ref();
     let date = match (dt.date, dt.time, dt.offset) {
         (Some(d), None, None) => Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),
         _ => None,
     };
     if date.is_none() {
-        report.at(src, raw.span(), format!("{field}: expected a date such as 2026-11-02, found {dt}"));
+        report.at(
+            src,
+            raw.span(),
+            format!("{field}: expected a date such as 2026-11-02, found {dt}"),
+        );
     }
     date
 }
 
 /// A local date-time in the exhibition's zone (a bare date means midnight).
-fn check_instant(src: &Source, raw: &Spanned<Datetime>, field: &str, tz: &TimeZone, report: &mut Report) -> Option<Timestamp> {
+fn check_instant(
+    src: &Source,
+    raw: &Spanned<Datetime>,
+    field: &str,
+    tz: &TimeZone,
+    report: &mut Report,
+) -> Option<Timestamp> {
     let dt = raw.get_ref();
     let local = match (dt.date, dt.time, dt.offset) {
         (Some(d), time, None) => {
             let time = match time {
-                Some(t) => Time::new(t.hour as i8, t.minute as i8, t.second.unwrap_or(0) as i8, 0).ok(),
+                Some(t) => {
+                    Time::new(t.hour as i8, t.minute as i8, t.second.unwrap_or(0) as i8, 0).ok()
+                }
                 None => Some(Time::midnight()),
             };
             Date::new(d.year as i16, d.month as i8, d.day as i8)
@@ -672,7 +874,11 @@ fn check_instant(src: &Source, raw: &Spanned<Datetime>, field: &str, tz: &TimeZo
     };
     let instant = local.and_then(|l| tz.to_timestamp(l).ok());
     if instant.is_none() {
-        let hint = if dt.offset.is_some() { "; leave out the offset, the exhibition's time_zone applies" } else { "" };
+        let hint = if dt.offset.is_some() {
+            "; leave out the offset, the exhibition's time_zone applies"
+        } else {
+            ""
+        };
         report.at(src, raw.span(), format!("{field}: expected a local date and time such as 2026-12-07T08:00:00, found {dt}{hint}"));
     }
     instant
@@ -681,7 +887,8 @@ fn check_instant(src: &Source, raw: &Spanned<Datetime>, field: &str, tz: &TimeZo
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
 }
 

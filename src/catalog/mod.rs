@@ -17,7 +17,7 @@ use jiff::tz::TimeZone;
 
 pub use code::{Code, CodeError};
 pub use load::{Problem, load};
-pub use rotation::{Showing, ShowState, Switch};
+pub use rotation::{ShowState, Showing, Switch};
 
 /// The two languages every visitor-facing text may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -166,7 +166,10 @@ impl Catalog {
     }
 
     pub fn exhibition(&self, id: &str) -> Option<(usize, &Exhibition)> {
-        self.exhibitions.iter().enumerate().find(|(_, e)| e.id == id)
+        self.exhibitions
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.id == id)
     }
 
     /// Every code with its target, sorted by code (for printing and listings).

@@ -10,8 +10,8 @@ use std::sync::Mutex;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Lang, ShowState, Switch};
 use crate::visitor::{Device, InApp};
@@ -140,7 +140,12 @@ impl Store {
     }
 
     pub fn last_switch(&self, exhibition: &str) -> Result<Option<Switch>> {
-        match self.switches.scan_prefix(switch_prefix(exhibition)).values().next_back() {
+        match self
+            .switches
+            .scan_prefix(switch_prefix(exhibition))
+            .values()
+            .next_back()
+        {
             Some(v) => Ok(Some(serde_json::from_slice(&v?)?)),
             None => Ok(None),
         }
@@ -150,10 +155,10 @@ impl Store {
     /// visitor ids of different days cannot be linked.
     pub fn daily_salt(&self, day: Date) -> Result<[u8; 32]> {
         let mut cached = self.salt.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((d, salt)) = *cached {
-            if d == day {
-                return Ok(salt);
-            }
+        if let Some((d, salt)) = *cached
+            && d == day
+        {
+            return Ok(salt);
         }
         let stored = self.meta.get(SALT_KEY)?.and_then(|v| decode_salt(&v));
         let salt = match stored {
@@ -235,9 +240,16 @@ mod tests {
         assert_ne!(monday, tuesday);
         drop(store);
         let reopened = Store::open(dir.path(), 8 << 20).unwrap();
-        assert_eq!(tuesday, reopened.daily_salt(date(2026, 11, 24)).unwrap(), "survives a restart");
+        assert_eq!(
+            tuesday,
+            reopened.daily_salt(date(2026, 11, 24)).unwrap(),
+            "survives a restart"
+        );
         let raw = reopened.meta.get(SALT_KEY).unwrap().unwrap();
-        assert!(!raw.windows(32).any(|w| w == monday), "yesterday's salt is gone");
+        assert!(
+            !raw.windows(32).any(|w| w == monday),
+            "yesterday's salt is gone"
+        );
     }
 
     #[test]
@@ -250,11 +262,20 @@ mod tests {
             at: at.parse().unwrap(),
             by: "admin".into(),
         };
-        store.record_switch(&sw("a", "two", "2026-12-02T00:00:00Z")).unwrap();
-        store.record_switch(&sw("a", "one", "2026-12-03T00:00:00Z")).unwrap();
-        store.record_switch(&sw("ab", "x", "2026-12-04T00:00:00Z")).unwrap();
+        store
+            .record_switch(&sw("a", "two", "2026-12-02T00:00:00Z"))
+            .unwrap();
+        store
+            .record_switch(&sw("a", "one", "2026-12-03T00:00:00Z"))
+            .unwrap();
+        store
+            .record_switch(&sw("ab", "x", "2026-12-04T00:00:00Z"))
+            .unwrap();
         let all = store.switches("a").unwrap();
-        assert_eq!(all.iter().map(|s| s.phase.as_str()).collect::<Vec<_>>(), ["two", "one"]);
+        assert_eq!(
+            all.iter().map(|s| s.phase.as_str()).collect::<Vec<_>>(),
+            ["two", "one"]
+        );
         assert_eq!(store.last_switch("a").unwrap().unwrap().phase, "one");
         assert_eq!(store.last_switch("ab").unwrap().unwrap().phase, "x");
         assert!(store.last_switch("b").unwrap().is_none());

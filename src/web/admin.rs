@@ -61,8 +61,12 @@ struct Organizer(String);
 
 fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (user, password) = text.split_once(':')?;
     Some((user.to_string(), password.to_string()))
@@ -70,10 +74,10 @@ fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
 
 fn same_origin(req: &ServiceRequest) -> bool {
     let headers = req.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if !matches!(site, "same-origin" | "none") {
-            return false;
-        }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
@@ -90,24 +94,40 @@ pub(super) async fn require_admin(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(req.into_response(HttpResponse::InternalServerError().finish()).map_into_right_body());
+        return Ok(req
+            .into_response(HttpResponse::InternalServerError().finish())
+            .map_into_right_body());
     };
     let organizer = basic_credentials(&req)
         .filter(|(_, password)| state.admin_password.matches(password))
         .map(|(user, _)| user);
     let Some(user) = organizer else {
         let refuse = HttpResponse::Unauthorized()
-            .insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="docent admin", charset="UTF-8""#))
+            .insert_header((
+                header::WWW_AUTHENTICATE,
+                r#"Basic realm="docent admin", charset="UTF-8""#,
+            ))
             .content_type("text/plain; charset=utf-8")
             .body("The admin side needs the password (DOCENT_ADMIN_PASSWORD).");
         return Ok(req.into_response(refuse).map_into_right_body());
     };
     if req.method() != Method::GET && req.method() != Method::HEAD && !same_origin(&req) {
-        let refuse = HttpResponse::Forbidden().content_type("text/plain").body("cross-site request refused");
+        let refuse = HttpResponse::Forbidden()
+            .content_type("text/plain")
+            .body("cross-site request refused");
         return Ok(req.into_response(refuse).map_into_right_body());
     }
-    let name: String = user.trim().chars().filter(|c| !c.is_control()).take(40).collect();
-    req.extensions_mut().insert(Organizer(if name.is_empty() { "admin".into() } else { name }));
+    let name: String = user
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(40)
+        .collect();
+    req.extensions_mut().insert(Organizer(if name.is_empty() {
+        "admin".into()
+    } else {
+        name
+    }));
     next.call(req).await.map(|r| r.map_into_left_body())
 }
 
@@ -133,7 +153,11 @@ struct ShowPanel {
 fn panel(state: &AppState, e: &Exhibition) -> ShowPanel {
     let now = state.clock.now();
     let showing = e.showing(now, state.last_switch(&e.id).as_ref());
-    let local = |t: jiff::Timestamp| t.to_zoned_datetime(e.time_zone.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+    let local = |t: jiff::Timestamp| {
+        t.to_zoned_datetime(e.time_zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
     let history = state
         .store
         .switches(&e.id)
@@ -144,7 +168,11 @@ fn panel(state: &AppState, e: &Exhibition) -> ShowPanel {
         .collect();
     ShowPanel {
         id: e.id.clone(),
-        title: format!("{} / {}", e.title.get(crate::catalog::Lang::Zh), e.title.get(crate::catalog::Lang::En)),
+        title: format!(
+            "{} / {}",
+            e.title.get(crate::catalog::Lang::Zh),
+            e.title.get(crate::catalog::Lang::En)
+        ),
         state: match showing.state {
             ShowState::Upcoming => "not open yet",
             ShowState::Running => "running",
@@ -152,16 +180,33 @@ fn panel(state: &AppState, e: &Exhibition) -> ShowPanel {
         },
         live: e.phases[showing.phase].id.clone(),
         manual: showing.manual,
-        phases: e.phases.iter().map(|p| (p.id.clone(), p.name.get(crate::catalog::Lang::En).to_string(), local(p.starts))).collect(),
+        phases: e
+            .phases
+            .iter()
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    p.name.get(crate::catalog::Lang::En).to_string(),
+                    local(p.starts),
+                )
+            })
+            .collect(),
         history,
     }
 }
 
 pub(super) async fn dashboard(state: web::Data<AppState>) -> HttpResponse {
     let catalog = state.catalog();
-    let shows = catalog.exhibitions.iter().map(|e| panel(&state, e)).collect();
+    let shows = catalog
+        .exhibitions
+        .iter()
+        .map(|e| panel(&state, e))
+        .collect();
     let mut response = html(StatusCode::OK, &Dashboard { shows });
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     response
 }
 
@@ -181,15 +226,29 @@ pub(super) async fn switch(
 ) -> HttpResponse {
     let catalog = state.catalog();
     let Some((_, e)) = catalog.exhibition(&path) else {
-        return HttpResponse::NotFound().content_type("text/plain").body("no such exhibition");
+        return HttpResponse::NotFound()
+            .content_type("text/plain")
+            .body("no such exhibition");
     };
     if e.phase(&form.phase).is_none() {
         return HttpResponse::BadRequest()
             .content_type("text/plain")
-            .body(format!("exhibition `{}` has no phase `{}`", e.id, form.phase));
+            .body(format!(
+                "exhibition `{}` has no phase `{}`",
+                e.id, form.phase
+            ));
     }
-    let by = req.extensions().get::<Organizer>().map(|o| o.0.clone()).unwrap_or_default();
-    let switch = Switch { exhibition: e.id.clone(), phase: form.phase.clone(), at: state.clock.now(), by };
+    let by = req
+        .extensions()
+        .get::<Organizer>()
+        .map(|o| o.0.clone())
+        .unwrap_or_default();
+    let switch = Switch {
+        exhibition: e.id.clone(),
+        phase: form.phase.clone(),
+        at: state.clock.now(),
+        by,
+    };
     let store = state.store.clone();
     let stored = switch.clone();
     match web::block(move || store.record_switch(&stored)).await {
@@ -206,5 +265,7 @@ pub(super) async fn switch(
 
 fn switch_failed(error: &str) -> HttpResponse {
     tracing::error!(error, "manual switch could not be stored");
-    HttpResponse::InternalServerError().content_type("text/plain").body("the switch could not be stored; nothing changed")
+    HttpResponse::InternalServerError()
+        .content_type("text/plain")
+        .body("the switch could not be stored; nothing changed")
 }

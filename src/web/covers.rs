@@ -20,17 +20,24 @@ use super::visitor::COVER_WIDTHS;
 /// Thumbnails made so far, by cover version and width. Bounded: cleared when it grows past
 /// what any real catalog needs.
 #[derive(Default)]
-pub(super) struct CoverCache(Mutex<HashMap<(String, u32), Arc<Vec<u8>>>>);
+pub(super) struct CoverCache(Mutex<HashMap<ThumbKey, Arc<Vec<u8>>>>);
+
+/// A cover version and a width.
+type ThumbKey = (String, u32);
 
 const CACHE_ENTRIES: usize = 512;
 const JPEG_QUALITY: u8 = 80;
 
 impl CoverCache {
-    fn get(&self, key: &(String, u32)) -> Option<Arc<Vec<u8>>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    fn get(&self, key: &ThumbKey) -> Option<Arc<Vec<u8>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
     }
 
-    fn put(&self, key: (String, u32), bytes: Arc<Vec<u8>>) {
+    fn put(&self, key: ThumbKey, bytes: Arc<Vec<u8>>) {
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= CACHE_ENTRIES {
             map.clear();
@@ -51,9 +58,13 @@ pub(super) async fn cover(
 ) -> HttpResponse {
     let (exhibition, story, width) = path.into_inner();
     let catalog = state.catalog();
-    let found = catalog.exhibition(&exhibition).and_then(|(_, e)| e.story(&story));
+    let found = catalog
+        .exhibition(&exhibition)
+        .and_then(|(_, e)| e.story(&story));
     let (Some((_, story)), true) = (found, COVER_WIDTHS.contains(&width)) else {
-        return HttpResponse::NotFound().content_type("text/plain").body("no such cover");
+        return HttpResponse::NotFound()
+            .content_type("text/plain")
+            .body("no such cover");
     };
     let key = (story.cover.version.clone(), width);
     let bytes = match state.covers.get(&key) {
@@ -85,7 +96,9 @@ pub(super) async fn cover(
 
 fn cover_failed(path: &Path, error: &str) -> HttpResponse {
     tracing::error!(path = %path.display(), error, "cover could not be resized");
-    HttpResponse::InternalServerError().content_type("text/plain").body("cover unavailable")
+    HttpResponse::InternalServerError()
+        .content_type("text/plain")
+        .body("cover unavailable")
 }
 
 /// The cover scaled down to `width` pixels (never up), as JPEG.

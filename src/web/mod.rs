@@ -67,11 +67,18 @@ impl AppState {
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {
-        self.catalog.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.catalog
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn last_switch(&self, exhibition: &str) -> Option<Switch> {
-        self.switches.read().unwrap_or_else(|e| e.into_inner()).get(exhibition).cloned()
+        self.switches
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(exhibition)
+            .cloned()
     }
 
     fn remember_switch(&self, switch: Switch) {
@@ -96,7 +103,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/S/{code}", web::get().to(visitor::landing))
     .route("/go/{code}", web::get().to(visitor::go))
     .route("/e/{exhibition}", web::get().to(visitor::exhibition))
-    .route("/cover/{exhibition}/{story}/{width}", web::get().to(covers::cover))
+    .route(
+        "/cover/{exhibition}/{story}/{width}",
+        web::get().to(covers::cover),
+    )
     .route("/healthz", web::get().to(ops::healthz))
     .route("/", web::get().to(visitor::home))
     .service(

@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{AppState, html};
-use crate::catalog::{Catalog, Code, Exhibition, Lang, ShowState, Showing, Story, Target};
+use crate::catalog::{Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Story, Target};
 use crate::i18n::{self, Ui};
 use crate::store::{self, Store, UnknownScan, Via, Visit};
 use crate::visitor::{self, Client, InApp};
@@ -33,14 +33,22 @@ struct Visitor {
 impl Visitor {
     fn of(req: &HttpRequest, query: &PageQuery) -> Visitor {
         let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-        let user_agent = header_str(header::USER_AGENT.as_str()).unwrap_or("").to_string();
+        let user_agent = header_str(header::USER_AGENT.as_str())
+            .unwrap_or("")
+            .to_string();
         let prefetch = ["purpose", "sec-purpose", "x-moz"]
             .iter()
             .any(|h| header_str(h).is_some_and(|v| v.contains("prefetch")));
         Visitor {
             client: visitor::classify(&user_agent, prefetch),
-            lang: visitor::pick_lang(query.lang.as_deref(), header_str(header::ACCEPT_LANGUAGE.as_str())),
-            ip: req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
+            lang: visitor::pick_lang(
+                query.lang.as_deref(),
+                header_str(header::ACCEPT_LANGUAGE.as_str()),
+            ),
+            ip: req
+                .peer_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default(),
             user_agent,
         }
     }
@@ -129,13 +137,19 @@ pub(super) async fn landing(
 ) -> HttpResponse {
     let visitor = Visitor::of(&req, &query);
     let catalog = state.catalog();
-    let target = Code::parse(&path).ok().and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
+    let target = Code::parse(&path)
+        .ok()
+        .and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
     let Some((code, target)) = target else {
         return unknown_code(&state, &req, &path, &visitor).await;
     };
     let here = resolve(&state, &catalog, target);
     if req.method() != Method::HEAD {
-        let via = if query.from.is_some() { Via::Browse } else { Via::Qr };
+        let via = if query.from.is_some() {
+            Via::Browse
+        } else {
+            Via::Qr
+        };
         let visit = visit_record(&state, &code, &here, &visitor, via);
         record(&state, "scan", move |s| s.record_scan(&visit)).await;
     }
@@ -188,44 +202,62 @@ fn story_view<'a>(e: &Exhibition, story: &'a Story, lang: Lang) -> StoryView<'a>
     StoryView {
         title,
         subtitle,
-        paragraphs: story.summary.get(lang).split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
+        paragraphs: story
+            .summary
+            .get(lang)
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect(),
         cover: cover_view(e, story, lang),
         topics: &story.topics,
-        citation: story.citation.as_ref().map(|c| {
-            let mut parts = Vec::new();
-            parts.extend(c.authors.clone());
-            parts.extend(c.title.clone());
-            let mut source = c.journal.clone();
-            if let Some(v) = &c.volume {
-                source.push(' ');
-                source.push_str(v);
-            }
-            if let Some(p) = &c.pages {
-                source.push_str(", ");
-                source.push_str(p);
-            }
-            if let Some(d) = c.issue_date {
-                source.push_str(&format!(" ({})", i18n::date(lang, d)));
-            }
-            parts.push(source);
-            parts.join(". ")
-        }),
+        citation: story.citation.as_ref().map(|c| citation_line(c, lang)),
         doi: story.doi.as_deref(),
     }
+}
+
+/// "Authors. Title. Journal volume, pages (date)" with no doubled full stops.
+fn citation_line(c: &Citation, lang: Lang) -> String {
+    let mut line = String::new();
+    for part in c.authors.iter().chain(c.title.iter()) {
+        line.push_str(part.trim());
+        if !line.ends_with('.') {
+            line.push('.');
+        }
+        line.push(' ');
+    }
+    line.push_str(&c.journal);
+    if let Some(v) = &c.volume {
+        line.push_str(&format!(" {v}"));
+    }
+    if let Some(p) = &c.pages {
+        line.push_str(&format!(", {p}"));
+    }
+    if let Some(d) = c.issue_date {
+        line.push_str(&format!(" ({})", i18n::date(lang, d)));
+    }
+    line
 }
 
 /// Cover widths on offer; the browser picks one from `srcset`.
 pub(super) const COVER_WIDTHS: [u32; 3] = [160, 480, 960];
 
 fn cover_url(e: &Exhibition, story: &Story, width: u32) -> String {
-    format!("/cover/{}/{}/{width}?v={}", e.id, story.id, story.cover.version)
+    format!(
+        "/cover/{}/{}/{width}?v={}",
+        e.id, story.id, story.cover.version
+    )
 }
 
 fn cover_view(e: &Exhibition, story: &Story, lang: Lang) -> CoverView {
     let (w, h) = (story.cover.width.max(1), story.cover.height.max(1));
     CoverView {
         src: cover_url(e, story, 480),
-        srcset: format!("{} 480w, {} 960w", cover_url(e, story, 480), cover_url(e, story, 960)),
+        srcset: format!(
+            "{} 480w, {} 960w",
+            cover_url(e, story, 480),
+            cover_url(e, story, 960)
+        ),
         width: 480,
         height: (480 * h / w).max(1),
         alt: story.cover.alt.get(lang).to_string(),
@@ -252,7 +284,9 @@ pub(super) async fn go(
 ) -> HttpResponse {
     let visitor = Visitor::of(&req, &query);
     let catalog = state.catalog();
-    let target = Code::parse(&path).ok().and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
+    let target = Code::parse(&path)
+        .ok()
+        .and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
     let Some((code, target)) = target else {
         return unknown_code(&state, &req, &path, &visitor).await;
     };
@@ -269,7 +303,13 @@ pub(super) async fn go(
 // ---------------------------------------------------------------------------------------------
 // Logging
 
-fn visit_record(state: &AppState, code: &Code, here: &Resolved, visitor: &Visitor, via: Via) -> Visit {
+fn visit_record(
+    state: &AppState,
+    code: &Code,
+    here: &Resolved,
+    visitor: &Visitor,
+    via: Via,
+) -> Visit {
     let now = state.clock.now();
     let day = now.to_zoned_datetime(state.day_zone.clone()).date();
     // Without a salt there is no visitor id; the visit still counts as a view.
@@ -327,11 +367,20 @@ struct ShowsPage<'a> {
     shows: Vec<(String, &'a str)>,
 }
 
-async fn unknown_code(state: &web::Data<AppState>, req: &HttpRequest, raw: &str, visitor: &Visitor) -> HttpResponse {
+async fn unknown_code(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    raw: &str,
+    visitor: &Visitor,
+) -> HttpResponse {
     if req.method() != Method::HEAD {
         let scan = UnknownScan {
             at: state.clock.now(),
-            code: raw.chars().filter(|c| c.is_ascii_graphic()).take(32).collect(),
+            code: raw
+                .chars()
+                .filter(|c| c.is_ascii_graphic())
+                .take(32)
+                .collect(),
             bot: visitor.client.bot,
         };
         record(state, "unknown-code scan", move |s| s.record_unknown(&scan)).await;
@@ -341,11 +390,23 @@ async fn unknown_code(state: &web::Data<AppState>, req: &HttpRequest, raw: &str,
 
 fn not_found_page(state: &AppState, lang: Lang) -> HttpResponse {
     let t = i18n::ui(lang);
-    shows_page(state, lang, StatusCode::NOT_FOUND, t.not_found_title, t.not_found_text)
+    shows_page(
+        state,
+        lang,
+        StatusCode::NOT_FOUND,
+        t.not_found_title,
+        t.not_found_text,
+    )
 }
 
 /// A page listing the hosted exhibitions under a heading.
-fn shows_page(state: &AppState, lang: Lang, status: StatusCode, heading: &'static str, text: &'static str) -> HttpResponse {
+fn shows_page(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    heading: &'static str,
+    text: &'static str,
+) -> HttpResponse {
     let catalog = state.catalog();
     let page = ShowsPage {
         t: i18n::ui(lang),
@@ -354,7 +415,12 @@ fn shows_page(state: &AppState, lang: Lang, status: StatusCode, heading: &'stati
         shows: catalog
             .exhibitions
             .iter()
-            .map(|e| (format!("/e/{}?lang={}", e.id, lang.as_str()), e.title.get(lang)))
+            .map(|e| {
+                (
+                    format!("/e/{}?lang={}", e.id, lang.as_str()),
+                    e.title.get(lang),
+                )
+            })
             .collect(),
     };
     html(status, &page)
@@ -362,7 +428,9 @@ fn shows_page(state: &AppState, lang: Lang, status: StatusCode, heading: &'stati
 
 /// Any other unknown URL.
 pub(super) async fn not_found(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let query = web::Query::<PageQuery>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_default();
+    let query = web::Query::<PageQuery>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
     not_found_page(&state, Visitor::of(&req, &query).lang)
 }
 
@@ -428,12 +496,19 @@ pub(super) async fn exhibition(
 }
 
 /// `/` lists the exhibitions, so a bare domain is never a dead end.
-pub(super) async fn home(state: web::Data<AppState>, req: HttpRequest, query: web::Query<PageQuery>) -> HttpResponse {
+pub(super) async fn home(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<PageQuery>,
+) -> HttpResponse {
     let lang = Visitor::of(&req, &query).lang;
     let catalog = state.catalog();
     if let [only] = catalog.exhibitions.as_slice() {
         return HttpResponse::Found()
-            .insert_header((header::LOCATION, format!("/e/{}?lang={}", only.id, lang.as_str())))
+            .insert_header((
+                header::LOCATION,
+                format!("/e/{}?lang={}", only.id, lang.as_str()),
+            ))
             .finish();
     }
     shows_page(&state, lang, StatusCode::OK, i18n::ui(lang).exhibitions, "")

@@ -1,0 +1,210 @@
+//! `spawn_app`: a real docent server on a free port, with its own temp store and a clock the
+//! test moves by hand.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use actix_web::dev::ServerHandle;
+use docent::clock::ManualClock;
+use docent::startup::{Application, Settings};
+use docent::store::Store;
+use docent::web::AdminPassword;
+use jiff::Timestamp;
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "test-password";
+pub const IPHONE_WECHAT: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN";
+pub const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+pub const GOOGLEBOT: &str =
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+
+/// During phase 1 of the demo (Beijing time 2026-11-20 10:00).
+pub const IN_PHASE_1: &str = "2026-11-20T02:00:00Z";
+/// Phase 2 of the demo starts 2026-12-07 08:00 Beijing time.
+pub const PHASE_2_STARTS: &str = "2026-12-07T00:00:00Z";
+
+pub fn demo_exhibits() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("exhibits")
+}
+
+/// A copy of the demo exhibits, with `edit` applied to exhibition.toml.
+pub fn demo_copy(edit: impl Fn(String) -> String) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&demo_exhibits(), dir.path());
+    let file = dir.path().join("nature-covers/exhibition.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit changed nothing");
+    std::fs::write(&file, edited).unwrap();
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+pub fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    pub store: Arc<Store>,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<()>>,
+    _data: TempDir,
+    _exhibits: Option<TempDir>,
+}
+
+pub fn spawn_app(now: &str) -> TestApp {
+    spawn_with(demo_exhibits(), None, now)
+}
+
+pub fn spawn_app_with(exhibits: TempDir, now: &str) -> TestApp {
+    let path = exhibits.path().to_path_buf();
+    spawn_with(path, Some(exhibits), now)
+}
+
+fn spawn_with(exhibits: PathBuf, keep: Option<TempDir>, now: &str) -> TestApp {
+    let data = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at(now)));
+    let settings = Settings {
+        exhibits,
+        data: data.path().join("store"),
+        bind: "127.0.0.1:0".into(),
+        admin_password: AdminPassword::new(PASSWORD.into()),
+        day_zone: jiff::tz::TimeZone::get("Asia/Shanghai").unwrap(),
+        cache_bytes: 8 << 20,
+        workers: Some(1),
+    };
+    let (tx, rx) = mpsc::channel();
+    let app_clock = clock.clone();
+    let thread = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = Application::build(settings, app_clock).expect("server starts");
+            tx.send((app.port(), app.handle(), app.state().store.clone()))
+                .unwrap();
+            app.run_until_stopped().await.unwrap();
+        })
+    });
+    let (port, handle, store) = rx.recv().expect("server reported its port");
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        clock,
+        store,
+        handle,
+        thread: Some(thread),
+        _data: data,
+        _exhibits: keep,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        actix_web::rt::System::new().block_on(self.handle.stop(true));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A reply, read whole.
+pub struct Reply {
+    pub status: u16,
+    pub headers: ureq::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .build()
+        .into()
+}
+
+fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    let mut response = result.expect("the server answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.body_mut().read_to_string().unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+impl TestApp {
+    /// GET with a user agent and extra headers.
+    pub fn get_as(&self, path: &str, user_agent: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut req = agent()
+            .get(format!("{}{path}", self.base))
+            .header("User-Agent", user_agent);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        read(req.call())
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.get_as(path, ANDROID_CHROME, &[])
+    }
+
+    pub fn head(&self, path: &str) -> Reply {
+        read(
+            agent()
+                .head(format!("{}{path}", self.base))
+                .header("User-Agent", ANDROID_CHROME)
+                .call(),
+        )
+    }
+
+    pub fn admin_get(&self, path: &str) -> Reply {
+        self.get_as(
+            path,
+            ANDROID_CHROME,
+            &[("Authorization", &basic("curator", PASSWORD))],
+        )
+    }
+
+    pub fn admin_post(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
+        let mut req = agent()
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", &basic("curator", PASSWORD));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        read(req.send_form(form.iter().copied()))
+    }
+}
+
+pub fn basic(user: &str, password: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}

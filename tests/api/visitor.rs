@@ -1,0 +1,308 @@
+//! The visitor's path: codes, rotation, language, covers, the article redirect.
+
+use crate::helpers::*;
+
+/// The <h1> of a page: which story it shows.
+fn heading(body: &str) -> &str {
+    let start = body.find("<h1>").expect("page has a heading") + 4;
+    let end = body[start..].find("</h1>").unwrap() + start;
+    &body[start..end]
+}
+
+#[test]
+fn a_station_code_shows_the_story_of_the_phase_on_each_side_of_the_boundary() {
+    let app = spawn_app(IN_PHASE_1);
+    let before = app.get_as(
+        "/s/NCA1",
+        ANDROID_CHROME,
+        &[("Accept-Language", "en-US,en;q=0.9")],
+    );
+    assert_eq!(before.status, 200);
+    assert!(
+        heading(&before.body).contains("AlphaGo"),
+        "{}",
+        heading(&before.body)
+    );
+    assert!(!heading(&before.body).contains("Zero"));
+
+    app.clock
+        .set(at(PHASE_2_STARTS) - jiff::SignedDuration::from_secs(1));
+    let just_before = app.get_as("/s/NCA1", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert_eq!(heading(&just_before.body), heading(&before.body));
+
+    app.clock.set(at(PHASE_2_STARTS));
+    let after = app.get_as("/s/NCA1", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert_eq!(after.status, 200);
+    assert!(
+        heading(&after.body).contains("Zero"),
+        "{}",
+        heading(&after.body)
+    );
+}
+
+#[test]
+fn codes_are_case_insensitive_and_story_codes_always_show_their_story() {
+    let app = spawn_app(IN_PHASE_1);
+    let upper = app.get("/s/NCA1");
+    let lower = app.get("/s/nca1");
+    assert_eq!(heading(&upper.body), heading(&lower.body));
+    assert_eq!(
+        app.get("/S/NCA1").status,
+        200,
+        "an all-upper-case URL works too"
+    );
+
+    // The story code of AlphaGo Zero shows it even in phase 1, when no station holds it.
+    let story = app.get_as("/s/goz17", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert_eq!(story.status, 200);
+    assert!(heading(&story.body).contains("Zero"));
+    app.clock.set(at(PHASE_2_STARTS));
+    let story_later = app.get_as("/s/GOZ17", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert_eq!(heading(&story_later.body), heading(&story.body));
+}
+
+#[test]
+fn unknown_and_malformed_codes_get_a_friendly_404_counted_apart() {
+    let app = spawn_app(IN_PHASE_1);
+    for path in ["/s/NOPE99", "/s/..%2F..%2Fetc", "/s/x", "/s/%3Cscript%3E"] {
+        let reply = app.get(path);
+        assert_eq!(reply.status, 404, "{path}");
+        assert!(
+            reply.body.contains("没有找到这个二维码"),
+            "{path}: a page, not a bare 404"
+        );
+        assert!(
+            reply.body.contains("/e/nature-covers"),
+            "{path}: points to the show"
+        );
+        assert!(!reply.body.contains("<script>"));
+    }
+    let unknown = app.store.unknown_scans().unwrap();
+    assert_eq!(unknown.len(), 4);
+    assert_eq!(unknown[0].code, "NOPE99");
+    assert!(
+        app.store.scans().unwrap().is_empty(),
+        "unknown codes are not scans"
+    );
+    assert_eq!(app.get("/no/such/page").status, 404);
+}
+
+#[test]
+fn before_the_show_and_after_it_a_code_still_answers_helpfully() {
+    let app = spawn_app("2026-10-01T02:00:00Z");
+    let early = app.get_as("/s/NCB1", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert_eq!(early.status, 200);
+    assert!(
+        early.body.contains("opens on 2 November 2026"),
+        "{}",
+        early.body
+    );
+    assert!(
+        heading(&early.body).contains("Proxima"),
+        "the first phase's story as a preview"
+    );
+
+    app.clock.set(at("2027-02-01T02:00:00Z"));
+    let late = app.get_as("/s/NCB1", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert_eq!(late.status, 200);
+    assert!(
+        late.body.contains("closed on 8 January 2027"),
+        "{}",
+        late.body
+    );
+    assert!(
+        late.body.contains("/go/NCB1"),
+        "the paper is still one tap away"
+    );
+    let zh = app.get_as("/s/NCB1", ANDROID_CHROME, &[("Accept-Language", "zh-CN")]);
+    assert!(zh.body.contains("展览已于2027年1月8日结束"));
+    let scans = app.store.scans().unwrap();
+    let states: Vec<_> = scans.iter().map(|s| format!("{:?}", s.state)).collect();
+    assert_eq!(states, ["Upcoming", "Closed", "Closed"]);
+}
+
+#[test]
+fn the_page_follows_the_phone_language_and_has_a_toggle() {
+    let app = spawn_app(IN_PHASE_1);
+    let zh = app.get_as(
+        "/s/GO16",
+        ANDROID_CHROME,
+        &[("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8")],
+    );
+    assert!(zh.body.contains(r#"<html lang="zh-Hans">"#));
+    assert!(zh.body.contains("阅读全文"));
+    assert!(
+        zh.body.contains(r#"href="?lang=en"#),
+        "a visible toggle to English"
+    );
+    let en = app.get_as(
+        "/s/GO16",
+        ANDROID_CHROME,
+        &[("Accept-Language", "en-GB,en;q=0.9")],
+    );
+    assert!(en.body.contains(r#"<html lang="en">"#));
+    assert!(en.body.contains("Read the full paper"));
+    let forced = app.get_as(
+        "/s/GO16?lang=zh",
+        ANDROID_CHROME,
+        &[("Accept-Language", "en")],
+    );
+    assert!(forced.body.contains("阅读全文"));
+}
+
+#[test]
+fn the_landing_page_is_small_and_complete() {
+    let app = spawn_app(IN_PHASE_1);
+    let page = app.get_as("/s/NCA1", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert!(
+        page.body.len() < 12_000,
+        "HTML is {} bytes",
+        page.body.len()
+    );
+    assert!(page.body.contains("/go/NCA1"), "read-the-paper button");
+    assert!(
+        page.body.contains("doi:10.1038/nature16961"),
+        "citation with DOI"
+    );
+    assert!(page.body.contains("campus network"), "subscription note");
+    let cover = &page.body[page.body.find(r#"<figure class="cover">"#).unwrap()..];
+    let alt = &cover[cover.find("alt=\"").unwrap() + 5..];
+    assert!(
+        alt.starts_with("Generated abstract art"),
+        "the cover has alt text: {}",
+        &alt[..40]
+    );
+    assert!(
+        page.body.contains("/e/nature-covers"),
+        "link to the whole show"
+    );
+    assert!(page.body.contains("Also on show"), "the other stories");
+    assert_eq!(
+        page.body.matches("from=list").count(),
+        5,
+        "five other stations' stories"
+    );
+    assert!(!page.body.contains("<script"), "no JavaScript");
+    assert!(
+        !page.body.contains("Open in browser"),
+        "no in-app hint in a normal browser"
+    );
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(
+        page.header("content-security-policy")
+            .contains("default-src 'none'")
+    );
+
+    let wechat = app.get_as("/s/NCA1", IPHONE_WECHAT, &[("Accept-Language", "en")]);
+    assert!(
+        wechat.body.contains("Open in browser"),
+        "WeChat gets the hint"
+    );
+}
+
+#[test]
+fn covers_are_resized_jpegs_cached_for_a_year() {
+    let app = spawn_app(IN_PHASE_1);
+    let page = app.get("/s/GO16");
+    let start = page
+        .body
+        .find("/cover/nature-covers/alphago/480?v=")
+        .unwrap();
+    let end = page.body[start..].find('"').unwrap() + start;
+    let url = &page.body[start..end];
+    let reply = read_bytes(&app, url);
+    assert_eq!(reply.0, 200);
+    assert_eq!(reply.1, "image/jpeg");
+    assert!(reply.2.contains("immutable"));
+    let img = image::load_from_memory(&reply.3).unwrap();
+    assert_eq!(img.width(), 480);
+    assert!(
+        reply.3.len() < 80_000,
+        "thumbnail is {} bytes",
+        reply.3.len()
+    );
+    assert_eq!(
+        app.get("/cover/nature-covers/alphago/333").status,
+        404,
+        "only offered widths"
+    );
+    assert_eq!(
+        app.get("/cover/nature-covers/..%2Fexhibition/480").status,
+        404
+    );
+}
+
+fn read_bytes(app: &TestApp, path: &str) -> (u16, String, String, Vec<u8>) {
+    let mut response = ureq::get(format!("{}{path}", app.base)).call().unwrap();
+    let h = |n: &str| {
+        response
+            .headers()
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (ct, cc) = (h("content-type"), h("cache-control"));
+    let bytes = response.body_mut().read_to_vec().unwrap();
+    (response.status().as_u16(), ct, cc, bytes)
+}
+
+#[test]
+fn the_open_redirect_goes_to_the_article_behind_the_access_prefix() {
+    let app = spawn_app(IN_PHASE_1);
+    let plain = app.get("/go/GO16");
+    assert_eq!(plain.status, 302);
+    assert_eq!(
+        plain.header("location"),
+        "https://www.nature.com/articles/nature16961"
+    );
+
+    let proxied = demo_copy(|t| {
+        t.replace(
+            "# article_prefix = \"https://proxy.example.edu/login?url=\"",
+            "article_prefix = \"https://proxy.example.edu/login?url=\"",
+        )
+    });
+    let app = spawn_app_with(proxied, IN_PHASE_1);
+    let reply = app.get("/go/nca1");
+    assert_eq!(reply.status, 302);
+    assert_eq!(
+        reply.header("location"),
+        "https://proxy.example.edu/login?url=https://www.nature.com/articles/nature16961"
+    );
+    assert_eq!(
+        app.get("/go/UNKNOWN1").status,
+        404,
+        "no open redirect for unknown codes"
+    );
+}
+
+#[test]
+fn the_exhibition_page_lists_what_is_on_show_now() {
+    let app = spawn_app(IN_PHASE_1);
+    let page = app.get_as(
+        "/e/nature-covers",
+        ANDROID_CHROME,
+        &[("Accept-Language", "en")],
+    );
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.body.matches("<li><a href=\"/s/").count(),
+        6,
+        "one card per station"
+    );
+    assert!(page.body.contains("Phase 1"));
+    assert_eq!(app.get("/e/no-such-show").status, 404);
+    let home = app.get("/");
+    assert_eq!(home.status, 302, "a single show: / goes to it");
+    assert!(home.header("location").starts_with("/e/nature-covers"));
+}
+
+#[test]
+fn head_requests_are_answered_but_not_counted() {
+    let app = spawn_app(IN_PHASE_1);
+    assert_eq!(app.head("/s/NCA1").status, 200);
+    assert!(app.store.scans().unwrap().is_empty());
+    app.get("/s/NCA1");
+    assert_eq!(app.store.scans().unwrap().len(), 1);
+}
