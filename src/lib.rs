@@ -5,7 +5,10 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod covers;
 pub mod i18n;
+pub mod print;
+pub mod qr;
 pub mod startup;
 pub mod store;
 pub mod visitor;

@@ -1,15 +1,21 @@
-//! The `docent` command line: `serve`, `check`. Nothing else lives here.
+//! The `docent` command line: `serve`, `check`, `qr`, `print`. Nothing else lives here.
 
 #![forbid(unsafe_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use docent::catalog::{self, Catalog, Code, Target};
 use docent::clock::SystemClock;
+use docent::print::{Codes, PrintOptions, Sheet};
+use docent::qr::{self, DEFAULT_DPI, Ecc, Symbol};
 use docent::startup::{Application, Settings};
 use docent::web::AdminPassword;
+use indicatif::{ProgressBar, ProgressStyle};
+
+const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 #[derive(Parser)]
 #[command(
@@ -33,9 +39,13 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Write one code's QR image.
+    Qr(QrArgs),
+    /// Write every station's and story's QR (SVG and PNG) and the poster and label sheets.
+    Print(PrintArgs),
 }
 
-/// Options every subcommand that reads exhibits or data shares.
+/// Options shared by every subcommand that needs them.
 #[derive(Args, Clone)]
 struct Common {
     /// Folder of exhibition folders.
@@ -44,6 +54,17 @@ struct Common {
     /// Folder of the data store.
     #[arg(long, env = "DOCENT_DATA", default_value = "data")]
     data: PathBuf,
+    /// Public origin encoded in QR codes (default: http:// and the bind address).
+    #[arg(long, env = "DOCENT_BASE_URL")]
+    base_url: Option<String>,
+}
+
+impl Common {
+    fn base_url(&self) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{DEFAULT_BIND}"))
+    }
 }
 
 #[derive(Args)]
@@ -51,11 +72,8 @@ struct ServeArgs {
     #[command(flatten)]
     common: Common,
     /// Address to listen on.
-    #[arg(long, env = "DOCENT_BIND", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
     bind: String,
-    /// Public origin encoded in QR codes (default: http://BIND).
-    #[arg(long, env = "DOCENT_BASE_URL")]
-    base_url: Option<String>,
     /// IANA time zone whose midnight starts a new visitor-id day (default: the system's).
     #[arg(long, env = "DOCENT_TIME_ZONE")]
     time_zone: Option<String>,
@@ -67,6 +85,58 @@ struct ServeArgs {
     workers: Option<usize>,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Svg,
+    Png,
+}
+
+#[derive(Args)]
+struct QrArgs {
+    /// A station or story code, such as NCA1.
+    code: String,
+    #[arg(long, value_enum)]
+    format: Format,
+    /// Output file.
+    #[arg(long)]
+    out: PathBuf,
+    /// Expected scanning distance in metres (default: the station's or exhibition's setting).
+    #[arg(long)]
+    distance: Option<f64>,
+    /// Printed width in millimetres, quiet zone included (default: from the distance).
+    #[arg(long)]
+    size_mm: Option<f64>,
+    /// PNG resolution.
+    #[arg(long, default_value_t = DEFAULT_DPI)]
+    dpi: u32,
+    /// Error correction: L, M, Q or H.
+    #[arg(long, default_value = "M")]
+    ecc: Ecc,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct PrintArgs {
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Only this exhibition (default: all).
+    #[arg(long)]
+    exhibition: Option<String>,
+    /// Print the stories of this phase (default: the first phase, or the one live now).
+    #[arg(long)]
+    phase: Option<String>,
+    /// Put the story's own code on posters instead of the station's rotating code.
+    #[arg(long)]
+    story_codes: bool,
+    /// Error correction: L, M, Q or H.
+    #[arg(long, default_value = "M")]
+    ecc: Ecc,
+    #[command(flatten)]
+    common: Common,
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -75,15 +145,23 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Check { dir, common } => check(dir.unwrap_or(common.exhibits)),
+    let outcome = match Cli::parse().command {
+        Command::Check { dir, common } => return check(&dir.unwrap_or(common.exhibits)),
         Command::Serve(args) => serve(args),
+        Command::Qr(args) => write_qr(args),
+        Command::Print(args) => print_all(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn check(dir: PathBuf) -> ExitCode {
-    match docent::catalog::load(&dir) {
+fn check(dir: &Path) -> ExitCode {
+    match catalog::load(dir) {
         Ok(catalog) => {
             let stories: usize = catalog.exhibitions.iter().map(|e| e.stories.len()).sum();
             let stations: usize = catalog.exhibitions.iter().map(|e| e.stations.len()).sum();
@@ -107,58 +185,174 @@ fn check(dir: PathBuf) -> ExitCode {
     }
 }
 
-fn serve(args: ServeArgs) -> ExitCode {
+/// The catalog, or every problem in it as one message.
+fn load(dir: &Path) -> Result<Catalog, String> {
+    catalog::load(dir).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        format!(
+            "the exhibit files have problems (run `docent check`):\n{}",
+            list.join("\n")
+        )
+    })
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
     let day_zone = match &args.time_zone {
-        Some(name) => match jiff::tz::TimeZone::get(name) {
-            Ok(tz) => tz,
-            Err(e) => {
-                eprintln!("error: --time-zone {name}: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
+        Some(name) => {
+            jiff::tz::TimeZone::get(name).map_err(|e| format!("--time-zone {name}: {e}"))?
+        }
         None => jiff::tz::TimeZone::system(),
     };
     let (admin_password, generated) = match std::env::var("DOCENT_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => (AdminPassword::new(p), false),
-        _ => match AdminPassword::generate() {
-            Ok(p) => (p, true),
-            Err(e) => {
-                eprintln!("error: cannot generate an admin password: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
+        _ => (
+            AdminPassword::generate()
+                .map_err(|e| format!("cannot generate an admin password: {e}"))?,
+            true,
+        ),
     };
     let settings = Settings {
         exhibits: args.common.exhibits,
         data: args.common.data,
-        bind: args.bind.clone(),
+        bind: args.bind,
+        base_url: args.common.base_url,
         admin_password: admin_password.clone(),
         day_zone,
         cache_bytes: args.cache_mb * 1024 * 1024,
         workers: args.workers,
     };
-    let base_url = args
-        .base_url
-        .unwrap_or_else(|| format!("http://{}", args.bind));
     actix_web::rt::System::new().block_on(async move {
-        let app = match Application::build(settings, Arc::new(SystemClock)) {
-            Ok(app) => app,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        println!("docent is serving at {base_url}/");
-        println!("  admin: {base_url}/admin");
+        let app = Application::build(settings, Arc::new(SystemClock)).map_err(|e| e.to_string())?;
+        let base = app.base_url().trim_end_matches('/').to_string();
+        println!("docent is serving at {base}/");
+        println!("  admin: {base}/admin");
         if generated {
-            println!("  admin password (generated for this run; set DOCENT_ADMIN_PASSWORD to choose one): {}", admin_password.expose());
+            println!(
+                "  admin password (generated for this run; set DOCENT_ADMIN_PASSWORD to keep one): {}",
+                admin_password.expose()
+            );
         }
-        match app.run_until_stopped().await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        }
+        app.run_until_stopped().await.map_err(|e| e.to_string())
     })
+}
+
+fn write_qr(args: QrArgs) -> Result<(), String> {
+    let catalog = load(&args.common.exhibits)?;
+    let code = Code::parse(&args.code).map_err(|e| format!("code `{}`: {e}", args.code))?;
+    let target = catalog
+        .resolve(&code)
+        .ok_or_else(|| format!("code `{code}` is not in {}", args.common.exhibits.display()))?;
+    let symbol = Symbol::new(&qr::code_url(&args.common.base_url(), &code), args.ecc)
+        .map_err(|e| e.to_string())?;
+    let e = &catalog.exhibitions[target.exhibition()];
+    let distance = args.distance.unwrap_or(match target {
+        Target::Station { station, .. } => e.stations[station].scan_distance_m,
+        Target::Story { .. } => e.scan_distance_m,
+    });
+    let size = args
+        .size_mm
+        .unwrap_or_else(|| symbol.size_for_distance(distance));
+    let bytes = match args.format {
+        Format::Svg => qr::verified_svg(&symbol, size).map(String::into_bytes),
+        Format::Png => qr::verified_png(&symbol, size, args.dpi),
+    }
+    .map_err(|e| e.to_string())?;
+    std::fs::write(&args.out, bytes).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    println!(
+        "{}: {} (QR version {}, ECC {}, {size} mm for {distance} m, decoded and checked)",
+        args.out.display(),
+        symbol.url,
+        symbol.version(),
+        args.ecc
+    );
+    Ok(())
+}
+
+fn print_all(args: PrintArgs) -> Result<(), String> {
+    let catalog = load(&args.common.exhibits)?;
+    let base_url = args.common.base_url();
+    let exhibitions: Vec<_> = match &args.exhibition {
+        Some(id) => vec![catalog.exhibition(id).map(|(_, e)| e).ok_or_else(|| {
+            let known: Vec<_> = catalog.exhibitions.iter().map(|e| e.id.as_str()).collect();
+            format!("no exhibition `{id}` (exhibitions: {})", known.join(", "))
+        })?],
+        None => catalog.exhibitions.iter().collect(),
+    };
+    let qr_dir = args.out.join("qr");
+    std::fs::create_dir_all(&qr_dir).map_err(|e| format!("{}: {e}", qr_dir.display()))?;
+    let now = jiff::Timestamp::now();
+    // Check every phase name before writing anything.
+    let phases = exhibitions
+        .iter()
+        .map(|e| docent::print::pick_phase(e, args.phase.as_deref(), e.showing(now, None).phase))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let codes: Vec<_> = catalog
+        .codes()
+        .into_iter()
+        .filter(|(_, t)| {
+            exhibitions
+                .iter()
+                .any(|e| e.id == catalog.exhibitions[t.exhibition()].id)
+        })
+        .collect();
+    let bar = ProgressBar::new((codes.len() + exhibitions.len() * 2) as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"),
+    );
+    for (code, target) in &codes {
+        bar.set_message(code.to_string());
+        let e = &catalog.exhibitions[target.exhibition()];
+        let distance = match target {
+            Target::Station { station, .. } => e.stations[*station].scan_distance_m,
+            Target::Story { .. } => e.scan_distance_m,
+        };
+        let symbol =
+            Symbol::new(&qr::code_url(&base_url, code), args.ecc).map_err(|e| e.to_string())?;
+        let size = symbol.size_for_distance(distance);
+        let svg = qr::verified_svg(&symbol, size).map_err(|e| e.to_string())?;
+        let png = qr::verified_png(&symbol, size, DEFAULT_DPI).map_err(|e| e.to_string())?;
+        write(&qr_dir.join(format!("{code}.svg")), svg.as_bytes())?;
+        write(&qr_dir.join(format!("{code}.png")), &png)?;
+        bar.inc(1);
+    }
+    let mut sheets = Vec::new();
+    for (e, phase) in exhibitions.iter().zip(phases) {
+        for (sheet, name) in [(Sheet::Posters, "posters"), (Sheet::Labels, "labels")] {
+            bar.set_message(format!("{} {name}", e.id));
+            let options = PrintOptions {
+                phase: None,
+                codes: if args.story_codes {
+                    Codes::Story
+                } else {
+                    Codes::Station
+                },
+                sheet,
+                ecc: args.ecc,
+            };
+            let html =
+                docent::print::render(e, phase, &base_url, &options).map_err(|e| e.to_string())?;
+            let file = args
+                .out
+                .join(format!("{}-{}-{name}.html", e.id, e.phases[phase].id));
+            write(&file, html.as_bytes())?;
+            sheets.push(file);
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    println!(
+        "{}: {} codes as SVG and PNG (each decoded back to its URL), {} print sheets:",
+        args.out.display(),
+        codes.len(),
+        sheets.len()
+    );
+    for s in sheets {
+        println!("  {}", s.display());
+    }
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }

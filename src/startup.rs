@@ -23,6 +23,9 @@ pub struct Settings {
     pub exhibits: PathBuf,
     pub data: PathBuf,
     pub bind: String,
+    /// The public origin QR codes encode, such as `https://docent.example.edu`; `None` means
+    /// `http://` and the address actually bound.
+    pub base_url: Option<String>,
     pub admin_password: AdminPassword,
     /// The zone whose midnight starts a new visitor-id day.
     pub day_zone: TimeZone,
@@ -69,21 +72,27 @@ impl Application {
         };
         let store =
             Arc::new(Store::open(&settings.data, settings.cache_bytes).map_err(store_error)?);
+        let bind_error = |source| StartupError::Bind {
+            addr: settings.bind.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
+        let local = listener.local_addr().map_err(bind_error)?;
+        let base_url = settings
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"));
         let state = AppState::new(
             catalog,
             store,
             clock,
             settings.day_zone.clone(),
             settings.admin_password.clone(),
+            base_url,
         )
         .map_err(store_error)?;
         let state = web::Data::new(state);
-        let bind_error = |source| StartupError::Bind {
-            addr: settings.bind.clone(),
-            source,
-        };
-        let listener = TcpListener::bind(&settings.bind).map_err(bind_error)?;
-        let port = listener.local_addr().map_err(bind_error)?.port();
+        let port = local.port();
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new()
@@ -104,6 +113,11 @@ impl Application {
             server,
             state,
         })
+    }
+
+    /// The public origin QR codes encode.
+    pub fn base_url(&self) -> &str {
+        &self.state.base_url
     }
 
     pub fn port(&self) -> u16 {

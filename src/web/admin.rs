@@ -269,3 +269,102 @@ fn switch_failed(error: &str) -> HttpResponse {
         .content_type("text/plain")
         .body("the switch could not be stored; nothing changed")
 }
+
+// ---------------------------------------------------------------------------------------------
+// GET /admin/print/{exhibition}?phase=&codes=station|story&sheet=posters|labels&ecc=
+
+#[derive(Deserialize)]
+pub(super) struct PrintQuery {
+    phase: Option<String>,
+    codes: Option<String>,
+    sheet: Option<String>,
+    ecc: Option<String>,
+}
+
+pub(super) async fn print(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<PrintQuery>,
+) -> HttpResponse {
+    let catalog = state.catalog();
+    let Some((_, e)) = catalog.exhibition(&path) else {
+        return HttpResponse::NotFound()
+            .content_type("text/plain")
+            .body("no such exhibition");
+    };
+    let options = match print_options(&query) {
+        Ok(o) => o,
+        Err(message) => {
+            return HttpResponse::BadRequest()
+                .content_type("text/plain")
+                .body(message);
+        }
+    };
+    let live = e
+        .showing(state.clock.now(), state.last_switch(&e.id).as_ref())
+        .phase;
+    let phase = match crate::print::pick_phase(e, options.phase.as_deref(), live) {
+        Ok(p) => p,
+        Err(err) => {
+            return HttpResponse::BadRequest()
+                .content_type("text/plain")
+                .body(err.to_string());
+        }
+    };
+    let (catalog_for_job, base_url, exhibition) =
+        (catalog.clone(), state.base_url.clone(), e.id.clone());
+    let rendered = web::block(move || {
+        let (_, e) = catalog_for_job
+            .exhibition(&exhibition)
+            .expect("looked up above");
+        crate::print::render(e, phase, &base_url, &options)
+    })
+    .await;
+    match rendered {
+        Ok(Ok(page)) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            // Covers are inlined as data: URIs so the page also works saved to disk.
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+            ))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(page),
+        Ok(Err(err)) => {
+            tracing::error!(error = %err, "print page failed");
+            HttpResponse::InternalServerError()
+                .content_type("text/plain")
+                .body(err.to_string())
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "print page failed");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
+fn print_options(query: &PrintQuery) -> Result<crate::print::PrintOptions, String> {
+    use crate::print::{Codes, PrintOptions, Sheet};
+    let codes = match query.codes.as_deref() {
+        None | Some("station") => Codes::Station,
+        Some("story") => Codes::Story,
+        Some(other) => return Err(format!("codes=`{other}`: use station or story")),
+    };
+    let sheet = match query.sheet.as_deref() {
+        None | Some("posters") => Sheet::Posters,
+        Some("labels") => Sheet::Labels,
+        Some(other) => return Err(format!("sheet=`{other}`: use posters or labels")),
+    };
+    let ecc = query
+        .ecc
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: crate::qr::QrError| e.to_string())?;
+    Ok(PrintOptions {
+        phase: query.phase.clone(),
+        codes,
+        sheet,
+        ecc: ecc.unwrap_or_default(),
+    })
+}

@@ -1,7 +1,6 @@
 //! Cover thumbnails: `/cover/{exhibition}/{story}/{width}?v={version}`.
 //!
-//! Covers are resized with the `image` crate to a few fixed widths and sent as JPEG, which is
-//! what a phone on a weak connection wants. The version in the URL is a hash of the file, so
+//! Thumbnails are made once (`crate::covers`) and kept in memory. The version in the URL is a hash of the file, so
 //! responses can be cached for a year; an edited cover gets a new URL.
 
 use std::collections::HashMap;
@@ -10,12 +9,10 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
 use serde::Deserialize;
 
 use super::AppState;
-use super::visitor::COVER_WIDTHS;
+use crate::covers::{WIDTHS, thumbnail};
 
 /// Thumbnails made so far, by cover version and width. Bounded: cleared when it grows past
 /// what any real catalog needs.
@@ -26,7 +23,6 @@ pub(super) struct CoverCache(Mutex<HashMap<ThumbKey, Arc<Vec<u8>>>>);
 type ThumbKey = (String, u32);
 
 const CACHE_ENTRIES: usize = 512;
-const JPEG_QUALITY: u8 = 80;
 
 impl CoverCache {
     fn get(&self, key: &ThumbKey) -> Option<Arc<Vec<u8>>> {
@@ -61,7 +57,7 @@ pub(super) async fn cover(
     let found = catalog
         .exhibition(&exhibition)
         .and_then(|(_, e)| e.story(&story));
-    let (Some((_, story)), true) = (found, COVER_WIDTHS.contains(&width)) else {
+    let (Some((_, story)), true) = (found, WIDTHS.contains(&width)) else {
         return HttpResponse::NotFound()
             .content_type("text/plain")
             .body("no such cover");
@@ -99,17 +95,4 @@ fn cover_failed(path: &Path, error: &str) -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type("text/plain")
         .body("cover unavailable")
-}
-
-/// The cover scaled down to `width` pixels (never up), as JPEG.
-fn thumbnail(path: &Path, width: u32) -> image::ImageResult<Vec<u8>> {
-    let img = image::open(path)?;
-    let img = if img.width() > width {
-        img.resize(width, u32::MAX, FilterType::Lanczos3)
-    } else {
-        img
-    };
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).encode_image(&img.to_rgb8())?;
-    Ok(out)
 }

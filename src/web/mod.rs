@@ -1,11 +1,12 @@
 //! The HTTP surface: shared state, the route table, and headers every response carries.
 //!
-//! One module per URL area: `visitor` (/s, /go, /e), `covers` (/cover), `admin` (/admin, all
-//! behind one guard), `ops` (/healthz).
+//! One module per URL area: `visitor` (/s, /go, /e), `covers` (/cover), `qr` (/qr), `admin`
+//! (/admin, all behind one guard), `ops` (/healthz).
 
 mod admin;
 mod covers;
 mod ops;
+mod qr;
 mod visitor;
 
 use std::collections::HashMap;
@@ -35,6 +36,8 @@ pub struct AppState {
     /// The zone whose midnight starts a new visitor-id day.
     pub day_zone: TimeZone,
     pub admin_password: AdminPassword,
+    /// The public origin QR codes encode.
+    pub base_url: String,
     covers: covers::CoverCache,
     /// Scans or opens that could not be stored (the visitor was served anyway).
     pub log_failures: AtomicU64,
@@ -47,6 +50,7 @@ impl AppState {
         clock: Arc<dyn Clock>,
         day_zone: TimeZone,
         admin_password: AdminPassword,
+        base_url: String,
     ) -> Result<AppState, crate::store::StoreError> {
         let mut switches = HashMap::new();
         for e in &catalog.exhibitions {
@@ -61,6 +65,7 @@ impl AppState {
             clock,
             day_zone,
             admin_password,
+            base_url,
             covers: covers::CoverCache::default(),
             log_failures: AtomicU64::new(0),
         })
@@ -107,13 +112,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/cover/{exhibition}/{story}/{width}",
         web::get().to(covers::cover),
     )
+    .route("/qr/{file}", web::get().to(qr::image))
     .route("/healthz", web::get().to(ops::healthz))
     .route("/", web::get().to(visitor::home))
     .service(
         web::scope("/admin")
             .wrap(from_fn(admin::require_admin))
             .route("", web::get().to(admin::dashboard))
-            .route("/switch/{exhibition}", web::post().to(admin::switch)),
+            .route("/switch/{exhibition}", web::post().to(admin::switch))
+            .route("/print/{exhibition}", web::get().to(admin::print)),
     )
     .default_service(web::to(visitor::not_found));
 }

@@ -9,7 +9,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{AppState, html};
-use crate::catalog::{Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Story, Target};
+use crate::catalog::{
+    Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Story, Target,
+};
 use crate::i18n::{self, Ui};
 use crate::store::{self, Store, UnknownScan, Via, Visit};
 use crate::visitor::{self, Client, InApp};
@@ -238,9 +240,6 @@ fn citation_line(c: &Citation, lang: Lang) -> String {
     }
     line
 }
-
-/// Cover widths on offer; the browser picks one from `srcset`.
-pub(super) const COVER_WIDTHS: [u32; 3] = [160, 480, 960];
 
 fn cover_url(e: &Exhibition, story: &Story, width: u32) -> String {
     format!(

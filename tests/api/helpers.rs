@@ -84,6 +84,7 @@ fn spawn_with(exhibits: PathBuf, keep: Option<TempDir>, now: &str) -> TestApp {
         exhibits,
         data: data.path().join("store"),
         bind: "127.0.0.1:0".into(),
+        base_url: None,
         admin_password: AdminPassword::new(PASSWORD.into()),
         day_zone: jiff::tz::TimeZone::get("Asia/Shanghai").unwrap(),
         cache_bytes: 8 << 20,

@@ -5,4 +5,5 @@ mod admin;
 mod check;
 mod helpers;
 mod logging;
+mod printing;
 mod visitor;

@@ -1,0 +1,199 @@
+//! Print sheets for staff: one A4 poster per station, or a sheet of small labels, as one
+//! self-contained HTML page (QR codes as inline SVG, covers as data URIs) that the admin side
+//! serves and `docent print` writes to disk. Every code is decoded again before it is placed.
+
+use askama::Template;
+use base64::Engine;
+
+use crate::catalog::{Exhibition, Lang, Story};
+use crate::covers;
+use crate::qr::{self, Ecc, QrError, Symbol};
+
+/// The widest code a poster holds: A4 less its margins.
+const MAX_POSTER_QR_MM: f64 = 180.0;
+/// Labels sit beside the covers and are scanned from arm's length.
+const LABEL_DISTANCE_M: f64 = 0.3;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error("exhibition `{exhibition}` has no phase `{phase}` (phases: {known})")]
+    UnknownPhase {
+        exhibition: String,
+        phase: String,
+        known: String,
+    },
+    #[error("{0}")]
+    Qr(#[from] QrError),
+    #[error("cover {path}: {source}")]
+    Cover {
+        path: String,
+        source: image::ImageError,
+    },
+    #[error("the print page could not be rendered: {0}")]
+    Template(#[from] askama::Error),
+}
+
+/// Which code goes on a station's poster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Codes {
+    /// The station's permanent code: shows whatever the station holds now.
+    #[default]
+    Station,
+    /// The code of the story shown in the chosen phase: always that story.
+    Story,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sheet {
+    #[default]
+    Posters,
+    Labels,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PrintOptions {
+    /// The phase whose stories are printed; `None` for the phase live now.
+    pub phase: Option<String>,
+    pub codes: Codes,
+    pub sheet: Sheet,
+    pub ecc: Ecc,
+}
+
+struct Poster {
+    station: String,
+    place_zh: String,
+    place_en: String,
+    title_zh: String,
+    title_en: String,
+    cover: String,
+    cover_alt: String,
+    qr_svg: String,
+    short_url: String,
+    capped: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "print.html")]
+struct PrintPage<'a> {
+    title_zh: &'a str,
+    title_en: &'a str,
+    venue_zh: &'a str,
+    venue_en: &'a str,
+    phase: &'a str,
+    labels: bool,
+    posters: Vec<Poster>,
+}
+
+/// The phase index to print: the one named, or `live` when none is.
+pub fn pick_phase(e: &Exhibition, wanted: Option<&str>, live: usize) -> Result<usize, PrintError> {
+    match wanted {
+        None => Ok(live),
+        Some(id) => e
+            .phase(id)
+            .map(|(i, _)| i)
+            .ok_or_else(|| PrintError::UnknownPhase {
+                exhibition: e.id.clone(),
+                phase: id.to_string(),
+                known: e
+                    .phases
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+    }
+}
+
+/// The sheet as one HTML page.
+pub fn render(
+    e: &Exhibition,
+    phase: usize,
+    base_url: &str,
+    options: &PrintOptions,
+) -> Result<String, PrintError> {
+    let labels = options.sheet == Sheet::Labels;
+    let posters = e
+        .stations
+        .iter()
+        .enumerate()
+        .map(|(i, station)| {
+            let story = e.story_at(phase, i);
+            let code = match options.codes {
+                Codes::Station => &station.code,
+                Codes::Story => &story.code,
+            };
+            let distance = if labels {
+                LABEL_DISTANCE_M
+            } else {
+                station.scan_distance_m
+            };
+            poster(base_url, code, story, distance, options.ecc, labels, |p| {
+                p.station = station.id.clone();
+                p.place_zh = station.place.get(Lang::Zh).to_string();
+                p.place_en = station.place.get(Lang::En).to_string();
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let page = PrintPage {
+        title_zh: e.title.get(Lang::Zh),
+        title_en: e.title.get(Lang::En),
+        venue_zh: e.venue.get(Lang::Zh),
+        venue_en: e.venue.get(Lang::En),
+        phase: &e.phases[phase].id,
+        labels,
+        posters,
+    };
+    Ok(page.render()?)
+}
+
+fn poster(
+    base_url: &str,
+    code: &crate::catalog::Code,
+    story: &Story,
+    distance_m: f64,
+    ecc: Ecc,
+    labels: bool,
+    place: impl FnOnce(&mut Poster),
+) -> Result<Poster, PrintError> {
+    let symbol = Symbol::new(&qr::code_url(base_url, code), ecc)?;
+    let wanted_mm = symbol.size_for_distance(distance_m);
+    let qr_mm = wanted_mm.min(MAX_POSTER_QR_MM);
+    let capped = (qr_mm < wanted_mm).then(|| {
+        format!("A {distance_m} m scanning distance needs a {wanted_mm} mm code; it is capped at {qr_mm} mm here: print on A3 or move visitors closer.")
+    });
+    let qr_svg = qr::verified_svg(&symbol, qr_mm)?;
+    let cover = if labels {
+        String::new()
+    } else {
+        let jpeg =
+            covers::thumbnail(&story.cover.path, 960).map_err(|source| PrintError::Cover {
+                path: story.cover.path.display().to_string(),
+                source,
+            })?;
+        format!(
+            "data:image/jpeg;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(jpeg)
+        )
+    };
+    let mut p = Poster {
+        station: String::new(),
+        place_zh: String::new(),
+        place_en: String::new(),
+        title_zh: story.title.get(Lang::Zh).to_string(),
+        title_en: story.title.get(Lang::En).to_string(),
+        cover,
+        cover_alt: story.cover.alt.get(Lang::En).to_string(),
+        qr_svg,
+        short_url: short_url(base_url, code),
+        capped,
+    };
+    place(&mut p);
+    Ok(p)
+}
+
+/// The code's address as people type it: no scheme, lower-case `/s/`.
+pub fn short_url(base_url: &str, code: &crate::catalog::Code) -> String {
+    let base = base_url.trim_end_matches('/');
+    let base = base.split_once("://").map(|(_, rest)| rest).unwrap_or(base);
+    format!("{base}/s/{code}")
+}

@@ -1,0 +1,322 @@
+//! QR images and print sheets: every demo code decodes back to its exact URL with independent
+//! decoders (rqrr in-process, zbar as a separate program), also at the pixels a phone camera
+//! gets from the configured distance; the poster sheet prints one A4 page per station.
+
+use std::path::Path;
+use std::process::Command;
+
+use docent::catalog::{self, Code};
+use docent::qr::{self, Ecc, Symbol};
+
+use crate::helpers::*;
+
+/// Every code in the demo, station codes first.
+fn demo_codes() -> Vec<String> {
+    let catalog = catalog::load(&demo_exhibits()).unwrap();
+    catalog
+        .codes()
+        .into_iter()
+        .map(|(c, _)| c.to_string())
+        .collect()
+}
+
+fn fetch(app: &TestApp, path: &str) -> (String, Vec<u8>) {
+    let mut response = ureq::get(format!("{}{path}", app.base)).call().unwrap();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    (content_type, response.body_mut().read_to_vec().unwrap())
+}
+
+/// zbar, a decoder that shares no code with docent.
+fn zbar(file: &Path) -> Vec<String> {
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(file)
+        .output()
+        .expect("zbarimg runs (Debian package zbar-tools; .ci/run installs it)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn url_of(app: &TestApp, code: &str) -> String {
+    format!("{}/S/{code}", app.base.to_ascii_uppercase())
+}
+
+#[test]
+fn every_demo_png_decodes_to_its_exact_url() {
+    let app = spawn_app(IN_PHASE_1);
+    let dir = tempfile::tempdir().unwrap();
+    let codes = demo_codes();
+    assert_eq!(codes.len(), 16);
+    for code in &codes {
+        let (content_type, png) = fetch(&app, &format!("/qr/{}.png", code.to_lowercase()));
+        assert_eq!(content_type, "image/png");
+        let img = image::load_from_memory(&png).unwrap().to_luma8();
+        assert_eq!(qr::decode(&img), [url_of(&app, code)], "rqrr, {code}");
+        let file = dir.path().join(format!("{code}.png"));
+        std::fs::write(&file, &png).unwrap();
+        assert_eq!(zbar(&file), [url_of(&app, code)], "zbar, {code}");
+    }
+}
+
+#[test]
+fn every_demo_svg_decodes_once_rasterised() {
+    let app = spawn_app(IN_PHASE_1);
+    for code in demo_codes() {
+        let (content_type, svg) = fetch(&app, &format!("/qr/{code}.svg"));
+        assert_eq!(content_type, "image/svg+xml");
+        let svg = String::from_utf8(svg).unwrap();
+        assert_eq!(svg.matches("<path").count(), 1);
+        let img = qr::rasterise_svg(&svg, 300).unwrap();
+        assert_eq!(qr::decode(&img), [url_of(&app, &code)], "{code}");
+    }
+}
+
+/// Pixels across a printed code as a phone camera sees it from `distance_m`: a 1080-pixel-wide
+/// preview frame over a 65 degree horizontal field of view.
+fn camera_pixels(size_mm: f64, distance_m: f64) -> u32 {
+    let field_mm = 2.0 * distance_m * 1000.0 * (65f64.to_radians() / 2.0).tan();
+    (size_mm / field_mm * 1080.0).round() as u32
+}
+
+#[test]
+fn codes_still_decode_at_the_resolution_a_phone_gets_from_the_scanning_distance() {
+    let app = spawn_app(IN_PHASE_1);
+    let dir = tempfile::tempdir().unwrap();
+    for code in ["NCA1", "NCB3", "SGDP16"] {
+        let symbol = Symbol::new(&url_of(&app, code), Ecc::M).unwrap();
+        let distance = 1.0;
+        let size = symbol.size_for_distance(distance);
+        let (_, png) = fetch(&app, &format!("/qr/{code}.png"));
+        let full = image::load_from_memory(&png).unwrap().to_luma8();
+        let px = camera_pixels(size, distance);
+        assert!(
+            px < full.width() / 10,
+            "{px} px is a real downscale of {}",
+            full.width()
+        );
+        let small = image::imageops::resize(&full, px, px, image::imageops::FilterType::Triangle);
+        // A camera frame has surroundings: put the code on a larger white field.
+        let mut frame = image::GrayImage::from_pixel(px * 3, px * 2, image::Luma([255]));
+        image::imageops::overlay(&mut frame, &small, px as i64, (px / 2) as i64);
+        assert_eq!(qr::decode(&frame), [url_of(&app, code)], "rqrr at {px} px");
+        let file = dir.path().join(format!("{code}-camera.png"));
+        frame.save(&file).unwrap();
+        assert_eq!(zbar(&file), [url_of(&app, code)], "zbar at {px} px");
+    }
+}
+
+#[test]
+fn the_demo_base_url_gives_version_2_codes() {
+    for code in demo_codes() {
+        let url = qr::code_url("http://127.0.0.1:8080", &Code::parse(&code).unwrap());
+        let symbol = Symbol::new(&url, Ecc::M).unwrap();
+        assert_eq!(symbol.version(), 2, "{url}");
+    }
+}
+
+#[test]
+fn qr_options_are_honoured_and_checked() {
+    let app = spawn_app(IN_PHASE_1);
+    let (_, png) = fetch(&app, "/qr/NCA1.png?size=50&dpi=600&ecc=H");
+    let reader = png::Decoder::new(std::io::Cursor::new(&png))
+        .read_info()
+        .unwrap();
+    assert_eq!(
+        reader.info().pixel_dims.unwrap().xppu,
+        23622,
+        "600 DPI recorded"
+    );
+    let width = reader.info().width;
+    assert!(
+        (1181..1300).contains(&width),
+        "50 mm at 600 DPI: {width} px"
+    );
+    assert_eq!(app.get("/qr/NCA1.png?ecc=Z").status, 400);
+    assert_eq!(app.get("/qr/NCA1.gif").status, 400);
+    assert_eq!(app.get("/qr/NOPE1.svg").status, 404);
+    assert_eq!(
+        app.get("/qr/NCA1.png?size=1000&dpi=1200").status,
+        400,
+        "too many pixels"
+    );
+}
+
+fn docent(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(args)
+        .arg("--exhibits")
+        .arg(demo_exhibits())
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+#[test]
+fn the_qr_command_writes_a_checked_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("a1.png");
+    let (code, out, err) = docent(&[
+        "qr",
+        "nca1",
+        "--format",
+        "png",
+        "--out",
+        png.to_str().unwrap(),
+        "--distance",
+        "2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("QR version 2") && out.contains("264 mm for 2 m"),
+        "{out}"
+    );
+    assert_eq!(zbar(&png), ["HTTP://127.0.0.1:8080/S/NCA1"]);
+    let svg = dir.path().join("a1.svg");
+    let (code, _, err) = docent(&[
+        "qr",
+        "NCA1",
+        "--format",
+        "svg",
+        "--out",
+        svg.to_str().unwrap(),
+        "--base-url",
+        "https://docent.example.edu",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let img = qr::rasterise_svg(&std::fs::read_to_string(&svg).unwrap(), 400).unwrap();
+    assert_eq!(qr::decode(&img), ["HTTPS://DOCENT.EXAMPLE.EDU/S/NCA1"]);
+    let (code, _, err) = docent(&[
+        "qr",
+        "NOPE1",
+        "--format",
+        "svg",
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("code `NOPE1` is not in"), "{err}");
+}
+
+#[test]
+fn print_writes_every_code_and_fails_clearly_on_unknown_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().to_str().unwrap();
+    let (code, out, err) = docent(&["print", "--out", out_dir, "--phase", "phase-2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("16 codes as SVG and PNG"), "{out}");
+    for c in demo_codes() {
+        let png = dir.path().join(format!("qr/{c}.png"));
+        assert_eq!(zbar(&png), [format!("HTTP://127.0.0.1:8080/S/{c}")]);
+        assert!(dir.path().join(format!("qr/{c}.svg")).is_file());
+    }
+    let posters =
+        std::fs::read_to_string(dir.path().join("nature-covers-phase-2-posters.html")).unwrap();
+    assert!(posters.contains("AlphaGo Zero") || posters.contains("without human knowledge"));
+
+    let (code, _, err) = docent(&["print", "--out", out_dir, "--exhibition", "nope"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no exhibition `nope` (exhibitions: nature-covers)"),
+        "{err}"
+    );
+    let (code, _, err) = docent(&["print", "--out", out_dir, "--phase", "phase-9"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("has no phase `phase-9` (phases: phase-1, phase-2)"),
+        "{err}"
+    );
+}
+
+/// Pages in a PDF that Chromium wrote.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count()
+}
+
+fn chromium_pdf(html: &Path, pdf: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let status = Command::new("chromium")
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs (Debian package chromium; .ci/run installs it)");
+    assert!(
+        pdf.is_file(),
+        "chromium wrote no PDF: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn the_poster_sheet_prints_one_a4_page_per_station_in_chromium() {
+    let app = spawn_app(IN_PHASE_1);
+    let anonymous = app.get("/admin/print/nature-covers");
+    assert_eq!(anonymous.status, 401);
+    let page = app.admin_get("/admin/print/nature-covers");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body.matches(r#"<section class="poster">"#).count(), 6);
+    assert!(page.body.contains("扫码阅读全文"));
+    assert!(page.body.contains(&format!(
+        "{}/s/NCA1",
+        app.base.trim_start_matches("http://")
+    )));
+    assert!(
+        page.header("content-security-policy")
+            .contains("img-src data:")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("posters.html");
+    std::fs::write(&html, &page.body).unwrap();
+    let pdf = dir.path().join("posters.pdf");
+    chromium_pdf(&html, &pdf);
+    assert_eq!(
+        pdf_pages(&std::fs::read(&pdf).unwrap()),
+        6,
+        "one page per station"
+    );
+
+    let labels = app.admin_get("/admin/print/nature-covers?sheet=labels&codes=story&phase=phase-2");
+    assert_eq!(labels.status, 200);
+    assert!(labels.body.contains("/s/GOZ17"), "phase 2's story codes");
+    let html = dir.path().join("labels.html");
+    std::fs::write(&html, &labels.body).unwrap();
+    let pdf = dir.path().join("labels.pdf");
+    chromium_pdf(&html, &pdf);
+    assert_eq!(
+        pdf_pages(&std::fs::read(&pdf).unwrap()),
+        1,
+        "six labels fit one page"
+    );
+    assert_eq!(
+        app.admin_get("/admin/print/nature-covers?phase=nope")
+            .status,
+        400
+    );
+}
