@@ -135,6 +135,7 @@ impl Application {
     /// Serves until stopped (SIGINT/SIGTERM or the handle), then makes every write durable.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
+        self.state.recorder.shutdown();
         if let Err(e) = self.state.store.flush() {
             tracing::error!(error = %e, "final flush of the store failed");
         }

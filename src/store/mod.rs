@@ -1,12 +1,23 @@
-//! Everything sled: scans, opens, unknown-code scans, manual phase switches and the daily salt.
+//! Everything sled: scans, opens, unknown-code scans, their aggregates, manual phase switches
+//! and the daily salt.
 //!
 //! sled types never leave this module. Trees carry a version in their name so a later format
 //! can live beside this one. Event keys are the event time in microseconds, big-endian, then a
-//! unique id, so a range scan returns time order. Calls block: web handlers run them on the
-//! blocking pool.
+//! unique id, so a range scan returns time order. Events are written in batches (`apply`),
+//! each batch with its aggregate updates in one transaction and made durable by one flush;
+//! `recorder` feeds it from the web handlers (group commit). Calls block.
+
+mod aggregate;
+mod recorder;
+
+pub use aggregate::{ALL, Counter, Metric};
+pub use recorder::{BatchObserver, Recorder};
 
 use std::path::Path;
 use std::sync::Mutex;
+
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -24,6 +35,10 @@ pub enum StoreError {
     Codec(#[from] serde_json::Error),
     #[error("store: the operating system's random source failed: {0}")]
     Random(String),
+    #[error("store: a transaction failed: {0}")]
+    Transaction(String),
+    #[error("store: the writer has stopped")]
+    WriterGone,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -42,6 +57,9 @@ pub enum Via {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
     pub at: Timestamp,
+    /// The local date and hour in the exhibition's time zone, for daily and hourly figures.
+    pub day: Date,
+    pub hour: i8,
     pub code: String,
     pub exhibition: String,
     pub station: Option<String>,
@@ -60,9 +78,27 @@ pub struct Visit {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnknownScan {
     pub at: Timestamp,
+    pub day: Date,
     /// What was asked for, cut short and limited to printable ASCII.
     pub code: String,
     pub bot: bool,
+}
+
+/// Something that happened, to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Scan(Visit),
+    Open(Visit),
+    Unknown(UnknownScan),
+}
+
+impl Event {
+    fn at(&self) -> Timestamp {
+        match self {
+            Event::Scan(v) | Event::Open(v) => v.at,
+            Event::Unknown(u) => u.at,
+        }
+    }
 }
 
 const SALT_KEY: &[u8] = b"daily-salt";
@@ -74,6 +110,8 @@ pub struct Store {
     unknown: sled::Tree,
     switches: sled::Tree,
     meta: sled::Tree,
+    counters: sled::Tree,
+    uniques: sled::Tree,
     /// Today's salt, so the hot path does not read sled for it.
     salt: Mutex<Option<(Date, [u8; 32])>>,
 }
@@ -84,7 +122,8 @@ impl Store {
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(cache_bytes)
-            .flush_every_ms(Some(200))
+            // Durability comes from `apply`'s flush; this only bounds idle-time lag.
+            .flush_every_ms(Some(1000))
             .open()?;
         Ok(Store {
             scans: db.open_tree("scans.v1")?,
@@ -92,21 +131,92 @@ impl Store {
             unknown: db.open_tree("unknown.v1")?,
             switches: db.open_tree("switches.v1")?,
             meta: db.open_tree("meta.v1")?,
+            counters: db.open_tree("counters.v1")?,
+            uniques: db.open_tree("uniques.v1")?,
             salt: Mutex::new(None),
             db,
         })
     }
 
-    pub fn record_scan(&self, visit: &Visit) -> Result<()> {
-        self.append(&self.scans, visit.at, visit)
+    /// Writes a batch of events and their aggregates in one transaction, then makes it durable.
+    pub fn apply(&self, events: &[Event]) -> Result<()> {
+        let mut tally = aggregate::Tally::default();
+        let mut rows = Vec::with_capacity(events.len());
+        for event in events {
+            tally.add(event);
+            let key = event_key(event.at(), self.db.generate_id()?);
+            let (tree, value) = match event {
+                Event::Scan(v) => (0, serde_json::to_vec(v)?),
+                Event::Open(v) => (1, serde_json::to_vec(v)?),
+                Event::Unknown(u) => (2, serde_json::to_vec(u)?),
+            };
+            rows.push((tree, key, value));
+        }
+        let trees = (
+            &self.scans,
+            &self.opens,
+            &self.unknown,
+            &self.counters,
+            &self.uniques,
+        );
+        trees
+            .transaction(|(scans, opens, unknown, counters, uniques)| {
+                for (tree, key, value) in &rows {
+                    let tree = [scans, opens, unknown][*tree];
+                    tree.insert(key.as_slice(), value.as_slice())?;
+                }
+                let mut counts = tally.counts.clone();
+                for (set_key, targets) in &tally.uniques {
+                    if uniques.insert(set_key.as_slice(), &[])?.is_none() {
+                        for target in targets {
+                            *counts.entry(target.clone()).or_insert(0) += 1;
+                        }
+                    }
+                }
+                for (key, delta) in &counts {
+                    let old = counters.get(key)?.map(|v| decode_u64(&v)).unwrap_or(0);
+                    counters.insert(key.as_slice(), &(old + delta).to_be_bytes())?;
+                }
+                Ok::<_, ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| StoreError::Transaction(format!("{e:?}")))?;
+        self.db.flush()?;
+        Ok(())
     }
 
-    pub fn record_open(&self, visit: &Visit) -> Result<()> {
-        self.append(&self.opens, visit.at, visit)
+    /// Convenience for one event (tests, tools): a batch of one.
+    pub fn record(&self, event: Event) -> Result<()> {
+        self.apply(&[event])
     }
 
-    pub fn record_unknown(&self, scan: &UnknownScan) -> Result<()> {
-        self.append(&self.unknown, scan.at, scan)
+    /// Every counter of an exhibition for a period (`ALL` or a date); `""` is the server-wide
+    /// exhibition of unknown codes.
+    pub fn counters(&self, exhibition: &str, period: &str) -> Result<Vec<Counter>> {
+        self.counters
+            .scan_prefix(aggregate::prefix(exhibition, period))
+            .map(|kv| {
+                let (k, v) = kv?;
+                Ok(aggregate::parse_counter(&k, &v))
+            })
+            .filter_map(|c| c.transpose())
+            .collect()
+    }
+
+    /// Scans of an exhibition between two instants, oldest first, read lazily.
+    pub fn scans_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Iterator<Item = Result<Visit>> + use<> {
+        typed_range(&self.scans, from, to)
+    }
+
+    pub fn opens_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Iterator<Item = Result<Visit>> + use<> {
+        typed_range(&self.opens, from, to)
     }
 
     pub fn scans(&self) -> Result<Vec<Visit>> {
@@ -181,12 +291,6 @@ impl Store {
         self.db.flush()?;
         Ok(())
     }
-
-    fn append<T: Serialize>(&self, tree: &sled::Tree, at: Timestamp, record: &T) -> Result<()> {
-        let key = event_key(at, self.db.generate_id()?);
-        tree.insert(key, serde_json::to_vec(record)?)?;
-        Ok(())
-    }
 }
 
 fn read_all<T: DeserializeOwned>(tree: &sled::Tree) -> Result<Vec<T>> {
@@ -194,6 +298,20 @@ fn read_all<T: DeserializeOwned>(tree: &sled::Tree) -> Result<Vec<T>> {
         .values()
         .map(|v| Ok(serde_json::from_slice(&v?)?))
         .collect()
+}
+
+fn typed_range<T: DeserializeOwned>(
+    tree: &sled::Tree,
+    from: Timestamp,
+    to: Timestamp,
+) -> impl Iterator<Item = Result<T>> + use<T> {
+    tree.range(event_key(from, 0)..event_key(to, 0))
+        .values()
+        .map(|v| Ok(serde_json::from_slice(&v?)?))
+}
+
+fn decode_u64(v: &[u8]) -> u64 {
+    v.try_into().map(u64::from_be_bytes).unwrap_or(0)
 }
 
 fn event_key(at: Timestamp, id: u64) -> [u8; 16] {
@@ -228,6 +346,7 @@ fn decode_salt(v: &[u8]) -> Option<(Date, [u8; 32])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::visitor::{Device, InApp};
     use jiff::civil::date;
 
     #[test]
@@ -250,6 +369,77 @@ mod tests {
             !raw.windows(32).any(|w| w == monday),
             "yesterday's salt is gone"
         );
+    }
+
+    fn visit(day: &str, story: &str, visitor: &str, bot: bool) -> Visit {
+        Visit {
+            at: format!("{day}T02:00:00Z").parse().unwrap(),
+            day: day.parse().unwrap(),
+            hour: 10,
+            code: "NCA1".into(),
+            exhibition: "show".into(),
+            station: Some("A1".into()),
+            story: story.into(),
+            phase: "one".into(),
+            state: ShowState::Running,
+            visitor: visitor.into(),
+            device: Device::Phone,
+            in_app: InApp::WeChat,
+            lang: Lang::Zh,
+            bot,
+            via: Via::Qr,
+        }
+    }
+
+    fn count(store: &Store, period: &str, metric: Metric, dimension: &str, value: &str) -> u64 {
+        store
+            .counters("show", period)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.metric == metric && c.dimension == dimension && c.value == value)
+            .map(|c| c.count)
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn aggregates_follow_the_events_in_the_same_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8 << 20).unwrap();
+        store
+            .apply(&[
+                Event::Scan(visit("2026-11-20", "alphago", "v1", false)),
+                Event::Scan(visit("2026-11-20", "alphago", "v1", false)),
+                Event::Scan(visit("2026-11-20", "exac", "v2", false)),
+                Event::Scan(visit("2026-11-20", "exac", "bot", true)),
+                Event::Open(visit("2026-11-20", "alphago", "v1", false)),
+            ])
+            .unwrap();
+        store
+            .record(Event::Scan(visit("2026-11-21", "alphago", "v9", false)))
+            .unwrap();
+        assert_eq!(store.scans().unwrap().len(), 5);
+        assert_eq!(count(&store, ALL, Metric::Scans, "total", ""), 4);
+        assert_eq!(count(&store, ALL, Metric::Scans, "story", "alphago"), 3);
+        assert_eq!(count(&store, ALL, Metric::Opens, "story", "alphago"), 1);
+        assert_eq!(count(&store, ALL, Metric::Bots, "total", ""), 1);
+        assert_eq!(
+            count(&store, "2026-11-20", Metric::Visitors, "total", ""),
+            2
+        );
+        assert_eq!(
+            count(&store, "2026-11-20", Metric::Visitors, "story", "alphago"),
+            1
+        );
+        assert_eq!(
+            count(&store, ALL, Metric::Visitors, "total", ""),
+            3,
+            "daily uniques add up"
+        );
+        assert_eq!(
+            count(&store, "2026-11-21", Metric::Scans, "app", "wechat"),
+            1
+        );
+        assert_eq!(count(&store, ALL, Metric::Scans, "hour", "10"), 4);
     }
 
     #[test]

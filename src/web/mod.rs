@@ -21,7 +21,7 @@ use jiff::tz::TimeZone;
 
 use crate::catalog::{Catalog, Switch};
 use crate::clock::Clock;
-use crate::store::Store;
+use crate::store::{Recorder, Store};
 
 pub use admin::AdminPassword;
 
@@ -32,6 +32,8 @@ pub struct AppState {
     /// never reads sled for it.
     switches: RwLock<HashMap<String, Switch>>,
     pub store: Arc<Store>,
+    /// The one way events reach the store: batched, durable before the answer.
+    pub recorder: Recorder,
     pub clock: Arc<dyn Clock>,
     /// The zone whose midnight starts a new visitor-id day.
     pub day_zone: TimeZone,
@@ -61,6 +63,7 @@ impl AppState {
         Ok(AppState {
             catalog: RwLock::new(Arc::new(catalog)),
             switches: RwLock::new(switches),
+            recorder: Recorder::start(store.clone(), Arc::new(())),
             store,
             clock,
             day_zone,

@@ -13,7 +13,7 @@ use crate::catalog::{
     Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Story, Target,
 };
 use crate::i18n::{self, Ui};
-use crate::store::{self, Store, UnknownScan, Via, Visit};
+use crate::store::{Event, UnknownScan, Via, Visit};
 use crate::visitor::{self, Client, InApp};
 
 /// Query options every visitor page understands.
@@ -153,7 +153,7 @@ pub(super) async fn landing(
             Via::Qr
         };
         let visit = visit_record(&state, &code, &here, &visitor, via);
-        record(&state, "scan", move |s| s.record_scan(&visit)).await;
+        record(&state, Event::Scan(visit)).await;
     }
     let page = landing_page(&here, &code, &visitor);
     let mut response = html(StatusCode::OK, &page);
@@ -291,7 +291,7 @@ pub(super) async fn go(
     };
     let here = resolve(&state, &catalog, target);
     let visit = visit_record(&state, &code, &here, &visitor, Via::Browse);
-    record(&state, "open", move |s| s.record_open(&visit)).await;
+    record(&state, Event::Open(visit)).await;
     // Only catalog URLs are ever redirected to: the code picks the story, nothing else does.
     HttpResponse::Found()
         .insert_header((header::LOCATION, here.exhibition.article_link(here.story)))
@@ -320,8 +320,11 @@ fn visit_record(
         }
     };
     let e = here.exhibition;
+    let local = now.to_zoned_datetime(e.time_zone.clone());
     Visit {
         at: now,
+        day: local.date(),
+        hour: local.hour(),
         code: code.to_string(),
         exhibition: e.id.clone(),
         station: here.station.map(|s| e.stations[s].id.clone()),
@@ -337,21 +340,13 @@ fn visit_record(
     }
 }
 
-/// Runs a store write on the blocking pool. A failure is counted and logged, never shown:
-/// the visitor gets the page either way.
-async fn record(
-    state: &web::Data<AppState>,
-    what: &'static str,
-    write: impl FnOnce(&Store) -> store::Result<()> + Send + 'static,
-) {
-    let store = state.store.clone();
-    let error = match web::block(move || write(&store)).await {
-        Ok(Ok(())) => return,
-        Ok(Err(e)) => e.to_string(),
-        Err(e) => e.to_string(),
-    };
-    state.count_log_failure();
-    tracing::warn!(error, what, "not stored; the visitor was served anyway");
+/// Stores an event, waiting until it is durable. A failure is counted and logged, never
+/// shown: the visitor gets the page either way.
+async fn record(state: &AppState, event: Event) {
+    if let Err(e) = state.recorder.record(event).await {
+        state.count_log_failure();
+        tracing::warn!(error = %e, "an event was not stored; the visitor was served anyway");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,8 +368,10 @@ async fn unknown_code(
     visitor: &Visitor,
 ) -> HttpResponse {
     if req.method() != Method::HEAD {
+        let at = state.clock.now();
         let scan = UnknownScan {
-            at: state.clock.now(),
+            at,
+            day: at.to_zoned_datetime(state.day_zone.clone()).date(),
             code: raw
                 .chars()
                 .filter(|c| c.is_ascii_graphic())
@@ -382,7 +379,7 @@ async fn unknown_code(
                 .collect(),
             bot: visitor.client.bot,
         };
-        record(state, "unknown-code scan", move |s| s.record_unknown(&scan)).await;
+        record(state, Event::Unknown(scan)).await;
     }
     not_found_page(state, visitor.lang)
 }

@@ -1,0 +1,105 @@
+//! Group commit: handlers hand events to one writer thread and wait (asynchronously) until
+//! the batch holding theirs is durable. While one batch is being flushed the next one
+//! gathers, so a busy server makes few, large flushes and an idle one answers at once.
+//!
+//! This exists because a sled flush per request is slow (about 7,200 req/s here) and sled
+//! 0.34's `flush_async` deadlocks under concurrent callers (sled issue #1308).
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use tokio::sync::oneshot;
+
+use super::{Event, Store, StoreError};
+
+/// The most events one batch takes, so one slow flush cannot grow a batch without bound.
+const MAX_BATCH: usize = 2048;
+
+struct Job {
+    event: Event,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// Observations of the writer, for metrics.
+pub trait BatchObserver: Send + Sync + 'static {
+    fn batch_written(&self, events: usize, seconds: f64, ok: bool);
+}
+
+impl BatchObserver for () {
+    fn batch_written(&self, _: usize, _: f64, _: bool) {}
+}
+
+pub struct Recorder {
+    sender: Mutex<Option<mpsc::Sender<Job>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Recorder {
+    /// Starts the writer thread.
+    pub fn start(store: Arc<Store>, observer: Arc<dyn BatchObserver>) -> Recorder {
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let writer = std::thread::Builder::new()
+            .name("docent-writer".into())
+            .spawn(move || write_batches(&store, &receiver, observer.as_ref()))
+            .expect("the writer thread starts");
+        Recorder {
+            sender: Mutex::new(Some(sender)),
+            writer: Mutex::new(Some(writer)),
+        }
+    }
+
+    /// Stores an event; returns once it is durable.
+    pub async fn record(&self, event: Event) -> Result<(), StoreError> {
+        let (done, wait) = oneshot::channel();
+        let sent = self
+            .sender
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|s| s.send(Job { event, done }).is_ok());
+        if sent != Some(true) {
+            return Err(StoreError::WriterGone);
+        }
+        match wait.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(StoreError::Transaction(message)),
+            Err(_) => Err(StoreError::WriterGone),
+        }
+    }
+
+    /// Stops taking events, writes what is queued, and waits for the writer to finish.
+    pub fn shutdown(&self) {
+        self.sender.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(writer) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+fn write_batches(store: &Store, receiver: &mpsc::Receiver<Job>, observer: &dyn BatchObserver) {
+    while let Ok(first) = receiver.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let events: Vec<Event> = jobs.iter().map(|j| j.event.clone()).collect();
+        let started = Instant::now();
+        let outcome = store.apply(&events).map_err(|e| e.to_string());
+        observer.batch_written(
+            events.len(),
+            started.elapsed().as_secs_f64(),
+            outcome.is_ok(),
+        );
+        if let Err(e) = &outcome {
+            tracing::error!(error = %e, events = events.len(), "a batch of events could not be stored");
+        }
+        for job in jobs {
+            let _ = job.done.send(outcome.clone());
+        }
+    }
+}
