@@ -43,6 +43,28 @@ enum Command {
     Qr(QrArgs),
     /// Write every station's and story's QR (SVG and PNG) and the poster and label sheets.
     Print(PrintArgs),
+    /// Fill the data store with realistic synthetic traffic (for demos; stop the server first).
+    Simulate(SimulateArgs),
+}
+
+#[derive(Args)]
+struct SimulateArgs {
+    /// Number of days, starting at the exhibition's opening day (or --from).
+    #[arg(long, default_value_t = 24)]
+    days: u32,
+    /// Printed-code scans a day.
+    #[arg(long, default_value_t = 300)]
+    per_day: u32,
+    /// First day (default: the opening day).
+    #[arg(long)]
+    from: Option<jiff::civil::Date>,
+    /// Only this exhibition (default: the first).
+    #[arg(long)]
+    exhibition: Option<String>,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    #[command(flatten)]
+    common: Common,
 }
 
 /// Options shared by every subcommand that needs them.
@@ -150,6 +172,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::Qr(args) => write_qr(args),
         Command::Print(args) => print_all(args),
+        Command::Simulate(args) => simulate(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -350,6 +373,28 @@ fn print_all(args: PrintArgs) -> Result<(), String> {
     for s in sheets {
         println!("  {}", s.display());
     }
+    Ok(())
+}
+
+fn simulate(args: SimulateArgs) -> Result<(), String> {
+    let catalog = load(&args.common.exhibits)?;
+    let e = match &args.exhibition {
+        Some(id) => catalog.exhibition(id).map(|(_, e)| e).ok_or_else(|| format!("no exhibition `{id}`"))?,
+        None => catalog.exhibitions.first().ok_or("no exhibition")?,
+    };
+    let store = docent::store::Store::open(&args.common.data, 64 << 20)
+        .map_err(|e| format!("{}: {e} (is docent serve running on it?)", args.common.data.display()))?;
+    let traffic = docent::simulate::Traffic {
+        first_day: args.from.unwrap_or(e.opens),
+        days: args.days,
+        scans_per_day: args.per_day,
+        seed: args.seed,
+    };
+    let events = docent::simulate::events(e, &traffic);
+    for batch in events.chunks(2048) {
+        store.apply(batch).map_err(|e| e.to_string())?;
+    }
+    println!("{}: {} synthetic events for `{}` over {} days", args.common.data.display(), events.len(), e.id, args.days);
     Ok(())
 }
 

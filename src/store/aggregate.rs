@@ -61,7 +61,8 @@ impl Metric {
 pub struct Counter {
     pub period: String,
     pub metric: Metric,
-    /// `total`, `story`, `station`, `phase`, `hour`, `device`, `app` or `lang`.
+    /// `total`, `story`, `station`, `phase`, `hour`, `device`, `app`, `lang`, or `day` (in
+    /// the all-time period only).
     pub dimension: String,
     pub value: String,
     pub count: u64,
@@ -146,6 +147,13 @@ impl Tally {
                 ));
             }
             return;
+        }
+        // Days are a dimension of the all-time period only: one read gives the daily series.
+        self.bump(counter_key(&v.exhibition, ALL, metric, "day", &day));
+        if !v.visitor.is_empty() {
+            let set_key = format!("{}{SEP}{day}{SEP}day{SEP}{day}{SEP}{}", v.exhibition, v.visitor);
+            let target = counter_key(&v.exhibition, ALL, Metric::Visitors, "day", &day);
+            self.uniques.entry(set_key.into_bytes()).or_insert_with(|| vec![target]);
         }
         for (dimension, value) in dimensions(v) {
             for period in [ALL, day.as_str()] {

@@ -440,6 +440,8 @@ mod tests {
             1
         );
         assert_eq!(count(&store, ALL, Metric::Scans, "hour", "10"), 4);
+        assert_eq!(count(&store, ALL, Metric::Scans, "day", "2026-11-20"), 3);
+        assert_eq!(count(&store, ALL, Metric::Visitors, "day", "2026-11-20"), 2);
     }
 
     #[test]

@@ -1,163 +1,166 @@
-//! The organizer side, all under `/admin` and all behind `require_admin`.
-//!
-//! Scripts and browsers authenticate with HTTP Basic. State-changing requests from a browser
-//! must come from this origin (checked on `Origin` / `Sec-Fetch-Site`), so another site cannot
-//! make a logged-in browser switch phases.
+//! The organizer side, all under `/admin` and all behind `auth::require_admin`: the overview,
+//! one dashboard per exhibition (figures, charts, phase control), the manual switch, print
+//! sheets, statistics as JSON and the CSV export.
 
-use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{Method, StatusCode, header};
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, HttpResponse, web};
+use actix_web::http::{StatusCode, header};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use base64::Engine;
+use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::Deserialize;
 
+use super::auth::Organizer;
 use super::{AppState, html};
-use crate::catalog::{Exhibition, ShowState, Switch};
+use crate::catalog::{Catalog, Exhibition, Lang, ShowState, Switch};
+use crate::stats::{self, Stats, charts};
+use crate::store::Visit;
 
-/// The admin password. Never printed by `Debug`.
-#[derive(Clone)]
-pub struct AdminPassword(String);
-
-impl fmt::Debug for AdminPassword {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AdminPassword(<redacted>)")
-    }
+fn text(status: StatusCode, message: impl Into<String>) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(message.into())
 }
 
-impl AdminPassword {
-    pub fn new(password: String) -> AdminPassword {
-        AdminPassword(password)
-    }
-
-    /// A random password of 20 characters from an alphabet without look-alikes.
-    pub fn generate() -> Result<AdminPassword, getrandom::Error> {
-        const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
-        let mut bytes = [0u8; 20];
-        getrandom::fill(&mut bytes)?;
-        let password = bytes
-            .iter()
-            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-            .collect();
-        Ok(AdminPassword(password))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Constant-time: blake3 hashes compare in constant time, whatever the lengths.
-    fn matches(&self, given: &str) -> bool {
-        blake3::hash(given.as_bytes()) == blake3::hash(self.0.as_bytes())
-    }
+fn no_store(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
 }
 
-/// The name an organizer gave with the password (the Basic user name), for the history.
-#[derive(Clone)]
-struct Organizer(String);
-
-fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value
-        .strip_prefix("Basic ")
-        .or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (user, password) = text.split_once(':')?;
-    Some((user.to_string(), password.to_string()))
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional.
+#[derive(Deserialize, Default)]
+pub(super) struct RangeQuery {
+    from: Option<String>,
+    to: Option<String>,
 }
 
-fn same_origin(req: &ServiceRequest) -> bool {
-    let headers = req.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
-    }
-    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        None => true,
-        Some(origin) => {
-            let host = req.connection_info().host().to_string();
-            origin.split_once("://").map(|(_, h)| h) == Some(host.as_str())
+impl RangeQuery {
+    /// The inclusive date range asked for, `None` for all time.
+    fn range(&self, e: &Exhibition, today: Date) -> Result<Option<(Date, Date)>, String> {
+        let parse = |s: &Option<String>, name: &str| -> Result<Option<Date>, String> {
+            match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(v) => v.parse().map(Some).map_err(|_| format!("{name}=`{v}`: expected a date such as 2026-11-20")),
+            }
+        };
+        let (from, to) = (parse(&self.from, "from")?, parse(&self.to, "to")?);
+        if from.is_none() && to.is_none() {
+            return Ok(None);
         }
+        let from = from.unwrap_or(e.opens);
+        let to = to.unwrap_or(today);
+        if to < from {
+            return Err(format!("to ({to}) is before from ({from})"));
+        }
+        Ok(Some((from, to)))
     }
 }
 
-/// The one guard in front of every `/admin` route.
-pub(super) async fn require_admin(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(req
-            .into_response(HttpResponse::InternalServerError().finish())
-            .map_into_right_body());
-    };
-    let organizer = basic_credentials(&req)
-        .filter(|(_, password)| state.admin_password.matches(password))
-        .map(|(user, _)| user);
-    let Some(user) = organizer else {
-        let refuse = HttpResponse::Unauthorized()
-            .insert_header((
-                header::WWW_AUTHENTICATE,
-                r#"Basic realm="docent admin", charset="UTF-8""#,
-            ))
-            .content_type("text/plain; charset=utf-8")
-            .body("The admin side needs the password (DOCENT_ADMIN_PASSWORD).");
-        return Ok(req.into_response(refuse).map_into_right_body());
-    };
-    if req.method() != Method::GET && req.method() != Method::HEAD && !same_origin(&req) {
-        let refuse = HttpResponse::Forbidden()
-            .content_type("text/plain")
-            .body("cross-site request refused");
-        return Ok(req.into_response(refuse).map_into_right_body());
+fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Exhibition, HttpResponse> {
+    catalog
+        .exhibition(id)
+        .map(|(_, e)| e)
+        .ok_or_else(|| text(StatusCode::NOT_FOUND, format!("no exhibition `{id}`")))
+}
+
+async fn compute(state: &web::Data<AppState>, id: &str, range: Option<(Date, Date)>) -> Result<Stats, HttpResponse> {
+    let (store, catalog, id) = (state.store.clone(), state.catalog(), id.to_string());
+    let result = web::block(move || {
+        let (_, e) = catalog.exhibition(&id).expect("checked by the caller");
+        stats::compute(&store, e, range)
+    })
+    .await;
+    match result {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(e)) => Err(failed("statistics", &e.to_string())),
+        Err(e) => Err(failed("statistics", &e.to_string())),
     }
-    let name: String = user
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(40)
-        .collect();
-    req.extensions_mut().insert(Organizer(if name.is_empty() {
-        "admin".into()
-    } else {
-        name
-    }));
-    next.call(req).await.map(|r| r.map_into_left_body())
+}
+
+fn failed(what: &str, error: &str) -> HttpResponse {
+    tracing::error!(error, what, "admin request failed");
+    text(StatusCode::INTERNAL_SERVER_ERROR, format!("the {what} could not be read; see the server log"))
 }
 
 // ---------------------------------------------------------------------------------------------
 // GET /admin
 
 #[derive(Template)]
-#[template(path = "admin.html")]
-struct Dashboard {
-    shows: Vec<ShowPanel>,
+#[template(path = "admin_overview.html")]
+struct Overview {
+    organizer: String,
+    csrf: String,
+    shows: Vec<(String, String, String, Stats)>,
 }
 
-struct ShowPanel {
+pub(super) async fn overview(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let catalog = state.catalog();
+    let mut shows = Vec::new();
+    for e in &catalog.exhibitions {
+        let stats = match compute(&state, &e.id, None).await {
+            Ok(s) => s,
+            Err(response) => return response,
+        };
+        let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
+        shows.push((e.id.clone(), title(e), e.phases[live.phase].id.clone(), stats));
+    }
+    let organizer = Organizer::of(&req);
+    no_store(html(StatusCode::OK, &Overview { organizer: organizer.name.clone(), csrf: organizer.csrf().to_string(), shows }))
+}
+
+fn title(e: &Exhibition) -> String {
+    format!("{} · {}", e.title.get(Lang::Zh), e.title.get(Lang::En))
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /admin/e/{exhibition}
+
+#[derive(Template)]
+#[template(path = "admin_dashboard.html")]
+struct Dashboard {
     id: String,
     title: String,
+    organizer: String,
+    csrf: String,
     state: &'static str,
     live: String,
     manual: bool,
     phases: Vec<(String, String, String)>,
     history: Vec<(String, String, String)>,
+    from: String,
+    to: String,
+    range_query: String,
+    stats: Stats,
+    chart_days: String,
+    chart_hours: String,
+    chart_stories: String,
+    chart_stations: String,
 }
 
-fn panel(state: &AppState, e: &Exhibition) -> ShowPanel {
-    let now = state.clock.now();
-    let showing = e.showing(now, state.last_switch(&e.id).as_ref());
-    let local = |t: jiff::Timestamp| {
-        t.to_zoned_datetime(e.time_zone.clone())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string()
+pub(super) async fn dashboard(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<RangeQuery>,
+) -> HttpResponse {
+    let catalog = state.catalog();
+    let e = match find(&catalog, &path) {
+        Ok(e) => e,
+        Err(response) => return response,
     };
+    let now = state.clock.now();
+    let local = |t: Timestamp| t.to_zoned_datetime(e.time_zone.clone()).strftime("%Y-%m-%d %H:%M").to_string();
+    let today = now.to_zoned_datetime(e.time_zone.clone()).date();
+    let range = match query.range(e, today) {
+        Ok(r) => r,
+        Err(message) => return text(StatusCode::BAD_REQUEST, message),
+    };
+    let stats = match compute(&state, &e.id, range).await {
+        Ok(s) => s,
+        Err(response) => return response,
+    };
+    let showing = e.showing(now, state.last_switch(&e.id).as_ref());
     let history = state
         .store
         .switches(&e.id)
@@ -166,13 +169,13 @@ fn panel(state: &AppState, e: &Exhibition) -> ShowPanel {
         .rev()
         .map(|s| (local(s.at), s.phase, s.by))
         .collect();
-    ShowPanel {
+    let organizer = Organizer::of(&req);
+    let nth = (stats.by_day.len() / 12).max(1);
+    let page = Dashboard {
         id: e.id.clone(),
-        title: format!(
-            "{} / {}",
-            e.title.get(crate::catalog::Lang::Zh),
-            e.title.get(crate::catalog::Lang::En)
-        ),
+        title: title(e),
+        organizer: organizer.name.clone(),
+        csrf: organizer.csrf().to_string(),
         state: match showing.state {
             ShowState::Upcoming => "not open yet",
             ShowState::Running => "running",
@@ -180,94 +183,216 @@ fn panel(state: &AppState, e: &Exhibition) -> ShowPanel {
         },
         live: e.phases[showing.phase].id.clone(),
         manual: showing.manual,
-        phases: e
-            .phases
-            .iter()
-            .map(|p| {
-                (
-                    p.id.clone(),
-                    p.name.get(crate::catalog::Lang::En).to_string(),
-                    local(p.starts),
-                )
-            })
-            .collect(),
+        phases: e.phases.iter().map(|p| (p.id.clone(), p.name.get(Lang::En).to_string(), local(p.starts))).collect(),
         history,
-    }
-}
-
-pub(super) async fn dashboard(state: web::Data<AppState>) -> HttpResponse {
-    let catalog = state.catalog();
-    let shows = catalog
-        .exhibitions
-        .iter()
-        .map(|e| panel(&state, e))
-        .collect();
-    let mut response = html(StatusCode::OK, &Dashboard { shows });
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
+        from: range.map(|r| r.0.to_string()).unwrap_or_default(),
+        to: range.map(|r| r.1.to_string()).unwrap_or_default(),
+        range_query: range.map(|(f, t)| format!("?from={f}&to={t}")).unwrap_or_default(),
+        chart_days: charts::columns("Scans and article opens by day", &stats.by_day, nth),
+        chart_hours: charts::columns("Scans and article opens by hour of day", &stats.by_hour, 2),
+        chart_stories: charts::bars("By story", &stats.by_story),
+        chart_stations: charts::bars("By station", &stats.by_station),
+        stats,
+    };
+    no_store(html(StatusCode::OK, &page))
 }
 
 // ---------------------------------------------------------------------------------------------
-// POST /admin/switch/{exhibition}
+// POST /admin/switch/{exhibition}: phase, confirm=yes, csrf
 
 #[derive(Deserialize)]
 pub(super) struct SwitchForm {
     phase: String,
+    confirm: Option<String>,
+    csrf: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_confirm.html")]
+struct Confirm<'a> {
+    id: &'a str,
+    title: String,
+    from: &'a str,
+    to: &'a str,
+    to_name: &'a str,
+    csrf: &'a str,
 }
 
 pub(super) async fn switch(
     state: web::Data<AppState>,
-    req: actix_web::HttpRequest,
+    req: HttpRequest,
     path: web::Path<String>,
     form: web::Form<SwitchForm>,
 ) -> HttpResponse {
-    let catalog = state.catalog();
-    let Some((_, e)) = catalog.exhibition(&path) else {
-        return HttpResponse::NotFound()
-            .content_type("text/plain")
-            .body("no such exhibition");
-    };
-    if e.phase(&form.phase).is_none() {
-        return HttpResponse::BadRequest()
-            .content_type("text/plain")
-            .body(format!(
-                "exhibition `{}` has no phase `{}`",
-                e.id, form.phase
-            ));
+    let organizer = Organizer::of(&req);
+    if !organizer.allows(form.csrf.as_deref()) {
+        return text(StatusCode::FORBIDDEN, "missing or wrong form token: reload the dashboard and try again");
     }
-    let by = req
-        .extensions()
-        .get::<Organizer>()
-        .map(|o| o.0.clone())
-        .unwrap_or_default();
-    let switch = Switch {
-        exhibition: e.id.clone(),
-        phase: form.phase.clone(),
-        at: state.clock.now(),
-        by,
+    let catalog = state.catalog();
+    let e = match find(&catalog, &path) {
+        Ok(e) => e,
+        Err(response) => return response,
     };
-    let store = state.store.clone();
-    let stored = switch.clone();
+    let Some((_, phase)) = e.phase(&form.phase) else {
+        return text(StatusCode::BAD_REQUEST, format!("exhibition `{}` has no phase `{}`", e.id, form.phase));
+    };
+    if form.confirm.as_deref() != Some("yes") {
+        let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref()).phase;
+        let page = Confirm {
+            id: &e.id,
+            title: title(e),
+            from: &e.phases[live].id,
+            to: &phase.id,
+            to_name: phase.name.get(Lang::En),
+            csrf: organizer.csrf(),
+        };
+        return no_store(html(StatusCode::OK, &page));
+    }
+    let switch = Switch { exhibition: e.id.clone(), phase: phase.id.clone(), at: state.clock.now(), by: organizer.name };
+    let (store, stored) = (state.store.clone(), switch.clone());
     match web::block(move || store.record_switch(&stored)).await {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => return switch_failed(&e.to_string()),
-        Err(e) => return switch_failed(&e.to_string()),
+        Ok(Err(err)) => return failed("switch", &err.to_string()),
+        Err(err) => return failed("switch", &err.to_string()),
     }
     tracing::info!(exhibition = %switch.exhibition, phase = %switch.phase, by = %switch.by, "manual phase switch");
     state.remember_switch(switch);
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/admin#{}", e.id)))
-        .finish()
+    HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/admin/e/{}#phase", e.id))).finish()
 }
 
-fn switch_failed(error: &str) -> HttpResponse {
-    tracing::error!(error, "manual switch could not be stored");
-    HttpResponse::InternalServerError()
-        .content_type("text/plain")
-        .body("the switch could not be stored; nothing changed")
+// ---------------------------------------------------------------------------------------------
+// GET /admin/api/stats/{exhibition}
+
+pub(super) async fn stats_json(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<RangeQuery>,
+) -> HttpResponse {
+    let catalog = state.catalog();
+    let e = match find(&catalog, &path) {
+        Ok(e) => e,
+        Err(response) => return response,
+    };
+    let today = state.clock.now().to_zoned_datetime(e.time_zone.clone()).date();
+    let range = match query.range(e, today) {
+        Ok(r) => r,
+        Err(message) => return text(StatusCode::BAD_REQUEST, message),
+    };
+    match compute(&state, &e.id, range).await {
+        Ok(stats) => no_store(HttpResponse::Ok().json(stats)),
+        Err(response) => response,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /admin/export/{exhibition}.csv
+
+const CSV_HEADER: &str = "kind,time_utc,local_date,local_hour,exhibition,code,station,story,phase,show_state,device,in_app,lang,bot,via\n";
+
+pub(super) async fn export_csv(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<RangeQuery>,
+) -> HttpResponse {
+    let Some(id) = path.strip_suffix(".csv") else {
+        return text(StatusCode::NOT_FOUND, "expected /admin/export/{exhibition}.csv");
+    };
+    let catalog = state.catalog();
+    let e = match find(&catalog, id) {
+        Ok(e) => e,
+        Err(response) => return response,
+    };
+    let today = state.clock.now().to_zoned_datetime(e.time_zone.clone()).date();
+    let (from, to) = match query.range(e, today) {
+        Ok(Some((f, t))) => (local_midnight(e, f), local_midnight(e, t.tomorrow().unwrap_or(t))),
+        Ok(None) => (Timestamp::UNIX_EPOCH, Timestamp::MAX),
+        Err(message) => return text(StatusCode::BAD_REQUEST, message),
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(8);
+    let (store, exhibition) = (state.store.clone(), e.id.clone());
+    // The rows are read on a blocking thread and sent in chunks; memory stays flat.
+    actix_web::rt::task::spawn_blocking(move || {
+        let scans = store.scans_between(from, to).map(|v| v.map(|v| ("scan", v)));
+        let opens = store.opens_between(from, to).map(|v| v.map(|v| ("open", v)));
+        let mut chunk = String::from(CSV_HEADER);
+        for row in merge_by_time(scans, opens) {
+            match row {
+                Ok((kind, v)) if v.exhibition == exhibition => csv_row(&mut chunk, kind, &v),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "CSV export stopped");
+                    return;
+                }
+            }
+            if chunk.len() > 32 * 1024 && sender.blocking_send(Bytes::from(std::mem::take(&mut chunk))).is_err() {
+                return;
+            }
+        }
+        let _ = sender.blocking_send(Bytes::from(chunk));
+    });
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{id}-scans.csv\"")))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(ChannelStream(receiver))
+}
+
+fn local_midnight(e: &Exhibition, day: Date) -> Timestamp {
+    e.time_zone.to_timestamp(day.to_datetime(jiff::civil::Time::midnight())).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// Two time-ordered streams as one, in time order.
+fn merge_by_time<E>(
+    a: impl Iterator<Item = Result<(&'static str, Visit), E>>,
+    b: impl Iterator<Item = Result<(&'static str, Visit), E>>,
+) -> impl Iterator<Item = Result<(&'static str, Visit), E>> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(Ok(x)), Some(Ok(y))) => x.1.at <= y.1.at,
+            (Some(_), _) => true,
+            (None, _) => false,
+        };
+        if take_a { a.next() } else { b.next() }
+    })
+}
+
+/// One CSV line; ids and enum names never hold commas or quotes, but quote anyway if they do.
+fn csv_row(out: &mut String, kind: &str, v: &Visit) {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+    };
+    let name = |value: serde_json::Value| value.as_str().unwrap_or_default().to_string();
+    let cells = [
+        kind.to_string(),
+        v.at.to_string(),
+        v.day.to_string(),
+        v.hour.to_string(),
+        field(&v.exhibition),
+        field(&v.code),
+        field(v.station.as_deref().unwrap_or("")),
+        field(&v.story),
+        field(&v.phase),
+        name(serde_json::to_value(v.state).unwrap_or_default()),
+        name(serde_json::to_value(v.device).unwrap_or_default()),
+        name(serde_json::to_value(v.in_app).unwrap_or_default()),
+        v.lang.as_str().to_string(),
+        v.bot.to_string(),
+        name(serde_json::to_value(v.via).unwrap_or_default()),
+    ];
+    out.push_str(&cells.join(","));
+    out.push('\n');
+}
+
+/// A response body fed from a channel.
+struct ChannelStream(tokio::sync::mpsc::Receiver<Bytes>);
+
+impl futures_core::Stream for ChannelStream {
+    type Item = Result<Bytes, std::convert::Infallible>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx).map(|chunk| chunk.map(Ok))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,65 +406,37 @@ pub(super) struct PrintQuery {
     ecc: Option<String>,
 }
 
-pub(super) async fn print(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    query: web::Query<PrintQuery>,
-) -> HttpResponse {
+pub(super) async fn print(state: web::Data<AppState>, path: web::Path<String>, query: web::Query<PrintQuery>) -> HttpResponse {
     let catalog = state.catalog();
-    let Some((_, e)) = catalog.exhibition(&path) else {
-        return HttpResponse::NotFound()
-            .content_type("text/plain")
-            .body("no such exhibition");
+    let e = match find(&catalog, &path) {
+        Ok(e) => e,
+        Err(response) => return response,
     };
     let options = match print_options(&query) {
         Ok(o) => o,
-        Err(message) => {
-            return HttpResponse::BadRequest()
-                .content_type("text/plain")
-                .body(message);
-        }
+        Err(message) => return text(StatusCode::BAD_REQUEST, message),
     };
-    let live = e
-        .showing(state.clock.now(), state.last_switch(&e.id).as_ref())
-        .phase;
+    let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref()).phase;
     let phase = match crate::print::pick_phase(e, options.phase.as_deref(), live) {
         Ok(p) => p,
-        Err(err) => {
-            return HttpResponse::BadRequest()
-                .content_type("text/plain")
-                .body(err.to_string());
-        }
+        Err(err) => return text(StatusCode::BAD_REQUEST, err.to_string()),
     };
-    let (catalog_for_job, base_url, exhibition) =
-        (catalog.clone(), state.base_url.clone(), e.id.clone());
+    let (catalog, base_url, id) = (catalog.clone(), state.base_url.clone(), e.id.clone());
     let rendered = web::block(move || {
-        let (_, e) = catalog_for_job
-            .exhibition(&exhibition)
-            .expect("looked up above");
+        let (_, e) = catalog.exhibition(&id).expect("looked up above");
         crate::print::render(e, phase, &base_url, &options)
     })
     .await;
     match rendered {
-        Ok(Ok(page)) => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            // Covers are inlined as data: URIs so the page also works saved to disk.
-            .insert_header((
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
-            ))
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(page),
-        Ok(Err(err)) => {
-            tracing::error!(error = %err, "print page failed");
-            HttpResponse::InternalServerError()
-                .content_type("text/plain")
-                .body(err.to_string())
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "print page failed");
-            HttpResponse::InternalServerError().finish()
-        }
+        Ok(Ok(page)) => no_store(
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                // Covers are inlined as data: URIs so the page also works saved to disk.
+                .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; img-src data:; style-src 'unsafe-inline'"))
+                .body(page),
+        ),
+        Ok(Err(err)) => failed("print page", &err.to_string()),
+        Err(err) => failed("print page", &err.to_string()),
     }
 }
 
@@ -355,16 +452,6 @@ fn print_options(query: &PrintQuery) -> Result<crate::print::PrintOptions, Strin
         Some("labels") => Sheet::Labels,
         Some(other) => return Err(format!("sheet=`{other}`: use posters or labels")),
     };
-    let ecc = query
-        .ecc
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .map_err(|e: crate::qr::QrError| e.to_string())?;
-    Ok(PrintOptions {
-        phase: query.phase.clone(),
-        codes,
-        sheet,
-        ecc: ecc.unwrap_or_default(),
-    })
+    let ecc = query.ecc.as_deref().map(str::parse).transpose().map_err(|e: crate::qr::QrError| e.to_string())?;
+    Ok(PrintOptions { phase: query.phase.clone(), codes, sheet, ecc: ecc.unwrap_or_default() })
 }

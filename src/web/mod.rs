@@ -4,6 +4,7 @@
 //! (/admin, all behind one guard), `ops` (/healthz).
 
 mod admin;
+mod auth;
 mod covers;
 mod ops;
 mod qr;
@@ -23,7 +24,7 @@ use crate::catalog::{Catalog, Switch};
 use crate::clock::Clock;
 use crate::store::{Recorder, Store};
 
-pub use admin::AdminPassword;
+pub use auth::AdminPassword;
 
 /// Everything handlers share.
 pub struct AppState {
@@ -41,6 +42,7 @@ pub struct AppState {
     /// The public origin QR codes encode.
     pub base_url: String,
     covers: covers::CoverCache,
+    throttle: auth::Throttle,
     /// Scans or opens that could not be stored (the visitor was served anyway).
     pub log_failures: AtomicU64,
 }
@@ -70,6 +72,7 @@ impl AppState {
             admin_password,
             base_url,
             covers: covers::CoverCache::default(),
+            throttle: auth::Throttle::default(),
             log_failures: AtomicU64::new(0),
         })
     }
@@ -118,14 +121,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/qr/{file}", web::get().to(qr::image))
     .route("/healthz", web::get().to(ops::healthz))
     .route("/", web::get().to(visitor::home))
+    .route("/login", web::get().to(auth::login_form))
+    .route("/login", web::post().to(auth::login))
+    .route("/logout", web::post().to(auth::logout))
     .service(
         web::scope("/admin")
-            .wrap(from_fn(admin::require_admin))
-            .route("", web::get().to(admin::dashboard))
+            .wrap(from_fn(auth::require_admin))
+            .route("", web::get().to(admin::overview))
+            .route("/e/{exhibition}", web::get().to(admin::dashboard))
             .route("/switch/{exhibition}", web::post().to(admin::switch))
-            .route("/print/{exhibition}", web::get().to(admin::print)),
+            .route("/print/{exhibition}", web::get().to(admin::print))
+            .route("/api/stats/{exhibition}", web::get().to(admin::stats_json))
+            .route("/export/{file}", web::get().to(admin::export_csv))
+            .default_service(web::to(admin_not_found)),
     )
     .default_service(web::to(visitor::not_found));
+}
+
+/// Inside the guard, so an unknown admin URL says nothing to strangers.
+async fn admin_not_found() -> HttpResponse {
+    HttpResponse::NotFound().content_type("text/plain").body("no such admin page")
 }
 
 /// Headers on every response: no framing, no sniffing, no script at all.

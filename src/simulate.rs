@@ -1,0 +1,123 @@
+//! Synthetic, realistic traffic for demos and benchmarks: a lobby's day of scans, with
+//! lunch and evening peaks, mostly phones in WeChat, a few bots, some visitors opening the
+//! paper. Deterministic for a given seed.
+
+use jiff::civil::{Date, Time};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::catalog::{Exhibition, Lang};
+use crate::store::{Event, UnknownScan, Via, Visit};
+use crate::visitor::{Device, InApp};
+
+/// Relative traffic by hour of day (the library is open 8:00 to 22:00).
+const HOURLY: [u32; 24] = [0, 0, 0, 0, 0, 0, 0, 1, 4, 6, 7, 8, 12, 10, 7, 7, 8, 11, 9, 6, 5, 4, 2, 0];
+
+pub struct Traffic {
+    pub first_day: Date,
+    pub days: u32,
+    pub scans_per_day: u32,
+    pub seed: u64,
+}
+
+/// The events of `traffic` at `e`, in time order within each day.
+pub fn events(e: &Exhibition, traffic: &Traffic) -> Vec<Event> {
+    let mut rng = fastrand::Rng::with_seed(traffic.seed);
+    let mut out = Vec::new();
+    let mut day = traffic.first_day;
+    for _ in 0..traffic.days {
+        // Weekends are quieter; any day varies by a quarter either way.
+        let weekend = matches!(day.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
+        let base = if weekend { traffic.scans_per_day / 2 } else { traffic.scans_per_day };
+        let today = base * rng.u32(75..126) / 100;
+        let mut times: Vec<Timestamp> = (0..today).filter_map(|_| instant(e, day, &mut rng)).collect();
+        times.sort();
+        let visitors = (traffic.scans_per_day / 2).max(1);
+        for at in times {
+            out.extend(visit_events(e, at, &mut rng, visitors));
+        }
+        day = match day.tomorrow() {
+            Ok(d) => d,
+            Err(_) => break,
+        };
+    }
+    out
+}
+
+fn instant(e: &Exhibition, day: Date, rng: &mut fastrand::Rng) -> Option<Timestamp> {
+    let total: u32 = HOURLY.iter().sum();
+    let mut pick = rng.u32(0..total);
+    let hour = HOURLY.iter().position(|&w| {
+        if pick < w {
+            true
+        } else {
+            pick -= w;
+            false
+        }
+    })?;
+    let time = Time::new(hour as i8, rng.i8(0..60), rng.i8(0..60), 0).ok()?;
+    e.time_zone.to_timestamp(day.to_datetime(time)).ok()
+}
+
+/// One scan, and maybe a browse and an open after it.
+fn visit_events(e: &Exhibition, at: Timestamp, rng: &mut fastrand::Rng, visitors: u32) -> Vec<Event> {
+    let local = at.to_zoned_datetime(e.time_zone.clone());
+    if rng.u32(0..100) == 0 {
+        let code = format!("X{}", rng.u32(100..999));
+        return vec![Event::Unknown(UnknownScan { at, day: local.date(), code, bot: false })];
+    }
+    let showing = e.showing(at, None);
+    let station = rng.usize(0..e.stations.len());
+    // Some stations draw more people than others.
+    let station = if rng.bool() { station.min(rng.usize(0..e.stations.len())) } else { station };
+    let story = e.story_at(showing.phase, station);
+    let bot = rng.u32(0..100) < 5;
+    let device = match rng.u32(0..100) {
+        0..85 => Device::Phone,
+        85..93 => Device::Tablet,
+        _ => Device::Desktop,
+    };
+    let in_app = match (device, rng.u32(0..100)) {
+        (Device::Desktop, _) => InApp::None,
+        (_, 0..60) => InApp::WeChat,
+        (_, 60..68) => InApp::Qq,
+        (_, 68..71) => InApp::Weibo,
+        (_, 71..73) => InApp::Alipay,
+        (_, 73..75) => InApp::DingTalk,
+        _ => InApp::None,
+    };
+    let scan = Visit {
+        at,
+        day: local.date(),
+        hour: local.hour(),
+        code: e.stations[station].code.to_string(),
+        exhibition: e.id.clone(),
+        station: Some(e.stations[station].id.clone()),
+        story: story.id.clone(),
+        phase: e.phases[showing.phase].id.clone(),
+        state: showing.state,
+        visitor: format!("{:016x}", rng.u32(0..visitors) as u64 ^ (local.date().day() as u64) << 40),
+        device,
+        in_app,
+        lang: if rng.u32(0..100) < 85 { Lang::Zh } else { Lang::En },
+        bot,
+        via: Via::Qr,
+    };
+    let mut events = vec![Event::Scan(scan.clone())];
+    let later = |secs: i64| at.checked_add(SignedDuration::from_secs(secs)).unwrap_or(at);
+    if !bot && rng.u32(0..100) < 30 {
+        events.push(Event::Open(Visit { at: later(40), via: Via::Browse, ..scan.clone() }));
+    }
+    if !bot && rng.u32(0..100) < 20 {
+        let others = e.stories_in(showing.phase);
+        let other = &e.stories[others[rng.usize(0..others.len())]];
+        events.push(Event::Scan(Visit {
+            at: later(90),
+            code: other.code.to_string(),
+            station: None,
+            story: other.id.clone(),
+            via: Via::Browse,
+            ..scan
+        }));
+    }
+    events
+}

@@ -1,0 +1,172 @@
+//! Server-rendered SVG charts (plotters): readable on a laptop, printable, no JavaScript.
+
+use plotters::prelude::*;
+
+use super::Row;
+
+const SCANS: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
+const OPENS: RGBColor = RGBColor(0xc2, 0x41, 0x0c);
+
+/// Which figure a series shows.
+#[derive(Clone, Copy)]
+pub enum Series {
+    Scans,
+    Opens,
+    Visitors,
+}
+
+impl Series {
+    fn value(self, row: &Row) -> u64 {
+        match self {
+            Series::Scans => row.figures.scans,
+            Series::Opens => row.figures.opens,
+            Series::Visitors => row.figures.visitors,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Series::Scans => "scans",
+            Series::Opens => "article opens",
+            Series::Visitors => "daily visitors",
+        }
+    }
+}
+
+/// Vertical bars, one group per row (days, hours), scans beside opens.
+pub fn columns(title: &str, rows: &[Row], every_nth_label: usize) -> String {
+    let mut svg = String::new();
+    if let Err(e) = draw_columns(&mut svg, title, rows, every_nth_label.max(1)) {
+        tracing::warn!(error = %e, title, "chart failed");
+        return String::new();
+    }
+    svg
+}
+
+fn draw_columns(out: &mut String, title: &str, rows: &[Row], nth: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let root = SVGBackend::with_string(out, (860, 300)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let top = rows.iter().map(|r| r.figures.scans.max(r.figures.opens)).max().unwrap_or(0).max(1);
+    let n = rows.len().max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d(0f64..n as f64, 0u64..(top + top * 3 / 10 + 1))?;  // headroom for the legend
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n.min(40))
+        .x_label_formatter(&|x| {
+            let i = x.floor() as usize;
+            match rows.get(i) {
+                Some(r) if i % nth == 0 && (x - x.floor()).abs() < 1e-9 => r.label.clone(),
+                _ => String::new(),
+            }
+        })
+        .y_desc("count")
+        .draw()?;
+    for (offset, series, color) in [(0.1, Series::Scans, SCANS), (0.5, Series::Opens, OPENS)] {
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let x = i as f64 + offset;
+                Rectangle::new([(x, 0), (x + 0.4, series.value(r))], color.filled())
+            }))?
+            .label(series.name())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+    }
+    chart.configure_series_labels().border_style(BLACK).background_style(WHITE).draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Horizontal bars, one per row (stories, stations), scans over opens.
+pub fn bars(title: &str, rows: &[Row]) -> String {
+    let mut svg = String::new();
+    if let Err(e) = draw_bars(&mut svg, title, rows) {
+        tracing::warn!(error = %e, title, "chart failed");
+        return String::new();
+    }
+    svg
+}
+
+fn draw_bars(out: &mut String, title: &str, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+    let height = 70 + 28 * rows.len().max(1) as u32;
+    let root = SVGBackend::with_string(out, (860, height)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let top = rows.iter().map(|r| r.figures.scans.max(r.figures.opens)).max().unwrap_or(0).max(1);
+    let n = rows.len().max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(300)
+        .build_cartesian_2d(0u64..(top + top / 10 + 1), 0f64..n as f64)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n * 2 + 1)
+        .y_label_formatter(&|y| {
+            // Labels sit at the middle of each band; rows run top to bottom.
+            let band = y.floor();
+            if (y - band - 0.5).abs() > 1e-9 {
+                return String::new();
+            }
+            let i = n - 1 - band as usize;
+            rows.get(i).map(|r| shorten(&r.label, 42)).unwrap_or_default()
+        })
+        .draw()?;
+    for (offset, series, color) in [(0.52, Series::Scans, SCANS), (0.12, Series::Opens, OPENS)] {
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let y = (n - 1 - i) as f64 + offset;
+                Rectangle::new([(0, y), (series.value(r), y + 0.36)], color.filled())
+            }))?
+            .label(series.name())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .border_style(BLACK)
+        .background_style(WHITE)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::Figures;
+
+    fn row(label: &str, scans: u64, opens: u64) -> Row {
+        Row {
+            key: label.into(),
+            label: label.into(),
+            figures: Figures { scans, opens, ..Figures::default() },
+        }
+    }
+
+    #[test]
+    fn charts_are_svg_with_labels_and_one_bar_per_value() {
+        let rows = vec![row("AlphaGo", 40, 10), row("TRAPPIST-1 <seven planets>", 25, 5)];
+        let svg = bars("Scans by story", &rows);
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("AlphaGo"));
+        assert!(svg.contains("TRAPPIST-1 &lt;seven planets&gt;"), "labels are escaped");
+        assert!(svg.matches("<rect").count() >= 4, "two series of two bars");
+        let svg = columns("Scans by hour", &rows, 1);
+        assert!(svg.contains("Scans by hour"));
+    }
+}

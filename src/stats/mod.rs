@@ -1,0 +1,196 @@
+//! What organizers see: totals and breakdowns of an exhibition's scans, visitors and opens,
+//! computed from the store's aggregates (never from the events themselves), so the cost does
+//! not grow with traffic. Charts are in `charts`.
+
+pub mod charts;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::catalog::{Exhibition, Lang};
+use crate::store::{ALL, Counter, Metric, Store, StoreError};
+
+/// Scans, views, opens and daily unique visitors for one group (a story, a day, ...).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// Landing views through a printed code.
+    pub scans: u64,
+    /// Landing views reached by browsing from another docent page.
+    pub browses: u64,
+    /// Daily unique visitors, summed over days.
+    pub visitors: u64,
+    /// Article opens.
+    pub opens: u64,
+    /// Opens per landing view (scans and browses), 0 when there were none.
+    pub open_rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub key: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub exhibition: String,
+    /// The date range, inclusive, in the exhibition's time zone; `None` for all time.
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub totals: Figures,
+    /// Views and opens by bots, link previews and prefetches: excluded from every other figure.
+    pub bots: u64,
+    /// Scans of codes no exhibition knows (server-wide, same range).
+    pub unknown_codes: u64,
+    pub by_story: Vec<Row>,
+    pub by_station: Vec<Row>,
+    pub by_phase: Vec<Row>,
+    pub by_day: Vec<Row>,
+    pub by_hour: Vec<Row>,
+    pub by_device: Vec<Row>,
+    pub by_app: Vec<Row>,
+    pub by_lang: Vec<Row>,
+}
+
+/// Sums counters by (dimension, value).
+#[derive(Default)]
+struct Sums(BTreeMap<(String, String), BTreeMap<Metric, u64>>);
+
+impl Sums {
+    fn add(&mut self, counters: Vec<Counter>) {
+        for c in counters {
+            *self.0.entry((c.dimension, c.value)).or_default().entry(c.metric).or_insert(0) += c.count;
+        }
+    }
+
+    fn figures(&self, dimension: &str, value: &str) -> Figures {
+        let get = |m| {
+            self.0
+                .get(&(dimension.to_string(), value.to_string()))
+                .and_then(|f| f.get(&m))
+                .copied()
+                .unwrap_or(0)
+        };
+        let (scans, browses, opens) = (get(Metric::Scans), get(Metric::Browses), get(Metric::Opens));
+        let views = scans + browses;
+        Figures {
+            scans,
+            browses,
+            visitors: get(Metric::Visitors),
+            opens,
+            open_rate: if views == 0 { 0.0 } else { opens as f64 / views as f64 },
+        }
+    }
+
+    fn values(&self, dimension: &str) -> Vec<String> {
+        self.0.keys().filter(|(d, _)| d == dimension).map(|(_, v)| v.clone()).collect()
+    }
+
+    fn metric(&self, metric: Metric) -> u64 {
+        self.0.values().filter_map(|f| f.get(&metric)).sum()
+    }
+
+    /// Rows for a dimension: `known` (key, label) pairs first, in their order, then any other
+    /// value seen (a story since removed from the catalog, say).
+    fn rows(&self, dimension: &str, known: Vec<(String, String)>) -> Vec<Row> {
+        let mut rows: Vec<Row> = known
+            .iter()
+            .map(|(key, label)| Row { key: key.clone(), label: label.clone(), figures: self.figures(dimension, key) })
+            .collect();
+        for value in self.values(dimension) {
+            if !known.iter().any(|(k, _)| *k == value) {
+                let figures = self.figures(dimension, &value);
+                rows.push(Row { key: value.clone(), label: value, figures });
+            }
+        }
+        rows
+    }
+}
+
+/// Statistics of an exhibition, for all time or for the days `from..=to`.
+pub fn compute(store: &Store, e: &Exhibition, range: Option<(Date, Date)>) -> Result<Stats, StoreError> {
+    let mut sums = Sums::default();
+    let mut unknown = Sums::default();
+    let mut days = Sums::default();
+    match range {
+        None => {
+            let all = store.counters(&e.id, ALL)?;
+            let (daily, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|c| c.dimension == "day");
+            days.add(daily);
+            sums.add(rest);
+            unknown.add(store.counters("", ALL)?);
+        }
+        Some((from, to)) => {
+            for period in days_between(from, to) {
+                let counters = store.counters(&e.id, &period)?;
+                let daily = counters
+                    .iter()
+                    .filter(|c| c.dimension == "total")
+                    .map(|c| Counter { dimension: "day".into(), value: period.clone(), ..c.clone() })
+                    .collect();
+                days.add(daily);
+                sums.add(counters);
+                unknown.add(store.counters("", &period)?);
+            }
+        }
+    }
+    let label = |t: &crate::catalog::Text| t.get(Lang::En).to_string();
+    let day_keys = match range {
+        Some((from, to)) => days_between(from, to),
+        // From the opening (or the first scan, if earlier) to the last day with data.
+        None => match days.values("day").iter().filter_map(|d| d.parse::<Date>().ok()).max() {
+            Some(last) => {
+                let first = days.values("day").iter().filter_map(|d| d.parse::<Date>().ok()).min();
+                days_between(first.map_or(e.opens, |f| f.min(e.opens)), last)
+            }
+            None => vec![],
+        },
+    };
+    Ok(Stats {
+        exhibition: e.id.clone(),
+        from: range.map(|r| r.0),
+        to: range.map(|r| r.1),
+        totals: sums.figures("total", ""),
+        bots: sums.metric(Metric::Bots),
+        unknown_codes: unknown.metric(Metric::Unknown),
+        by_story: most_first(sums.rows("story", e.stories.iter().map(|s| (s.id.clone(), label(&s.title))).collect())),
+        by_station: sums.rows(
+            "station",
+            e.stations.iter().map(|s| (s.id.clone(), format!("{} · {}", s.id, label(&s.place)))).collect(),
+        ),
+        by_phase: sums.rows("phase", e.phases.iter().map(|p| (p.id.clone(), label(&p.name))).collect()),
+        by_day: days.rows("day", day_keys.into_iter().map(|d| (d.clone(), d)).collect()),
+        by_hour: sums.rows("hour", (0..24).map(|h| (format!("{h:02}"), format!("{h:02}:00"))).collect()),
+        by_device: sums.rows("device", known(&["phone", "tablet", "desktop", "other"])),
+        by_app: sums.rows("app", known(&["none", "wechat", "qq", "weibo", "alipay", "dingtalk"])),
+        by_lang: sums.rows("lang", known(&["zh", "en"])),
+    })
+}
+
+/// Every date from `from` to `to`, inclusive, as text; at most ten years of them.
+fn days_between(from: Date, to: Date) -> Vec<String> {
+    let mut days = Vec::new();
+    let mut day = from;
+    while day <= to && days.len() < 3660 {
+        days.push(day.to_string());
+        day = match day.tomorrow() {
+            Ok(d) => d,
+            Err(_) => break,
+        };
+    }
+    days
+}
+
+/// Rows with the most scans first, so the stories that drew people lead.
+fn most_first(mut rows: Vec<Row>) -> Vec<Row> {
+    rows.sort_by(|a, b| (b.figures.scans + b.figures.browses).cmp(&(a.figures.scans + a.figures.browses)));
+    rows
+}
+
+fn known(keys: &[&str]) -> Vec<(String, String)> {
+    keys.iter().map(|k| (k.to_string(), k.to_string())).collect()
+}
