@@ -379,11 +379,18 @@ fn print_all(args: PrintArgs) -> Result<(), String> {
 fn simulate(args: SimulateArgs) -> Result<(), String> {
     let catalog = load(&args.common.exhibits)?;
     let e = match &args.exhibition {
-        Some(id) => catalog.exhibition(id).map(|(_, e)| e).ok_or_else(|| format!("no exhibition `{id}`"))?,
+        Some(id) => catalog
+            .exhibition(id)
+            .map(|(_, e)| e)
+            .ok_or_else(|| format!("no exhibition `{id}`"))?,
         None => catalog.exhibitions.first().ok_or("no exhibition")?,
     };
-    let store = docent::store::Store::open(&args.common.data, 64 << 20)
-        .map_err(|e| format!("{}: {e} (is docent serve running on it?)", args.common.data.display()))?;
+    let store = docent::store::Store::open(&args.common.data, 64 << 20).map_err(|e| {
+        format!(
+            "{}: {e} (is docent serve running on it?)",
+            args.common.data.display()
+        )
+    })?;
     let traffic = docent::simulate::Traffic {
         first_day: args.from.unwrap_or(e.opens),
         days: args.days,
@@ -394,7 +401,13 @@ fn simulate(args: SimulateArgs) -> Result<(), String> {
     for batch in events.chunks(2048) {
         store.apply(batch).map_err(|e| e.to_string())?;
     }
-    println!("{}: {} synthetic events for `{}` over {} days", args.common.data.display(), events.len(), e.id, args.days);
+    println!(
+        "{}: {} synthetic events for `{}` over {} days",
+        args.common.data.display(),
+        events.len(),
+        e.id,
+        args.days
+    );
     Ok(())
 }
 

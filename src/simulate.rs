@@ -10,7 +10,9 @@ use crate::store::{Event, UnknownScan, Via, Visit};
 use crate::visitor::{Device, InApp};
 
 /// Relative traffic by hour of day (the library is open 8:00 to 22:00).
-const HOURLY: [u32; 24] = [0, 0, 0, 0, 0, 0, 0, 1, 4, 6, 7, 8, 12, 10, 7, 7, 8, 11, 9, 6, 5, 4, 2, 0];
+const HOURLY: [u32; 24] = [
+    0, 0, 0, 0, 0, 0, 0, 1, 4, 6, 7, 8, 12, 10, 7, 7, 8, 11, 9, 6, 5, 4, 2, 0,
+];
 
 pub struct Traffic {
     pub first_day: Date,
@@ -26,10 +28,19 @@ pub fn events(e: &Exhibition, traffic: &Traffic) -> Vec<Event> {
     let mut day = traffic.first_day;
     for _ in 0..traffic.days {
         // Weekends are quieter; any day varies by a quarter either way.
-        let weekend = matches!(day.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday);
-        let base = if weekend { traffic.scans_per_day / 2 } else { traffic.scans_per_day };
+        let weekend = matches!(
+            day.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        );
+        let base = if weekend {
+            traffic.scans_per_day / 2
+        } else {
+            traffic.scans_per_day
+        };
         let today = base * rng.u32(75..126) / 100;
-        let mut times: Vec<Timestamp> = (0..today).filter_map(|_| instant(e, day, &mut rng)).collect();
+        let mut times: Vec<Timestamp> = (0..today)
+            .filter_map(|_| instant(e, day, &mut rng))
+            .collect();
         times.sort();
         let visitors = (traffic.scans_per_day / 2).max(1);
         for at in times {
@@ -59,16 +70,30 @@ fn instant(e: &Exhibition, day: Date, rng: &mut fastrand::Rng) -> Option<Timesta
 }
 
 /// One scan, and maybe a browse and an open after it.
-fn visit_events(e: &Exhibition, at: Timestamp, rng: &mut fastrand::Rng, visitors: u32) -> Vec<Event> {
+fn visit_events(
+    e: &Exhibition,
+    at: Timestamp,
+    rng: &mut fastrand::Rng,
+    visitors: u32,
+) -> Vec<Event> {
     let local = at.to_zoned_datetime(e.time_zone.clone());
     if rng.u32(0..100) == 0 {
         let code = format!("X{}", rng.u32(100..999));
-        return vec![Event::Unknown(UnknownScan { at, day: local.date(), code, bot: false })];
+        return vec![Event::Unknown(UnknownScan {
+            at,
+            day: local.date(),
+            code,
+            bot: false,
+        })];
     }
     let showing = e.showing(at, None);
     let station = rng.usize(0..e.stations.len());
     // Some stations draw more people than others.
-    let station = if rng.bool() { station.min(rng.usize(0..e.stations.len())) } else { station };
+    let station = if rng.bool() {
+        station.min(rng.usize(0..e.stations.len()))
+    } else {
+        station
+    };
     let story = e.story_at(showing.phase, station);
     let bot = rng.u32(0..100) < 5;
     let device = match rng.u32(0..100) {
@@ -95,17 +120,31 @@ fn visit_events(e: &Exhibition, at: Timestamp, rng: &mut fastrand::Rng, visitors
         story: story.id.clone(),
         phase: e.phases[showing.phase].id.clone(),
         state: showing.state,
-        visitor: format!("{:016x}", rng.u32(0..visitors) as u64 ^ (local.date().day() as u64) << 40),
+        visitor: format!(
+            "{:016x}",
+            rng.u32(0..visitors) as u64 ^ (local.date().day() as u64) << 40
+        ),
         device,
         in_app,
-        lang: if rng.u32(0..100) < 85 { Lang::Zh } else { Lang::En },
+        lang: if rng.u32(0..100) < 85 {
+            Lang::Zh
+        } else {
+            Lang::En
+        },
         bot,
         via: Via::Qr,
     };
     let mut events = vec![Event::Scan(scan.clone())];
-    let later = |secs: i64| at.checked_add(SignedDuration::from_secs(secs)).unwrap_or(at);
+    let later = |secs: i64| {
+        at.checked_add(SignedDuration::from_secs(secs))
+            .unwrap_or(at)
+    };
     if !bot && rng.u32(0..100) < 30 {
-        events.push(Event::Open(Visit { at: later(40), via: Via::Browse, ..scan.clone() }));
+        events.push(Event::Open(Visit {
+            at: later(40),
+            via: Via::Browse,
+            ..scan.clone()
+        }));
     }
     if !bot && rng.u32(0..100) < 20 {
         let others = e.stories_in(showing.phase);

@@ -43,17 +43,27 @@ pub fn columns(title: &str, rows: &[Row], every_nth_label: usize) -> String {
     svg
 }
 
-fn draw_columns(out: &mut String, title: &str, rows: &[Row], nth: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn draw_columns(
+    out: &mut String,
+    title: &str,
+    rows: &[Row],
+    nth: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
     let root = SVGBackend::with_string(out, (860, 300)).into_drawing_area();
     root.fill(&WHITE)?;
-    let top = rows.iter().map(|r| r.figures.scans.max(r.figures.opens)).max().unwrap_or(0).max(1);
+    let top = rows
+        .iter()
+        .map(|r| r.figures.scans.max(r.figures.opens))
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let n = rows.len().max(1);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 18))
         .margin(10)
         .x_label_area_size(40)
         .y_label_area_size(50)
-        .build_cartesian_2d(0f64..n as f64, 0u64..(top + top * 3 / 10 + 1))?;  // headroom for the legend
+        .build_cartesian_2d(0f64..n as f64, 0u64..(top + top * 3 / 10 + 1))?; // headroom for the legend
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -61,7 +71,7 @@ fn draw_columns(out: &mut String, title: &str, rows: &[Row], nth: usize) -> Resu
         .x_label_formatter(&|x| {
             let i = x.floor() as usize;
             match rows.get(i) {
-                Some(r) if i % nth == 0 && (x - x.floor()).abs() < 1e-9 => r.label.clone(),
+                Some(r) if i.is_multiple_of(nth) && (x - x.floor()).abs() < 1e-9 => r.label.clone(),
                 _ => String::new(),
             }
         })
@@ -76,7 +86,11 @@ fn draw_columns(out: &mut String, title: &str, rows: &[Row], nth: usize) -> Resu
             .label(series.name())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
     }
-    chart.configure_series_labels().border_style(BLACK).background_style(WHITE).draw()?;
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE)
+        .draw()?;
     root.present()?;
     Ok(())
 }
@@ -91,11 +105,20 @@ pub fn bars(title: &str, rows: &[Row]) -> String {
     svg
 }
 
-fn draw_bars(out: &mut String, title: &str, rows: &[Row]) -> Result<(), Box<dyn std::error::Error>> {
+fn draw_bars(
+    out: &mut String,
+    title: &str,
+    rows: &[Row],
+) -> Result<(), Box<dyn std::error::Error>> {
     let height = 70 + 28 * rows.len().max(1) as u32;
     let root = SVGBackend::with_string(out, (860, height)).into_drawing_area();
     root.fill(&WHITE)?;
-    let top = rows.iter().map(|r| r.figures.scans.max(r.figures.opens)).max().unwrap_or(0).max(1);
+    let top = rows
+        .iter()
+        .map(|r| r.figures.scans.max(r.figures.opens))
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let n = rows.len().max(1);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 18))
@@ -114,7 +137,9 @@ fn draw_bars(out: &mut String, title: &str, rows: &[Row]) -> Result<(), Box<dyn 
                 return String::new();
             }
             let i = n - 1 - band as usize;
-            rows.get(i).map(|r| shorten(&r.label, 42)).unwrap_or_default()
+            rows.get(i)
+                .map(|r| shorten(&r.label, 42))
+                .unwrap_or_default()
         })
         .draw()?;
     for (offset, series, color) in [(0.52, Series::Scans, SCANS), (0.12, Series::Opens, OPENS)] {
@@ -154,17 +179,27 @@ mod tests {
         Row {
             key: label.into(),
             label: label.into(),
-            figures: Figures { scans, opens, ..Figures::default() },
+            figures: Figures {
+                scans,
+                opens,
+                ..Figures::default()
+            },
         }
     }
 
     #[test]
     fn charts_are_svg_with_labels_and_one_bar_per_value() {
-        let rows = vec![row("AlphaGo", 40, 10), row("TRAPPIST-1 <seven planets>", 25, 5)];
+        let rows = vec![
+            row("AlphaGo", 40, 10),
+            row("TRAPPIST-1 <seven planets>", 25, 5),
+        ];
         let svg = bars("Scans by story", &rows);
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("AlphaGo"));
-        assert!(svg.contains("TRAPPIST-1 &lt;seven planets&gt;"), "labels are escaped");
+        assert!(
+            svg.contains("TRAPPIST-1 &lt;seven planets&gt;"),
+            "labels are escaped"
+        );
         assert!(svg.matches("<rect").count() >= 4, "two series of two bars");
         let svg = columns("Scans by hour", &rows, 1);
         assert!(svg.contains("Scans by hour"));

@@ -63,7 +63,12 @@ struct Sums(BTreeMap<(String, String), BTreeMap<Metric, u64>>);
 impl Sums {
     fn add(&mut self, counters: Vec<Counter>) {
         for c in counters {
-            *self.0.entry((c.dimension, c.value)).or_default().entry(c.metric).or_insert(0) += c.count;
+            *self
+                .0
+                .entry((c.dimension, c.value))
+                .or_default()
+                .entry(c.metric)
+                .or_insert(0) += c.count;
         }
     }
 
@@ -75,19 +80,28 @@ impl Sums {
                 .copied()
                 .unwrap_or(0)
         };
-        let (scans, browses, opens) = (get(Metric::Scans), get(Metric::Browses), get(Metric::Opens));
+        let (scans, browses, opens) =
+            (get(Metric::Scans), get(Metric::Browses), get(Metric::Opens));
         let views = scans + browses;
         Figures {
             scans,
             browses,
             visitors: get(Metric::Visitors),
             opens,
-            open_rate: if views == 0 { 0.0 } else { opens as f64 / views as f64 },
+            open_rate: if views == 0 {
+                0.0
+            } else {
+                opens as f64 / views as f64
+            },
         }
     }
 
     fn values(&self, dimension: &str) -> Vec<String> {
-        self.0.keys().filter(|(d, _)| d == dimension).map(|(_, v)| v.clone()).collect()
+        self.0
+            .keys()
+            .filter(|(d, _)| d == dimension)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     fn metric(&self, metric: Metric) -> u64 {
@@ -99,12 +113,20 @@ impl Sums {
     fn rows(&self, dimension: &str, known: Vec<(String, String)>) -> Vec<Row> {
         let mut rows: Vec<Row> = known
             .iter()
-            .map(|(key, label)| Row { key: key.clone(), label: label.clone(), figures: self.figures(dimension, key) })
+            .map(|(key, label)| Row {
+                key: key.clone(),
+                label: label.clone(),
+                figures: self.figures(dimension, key),
+            })
             .collect();
         for value in self.values(dimension) {
             if !known.iter().any(|(k, _)| *k == value) {
                 let figures = self.figures(dimension, &value);
-                rows.push(Row { key: value.clone(), label: value, figures });
+                rows.push(Row {
+                    key: value.clone(),
+                    label: value,
+                    figures,
+                });
             }
         }
         rows
@@ -112,14 +134,19 @@ impl Sums {
 }
 
 /// Statistics of an exhibition, for all time or for the days `from..=to`.
-pub fn compute(store: &Store, e: &Exhibition, range: Option<(Date, Date)>) -> Result<Stats, StoreError> {
+pub fn compute(
+    store: &Store,
+    e: &Exhibition,
+    range: Option<(Date, Date)>,
+) -> Result<Stats, StoreError> {
     let mut sums = Sums::default();
     let mut unknown = Sums::default();
     let mut days = Sums::default();
     match range {
         None => {
             let all = store.counters(&e.id, ALL)?;
-            let (daily, rest): (Vec<_>, Vec<_>) = all.into_iter().partition(|c| c.dimension == "day");
+            let (daily, rest): (Vec<_>, Vec<_>) =
+                all.into_iter().partition(|c| c.dimension == "day");
             days.add(daily);
             sums.add(rest);
             unknown.add(store.counters("", ALL)?);
@@ -130,7 +157,11 @@ pub fn compute(store: &Store, e: &Exhibition, range: Option<(Date, Date)>) -> Re
                 let daily = counters
                     .iter()
                     .filter(|c| c.dimension == "total")
-                    .map(|c| Counter { dimension: "day".into(), value: period.clone(), ..c.clone() })
+                    .map(|c| Counter {
+                        dimension: "day".into(),
+                        value: period.clone(),
+                        ..c.clone()
+                    })
                     .collect();
                 days.add(daily);
                 sums.add(counters);
@@ -142,9 +173,18 @@ pub fn compute(store: &Store, e: &Exhibition, range: Option<(Date, Date)>) -> Re
     let day_keys = match range {
         Some((from, to)) => days_between(from, to),
         // From the opening (or the first scan, if earlier) to the last day with data.
-        None => match days.values("day").iter().filter_map(|d| d.parse::<Date>().ok()).max() {
+        None => match days
+            .values("day")
+            .iter()
+            .filter_map(|d| d.parse::<Date>().ok())
+            .max()
+        {
             Some(last) => {
-                let first = days.values("day").iter().filter_map(|d| d.parse::<Date>().ok()).min();
+                let first = days
+                    .values("day")
+                    .iter()
+                    .filter_map(|d| d.parse::<Date>().ok())
+                    .min();
                 days_between(first.map_or(e.opens, |f| f.min(e.opens)), last)
             }
             None => vec![],
@@ -157,16 +197,44 @@ pub fn compute(store: &Store, e: &Exhibition, range: Option<(Date, Date)>) -> Re
         totals: sums.figures("total", ""),
         bots: sums.metric(Metric::Bots),
         unknown_codes: unknown.metric(Metric::Unknown),
-        by_story: most_first(sums.rows("story", e.stories.iter().map(|s| (s.id.clone(), label(&s.title))).collect())),
+        by_story: most_first(
+            sums.rows(
+                "story",
+                e.stories
+                    .iter()
+                    .map(|s| (s.id.clone(), label(&s.title)))
+                    .collect(),
+            ),
+        ),
         by_station: sums.rows(
             "station",
-            e.stations.iter().map(|s| (s.id.clone(), format!("{} · {}", s.id, label(&s.place)))).collect(),
+            e.stations
+                .iter()
+                .map(|s| (s.id.clone(), format!("{} · {}", s.id, label(&s.place))))
+                .collect(),
         ),
-        by_phase: sums.rows("phase", e.phases.iter().map(|p| (p.id.clone(), label(&p.name))).collect()),
-        by_day: days.rows("day", day_keys.into_iter().map(|d| (d.clone(), d)).collect()),
-        by_hour: sums.rows("hour", (0..24).map(|h| (format!("{h:02}"), format!("{h:02}:00"))).collect()),
+        by_phase: sums.rows(
+            "phase",
+            e.phases
+                .iter()
+                .map(|p| (p.id.clone(), label(&p.name)))
+                .collect(),
+        ),
+        by_day: days.rows(
+            "day",
+            day_keys.into_iter().map(|d| (d.clone(), d)).collect(),
+        ),
+        by_hour: sums.rows(
+            "hour",
+            (0..24)
+                .map(|h| (format!("{h:02}"), format!("{h:02}:00")))
+                .collect(),
+        ),
         by_device: sums.rows("device", known(&["phone", "tablet", "desktop", "other"])),
-        by_app: sums.rows("app", known(&["none", "wechat", "qq", "weibo", "alipay", "dingtalk"])),
+        by_app: sums.rows(
+            "app",
+            known(&["none", "wechat", "qq", "weibo", "alipay", "dingtalk"]),
+        ),
         by_lang: sums.rows("lang", known(&["zh", "en"])),
     })
 }
@@ -187,10 +255,14 @@ fn days_between(from: Date, to: Date) -> Vec<String> {
 
 /// Rows with the most scans first, so the stories that drew people lead.
 fn most_first(mut rows: Vec<Row>) -> Vec<Row> {
-    rows.sort_by(|a, b| (b.figures.scans + b.figures.browses).cmp(&(a.figures.scans + a.figures.browses)));
+    rows.sort_by(|a, b| {
+        (b.figures.scans + b.figures.browses).cmp(&(a.figures.scans + a.figures.browses))
+    });
     rows
 }
 
 fn known(keys: &[&str]) -> Vec<(String, String)> {
-    keys.iter().map(|k| (k.to_string(), k.to_string())).collect()
+    keys.iter()
+        .map(|k| (k.to_string(), k.to_string()))
+        .collect()
 }

@@ -151,9 +151,14 @@ impl Tally {
         // Days are a dimension of the all-time period only: one read gives the daily series.
         self.bump(counter_key(&v.exhibition, ALL, metric, "day", &day));
         if !v.visitor.is_empty() {
-            let set_key = format!("{}{SEP}{day}{SEP}day{SEP}{day}{SEP}{}", v.exhibition, v.visitor);
+            let set_key = format!(
+                "{}{SEP}{day}{SEP}day{SEP}{day}{SEP}{}",
+                v.exhibition, v.visitor
+            );
             let target = counter_key(&v.exhibition, ALL, Metric::Visitors, "day", &day);
-            self.uniques.entry(set_key.into_bytes()).or_insert_with(|| vec![target]);
+            self.uniques
+                .entry(set_key.into_bytes())
+                .or_insert_with(|| vec![target]);
         }
         for (dimension, value) in dimensions(v) {
             for period in [ALL, day.as_str()] {

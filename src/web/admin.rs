@@ -14,17 +14,17 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use super::auth::Organizer;
+use super::error::WebError;
 use super::{AppState, html};
 use crate::catalog::{Catalog, Exhibition, Lang, ShowState, Switch};
 use crate::stats::{self, Stats, charts};
 use crate::store::Visit;
 
-fn text(status: StatusCode, message: impl Into<String>) -> HttpResponse {
-    HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(message.into())
-}
-
 fn no_store(mut response: HttpResponse) -> HttpResponse {
-    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     response
 }
 
@@ -41,7 +41,10 @@ impl RangeQuery {
         let parse = |s: &Option<String>, name: &str| -> Result<Option<Date>, String> {
             match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => Ok(None),
-                Some(v) => v.parse().map(Some).map_err(|_| format!("{name}=`{v}`: expected a date such as 2026-11-20")),
+                Some(v) => v
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| format!("{name}=`{v}`: expected a date such as 2026-11-20")),
             }
         };
         let (from, to) = (parse(&self.from, "from")?, parse(&self.to, "to")?);
@@ -57,30 +60,40 @@ impl RangeQuery {
     }
 }
 
-fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Exhibition, HttpResponse> {
+fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Exhibition, WebError> {
     catalog
         .exhibition(id)
         .map(|(_, e)| e)
-        .ok_or_else(|| text(StatusCode::NOT_FOUND, format!("no exhibition `{id}`")))
+        .ok_or_else(|| WebError::NotFound(format!("no exhibition `{id}`")))
 }
 
-async fn compute(state: &web::Data<AppState>, id: &str, range: Option<(Date, Date)>) -> Result<Stats, HttpResponse> {
+async fn compute(
+    state: &web::Data<AppState>,
+    id: &str,
+    range: Option<(Date, Date)>,
+) -> Result<Stats, WebError> {
     let (store, catalog, id) = (state.store.clone(), state.catalog(), id.to_string());
-    let result = web::block(move || {
+    web::block(move || {
         let (_, e) = catalog.exhibition(&id).expect("checked by the caller");
         stats::compute(&store, e, range)
     })
-    .await;
-    match result {
-        Ok(Ok(s)) => Ok(s),
-        Ok(Err(e)) => Err(failed("statistics", &e.to_string())),
-        Err(e) => Err(failed("statistics", &e.to_string())),
-    }
+    .await
+    .map_err(|e| WebError::internal("statistics", e))?
+    .map_err(|e| WebError::internal("statistics", e))
 }
 
-fn failed(what: &str, error: &str) -> HttpResponse {
-    tracing::error!(error, what, "admin request failed");
-    text(StatusCode::INTERNAL_SERVER_ERROR, format!("the {what} could not be read; see the server log"))
+/// The date range a query asks for, checked.
+fn range_of(
+    state: &AppState,
+    e: &Exhibition,
+    query: &RangeQuery,
+) -> Result<Option<(Date, Date)>, WebError> {
+    let today = state
+        .clock
+        .now()
+        .to_zoned_datetime(e.time_zone.clone())
+        .date();
+    query.range(e, today).map_err(WebError::BadRequest)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -94,19 +107,29 @@ struct Overview {
     shows: Vec<(String, String, String, Stats)>,
 }
 
-pub(super) async fn overview(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+pub(super) async fn overview(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
     let mut shows = Vec::new();
     for e in &catalog.exhibitions {
-        let stats = match compute(&state, &e.id, None).await {
-            Ok(s) => s,
-            Err(response) => return response,
-        };
+        let stats = compute(&state, &e.id, None).await?;
         let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
-        shows.push((e.id.clone(), title(e), e.phases[live.phase].id.clone(), stats));
+        shows.push((
+            e.id.clone(),
+            title(e),
+            e.phases[live.phase].id.clone(),
+            stats,
+        ));
     }
     let organizer = Organizer::of(&req);
-    no_store(html(StatusCode::OK, &Overview { organizer: organizer.name.clone(), csrf: organizer.csrf().to_string(), shows }))
+    let page = Overview {
+        organizer: organizer.name.clone(),
+        csrf: organizer.csrf().to_string(),
+        shows,
+    };
+    Ok(no_store(html(StatusCode::OK, &page)))
 }
 
 fn title(e: &Exhibition) -> String {
@@ -143,23 +166,17 @@ pub(super) async fn dashboard(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<RangeQuery>,
-) -> HttpResponse {
+) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
-    let e = match find(&catalog, &path) {
-        Ok(e) => e,
-        Err(response) => return response,
-    };
+    let e = find(&catalog, &path)?;
     let now = state.clock.now();
-    let local = |t: Timestamp| t.to_zoned_datetime(e.time_zone.clone()).strftime("%Y-%m-%d %H:%M").to_string();
-    let today = now.to_zoned_datetime(e.time_zone.clone()).date();
-    let range = match query.range(e, today) {
-        Ok(r) => r,
-        Err(message) => return text(StatusCode::BAD_REQUEST, message),
+    let local = |t: Timestamp| {
+        t.to_zoned_datetime(e.time_zone.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
     };
-    let stats = match compute(&state, &e.id, range).await {
-        Ok(s) => s,
-        Err(response) => return response,
-    };
+    let range = range_of(&state, e, &query)?;
+    let stats = compute(&state, &e.id, range).await?;
     let showing = e.showing(now, state.last_switch(&e.id).as_ref());
     let history = state
         .store
@@ -183,18 +200,30 @@ pub(super) async fn dashboard(
         },
         live: e.phases[showing.phase].id.clone(),
         manual: showing.manual,
-        phases: e.phases.iter().map(|p| (p.id.clone(), p.name.get(Lang::En).to_string(), local(p.starts))).collect(),
+        phases: e
+            .phases
+            .iter()
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    p.name.get(Lang::En).to_string(),
+                    local(p.starts),
+                )
+            })
+            .collect(),
         history,
         from: range.map(|r| r.0.to_string()).unwrap_or_default(),
         to: range.map(|r| r.1.to_string()).unwrap_or_default(),
-        range_query: range.map(|(f, t)| format!("?from={f}&to={t}")).unwrap_or_default(),
+        range_query: range
+            .map(|(f, t)| format!("?from={f}&to={t}"))
+            .unwrap_or_default(),
         chart_days: charts::columns("Scans and article opens by day", &stats.by_day, nth),
         chart_hours: charts::columns("Scans and article opens by hour of day", &stats.by_hour, 2),
         chart_stories: charts::bars("By story", &stats.by_story),
         chart_stations: charts::bars("By station", &stats.by_station),
         stats,
     };
-    no_store(html(StatusCode::OK, &page))
+    Ok(no_store(html(StatusCode::OK, &page)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,21 +252,22 @@ pub(super) async fn switch(
     req: HttpRequest,
     path: web::Path<String>,
     form: web::Form<SwitchForm>,
-) -> HttpResponse {
+) -> Result<HttpResponse, WebError> {
     let organizer = Organizer::of(&req);
     if !organizer.allows(form.csrf.as_deref()) {
-        return text(StatusCode::FORBIDDEN, "missing or wrong form token: reload the dashboard and try again");
+        let message = "missing or wrong form token: reload the dashboard and try again";
+        return Err(WebError::Forbidden(message.into()));
     }
     let catalog = state.catalog();
-    let e = match find(&catalog, &path) {
-        Ok(e) => e,
-        Err(response) => return response,
-    };
+    let e = find(&catalog, &path)?;
     let Some((_, phase)) = e.phase(&form.phase) else {
-        return text(StatusCode::BAD_REQUEST, format!("exhibition `{}` has no phase `{}`", e.id, form.phase));
+        let message = format!("exhibition `{}` has no phase `{}`", e.id, form.phase);
+        return Err(WebError::BadRequest(message));
     };
     if form.confirm.as_deref() != Some("yes") {
-        let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref()).phase;
+        let live = e
+            .showing(state.clock.now(), state.last_switch(&e.id).as_ref())
+            .phase;
         let page = Confirm {
             id: &e.id,
             title: title(e),
@@ -246,18 +276,24 @@ pub(super) async fn switch(
             to_name: phase.name.get(Lang::En),
             csrf: organizer.csrf(),
         };
-        return no_store(html(StatusCode::OK, &page));
+        return Ok(no_store(html(StatusCode::OK, &page)));
     }
-    let switch = Switch { exhibition: e.id.clone(), phase: phase.id.clone(), at: state.clock.now(), by: organizer.name };
+    let switch = Switch {
+        exhibition: e.id.clone(),
+        phase: phase.id.clone(),
+        at: state.clock.now(),
+        by: organizer.name,
+    };
     let (store, stored) = (state.store.clone(), switch.clone());
-    match web::block(move || store.record_switch(&stored)).await {
-        Ok(Ok(())) => {}
-        Ok(Err(err)) => return failed("switch", &err.to_string()),
-        Err(err) => return failed("switch", &err.to_string()),
-    }
+    web::block(move || store.record_switch(&stored))
+        .await
+        .map_err(|e| WebError::internal("switch", e))?
+        .map_err(|e| WebError::internal("switch", e))?;
     tracing::info!(exhibition = %switch.exhibition, phase = %switch.phase, by = %switch.by, "manual phase switch");
     state.remember_switch(switch);
-    HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/admin/e/{}#phase", e.id))).finish()
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/admin/e/{}#phase", e.id)))
+        .finish())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,21 +303,12 @@ pub(super) async fn stats_json(
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<RangeQuery>,
-) -> HttpResponse {
+) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
-    let e = match find(&catalog, &path) {
-        Ok(e) => e,
-        Err(response) => return response,
-    };
-    let today = state.clock.now().to_zoned_datetime(e.time_zone.clone()).date();
-    let range = match query.range(e, today) {
-        Ok(r) => r,
-        Err(message) => return text(StatusCode::BAD_REQUEST, message),
-    };
-    match compute(&state, &e.id, range).await {
-        Ok(stats) => no_store(HttpResponse::Ok().json(stats)),
-        Err(response) => response,
-    }
+    let e = find(&catalog, &path)?;
+    let range = range_of(&state, e, &query)?;
+    let stats = compute(&state, &e.id, range).await?;
+    Ok(no_store(HttpResponse::Ok().json(stats)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,27 +320,31 @@ pub(super) async fn export_csv(
     state: web::Data<AppState>,
     path: web::Path<String>,
     query: web::Query<RangeQuery>,
-) -> HttpResponse {
+) -> Result<HttpResponse, WebError> {
     let Some(id) = path.strip_suffix(".csv") else {
-        return text(StatusCode::NOT_FOUND, "expected /admin/export/{exhibition}.csv");
+        return Err(WebError::NotFound(
+            "expected /admin/export/{exhibition}.csv".into(),
+        ));
     };
     let catalog = state.catalog();
-    let e = match find(&catalog, id) {
-        Ok(e) => e,
-        Err(response) => return response,
-    };
-    let today = state.clock.now().to_zoned_datetime(e.time_zone.clone()).date();
-    let (from, to) = match query.range(e, today) {
-        Ok(Some((f, t))) => (local_midnight(e, f), local_midnight(e, t.tomorrow().unwrap_or(t))),
-        Ok(None) => (Timestamp::UNIX_EPOCH, Timestamp::MAX),
-        Err(message) => return text(StatusCode::BAD_REQUEST, message),
+    let e = find(&catalog, id)?;
+    let (from, to) = match range_of(&state, e, &query)? {
+        Some((f, t)) => (
+            local_midnight(e, f),
+            local_midnight(e, t.tomorrow().unwrap_or(t)),
+        ),
+        None => (Timestamp::UNIX_EPOCH, Timestamp::MAX),
     };
     let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(8);
     let (store, exhibition) = (state.store.clone(), e.id.clone());
     // The rows are read on a blocking thread and sent in chunks; memory stays flat.
     actix_web::rt::task::spawn_blocking(move || {
-        let scans = store.scans_between(from, to).map(|v| v.map(|v| ("scan", v)));
-        let opens = store.opens_between(from, to).map(|v| v.map(|v| ("open", v)));
+        let scans = store
+            .scans_between(from, to)
+            .map(|v| v.map(|v| ("scan", v)));
+        let opens = store
+            .opens_between(from, to)
+            .map(|v| v.map(|v| ("open", v)));
         let mut chunk = String::from(CSV_HEADER);
         for row in merge_by_time(scans, opens) {
             match row {
@@ -324,21 +355,30 @@ pub(super) async fn export_csv(
                     return;
                 }
             }
-            if chunk.len() > 32 * 1024 && sender.blocking_send(Bytes::from(std::mem::take(&mut chunk))).is_err() {
+            if chunk.len() > 32 * 1024
+                && sender
+                    .blocking_send(Bytes::from(std::mem::take(&mut chunk)))
+                    .is_err()
+            {
                 return;
             }
         }
         let _ = sender.blocking_send(Bytes::from(chunk));
     });
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{id}-scans.csv\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{id}-scans.csv\""),
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(ChannelStream(receiver))
+        .streaming(ChannelStream(receiver)))
 }
 
 fn local_midnight(e: &Exhibition, day: Date) -> Timestamp {
-    e.time_zone.to_timestamp(day.to_datetime(jiff::civil::Time::midnight())).unwrap_or(Timestamp::UNIX_EPOCH)
+    e.time_zone
+        .to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
+        .unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 /// Two time-ordered streams as one, in time order.
@@ -360,7 +400,11 @@ fn merge_by_time<E>(
 /// One CSV line; ids and enum names never hold commas or quotes, but quote anyway if they do.
 fn csv_row(out: &mut String, kind: &str, v: &Visit) {
     let field = |s: &str| {
-        if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
     };
     let name = |value: serde_json::Value| value.as_str().unwrap_or_default().to_string();
     let cells = [
@@ -406,38 +450,37 @@ pub(super) struct PrintQuery {
     ecc: Option<String>,
 }
 
-pub(super) async fn print(state: web::Data<AppState>, path: web::Path<String>, query: web::Query<PrintQuery>) -> HttpResponse {
+pub(super) async fn print(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<PrintQuery>,
+) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
-    let e = match find(&catalog, &path) {
-        Ok(e) => e,
-        Err(response) => return response,
-    };
-    let options = match print_options(&query) {
-        Ok(o) => o,
-        Err(message) => return text(StatusCode::BAD_REQUEST, message),
-    };
-    let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref()).phase;
-    let phase = match crate::print::pick_phase(e, options.phase.as_deref(), live) {
-        Ok(p) => p,
-        Err(err) => return text(StatusCode::BAD_REQUEST, err.to_string()),
-    };
+    let e = find(&catalog, &path)?;
+    let options = print_options(&query).map_err(WebError::BadRequest)?;
+    let live = e
+        .showing(state.clock.now(), state.last_switch(&e.id).as_ref())
+        .phase;
+    let phase = crate::print::pick_phase(e, options.phase.as_deref(), live)
+        .map_err(|err| WebError::BadRequest(err.to_string()))?;
     let (catalog, base_url, id) = (catalog.clone(), state.base_url.clone(), e.id.clone());
     let rendered = web::block(move || {
         let (_, e) = catalog.exhibition(&id).expect("looked up above");
         crate::print::render(e, phase, &base_url, &options)
     })
-    .await;
-    match rendered {
-        Ok(Ok(page)) => no_store(
-            HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                // Covers are inlined as data: URIs so the page also works saved to disk.
-                .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; img-src data:; style-src 'unsafe-inline'"))
-                .body(page),
-        ),
-        Ok(Err(err)) => failed("print page", &err.to_string()),
-        Err(err) => failed("print page", &err.to_string()),
-    }
+    .await
+    .map_err(|e| WebError::internal("print page", e))?
+    .map_err(|e| WebError::internal("print page", e))?;
+    Ok(no_store(
+        HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            // Covers are inlined as data: URIs so the page also works saved to disk.
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+            ))
+            .body(rendered),
+    ))
 }
 
 fn print_options(query: &PrintQuery) -> Result<crate::print::PrintOptions, String> {
@@ -452,6 +495,16 @@ fn print_options(query: &PrintQuery) -> Result<crate::print::PrintOptions, Strin
         Some("labels") => Sheet::Labels,
         Some(other) => return Err(format!("sheet=`{other}`: use posters or labels")),
     };
-    let ecc = query.ecc.as_deref().map(str::parse).transpose().map_err(|e: crate::qr::QrError| e.to_string())?;
-    Ok(PrintOptions { phase: query.phase.clone(), codes, sheet, ecc: ecc.unwrap_or_default() })
+    let ecc = query
+        .ecc
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: crate::qr::QrError| e.to_string())?;
+    Ok(PrintOptions {
+        phase: query.phase.clone(),
+        codes,
+        sheet,
+        ecc: ecc.unwrap_or_default(),
+    })
 }

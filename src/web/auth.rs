@@ -21,6 +21,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
 use super::{AppState, html};
@@ -52,7 +53,10 @@ impl AdminPassword {
         const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
         let mut bytes = [0u8; 20];
         getrandom::fill(&mut bytes)?;
-        let password = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+        let password = bytes
+            .iter()
+            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+            .collect();
         Ok(AdminPassword(password))
     }
 
@@ -66,7 +70,10 @@ impl AdminPassword {
     }
 
     fn session_key(&self) -> Key {
-        Key::derive_from(&blake3::derive_key("docent admin session key v1", self.0.as_bytes()))
+        Key::derive_from(&blake3::derive_key(
+            "docent admin session key v1",
+            self.0.as_bytes(),
+        ))
     }
 }
 
@@ -80,6 +87,8 @@ pub(super) struct Organizer {
     pub name: String,
     /// The session's CSRF token; `None` for HTTP Basic (checked by origin instead).
     csrf: Option<String>,
+    /// When the session ends (seconds since 1970), for sessions.
+    expires: i64,
 }
 
 impl Organizer {
@@ -97,7 +106,33 @@ impl Organizer {
     }
 
     pub fn of(req: &HttpRequest) -> Organizer {
-        req.extensions().get::<Organizer>().cloned().unwrap_or(Organizer { name: String::new(), csrf: None })
+        req.extensions()
+            .get::<Organizer>()
+            .cloned()
+            .unwrap_or(Organizer {
+                name: String::new(),
+                csrf: None,
+                expires: 0,
+            })
+    }
+}
+
+/// Sessions ended by logging out, by their token, until they would have expired anyway.
+#[derive(Default)]
+pub(super) struct Revoked(Mutex<HashMap<String, i64>>);
+
+impl Revoked {
+    fn revoke(&self, token: &str, expires: i64, now: i64) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, until| *until > now);
+        map.insert(token.to_string(), expires);
+    }
+
+    fn contains(&self, token: &str) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(token)
     }
 }
 
@@ -116,7 +151,9 @@ impl Throttle {
         *entry = (entry.0 + 1, now);
         match entry.0.checked_sub(FREE_FAILURES + 1) {
             None => Duration::ZERO,
-            Some(extra) => (Duration::from_millis(500) * 2u32.saturating_pow(extra.min(10))).min(MAX_DELAY),
+            Some(extra) => {
+                (Duration::from_millis(500) * 2u32.saturating_pow(extra.min(10))).min(MAX_DELAY)
+            }
         }
     }
 
@@ -128,15 +165,31 @@ impl Throttle {
 }
 
 fn clean_name(raw: &str) -> String {
-    let name: String = raw.trim().chars().filter(|c| !c.is_control()).take(40).collect();
-    if name.is_empty() { "admin".into() } else { name }
+    let name: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(40)
+        .collect();
+    if name.is_empty() {
+        "admin".into()
+    } else {
+        name
+    }
 }
 
 fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
-    let (user, password) = String::from_utf8(decoded).ok()?.split_once(':').map(|(u, p)| (u.to_string(), p.to_string()))?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let (user, password) = String::from_utf8(decoded)
+        .ok()?
+        .split_once(':')
+        .map(|(u, p)| (u.to_string(), p.to_string()))?;
     Some((user, password))
 }
 
@@ -144,11 +197,19 @@ fn session(state: &AppState, req: &HttpRequest) -> Option<Organizer> {
     let cookie = req.cookie(COOKIE)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie.into_owned());
-    let verified = jar.signed(&state.admin_password.session_key()).get(COOKIE)?;
-    let mut parts = verified.value().split('\u{1f}');
+    let verified = jar
+        .signed(&state.admin_password.session_key())
+        .get(COOKIE)?;
+    let mut parts = verified.value().split('|');
     let (name, expires, csrf) = (parts.next()?, parts.next()?, parts.next()?);
+    let name = String::from_utf8(URL_SAFE_NO_PAD.decode(name).ok()?).ok()?;
     let expires: i64 = expires.parse().ok()?;
-    (state.clock.now().as_second() < expires).then(|| Organizer { name: name.to_string(), csrf: Some(csrf.to_string()) })
+    let live = state.clock.now().as_second() < expires && !state.revoked.contains(csrf);
+    live.then(|| Organizer {
+        name,
+        csrf: Some(csrf.to_string()),
+        expires,
+    })
 }
 
 fn new_session_cookie(state: &AppState, name: &str) -> Option<Cookie<'static>> {
@@ -156,7 +217,9 @@ fn new_session_cookie(state: &AppState, name: &str) -> Option<Cookie<'static>> {
     getrandom::fill(&mut token).ok()?;
     let csrf: String = token.iter().map(|b| format!("{b:02x}")).collect();
     let expires = state.clock.now().as_second() + SESSION_HOURS * 3600;
-    let value = format!("{}\u{1f}{expires}\u{1f}{csrf}", name.replace('\u{1f}', ""));
+    // Cookie values are plain ASCII (and actix percent-decodes them): the name goes in base64.
+    let name = URL_SAFE_NO_PAD.encode(name);
+    let value = format!("{name}|{expires}|{csrf}");
     let cookie = Cookie::build(COOKIE, value)
         .path("/")
         .http_only(true)
@@ -165,7 +228,8 @@ fn new_session_cookie(state: &AppState, name: &str) -> Option<Cookie<'static>> {
         .max_age(actix_web::cookie::time::Duration::hours(SESSION_HOURS))
         .finish();
     let mut jar = CookieJar::new();
-    jar.signed_mut(&state.admin_password.session_key()).add(cookie);
+    jar.signed_mut(&state.admin_password.session_key())
+        .add(cookie);
     jar.delta().next().cloned()
 }
 
@@ -178,7 +242,9 @@ fn same_origin(req: &HttpRequest) -> bool {
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
-        Some(origin) => origin.split_once("://").map(|(_, h)| h) == Some(req.connection_info().host()),
+        Some(origin) => {
+            origin.split_once("://").map(|(_, h)| h) == Some(req.connection_info().host())
+        }
     }
 }
 
@@ -192,12 +258,18 @@ pub(super) async fn require_admin(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(req.into_response(HttpResponse::InternalServerError().finish()).map_into_right_body());
+        return Ok(req
+            .into_response(HttpResponse::InternalServerError().finish())
+            .map_into_right_body());
     };
     let organizer = match basic_credentials(&req) {
         Some((user, password)) if state.admin_password.matches(&password) => {
             state.throttle.succeeded(client_ip(req.request()));
-            Some(Organizer { name: clean_name(&user), csrf: None })
+            Some(Organizer {
+                name: clean_name(&user),
+                csrf: None,
+                expires: 0,
+            })
         }
         Some(_) => {
             let wait = state.throttle.failed(client_ip(req.request()));
@@ -212,7 +284,9 @@ pub(super) async fn require_admin(
     };
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD);
     if changes_state && !same_origin(req.request()) {
-        let refuse = HttpResponse::Forbidden().content_type("text/plain").body("cross-site request refused");
+        let refuse = HttpResponse::Forbidden()
+            .content_type("text/plain")
+            .body("cross-site request refused");
         return Ok(req.into_response(refuse).map_into_right_body());
     }
     req.extensions_mut().insert(organizer);
@@ -222,15 +296,31 @@ pub(super) async fn require_admin(
 /// Browsers asking for a page go to the login form; everything else gets a Basic challenge.
 fn refusal(req: &HttpRequest) -> HttpResponse {
     let wants_page = req.method() == Method::GET
-        && req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"))
         && req.headers().get(header::AUTHORIZATION).is_none();
     if wants_page {
-        let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/admin");
-        let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
-        return HttpResponse::SeeOther().insert_header((header::LOCATION, target)).finish();
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/admin");
+        let target = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
+        return HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, target))
+            .finish();
     }
     HttpResponse::Unauthorized()
-        .insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="docent admin", charset="UTF-8""#))
+        .insert_header((
+            header::WWW_AUTHENTICATE,
+            r#"Basic realm="docent admin", charset="UTF-8""#,
+        ))
         .content_type("text/plain; charset=utf-8")
         .body("The admin side needs the password (DOCENT_ADMIN_PASSWORD).")
 }
@@ -266,10 +356,20 @@ fn safe_next(next: Option<&str>) -> &str {
 }
 
 pub(super) async fn login_form(query: web::Query<LoginQuery>) -> HttpResponse {
-    html(StatusCode::OK, &LoginPage { next: safe_next(query.next.as_deref()), error: false })
+    html(
+        StatusCode::OK,
+        &LoginPage {
+            next: safe_next(query.next.as_deref()),
+            error: false,
+        },
+    )
 }
 
-pub(super) async fn login(state: web::Data<AppState>, req: HttpRequest, form: web::Form<LoginForm>) -> HttpResponse {
+pub(super) async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
     let next = safe_next(form.next.as_deref());
     if !state.admin_password.matches(&form.password) {
         let wait = state.throttle.failed(client_ip(&req));
@@ -282,7 +382,10 @@ pub(super) async fn login(state: web::Data<AppState>, req: HttpRequest, form: we
         return HttpResponse::InternalServerError().body("no session could be made");
     };
     tracing::info!(organizer = %name, "logged in");
-    HttpResponse::SeeOther().insert_header((header::LOCATION, next)).cookie(cookie).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next))
+        .cookie(cookie)
+        .finish()
 }
 
 #[derive(Deserialize)]
@@ -290,14 +393,28 @@ pub(super) struct LogoutForm {
     csrf: Option<String>,
 }
 
-pub(super) async fn logout(state: web::Data<AppState>, req: HttpRequest, form: web::Form<LogoutForm>) -> HttpResponse {
+pub(super) async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<LogoutForm>,
+) -> HttpResponse {
     match session(&state, &req) {
         Some(s) if s.allows(form.csrf.as_deref()) && same_origin(&req) => {
+            state
+                .revoked
+                .revoke(s.csrf(), s.expires, state.clock.now().as_second());
             let mut gone = Cookie::build(COOKIE, "").path("/").finish();
             gone.make_removal();
-            HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).cookie(gone).finish()
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login"))
+                .cookie(gone)
+                .finish()
         }
-        Some(_) => HttpResponse::Forbidden().content_type("text/plain").body("missing or wrong form token"),
-        None => HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish(),
+        Some(_) => HttpResponse::Forbidden()
+            .content_type("text/plain")
+            .body("missing or wrong form token"),
+        None => HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/login"))
+            .finish(),
     }
 }

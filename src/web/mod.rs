@@ -6,6 +6,7 @@
 mod admin;
 mod auth;
 mod covers;
+mod error;
 mod ops;
 mod qr;
 mod visitor;
@@ -43,6 +44,7 @@ pub struct AppState {
     pub base_url: String,
     covers: covers::CoverCache,
     throttle: auth::Throttle,
+    revoked: auth::Revoked,
     /// Scans or opens that could not be stored (the visitor was served anyway).
     pub log_failures: AtomicU64,
 }
@@ -73,6 +75,7 @@ impl AppState {
             base_url,
             covers: covers::CoverCache::default(),
             throttle: auth::Throttle::default(),
+            revoked: auth::Revoked::default(),
             log_failures: AtomicU64::new(0),
         })
     }
@@ -140,7 +143,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Inside the guard, so an unknown admin URL says nothing to strangers.
 async fn admin_not_found() -> HttpResponse {
-    HttpResponse::NotFound().content_type("text/plain").body("no such admin page")
+    HttpResponse::NotFound()
+        .content_type("text/plain")
+        .body("no such admin page")
 }
 
 /// Headers on every response: no framing, no sniffing, no script at all.

@@ -1,4 +1,9 @@
-//! The organizer's manual phase switch, and the guard in front of /admin.
+//! The organizer side: the guard on every admin route, login sessions and CSRF, the manual
+//! switch, and statistics (JSON and CSV) that match the scans made over HTTP.
+
+use std::time::Instant;
+
+use serde_json::Value;
 
 use crate::helpers::*;
 
@@ -7,8 +12,200 @@ fn heading(body: &str) -> String {
     body[start..start + body[start..].find("</h1>").unwrap()].to_string()
 }
 
+/// Every route in the admin scope, as (method, path). `every_admin_route_is_in_the_walk`
+/// keeps this list honest against the route table.
+const ADMIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/admin"),
+    ("GET", "/admin/e/nature-covers"),
+    ("POST", "/admin/switch/nature-covers"),
+    ("GET", "/admin/print/nature-covers"),
+    ("GET", "/admin/api/stats/nature-covers"),
+    ("GET", "/admin/export/nature-covers.csv"),
+    ("GET", "/admin/no-such-page"),
+];
+
 #[test]
-fn a_manual_switch_wins_until_the_next_scheduled_phase() {
+fn every_admin_route_is_in_the_walk() {
+    let table =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
+    let scope = &table[table.find("web::scope(\"/admin\")").unwrap()..];
+    let scope = &scope[..scope.find("default_service").unwrap()];
+    let mut routes = 0;
+    for line in scope.lines().filter(|l| l.contains(".route(\"")) {
+        let path = line.split('"').nth(1).unwrap();
+        let method = if line.contains("web::post()") {
+            "POST"
+        } else {
+            "GET"
+        };
+        let prefix = format!("/admin{}", path.split('{').next().unwrap());
+        assert!(
+            ADMIN_ROUTES
+                .iter()
+                .any(|(m, p)| *m == method && p.starts_with(&prefix)),
+            "{method} /admin{path} is not walked anonymously"
+        );
+        routes += 1;
+    }
+    assert_eq!(routes, 6);
+}
+
+#[test]
+fn anonymous_requests_to_every_admin_route_are_refused() {
+    let app = spawn_app(IN_PHASE_1);
+    app.get("/s/NCA1");
+    for (method, path) in ADMIN_ROUTES {
+        let reply = match *method {
+            "POST" => app.post(path, &[("phase", "phase-2"), ("confirm", "yes")], &[]),
+            _ => app.get(path),
+        };
+        assert_eq!(reply.status, 401, "{method} {path}");
+        assert!(
+            reply.header("www-authenticate").starts_with("Basic"),
+            "{path}"
+        );
+        for secret in ["phase-1", "alphago", "scans", "NCA1"] {
+            assert!(!reply.body.contains(secret), "{path} leaks {secret}");
+        }
+        let browser = app.get_as(path, ANDROID_CHROME, &[("Accept", "text/html")]);
+        if *method == "GET" {
+            assert_eq!(
+                browser.status, 303,
+                "{path}: a browser goes to the login form"
+            );
+            assert!(browser.header("location").starts_with("/login?next="));
+        }
+        let wrong = app.get_as(
+            path,
+            ANDROID_CHROME,
+            &[("Authorization", &basic("x", "guess"))],
+        );
+        assert_eq!(wrong.status, 401, "{path} with a wrong password");
+    }
+    assert!(app.store.switches("nature-covers").unwrap().is_empty());
+}
+
+/// The session cookie from a Set-Cookie header, as a Cookie header value.
+fn session_cookie(reply: &Reply) -> String {
+    let set = reply.header("set-cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    set.split(';').next().unwrap().to_string()
+}
+
+fn csrf_of(page: &str) -> String {
+    let at = page
+        .find(r#"name="csrf" value=""#)
+        .expect("a form token on the page")
+        + 19;
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+#[test]
+fn a_browser_logs_in_switches_with_a_form_token_and_logs_out() {
+    let app = spawn_app(IN_PHASE_1);
+    let bad = app.post("/login", &[("name", "Wang"), ("password", "nope")], &[]);
+    assert_eq!(bad.status, 401);
+    assert!(bad.body.contains("not right"));
+    assert!(bad.header("set-cookie").is_empty());
+
+    let ok = app.post(
+        "/login",
+        &[
+            ("name", "王 Wang"),
+            ("password", PASSWORD),
+            ("next", "/admin/e/nature-covers"),
+        ],
+        &[],
+    );
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.header("location"), "/admin/e/nature-covers");
+    let cookie = session_cookie(&ok);
+    let page = app.get_as(
+        "/admin/e/nature-covers",
+        ANDROID_CHROME,
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("王 Wang"));
+    let csrf = csrf_of(&page.body);
+
+    let forged = app.post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-2"), ("confirm", "yes")],
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(forged.status, 403, "no form token: refused");
+    let wrong = app.post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-2"), ("confirm", "yes"), ("csrf", "00")],
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(wrong.status, 403, "wrong form token: refused");
+    assert!(app.store.switches("nature-covers").unwrap().is_empty());
+
+    let ask = app.post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-2"), ("csrf", &csrf)],
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(ask.status, 200);
+    assert!(
+        ask.body.contains("Yes, switch to phase-2 now"),
+        "asks to confirm first"
+    );
+    assert!(app.store.switches("nature-covers").unwrap().is_empty());
+    let done = app.post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-2"), ("confirm", "yes"), ("csrf", &csrf)],
+        &[("Cookie", &cookie)],
+    );
+    assert_eq!(done.status, 303);
+    assert_eq!(
+        app.store.switches("nature-covers").unwrap()[0].by,
+        "王 Wang"
+    );
+
+    let out = app.post("/logout", &[("csrf", &csrf)], &[("Cookie", &cookie)]);
+    assert_eq!(out.status, 303);
+    assert!(
+        out.header("set-cookie").contains("docent_admin=;"),
+        "{}",
+        out.header("set-cookie")
+    );
+    let after = app.get_as("/admin", ANDROID_CHROME, &[("Cookie", &cookie)]);
+    assert_eq!(after.status, 401, "the old cookie no longer works");
+}
+
+#[test]
+fn repeated_failed_logins_are_slowed_down() {
+    let app = spawn_app(IN_PHASE_1);
+    let mut took = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_eq!(
+            app.post("/login", &[("password", "wrong")], &[]).status,
+            401
+        );
+        took.push(started.elapsed().as_millis());
+    }
+    assert!(took[0] < 400, "the first failures are quick: {took:?}");
+    assert!(took[4] >= 900, "the fifth waits: {took:?}");
+    let started = Instant::now();
+    assert_eq!(
+        app.post("/login", &[("password", PASSWORD)], &[]).status,
+        303
+    );
+    assert!(
+        started.elapsed().as_millis() < 400,
+        "the right password is not slowed"
+    );
+}
+
+#[test]
+fn a_manual_switch_wins_until_the_next_scheduled_phase_and_is_listed() {
     // Phase 3 is added so there is a "next scheduled phase" after the switch.
     let exhibits = demo_copy(|t| {
         format!(
@@ -21,18 +218,21 @@ fn a_manual_switch_wins_until_the_next_scheduled_phase() {
         "phase 2 by schedule"
     );
 
-    let reply = app.admin_post("/admin/switch/nature-covers", &[("phase", "phase-1")], &[]);
+    let reply = app.admin_post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-1"), ("confirm", "yes")],
+        &[],
+    );
     assert_eq!(reply.status, 303, "{}", reply.body);
     let switched = heading(&app.get("/s/NCA1?lang=en").body);
     assert!(
         switched.contains("AlphaGo") && !switched.contains("Zero"),
         "{switched}"
     );
-    let scans = app.store.scans().unwrap();
     assert_eq!(
-        scans.last().unwrap().phase,
+        app.store.scans().unwrap().last().unwrap().phase,
         "phase-1",
-        "scans record the phase actually shown"
+        "scans record the phase shown"
     );
 
     let history = app.store.switches("nature-covers").unwrap();
@@ -42,42 +242,28 @@ fn a_manual_switch_wins_until_the_next_scheduled_phase() {
         ("phase-1", "curator")
     );
     assert_eq!(history[0].at, at("2026-12-10T02:00:00Z"));
-    let dashboard = app.admin_get("/admin");
-    assert!(dashboard.body.contains("manual switch") && dashboard.body.contains("curator"));
+    let dashboard = app.admin_get("/admin/e/nature-covers");
+    assert!(dashboard.body.contains("set by a manual switch"));
+    assert!(
+        dashboard
+            .body
+            .contains("<td>2026-12-10 10:00</td><td>phase-1</td><td>curator</td>"),
+        "history row"
+    );
+    let stats = stats_json(&app, "");
+    assert_eq!(
+        row(&stats, "by_phase", "phase-1")["scans"],
+        1,
+        "statistics honour the switch"
+    );
+    assert_eq!(row(&stats, "by_phase", "phase-2")["scans"], 1);
 
     app.clock.set(at("2026-12-20T00:00:00Z"));
     let after = heading(&app.get("/s/NCA3?lang=en").body);
     assert!(
-        after.contains("neural network") || after.contains("memory"),
+        after.contains("external memory"),
         "phase 3's A3 is dnc: {after}"
     );
-}
-
-#[test]
-fn admin_routes_refuse_anonymous_and_wrong_passwords() {
-    let app = spawn_app(IN_PHASE_1);
-    let anonymous = app.get("/admin");
-    assert_eq!(anonymous.status, 401);
-    assert!(anonymous.header("www-authenticate").starts_with("Basic"));
-    assert!(!anonymous.body.contains("phase-1"), "no data leaks");
-    let wrong = app.get_as(
-        "/admin",
-        ANDROID_CHROME,
-        &[("Authorization", &basic("x", "wrong"))],
-    );
-    assert_eq!(wrong.status, 401);
-    let form = [("phase", "phase-2")];
-    let post = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build();
-    let post: ureq::Agent = post.into();
-    let reply = post
-        .post(format!("{}/admin/switch/nature-covers", app.base))
-        .send_form(form)
-        .unwrap();
-    assert_eq!(reply.status().as_u16(), 401);
-    assert!(app.store.switches("nature-covers").unwrap().is_empty());
-    assert_eq!(app.admin_get("/admin").status, 200);
 }
 
 #[test]
@@ -85,7 +271,7 @@ fn a_cross_site_switch_is_refused() {
     let app = spawn_app(IN_PHASE_1);
     let reply = app.admin_post(
         "/admin/switch/nature-covers",
-        &[("phase", "phase-2")],
+        &[("phase", "phase-2"), ("confirm", "yes")],
         &[
             ("Origin", "https://evil.example"),
             ("Sec-Fetch-Site", "cross-site"),
@@ -93,6 +279,133 @@ fn a_cross_site_switch_is_refused() {
     );
     assert_eq!(reply.status, 403);
     assert!(app.store.switches("nature-covers").unwrap().is_empty());
-    let bad_phase = app.admin_post("/admin/switch/nature-covers", &[("phase", "nope")], &[]);
+    let bad_phase = app.admin_post(
+        "/admin/switch/nature-covers",
+        &[("phase", "nope"), ("confirm", "yes")],
+        &[],
+    );
     assert_eq!(bad_phase.status, 400);
+}
+
+fn stats_json(app: &TestApp, query: &str) -> Value {
+    let reply = app.admin_get(&format!("/admin/api/stats/nature-covers{query}"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+fn row<'a>(stats: &'a Value, table: &str, key: &str) -> &'a Value {
+    stats[table]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == key)
+        .unwrap_or_else(|| panic!("no {key} in {table}"))
+}
+
+#[test]
+fn scans_and_opens_made_over_http_appear_in_json_and_csv() {
+    let app = spawn_app(IN_PHASE_1);
+    app.get_as("/s/NCA1", IPHONE_WECHAT, &[("Accept-Language", "zh-CN")]);
+    app.get_as("/go/NCA1", IPHONE_WECHAT, &[]);
+    app.get_as("/s/NCB1", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    app.get_as("/s/NCB1", GOOGLEBOT, &[]);
+    app.get_as("/s/NOPE42", ANDROID_CHROME, &[]);
+
+    let stats = stats_json(&app, "");
+    assert_eq!(stats["totals"]["scans"], 2, "the bot is left out: {stats}");
+    assert_eq!(stats["totals"]["opens"], 1);
+    assert_eq!(stats["totals"]["visitors"], 2);
+    assert_eq!(stats["bots"], 1);
+    assert_eq!(stats["unknown_codes"], 1);
+    assert_eq!(row(&stats, "by_story", "alphago")["scans"], 1);
+    assert_eq!(row(&stats, "by_story", "alphago")["opens"], 1);
+    assert_eq!(row(&stats, "by_story", "alphago")["open_rate"], 1.0);
+    assert_eq!(row(&stats, "by_story", "proxima-b")["scans"], 1);
+    assert_eq!(row(&stats, "by_station", "A1")["scans"], 1);
+    assert_eq!(row(&stats, "by_station", "B1")["scans"], 1);
+    assert_eq!(row(&stats, "by_phase", "phase-1")["scans"], 2);
+    assert_eq!(row(&stats, "by_device", "phone")["scans"], 2);
+    assert_eq!(row(&stats, "by_app", "wechat")["scans"], 1);
+    assert_eq!(row(&stats, "by_app", "none")["scans"], 1);
+    assert_eq!(row(&stats, "by_lang", "en")["scans"], 1);
+    assert_eq!(
+        row(&stats, "by_hour", "10")["scans"],
+        2,
+        "10:00 Beijing time"
+    );
+    assert_eq!(row(&stats, "by_day", "2026-11-20")["scans"], 2);
+
+    let csv = app.admin_get("/admin/export/nature-covers.csv");
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1 + 4,
+        "header, three scans (one a bot) and one open:\n{}",
+        csv.body
+    );
+    assert!(lines[1].starts_with("scan,2026-11-20T02:00:00Z,2026-11-20,10,nature-covers,NCA1,A1,alphago,phase-1,running,phone,wechat,zh,false,qr"), "{}", lines[1]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("open,") && l.contains(",alphago,"))
+    );
+    assert!(
+        lines.iter().any(|l| l.contains(",true,")),
+        "the bot row is flagged"
+    );
+    assert!(
+        !csv.body.contains("127.0.0.1") && !csv.body.contains("Mozilla"),
+        "no personal data"
+    );
+}
+
+#[test]
+fn daily_uniques_are_counted_across_a_day_boundary() {
+    let app = spawn_app("2026-11-20T14:00:00Z"); // 22:00 in Beijing
+    app.get_as("/s/NCA1", IPHONE_WECHAT, &[]);
+    app.get_as("/s/NCA2", IPHONE_WECHAT, &[]);
+    app.clock.set(at("2026-11-20T16:30:00Z")); // 00:30 the next day
+    app.get_as("/s/NCA1", IPHONE_WECHAT, &[]);
+    let stats = stats_json(&app, "");
+    assert_eq!(stats["totals"]["scans"], 3);
+    assert_eq!(
+        stats["totals"]["visitors"], 2,
+        "one phone, two days: {}",
+        stats["totals"]
+    );
+    assert_eq!(row(&stats, "by_day", "2026-11-20")["visitors"], 1);
+    assert_eq!(row(&stats, "by_day", "2026-11-21")["visitors"], 1);
+    assert_eq!(row(&stats, "by_story", "alphago")["visitors"], 2);
+
+    let first_day = stats_json(&app, "?from=2026-11-20&to=2026-11-20");
+    assert_eq!(first_day["totals"]["scans"], 2);
+    assert_eq!(first_day["totals"]["visitors"], 1);
+    assert_eq!(
+        app.admin_get("/admin/api/stats/nature-covers?from=2026-11-22&to=2026-11-20")
+            .status,
+        400
+    );
+    assert_eq!(
+        app.admin_get("/admin/api/stats/nature-covers?from=yesterday")
+            .status,
+        400
+    );
+}
+
+#[test]
+fn the_dashboard_shows_figures_and_charts() {
+    let app = spawn_app(IN_PHASE_1);
+    app.get_as("/s/NCA1", IPHONE_WECHAT, &[]);
+    let page = app.admin_get("/admin/e/nature-covers");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("daily unique visitors"));
+    assert!(
+        page.body.matches("<svg").count() >= 4,
+        "server-rendered charts"
+    );
+    assert!(!page.body.contains("<script"));
+    let overview = app.admin_get("/admin");
+    assert!(overview.body.contains("/admin/e/nature-covers"));
 }

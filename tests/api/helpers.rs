@@ -191,6 +191,15 @@ impl TestApp {
         )
     }
 
+    /// POST a form without credentials (extra headers may carry a cookie).
+    pub fn post(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
+        let mut req = agent().post(format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        read(req.send_form(form.iter().copied()))
+    }
+
     pub fn admin_post(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
         let mut req = agent()
             .post(format!("{}{path}", self.base))
