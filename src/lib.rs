@@ -5,8 +5,10 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod config;
 pub mod covers;
 pub mod i18n;
+pub mod metrics;
 pub mod print;
 pub mod qr;
 pub mod simulate;

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use docent::catalog::{self, Catalog, Code, Target};
 use docent::clock::SystemClock;
+use docent::config::Settings;
 use docent::print::{Codes, PrintOptions, Sheet};
 use docent::qr::{self, DEFAULT_DPI, Ecc, Symbol};
-use docent::startup::{Application, Settings};
+use docent::startup::Application;
 use docent::web::AdminPassword;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -24,8 +25,17 @@ const DEFAULT_BIND: &str = "127.0.0.1:8080";
     about = "QR-code companion for exhibitions: exhibit files in, posters, landing pages and scan statistics out"
 )]
 struct Cli {
+    /// Log format: text for people, json for log collectors.
+    #[arg(long, global = true, env = "DOCENT_LOG_FORMAT", default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -45,6 +55,27 @@ enum Command {
     Print(PrintArgs),
     /// Fill the data store with realistic synthetic traffic (for demos; stop the server first).
     Simulate(SimulateArgs),
+    /// Exit 0 if the server at --bind answers /healthz (for container health checks).
+    Healthcheck {
+        #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+    },
+    /// Write a consistent copy of the store: from the running server (needs
+    /// DOCENT_ADMIN_PASSWORD), or straight from --data when no server runs.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Load a backup into an empty --data folder (stop the server first).
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Args)]
@@ -105,6 +136,15 @@ struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "DOCENT_WORKERS")]
     workers: Option<usize>,
+    /// Address of a reverse proxy whose X-Forwarded-For gives the client address.
+    #[arg(long, env = "DOCENT_TRUSTED_PROXY")]
+    trusted_proxy: Option<std::net::IpAddr>,
+    /// Seconds between checks of the exhibit files for changes (0 turns the watch off).
+    #[arg(long, env = "DOCENT_WATCH_SECONDS", default_value_t = 2)]
+    watch_seconds: u64,
+    /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
+    #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
+    bench_baseline: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -160,19 +200,25 @@ struct PrintArgs {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_server=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let outcome = match Cli::parse().command {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,actix_server=warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    let outcome = match cli.command {
         Command::Check { dir, common } => return check(&dir.unwrap_or(common.exhibits)),
         Command::Serve(args) => serve(args),
         Command::Qr(args) => write_qr(args),
         Command::Print(args) => print_all(args),
         Command::Simulate(args) => simulate(args),
+        Command::Healthcheck { bind } => healthcheck(&bind),
+        Command::Backup { out, bind, common } => backup(&out, &bind, &common),
+        Command::Restore { file, common } => restore(&file, &common),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -235,14 +281,20 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         ),
     };
     let settings = Settings {
-        exhibits: args.common.exhibits,
-        data: args.common.data,
         bind: args.bind,
         base_url: args.common.base_url,
-        admin_password: admin_password.clone(),
         day_zone,
         cache_bytes: args.cache_mb * 1024 * 1024,
         workers: args.workers,
+        trusted_proxy: args.trusted_proxy,
+        watch_every: (args.watch_seconds > 0)
+            .then(|| std::time::Duration::from_secs(args.watch_seconds)),
+        bench_baseline: args.bench_baseline,
+        ..Settings::new(
+            args.common.exhibits,
+            args.common.data,
+            admin_password.clone(),
+        )
     };
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings, Arc::new(SystemClock)).map_err(|e| e.to_string())?;
@@ -407,6 +459,85 @@ fn simulate(args: SimulateArgs) -> Result<(), String> {
         events.len(),
         e.id,
         args.days
+    );
+    Ok(())
+}
+
+/// `http://` and the bind address, with an all-interfaces bind reached on loopback.
+fn local_origin(bind: &str) -> String {
+    let bind = bind
+        .replace("0.0.0.0", "127.0.0.1")
+        .replace("[::]", "[::1]");
+    format!("http://{bind}")
+}
+
+fn healthcheck(bind: &str) -> Result<(), String> {
+    let url = format!("{}/healthz", local_origin(bind));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(5)))
+        .build()
+        .into();
+    match agent.get(&url).call() {
+        Ok(r) if r.status().is_success() => Ok(()),
+        Ok(r) => Err(format!("{url} answered {}", r.status())),
+        Err(e) => Err(format!("{url}: {e}")),
+    }
+}
+
+fn backup(out: &Path, bind: &str, common: &Common) -> Result<(), String> {
+    let url = format!("{}/admin/backup", local_origin(bind));
+    let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+    let auth = {
+        use base64::Engine;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("backup:{password}"))
+        )
+    };
+    let file =
+        |path: &Path| std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()));
+    match ureq::get(&url).header("Authorization", &auth).call() {
+        Ok(mut response) => {
+            let mut target = file(out)?;
+            let bytes = std::io::copy(&mut response.body_mut().as_reader(), &mut target)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}: backup from the running server, {bytes} bytes",
+                out.display()
+            );
+            Ok(())
+        }
+        Err(ureq::Error::StatusCode(401)) => {
+            Err("the server refused the password: set DOCENT_ADMIN_PASSWORD".into())
+        }
+        Err(ureq::Error::Io(_) | ureq::Error::ConnectionFailed) => {
+            // No server: the store can be opened directly.
+            let store = docent::store::Store::open(&common.data, 32 << 20)
+                .map_err(|e| format!("no server at {url}, and {}: {e}", common.data.display()))?;
+            let mut target = std::io::BufWriter::new(file(out)?);
+            let rows = store.export(&mut target).map_err(|e| e.to_string())?;
+            println!(
+                "{}: backup of {} ({rows} rows; no server was running)",
+                out.display(),
+                common.data.display()
+            );
+            Ok(())
+        }
+        Err(e) => Err(format!("{url}: {e}")),
+    }
+}
+
+fn restore(file: &Path, common: &Common) -> Result<(), String> {
+    let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let store = docent::store::Store::open(&common.data, 32 << 20)
+        .map_err(|e| format!("{}: {e} (stop the server first)", common.data.display()))?;
+    let rows = store
+        .import(std::io::BufReader::new(input))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{}: restored {rows} rows from {}",
+        common.data.display(),
+        file.display()
     );
     Ok(())
 }

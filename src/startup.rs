@@ -1,39 +1,23 @@
 //! Start-up: load the catalog (refusing to start on any problem), open the store, bind the
-//! listener, and run until the server is stopped, then flush the store.
+//! listener, and run until the server is stopped; then write what is queued and flush.
 //!
 //! The listener is bound here and its real port read back, so tests can ask for port 0.
+//! While running, exhibit files are watched (and reloaded on SIGHUP).
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::Compress;
+use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
-use jiff::tz::TimeZone;
 
 use crate::catalog::{self, Problem};
 use crate::clock::Clock;
+use crate::config::Settings;
 use crate::store::{Store, StoreError};
-use crate::web::{AdminPassword, AppState, routes, security_headers};
-
-/// What `serve` needs to know.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub exhibits: PathBuf,
-    pub data: PathBuf,
-    pub bind: String,
-    /// The public origin QR codes encode, such as `https://docent.example.edu`; `None` means
-    /// `http://` and the address actually bound.
-    pub base_url: Option<String>,
-    pub admin_password: AdminPassword,
-    /// The zone whose midnight starts a new visitor-id day.
-    pub day_zone: TimeZone,
-    /// sled's page cache, bytes.
-    pub cache_bytes: u64,
-    /// HTTP worker threads; `None` means one per core.
-    pub workers: Option<usize>,
-}
+use crate::web::{AppState, count_requests, routes, security_headers};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -60,6 +44,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    watch_every: Option<Duration>,
 }
 
 impl Application {
@@ -82,36 +67,38 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
-        let state = AppState::new(
-            catalog,
-            store,
-            clock,
-            settings.day_zone.clone(),
-            settings.admin_password.clone(),
-            base_url,
-        )
-        .map_err(store_error)?;
+        let state =
+            AppState::new(catalog, store, clock, &settings, base_url).map_err(store_error)?;
         let state = web::Data::new(state);
-        let port = local.port();
         let app_state = state.clone();
+        let baseline = settings.bench_baseline;
         let mut server = HttpServer::new(move || {
-            App::new()
+            let app = App::new()
                 .app_data(app_state.clone())
                 .app_data(web::FormConfig::default().limit(16 * 1024))
                 .app_data(web::PayloadConfig::new(64 * 1024))
                 .wrap(security_headers())
                 .wrap(Compress::default())
-                .wrap(tracing_actix())
-                .configure(routes)
-        });
+                .wrap(from_fn(count_requests))
+                .wrap(actix_web::middleware::Logger::new(r#"%s "%r" %Dms"#).exclude("/healthz"));
+            let app = if baseline {
+                app.route("/_baseline", web::get().to(baseline_page))
+            } else {
+                app
+            };
+            app.configure(routes)
+        })
+        .client_request_timeout(Duration::from_secs(10))
+        .shutdown_timeout(10);
         if let Some(workers) = settings.workers {
             server = server.workers(workers);
         }
         let server = server.listen(listener).map_err(bind_error)?.run();
         Ok(Application {
-            port,
+            port: local.port(),
             server,
             state,
+            watch_every: settings.watch_every,
         })
     }
 
@@ -132,8 +119,13 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped (SIGINT/SIGTERM or the handle), then makes every write durable.
+    /// Serves until stopped (SIGINT/SIGTERM or the handle), then writes what is queued and
+    /// flushes the store.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some(every) = self.watch_every {
+            actix_web::rt::spawn(watch_exhibits(self.state.clone(), every));
+        }
+        actix_web::rt::spawn(reload_on_hangup(self.state.clone()));
         let served = self.server.await;
         self.state.recorder.shutdown();
         if let Err(e) = self.state.store.flush() {
@@ -143,6 +135,68 @@ impl Application {
     }
 }
 
-fn tracing_actix() -> actix_web::middleware::Logger {
-    actix_web::middleware::Logger::new(r#"%s "%r" %Dms"#).exclude("/healthz")
+/// A static page the size of a landing page: the ceiling in benchmarks.
+async fn baseline_page() -> actix_web::HttpResponse {
+    static BODY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| "x".repeat(6 * 1024));
+    actix_web::HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(BODY.as_str())
+}
+
+/// Reloads the catalog whenever a file under the exhibits folder changes.
+async fn watch_exhibits(state: web::Data<AppState>, every: Duration) {
+    let dir = state.exhibits.clone();
+    let mut seen = fingerprint_of(&dir).await;
+    loop {
+        actix_web::rt::time::sleep(every).await;
+        let now = fingerprint_of(&dir).await;
+        if now != seen {
+            seen = now;
+            let _ = web::block({
+                let state = state.clone();
+                move || state.reload_catalog()
+            })
+            .await;
+        }
+    }
+}
+
+async fn reload_on_hangup(state: web::Data<AppState>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        tracing::info!("SIGHUP: reloading exhibit files");
+        let state = state.clone();
+        let _ = web::block(move || state.reload_catalog()).await;
+    }
+}
+
+async fn fingerprint_of(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+    let dir = dir.to_path_buf();
+    web::block(move || fingerprint(&dir))
+        .await
+        .unwrap_or_default()
+}
+
+/// Every file under `dir` with its modification time and size.
+fn fingerprint(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                out.push((entry.path(), meta.modified().ok(), meta.len()));
+            }
+        }
+    }
+    out.sort();
+    out
 }

@@ -13,8 +13,9 @@ mod recorder;
 pub use aggregate::{ALL, Counter, Metric};
 pub use recorder::{BatchObserver, Recorder};
 
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use sled::Transactional;
 use sled::transaction::ConflictableTransactionError;
@@ -39,6 +40,8 @@ pub enum StoreError {
     Transaction(String),
     #[error("store: the writer has stopped")]
     WriterGone,
+    #[error("store: {0}")]
+    Io(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -114,6 +117,9 @@ pub struct Store {
     uniques: sled::Tree,
     /// Today's salt, so the hot path does not read sled for it.
     salt: Mutex<Option<(Date, [u8; 32])>>,
+    /// A copy of the counters tree (thousands of keys, not millions), updated after each
+    /// committed batch: statistics read it at the same cost whatever sled holds.
+    counter_cache: RwLock<BTreeMap<Vec<u8>, u64>>,
 }
 
 impl Store {
@@ -125,15 +131,18 @@ impl Store {
             // Durability comes from `apply`'s flush; this only bounds idle-time lag.
             .flush_every_ms(Some(1000))
             .open()?;
+        let counters = db.open_tree("counters.v1")?;
+        let cache = read_counters(&counters)?;
         Ok(Store {
             scans: db.open_tree("scans.v1")?,
             opens: db.open_tree("opens.v1")?,
             unknown: db.open_tree("unknown.v1")?,
             switches: db.open_tree("switches.v1")?,
             meta: db.open_tree("meta.v1")?,
-            counters: db.open_tree("counters.v1")?,
+            counters,
             uniques: db.open_tree("uniques.v1")?,
             salt: Mutex::new(None),
+            counter_cache: RwLock::new(cache),
             db,
         })
     }
@@ -159,8 +168,11 @@ impl Store {
             &self.counters,
             &self.uniques,
         );
+        // The counters' new values, as the committed attempt wrote them.
+        let written: Mutex<Vec<(Vec<u8>, u64)>> = Mutex::new(Vec::new());
         trees
             .transaction(|(scans, opens, unknown, counters, uniques)| {
+                let mut new_values = Vec::new();
                 for (tree, key, value) in &rows {
                     let tree = [scans, opens, unknown][*tree];
                     tree.insert(key.as_slice(), value.as_slice())?;
@@ -176,10 +188,18 @@ impl Store {
                 for (key, delta) in &counts {
                     let old = counters.get(key)?.map(|v| decode_u64(&v)).unwrap_or(0);
                     counters.insert(key.as_slice(), &(old + delta).to_be_bytes())?;
+                    new_values.push((key.clone(), old + delta));
                 }
+                *written.lock().unwrap_or_else(|e| e.into_inner()) = new_values;
                 Ok::<_, ConflictableTransactionError<()>>(())
             })
             .map_err(|e| StoreError::Transaction(format!("{e:?}")))?;
+        let mut cache = self
+            .counter_cache
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        cache.extend(written.into_inner().unwrap_or_else(|e| e.into_inner()));
+        drop(cache);
         self.db.flush()?;
         Ok(())
     }
@@ -192,14 +212,13 @@ impl Store {
     /// Every counter of an exhibition for a period (`ALL` or a date); `""` is the server-wide
     /// exhibition of unknown codes.
     pub fn counters(&self, exhibition: &str, period: &str) -> Result<Vec<Counter>> {
-        self.counters
-            .scan_prefix(aggregate::prefix(exhibition, period))
-            .map(|kv| {
-                let (k, v) = kv?;
-                Ok(aggregate::parse_counter(&k, &v))
-            })
-            .filter_map(|c| c.transpose())
-            .collect()
+        let prefix = aggregate::prefix(exhibition, period);
+        let cache = self.counter_cache.read().unwrap_or_else(|e| e.into_inner());
+        Ok(cache
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(k, v)| aggregate::parse_counter(k, &v.to_be_bytes()))
+            .collect())
     }
 
     /// Scans of an exhibition between two instants, oldest first, read lazily.
@@ -287,6 +306,74 @@ impl Store {
 
     /// Makes every write so far durable. Called at shutdown: sled's own flush-on-drop does not
     /// always run when actix still holds a handle at exit.
+    /// Writes every tree, key and value as JSON lines (base64), after a header line. Run it
+    /// where no event write can interleave (the recorder does) for a consistent copy.
+    pub fn export(&self, out: &mut impl std::io::Write) -> Result<u64> {
+        use base64::Engine;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let io = |e: std::io::Error| StoreError::Io(e.to_string());
+        writeln!(out, "{}", serde_json::json!({ "docent_backup": 1 })).map_err(io)?;
+        let mut rows = 0;
+        for name in self.db.tree_names() {
+            let tree = self.db.open_tree(&name)?;
+            for kv in tree.iter() {
+                let (k, v) = kv?;
+                let line = serde_json::json!({ "t": b64(&name), "k": b64(&k), "v": b64(&v) });
+                writeln!(out, "{line}").map_err(io)?;
+                rows += 1;
+            }
+        }
+        out.flush().map_err(io)?;
+        Ok(rows)
+    }
+
+    /// Loads an `export` into this store, which must hold no events yet: a restore never
+    /// mixes with, or overwrites, data already stored.
+    pub fn import(&self, input: impl std::io::BufRead) -> Result<u64> {
+        use base64::Engine;
+        let bad = |what: &str| StoreError::Io(format!("not a docent backup: {what}"));
+        if !self.scans.is_empty() || !self.opens.is_empty() || !self.counters.is_empty() {
+            return Err(StoreError::Io(
+                "the data folder already holds scans: restore into an empty one".into(),
+            ));
+        }
+        let mut lines = input.lines();
+        let header = lines
+            .next()
+            .ok_or_else(|| bad("empty file"))?
+            .map_err(|e| StoreError::Io(e.to_string()))?;
+        if !header.contains("\"docent_backup\":1") {
+            return Err(bad("no header line"));
+        }
+        let mut rows = 0;
+        for line in lines {
+            let line = line.map_err(|e| StoreError::Io(e.to_string()))?;
+            let row: serde_json::Value = serde_json::from_str(&line)?;
+            let field = |name: &str| {
+                row[name]
+                    .as_str()
+                    .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
+                    .ok_or_else(|| bad(&format!("line {} has no `{name}`", rows + 2)))
+            };
+            let tree = self.db.open_tree(field("t")?)?;
+            tree.insert(field("k")?, field("v")?)?;
+            rows += 1;
+        }
+        self.db.flush()?;
+        *self.salt.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        *self
+            .counter_cache
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = read_counters(&self.counters)?;
+        Ok(rows)
+    }
+
+    /// Whether the store answers a read.
+    pub fn check(&self) -> Result<()> {
+        self.meta.get(SALT_KEY)?;
+        Ok(())
+    }
+
     pub fn flush(&self) -> Result<()> {
         self.db.flush()?;
         Ok(())
@@ -308,6 +395,15 @@ fn typed_range<T: DeserializeOwned>(
     tree.range(event_key(from, 0)..event_key(to, 0))
         .values()
         .map(|v| Ok(serde_json::from_slice(&v?)?))
+}
+
+fn read_counters(tree: &sled::Tree) -> Result<BTreeMap<Vec<u8>, u64>> {
+    tree.iter()
+        .map(|kv| {
+            let (k, v) = kv?;
+            Ok((k.to_vec(), decode_u64(&v)))
+        })
+        .collect()
 }
 
 fn decode_u64(v: &[u8]) -> u64 {
@@ -442,6 +538,30 @@ mod tests {
         assert_eq!(count(&store, ALL, Metric::Scans, "hour", "10"), 4);
         assert_eq!(count(&store, ALL, Metric::Scans, "day", "2026-11-20"), 3);
         assert_eq!(count(&store, ALL, Metric::Visitors, "day", "2026-11-20"), 2);
+    }
+
+    #[test]
+    fn a_backup_restores_into_an_empty_store_only() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let store = Store::open(a.path(), 8 << 20).unwrap();
+        store
+            .record(Event::Scan(visit("2026-11-20", "alphago", "v1", false)))
+            .unwrap();
+        let mut file = Vec::new();
+        let rows = store.export(&mut file).unwrap();
+        assert!(rows > 10, "events, counters and sets: {rows}");
+        let copy = Store::open(b.path(), 8 << 20).unwrap();
+        assert_eq!(copy.import(file.as_slice()).unwrap(), rows);
+        assert_eq!(copy.scans().unwrap(), store.scans().unwrap());
+        assert_eq!(
+            copy.counters("show", ALL).unwrap(),
+            store.counters("show", ALL).unwrap()
+        );
+        assert!(
+            store.import(file.as_slice()).is_err(),
+            "never into a store with data"
+        );
+        assert!(copy.import(&b"garbage\n"[..]).is_err());
     }
 
     #[test]

@@ -104,6 +104,7 @@ fn range_of(
 struct Overview {
     organizer: String,
     csrf: String,
+    reload: super::ReloadStatus,
     shows: Vec<(String, String, String, Stats)>,
 }
 
@@ -127,6 +128,7 @@ pub(super) async fn overview(
     let page = Overview {
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
+        reload: state.reload_status(),
         shows,
     };
     Ok(no_store(html(StatusCode::OK, &page)))
@@ -293,6 +295,76 @@ pub(super) async fn switch(
     state.remember_switch(switch);
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, format!("/admin/e/{}#phase", e.id)))
+        .finish())
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /admin/backup: a consistent copy of the store, for `docent backup`
+
+pub(super) async fn backup(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let n = BACKUPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("docent-backup-{}-{n}.jsonl", std::process::id()));
+    let rows = state
+        .recorder
+        .backup(path.clone())
+        .await
+        .map_err(|e| WebError::internal("backup", e))?;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(8);
+    actix_web::rt::task::spawn_blocking(move || {
+        use std::io::Read;
+        if let Ok(mut file) = std::fs::File::open(&path) {
+            let mut buffer = vec![0u8; 64 * 1024];
+            while let Ok(n) = file.read(&mut buffer) {
+                if n == 0
+                    || sender
+                        .blocking_send(Bytes::copy_from_slice(&buffer[..n]))
+                        .is_err()
+                {
+                    break;
+                }
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+    });
+    tracing::info!(rows, "backup sent");
+    Ok(no_store(
+        HttpResponse::Ok()
+            .content_type("application/x-ndjson")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"docent-backup.jsonl\"",
+            ))
+            .streaming(ChannelStream(receiver)),
+    ))
+}
+
+static BACKUPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+// ---------------------------------------------------------------------------------------------
+// POST /admin/reload: csrf
+
+#[derive(Deserialize)]
+pub(super) struct ReloadForm {
+    csrf: Option<String>,
+}
+
+pub(super) async fn reload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<ReloadForm>,
+) -> Result<HttpResponse, WebError> {
+    if !Organizer::of(&req).allows(form.csrf.as_deref()) {
+        return Err(WebError::Forbidden("missing or wrong form token".into()));
+    }
+    let worker = state.clone();
+    let outcome = web::block(move || worker.reload_catalog())
+        .await
+        .map_err(|e| WebError::internal("reload", e))?;
+    if let Err(problems) = outcome {
+        tracing::warn!(count = problems.len(), "reload from the dashboard rejected");
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/admin#catalog"))
         .finish())
 }
 

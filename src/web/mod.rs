@@ -12,17 +12,23 @@ mod qr;
 mod visitor;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::catalog::{Catalog, Switch};
+use crate::catalog::{self, Catalog, Problem, Switch};
 use crate::clock::Clock;
+use crate::config::Settings;
+use crate::metrics::{Metrics, StatusClass};
 use crate::store::{Recorder, Store};
 
 pub use auth::AdminPassword;
@@ -42,11 +48,24 @@ pub struct AppState {
     pub admin_password: AdminPassword,
     /// The public origin QR codes encode.
     pub base_url: String,
+    pub exhibits: PathBuf,
+    pub trusted_proxy: Option<IpAddr>,
+    pub metrics: Arc<Metrics>,
+    /// The outcome of the latest catalog reload.
+    reload: Mutex<ReloadStatus>,
     covers: covers::CoverCache,
     throttle: auth::Throttle,
     revoked: auth::Revoked,
-    /// Scans or opens that could not be stored (the visitor was served anyway).
-    pub log_failures: AtomicU64,
+}
+
+/// What the last reload of the exhibit files did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ReloadStatus {
+    /// When the catalog now serving was loaded.
+    pub loaded_at: Option<Timestamp>,
+    /// The problems of the last rejected edit, if the last attempt failed.
+    pub problems: Vec<String>,
+    pub failed_at: Option<Timestamp>,
 }
 
 impl AppState {
@@ -54,8 +73,7 @@ impl AppState {
         catalog: Catalog,
         store: Arc<Store>,
         clock: Arc<dyn Clock>,
-        day_zone: TimeZone,
-        admin_password: AdminPassword,
+        settings: &Settings,
         base_url: String,
     ) -> Result<AppState, crate::store::StoreError> {
         let mut switches = HashMap::new();
@@ -64,20 +82,73 @@ impl AppState {
                 switches.insert(e.id.clone(), s);
             }
         }
+        let metrics = Arc::new(Metrics::default());
+        let reload = ReloadStatus {
+            loaded_at: Some(clock.now()),
+            ..ReloadStatus::default()
+        };
         Ok(AppState {
             catalog: RwLock::new(Arc::new(catalog)),
             switches: RwLock::new(switches),
-            recorder: Recorder::start(store.clone(), Arc::new(())),
+            recorder: Recorder::start(store.clone(), metrics.clone()),
             store,
             clock,
-            day_zone,
-            admin_password,
+            day_zone: settings.day_zone.clone(),
+            admin_password: settings.admin_password.clone(),
             base_url,
+            exhibits: settings.exhibits.clone(),
+            trusted_proxy: settings.trusted_proxy,
+            metrics,
+            reload: Mutex::new(reload),
             covers: covers::CoverCache::default(),
             throttle: auth::Throttle::default(),
             revoked: auth::Revoked::default(),
-            log_failures: AtomicU64::new(0),
         })
+    }
+
+    /// Loads the exhibit files again. A valid catalog replaces the one serving; an invalid
+    /// one is reported and the last good catalog keeps serving.
+    pub fn reload_catalog(&self) -> Result<(), Vec<Problem>> {
+        let outcome = catalog::load(&self.exhibits);
+        let mut status = self.reload.lock().unwrap_or_else(|e| e.into_inner());
+        self.metrics.reloaded(outcome.is_ok());
+        match outcome {
+            Ok(fresh) => {
+                self.refresh_switches(&fresh);
+                *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+                *status = ReloadStatus {
+                    loaded_at: Some(self.clock.now()),
+                    ..ReloadStatus::default()
+                };
+                tracing::info!(dir = %self.exhibits.display(), "exhibit files reloaded");
+                Ok(())
+            }
+            Err(problems) => {
+                status.problems = problems.iter().map(ToString::to_string).collect();
+                status.failed_at = Some(self.clock.now());
+                tracing::warn!(problems = ?status.problems, "exhibit edit rejected; the last good catalog keeps serving");
+                Err(problems)
+            }
+        }
+    }
+
+    pub fn reload_status(&self) -> ReloadStatus {
+        self.reload
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// A new exhibition may bring switches made before it was removed and added back.
+    fn refresh_switches(&self, catalog: &Catalog) {
+        let mut switches = self.switches.write().unwrap_or_else(|e| e.into_inner());
+        for e in &catalog.exhibitions {
+            if !switches.contains_key(&e.id) {
+                if let Ok(Some(s)) = self.store.last_switch(&e.id) {
+                    switches.insert(e.id.clone(), s);
+                }
+            }
+        }
     }
 
     pub fn catalog(&self) -> Arc<Catalog> {
@@ -103,7 +174,7 @@ impl AppState {
     }
 
     fn count_log_failure(&self) {
-        self.log_failures.fetch_add(1, Ordering::Relaxed);
+        self.metrics.log_failures.inc();
     }
 }
 
@@ -123,6 +194,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/qr/{file}", web::get().to(qr::image))
     .route("/healthz", web::get().to(ops::healthz))
+    .route("/metrics", web::get().to(ops::metrics))
     .route("/", web::get().to(visitor::home))
     .route("/login", web::get().to(auth::login_form))
     .route("/login", web::post().to(auth::login))
@@ -136,9 +208,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/print/{exhibition}", web::get().to(admin::print))
             .route("/api/stats/{exhibition}", web::get().to(admin::stats_json))
             .route("/export/{file}", web::get().to(admin::export_csv))
+            .route("/reload", web::post().to(admin::reload))
+            .route("/backup", web::get().to(admin::backup))
             .default_service(web::to(admin_not_found)),
     )
     .default_service(web::to(visitor::not_found));
+}
+
+/// Counts responses by status class for `/metrics`.
+pub async fn count_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await?;
+    if let Some(state) = state {
+        let class = format!("{}xx", response.status().as_u16() / 100);
+        state
+            .metrics
+            .requests
+            .get_or_create(&StatusClass { class })
+            .inc();
+    }
+    Ok(response)
 }
 
 /// Inside the guard, so an unknown admin URL says nothing to strangers.

@@ -3,6 +3,8 @@
 //!
 //! The page is served even when logging fails: the failure is counted and logged, never shown.
 
+use std::net::IpAddr;
+
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -32,8 +34,28 @@ struct Visitor {
     user_agent: String,
 }
 
+/// The client's address: the peer, or behind the configured proxy the last address it added
+/// to `X-Forwarded-For` (earlier entries are whatever the client claimed).
+fn client_ip(req: &HttpRequest, trusted_proxy: Option<IpAddr>) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    if Some(peer) != trusted_proxy {
+        return Some(peer);
+    }
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    forwarded
+        .and_then(|f| f.rsplit(',').next())
+        .and_then(|ip| ip.trim().parse().ok())
+        .or(Some(peer))
+}
+
 impl Visitor {
     fn of(req: &HttpRequest, query: &PageQuery) -> Visitor {
+        let trusted_proxy = req
+            .app_data::<web::Data<AppState>>()
+            .and_then(|s| s.trusted_proxy);
         let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
         let user_agent = header_str(header::USER_AGENT.as_str())
             .unwrap_or("")
@@ -47,9 +69,8 @@ impl Visitor {
                 query.lang.as_deref(),
                 header_str(header::ACCEPT_LANGUAGE.as_str()),
             ),
-            ip: req
-                .peer_addr()
-                .map(|a| a.ip().to_string())
+            ip: client_ip(req, trusted_proxy)
+                .map(|ip| ip.to_string())
                 .unwrap_or_default(),
             user_agent,
         }
@@ -343,6 +364,11 @@ fn visit_record(
 /// Stores an event, waiting until it is durable. A failure is counted and logged, never
 /// shown: the visitor gets the page either way.
 async fn record(state: &AppState, event: Event) {
+    match &event {
+        Event::Scan(_) => state.metrics.scans.inc(),
+        Event::Open(_) => state.metrics.opens.inc(),
+        Event::Unknown(_) => state.metrics.unknown_codes.inc(),
+    };
     if let Err(e) = state.recorder.record(event).await {
         state.count_log_failure();
         tracing::warn!(error = %e, "an event was not stored; the visitor was served anyway");

@@ -21,6 +21,8 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/print/nature-covers"),
     ("GET", "/admin/api/stats/nature-covers"),
     ("GET", "/admin/export/nature-covers.csv"),
+    ("POST", "/admin/reload"),
+    ("GET", "/admin/backup"),
     ("GET", "/admin/no-such-page"),
 ];
 
@@ -47,7 +49,7 @@ fn every_admin_route_is_in_the_walk() {
         );
         routes += 1;
     }
-    assert_eq!(routes, 6);
+    assert_eq!(routes, 8);
 }
 
 #[test]
@@ -56,7 +58,11 @@ fn anonymous_requests_to_every_admin_route_are_refused() {
     app.get("/s/NCA1");
     for (method, path) in ADMIN_ROUTES {
         let reply = match *method {
-            "POST" => app.post(path, &[("phase", "phase-2"), ("confirm", "yes")], &[]),
+            "POST" => app.post(
+                path,
+                &[("phase", "phase-2"), ("confirm", "yes"), ("csrf", "")],
+                &[],
+            ),
             _ => app.get(path),
         };
         assert_eq!(reply.status, 401, "{method} {path}");

@@ -8,7 +8,8 @@ use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
 use docent::clock::ManualClock;
-use docent::startup::{Application, Settings};
+use docent::config::Settings;
+use docent::startup::Application;
 use docent::store::Store;
 use docent::web::AdminPassword;
 use jiff::Timestamp;
@@ -81,14 +82,16 @@ fn spawn_with(exhibits: PathBuf, keep: Option<TempDir>, now: &str) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(at(now)));
     let settings = Settings {
-        exhibits,
-        data: data.path().join("store"),
         bind: "127.0.0.1:0".into(),
-        base_url: None,
-        admin_password: AdminPassword::new(PASSWORD.into()),
         day_zone: jiff::tz::TimeZone::get("Asia/Shanghai").unwrap(),
         cache_bytes: 8 << 20,
         workers: Some(1),
+        watch_every: Some(std::time::Duration::from_millis(100)),
+        ..Settings::new(
+            exhibits,
+            data.path().join("store"),
+            AdminPassword::new(PASSWORD.into()),
+        )
     };
     let (tx, rx) = mpsc::channel();
     let app_clock = clock.clone();

@@ -1,0 +1,93 @@
+//! Times the organizer statistics at 1,000 and 1,000,000 stored scans, to show the cost does
+//! not grow with traffic (statistics read aggregates, never the events).
+//!
+//! Run: `cargo run --release --example stats_bench` (loading a million scans takes a while).
+//! Prints a markdown table.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use docent::catalog;
+use docent::simulate::{Traffic, events};
+use docent::stats;
+use docent::store::{Event, Store};
+
+fn main() {
+    let catalog = catalog::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/exhibits")))
+        .expect("demo loads");
+    let e = &catalog.exhibitions[0];
+    println!(
+        "| stored scans | load time | stats, all time (median of 21) | stats, 30-day range (median of 21) | counter keys read (all time) |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    for target in [1_000usize, 1_000_000] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path(), 32 << 20).expect("store opens");
+        let started = Instant::now();
+        let mut stored = 0;
+        let mut seed = 1;
+        while stored < target {
+            let per_day = ((target - stored) / 60).clamp(10, 20_000) as u32;
+            let traffic = Traffic {
+                first_day: e.opens,
+                days: 60,
+                scans_per_day: per_day,
+                seed,
+            };
+            let mut batch = Vec::with_capacity(4096);
+            for event in events(e, &traffic) {
+                if matches!(event, Event::Scan(_)) {
+                    if stored == target {
+                        break;
+                    }
+                    stored += 1;
+                }
+                batch.push(event);
+                if batch.len() == 4096 {
+                    store.apply(&batch).expect("batch stored");
+                    batch.clear();
+                }
+            }
+            store.apply(&batch).expect("batch stored");
+            seed += 1;
+        }
+        let load = started.elapsed();
+        let all = median(|| {
+            stats::compute(&store, e, None).expect("stats");
+        });
+        let to = e
+            .opens
+            .checked_add(jiff::Span::new().days(29))
+            .expect("date");
+        let range = median(|| {
+            stats::compute(&store, e, Some((e.opens, to))).expect("stats");
+        });
+        let keys = store
+            .counters(&e.id, docent::store::ALL)
+            .expect("counters")
+            .len();
+        println!(
+            "| {} | {:.1} s | {:.2} ms | {:.2} ms | {keys} |",
+            store.scans().map(|s| s.len()).unwrap_or(0),
+            load.as_secs_f64(),
+            ms(all),
+            ms(range)
+        );
+    }
+}
+
+fn median(mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..21)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

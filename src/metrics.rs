@@ -1,0 +1,145 @@
+//! Prometheus metrics (`/metrics`): requests, scans, opens, logging failures, flush latency,
+//! catalog reloads. Kept in one registry; handlers and the writer only bump counters.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::store::BatchObserver;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusClass {
+    /// `2xx`, `3xx`, `4xx` or `5xx`.
+    pub class: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct Outcome {
+    /// `ok` or `error`.
+    pub result: String,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    pub requests: Family<StatusClass, Counter>,
+    pub scans: Counter,
+    pub opens: Counter,
+    pub unknown_codes: Counter,
+    pub log_failures: Counter,
+    pub batch_seconds: Histogram,
+    pub batch_events: Histogram,
+    pub reloads: Family<Outcome, Counter>,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let mut registry = Registry::with_prefix("docent");
+        let metrics = Metrics {
+            requests: Family::default(),
+            scans: Counter::default(),
+            opens: Counter::default(),
+            unknown_codes: Counter::default(),
+            log_failures: Counter::default(),
+            // 0.1 ms to about 3 s.
+            batch_seconds: Histogram::new(exponential_buckets(0.0001, 2.0, 16)),
+            batch_events: Histogram::new(exponential_buckets(1.0, 2.0, 12)),
+            reloads: Family::default(),
+            registry: Registry::default(),
+        };
+        registry.register(
+            "http_requests",
+            "HTTP responses by status class",
+            metrics.requests.clone(),
+        );
+        registry.register(
+            "scans",
+            "Landing views logged (bots included)",
+            metrics.scans.clone(),
+        );
+        registry.register(
+            "opens",
+            "Article opens logged (bots included)",
+            metrics.opens.clone(),
+        );
+        registry.register(
+            "unknown_code_scans",
+            "Scans of unknown codes",
+            metrics.unknown_codes.clone(),
+        );
+        registry.register(
+            "log_failures",
+            "Events that could not be stored (the visitor was served anyway)",
+            metrics.log_failures.clone(),
+        );
+        registry.register(
+            "store_batch_seconds",
+            "Time to write and flush one batch of events (group commit)",
+            metrics.batch_seconds.clone(),
+        );
+        registry.register(
+            "store_batch_events",
+            "Events per durable batch",
+            metrics.batch_events.clone(),
+        );
+        registry.register(
+            "catalog_reloads",
+            "Exhibit reloads by result",
+            metrics.reloads.clone(),
+        );
+        Metrics {
+            registry,
+            ..metrics
+        }
+    }
+}
+
+impl Metrics {
+    /// The Prometheus text exposition.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+
+    pub fn reloaded(&self, ok: bool) {
+        let result = if ok { "ok" } else { "error" };
+        self.reloads
+            .get_or_create(&Outcome {
+                result: result.into(),
+            })
+            .inc();
+    }
+}
+
+impl BatchObserver for Metrics {
+    fn batch_written(&self, events: usize, seconds: f64, _ok: bool) {
+        self.batch_seconds.observe(seconds);
+        self.batch_events.observe(events as f64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exposition_names_every_metric() {
+        let m = Metrics::default();
+        m.scans.inc();
+        m.batch_written(3, 0.002, true);
+        m.reloaded(false);
+        let text = m.encode();
+        for name in [
+            "docent_scans_total 1",
+            "docent_store_batch_seconds_bucket",
+            "docent_catalog_reloads_total{result=\"error\"} 1",
+            "docent_log_failures_total 0",
+        ] {
+            assert!(text.contains(name), "{name} missing:\n{text}");
+        }
+    }
+}
