@@ -143,10 +143,10 @@ impl AppState {
     fn refresh_switches(&self, catalog: &Catalog) {
         let mut switches = self.switches.write().unwrap_or_else(|e| e.into_inner());
         for e in &catalog.exhibitions {
-            if !switches.contains_key(&e.id) {
-                if let Ok(Some(s)) = self.store.last_switch(&e.id) {
-                    switches.insert(e.id.clone(), s);
-                }
+            if !switches.contains_key(&e.id)
+                && let Ok(Some(s)) = self.store.last_switch(&e.id)
+            {
+                switches.insert(e.id.clone(), s);
             }
         }
     }

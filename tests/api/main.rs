@@ -5,5 +5,7 @@ mod admin;
 mod check;
 mod helpers;
 mod logging;
+mod ops;
 mod printing;
+mod robustness;
 mod visitor;

@@ -1,0 +1,292 @@
+//! Running it: hot reload, metrics and health, backup and restore, and a crash test that
+//! kills the real binary mid-load and checks that every answered scan survived.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::helpers::*;
+
+fn heading(body: &str) -> String {
+    let start = body.find("<h1>").unwrap() + 4;
+    body[start..start + body[start..].find("</h1>").unwrap()].to_string()
+}
+
+/// Polls until `check` holds, for at most five seconds.
+fn eventually(mut check: impl FnMut() -> bool) -> bool {
+    let until = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < until {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn a_valid_edit_is_served_and_a_broken_one_is_reported_while_the_last_good_catalog_serves() {
+    let exhibits = demo_copy(|t| t.replace("Nature Cover Stories", "Nature Covers, edition 1"));
+    let story = exhibits.path().join("nature-covers/stories/alphago.toml");
+    let exhibition = exhibits.path().join("nature-covers/exhibition.toml");
+    let app = spawn_app_with(exhibits, IN_PHASE_1);
+    assert!(app.get("/s/GO16?lang=en").body.contains("edition 1"));
+
+    let text = std::fs::read_to_string(&story).unwrap();
+    std::fs::write(
+        &story,
+        text.replace(
+            "AlphaGo: a computer beats a Go professional",
+            "AlphaGo, retitled",
+        ),
+    )
+    .unwrap();
+    assert!(
+        eventually(|| heading(&app.get("/s/GO16?lang=en").body) == "AlphaGo, retitled"),
+        "a valid edit is live"
+    );
+
+    let good = std::fs::read_to_string(&exhibition).unwrap();
+    std::fs::write(
+        &exhibition,
+        good.replace("A1 = \"alphago\"", "A1 = \"missing-story\""),
+    )
+    .unwrap();
+    assert!(
+        eventually(|| !app.get("/healthz").body.contains("\"rejected_edit\":[]")),
+        "the rejection is reported"
+    );
+    let health: serde_json::Value = serde_json::from_str(&app.get("/healthz").body).unwrap();
+    assert_eq!(health["status"], "ok, last exhibit edit rejected");
+    assert!(
+        health["catalog"]["rejected_edit"][0]
+            .as_str()
+            .unwrap()
+            .contains("missing-story")
+    );
+    let page = app.get("/s/NCA1?lang=en");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        heading(&page.body),
+        "AlphaGo, retitled",
+        "the last good catalog keeps serving"
+    );
+    assert!(
+        app.admin_get("/admin")
+            .body
+            .contains("The last edit was rejected")
+    );
+    assert!(
+        app.get("/metrics")
+            .body
+            .contains("docent_catalog_reloads_total{result=\"error\"}")
+    );
+
+    std::fs::write(&exhibition, good).unwrap();
+    assert!(
+        eventually(|| app.get("/healthz").body.contains("\"rejected_edit\":[]")),
+        "fixed again"
+    );
+    let reload = app.admin_post("/admin/reload", &[], &[]);
+    assert_eq!(reload.status, 303, "the dashboard button reloads too");
+}
+
+#[test]
+fn metrics_and_health_report_in_standard_formats() {
+    let app = spawn_app(IN_PHASE_1);
+    app.get("/s/NCA1");
+    app.get("/go/NCA1");
+    app.get("/s/NOPE1");
+    let metrics = app.get("/metrics");
+    assert_eq!(metrics.status, 200);
+    for line in [
+        "docent_scans_total 1",
+        "docent_opens_total 1",
+        "docent_unknown_code_scans_total 1",
+        "docent_log_failures_total 0",
+    ] {
+        assert!(metrics.body.contains(line), "{line}:\n{}", metrics.body);
+    }
+    assert!(metrics.body.contains("docent_store_batch_seconds_count"));
+    assert!(
+        metrics
+            .body
+            .contains("docent_http_requests_total{class=\"2xx\"}")
+    );
+    let health: serde_json::Value = serde_json::from_str(&app.get("/healthz").body).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["store"], "ok");
+    assert_eq!(health["catalog"]["exhibitions"], 1);
+}
+
+fn docent() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_docent"))
+}
+
+#[test]
+fn a_backup_taken_while_serving_restores_into_a_new_store() {
+    let app = spawn_app(IN_PHASE_1);
+    for ua in [IPHONE_WECHAT, ANDROID_CHROME, GOOGLEBOT] {
+        app.get_as("/s/NCA1", ua, &[]);
+    }
+    app.get("/go/NCA2");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("backup.jsonl");
+    let bind = app.base.trim_start_matches("http://");
+    let out = docent()
+        .args(["backup", "--bind", bind, "--out"])
+        .arg(&file)
+        .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("backup from the running server"));
+
+    let restored = dir.path().join("restored");
+    let out = docent()
+        .arg("restore")
+        .arg(&file)
+        .arg("--data")
+        .arg(&restored)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = docent::store::Store::open(&restored, 8 << 20).unwrap();
+    assert_eq!(copy.scans().unwrap(), app.store.scans().unwrap());
+    assert_eq!(copy.opens().unwrap(), app.store.opens().unwrap());
+    assert_eq!(
+        copy.counters("nature-covers", docent::store::ALL).unwrap(),
+        app.store
+            .counters("nature-covers", docent::store::ALL)
+            .unwrap()
+    );
+    drop(copy);
+    let again = docent()
+        .arg("restore")
+        .arg(&file)
+        .arg("--data")
+        .arg(&restored)
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "a restore never overwrites stored scans"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds scans"));
+
+    let wrong = docent()
+        .args(["backup", "--bind", bind, "--out"])
+        .arg(dir.path().join("x"))
+        .env("DOCENT_ADMIN_PASSWORD", "wrong")
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+}
+
+/// The real binary on a free port, with its first output line read (the URL).
+fn start_server(data: &std::path::Path, port: u16) -> Child {
+    let mut child = docent()
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--exhibits",
+        ])
+        .arg(demo_exhibits())
+        .arg("--data")
+        .arg(data)
+        .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("serving at"), "{first}");
+    child
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn every_answered_scan_survives_a_kill_9_mid_load() {
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = start_server(data.path(), port);
+    let base = format!("http://127.0.0.1:{port}");
+    let answered = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let load: Vec<_> = (0..4)
+        .map(|worker| {
+            let (base, answered, stop) = (base.clone(), answered.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .timeout_global(Some(Duration::from_secs(2)))
+                    .build()
+                    .into();
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) && n < 20_000 {
+                    n += 1;
+                    let ua = format!("{ANDROID_CHROME} worker/{worker}/{n}");
+                    if let Ok(r) = agent
+                        .get(format!("{base}/s/NCA1"))
+                        .header("User-Agent", &ua)
+                        .call()
+                        && r.status().is_success()
+                    {
+                        answered.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    server.kill().unwrap(); // SIGKILL: no shutdown, no final flush.
+    server.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for worker in load {
+        worker.join().unwrap();
+    }
+    let acknowledged = answered.load(Ordering::SeqCst);
+    assert!(acknowledged > 50, "the load ran: {acknowledged} answers");
+
+    let mut server = start_server(data.path(), port);
+    let auth = basic("ci", PASSWORD);
+    let mut reply = ureq::get(format!("{base}/admin/api/stats/nature-covers"))
+        .header("Authorization", &auth)
+        .call()
+        .unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap();
+    let stored = stats["totals"]["scans"].as_u64().unwrap();
+    assert!(
+        stored >= acknowledged,
+        "{acknowledged} scans were answered, {stored} survived"
+    );
+    assert!(
+        stored <= acknowledged + 4,
+        "at most the in-flight requests more: {stored} vs {acknowledged}"
+    );
+    let health = ureq::get(format!("{base}/healthz")).call().unwrap();
+    assert!(health.status().is_success(), "the store opened cleanly");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
