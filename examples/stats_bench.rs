@@ -17,10 +17,13 @@ fn main() {
         .expect("demo loads");
     let e = &catalog.exhibitions[0];
     println!(
-        "| stored scans | load time | stats, all time (median of 21) | stats, 30-day range (median of 21) | counter keys read (all time) |"
+        "| stored scans | load time | stats, all time (median of 101) | stats, 30-day range (median of 101) | counters read (all time) | counters read (30 days) |"
     );
-    println!("|---:|---:|---:|---:|---:|");
-    for target in [1_000usize, 1_000_000] {
+    println!("|---:|---:|---:|---:|---:|---:|");
+    // Sizes from the command line (default: 1,000 then 1,000,000).
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![1_000, 1_000_000] } else { sizes };
+    for target in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(dir.path(), 32 << 20).expect("store opens");
         let started = Instant::now();
@@ -52,6 +55,9 @@ fn main() {
             seed += 1;
         }
         let load = started.elapsed();
+        // Let sled's background flushing and segment cleaning settle before timing.
+        store.flush().expect("flush");
+        std::thread::sleep(Duration::from_secs(3));
         let all = median(|| {
             stats::compute(&store, e, None).expect("stats");
         });
@@ -66,8 +72,17 @@ fn main() {
             .counters(&e.id, docent::store::ALL)
             .expect("counters")
             .len();
+        let mut day = e.opens;
+        let mut range_keys = 0;
+        while day <= to {
+            range_keys += store
+                .counters(&e.id, &day.to_string())
+                .expect("counters")
+                .len();
+            day = day.tomorrow().expect("date");
+        }
         println!(
-            "| {} | {:.1} s | {:.2} ms | {:.2} ms | {keys} |",
+            "| {} | {:.1} s | {:.2} ms | {:.2} ms | {keys} | {range_keys} |",
             store.scans().map(|s| s.len()).unwrap_or(0),
             load.as_secs_f64(),
             ms(all),
@@ -77,7 +92,7 @@ fn main() {
 }
 
 fn median(mut f: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..21)
+    let mut times: Vec<Duration> = (0..101)
         .map(|_| {
             let t = Instant::now();
             f();

@@ -18,8 +18,9 @@ pub struct Settings {
     /// `http://` and the address actually bound.
     pub base_url: Option<String>,
     pub admin_password: AdminPassword,
-    /// The zone whose midnight starts a new visitor-id day.
-    pub day_zone: TimeZone,
+    /// The zone whose midnight starts a new visitor-id day; `None` means the first
+    /// exhibition's zone, so a visitor-id day and the exhibition's day are the same day.
+    pub day_zone: Option<TimeZone>,
     /// sled's page cache, bytes.
     pub cache_bytes: u64,
     /// HTTP worker threads; `None` means one per core.
@@ -42,7 +43,7 @@ impl Settings {
             bind: "127.0.0.1:8080".into(),
             base_url: None,
             admin_password,
-            day_zone: TimeZone::system(),
+            day_zone: None,
             cache_bytes: 32 << 20,
             workers: None,
             trusted_proxy: None,

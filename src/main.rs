@@ -113,10 +113,12 @@ struct Common {
 }
 
 impl Common {
+    /// The origin QR codes hold: --base-url, or `http://` and DOCENT_BIND (as `serve` would).
     fn base_url(&self) -> String {
-        self.base_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{DEFAULT_BIND}"))
+        self.base_url.clone().unwrap_or_else(|| {
+            let bind = std::env::var("DOCENT_BIND").unwrap_or_else(|_| DEFAULT_BIND.into());
+            format!("http://{bind}")
+        })
     }
 }
 
@@ -127,7 +129,8 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
     bind: String,
-    /// IANA time zone whose midnight starts a new visitor-id day (default: the system's).
+    /// IANA time zone whose midnight starts a new visitor-id day (default: the first
+    /// exhibition's).
     #[arg(long, env = "DOCENT_TIME_ZONE")]
     time_zone: Option<String>,
     /// sled page cache in MiB.
@@ -268,10 +271,14 @@ fn load(dir: &Path) -> Result<Catalog, String> {
 fn serve(args: ServeArgs) -> Result<(), String> {
     let day_zone = match &args.time_zone {
         Some(name) => {
-            jiff::tz::TimeZone::get(name).map_err(|e| format!("--time-zone {name}: {e}"))?
+            Some(jiff::tz::TimeZone::get(name).map_err(|e| format!("--time-zone {name}: {e}"))?)
         }
-        None => jiff::tz::TimeZone::system(),
+        None => None,
     };
+    let all_interfaces = args.bind.starts_with("0.0.0.0") || args.bind.starts_with("[::]");
+    if args.common.base_url.is_none() && all_interfaces {
+        tracing::warn!(bind = %args.bind, "no --base-url: QR codes would hold an address phones cannot reach; set DOCENT_BASE_URL");
+    }
     let (admin_password, generated) = match std::env::var("DOCENT_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => (AdminPassword::new(p), false),
         _ => (

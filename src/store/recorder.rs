@@ -15,6 +15,9 @@ use tokio::sync::oneshot;
 
 use super::{Event, Store, StoreError};
 
+/// How long a request waits for its event to be durable before it is answered anyway.
+const WAIT_AT_MOST: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The most events one batch takes, so one slow flush cannot grow a batch without bound.
 const MAX_BATCH: usize = 2048;
 
@@ -58,22 +61,17 @@ impl Recorder {
         }
     }
 
-    /// Stores an event; returns once it is durable.
+    /// Stores an event; returns once it is durable, or with `TimedOut` after `WAIT_AT_MOST`
+    /// (a slow disk or a backup in progress), when the event stays queued and is written
+    /// later: the visitor is never kept waiting on logging for long.
     pub async fn record(&self, event: Event) -> Result<(), StoreError> {
         let (done, wait) = oneshot::channel();
-        let sent = self
-            .sender
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            .map(|s| s.send(Job::Event { event, done }).is_ok());
-        if sent != Some(true) {
-            return Err(StoreError::WriterGone);
-        }
-        match wait.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(message)) => Err(StoreError::Transaction(message)),
-            Err(_) => Err(StoreError::WriterGone),
+        self.send(Job::Event { event, done })?;
+        match actix_web::rt::time::timeout(WAIT_AT_MOST, wait).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(message))) => Err(StoreError::Transaction(message)),
+            Ok(Err(_)) => Err(StoreError::WriterGone),
+            Err(_) => Err(StoreError::TimedOut),
         }
     }
 
@@ -81,18 +79,18 @@ impl Recorder {
     /// batches, and returns the number of rows.
     pub async fn backup(&self, path: PathBuf) -> Result<u64, StoreError> {
         let (done, wait) = oneshot::channel();
-        let sent = self
-            .sender
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-            .map(|s| s.send(Job::Backup { path, done }).is_ok());
-        if sent != Some(true) {
-            return Err(StoreError::WriterGone);
-        }
+        self.send(Job::Backup { path, done })?;
         wait.await
             .map_err(|_| StoreError::WriterGone)?
             .map_err(StoreError::Io)
+    }
+
+    fn send(&self, job: Job) -> Result<(), StoreError> {
+        let sender = self.sender.lock().unwrap_or_else(|e| e.into_inner());
+        match sender.as_ref().map(|s| s.send(job).is_ok()) {
+            Some(true) => Ok(()),
+            _ => Err(StoreError::WriterGone),
+        }
     }
 
     /// Stops taking events, writes what is queued, and waits for the writer to finish.

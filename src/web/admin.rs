@@ -3,6 +3,7 @@
 //! sheets, statistics as JSON and the CSV export.
 
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use actix_web::http::{StatusCode, header};
@@ -67,19 +68,21 @@ fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Exhibition, WebError> 
         .ok_or_else(|| WebError::NotFound(format!("no exhibition `{id}`")))
 }
 
+/// Statistics of `catalog`'s exhibition `id` (the caller's catalog: a reload in between
+/// cannot make it vanish).
 async fn compute(
     state: &web::Data<AppState>,
+    catalog: &Arc<Catalog>,
     id: &str,
     range: Option<(Date, Date)>,
 ) -> Result<Stats, WebError> {
-    let (store, catalog, id) = (state.store.clone(), state.catalog(), id.to_string());
+    let (store, catalog, id) = (state.store.clone(), catalog.clone(), id.to_string());
     web::block(move || {
-        let (_, e) = catalog.exhibition(&id).expect("checked by the caller");
-        stats::compute(&store, e, range)
+        let e = find(&catalog, &id)?;
+        stats::compute(&store, e, range).map_err(|e| WebError::internal("statistics", e))
     })
     .await
     .map_err(|e| WebError::internal("statistics", e))?
-    .map_err(|e| WebError::internal("statistics", e))
 }
 
 /// The date range a query asks for, checked.
@@ -115,7 +118,7 @@ pub(super) async fn overview(
     let catalog = state.catalog();
     let mut shows = Vec::new();
     for e in &catalog.exhibitions {
-        let stats = compute(&state, &e.id, None).await?;
+        let stats = compute(&state, &catalog, &e.id, None).await?;
         let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
         shows.push((
             e.id.clone(),
@@ -124,7 +127,7 @@ pub(super) async fn overview(
             stats,
         ));
     }
-    let organizer = Organizer::of(&req);
+    let organizer = Organizer::of(&req)?;
     let page = Overview {
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
@@ -178,7 +181,7 @@ pub(super) async fn dashboard(
             .to_string()
     };
     let range = range_of(&state, e, &query)?;
-    let stats = compute(&state, &e.id, range).await?;
+    let stats = compute(&state, &catalog, &e.id, range).await?;
     let showing = e.showing(now, state.last_switch(&e.id).as_ref());
     let history = state
         .store
@@ -188,7 +191,7 @@ pub(super) async fn dashboard(
         .rev()
         .map(|s| (local(s.at), s.phase, s.by))
         .collect();
-    let organizer = Organizer::of(&req);
+    let organizer = Organizer::of(&req)?;
     let nth = (stats.by_day.len() / 12).max(1);
     let page = Dashboard {
         id: e.id.clone(),
@@ -255,7 +258,7 @@ pub(super) async fn switch(
     path: web::Path<String>,
     form: web::Form<SwitchForm>,
 ) -> Result<HttpResponse, WebError> {
-    let organizer = Organizer::of(&req);
+    let organizer = Organizer::of(&req)?;
     if !organizer.allows(form.csrf.as_deref()) {
         let message = "missing or wrong form token: reload the dashboard and try again";
         return Err(WebError::Forbidden(message.into()));
@@ -302,31 +305,25 @@ pub(super) async fn switch(
 // GET /admin/backup: a consistent copy of the store, for `docent backup`
 
 pub(super) async fn backup(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    let n = BACKUPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("docent-backup-{}-{n}.jsonl", std::process::id()));
+    // An unpredictable name, readable by this user only, removed when dropped on any path.
+    let file = tempfile::NamedTempFile::new().map_err(|e| WebError::internal("backup", e))?;
     let rows = state
         .recorder
-        .backup(path.clone())
+        .backup(file.path().to_path_buf())
         .await
         .map_err(|e| WebError::internal("backup", e))?;
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(8);
-    actix_web::rt::task::spawn_blocking(move || {
+    tracing::info!(rows, "backup written; sending it");
+    let body = stream_blocking(move |out| {
         use std::io::Read;
-        if let Ok(mut file) = std::fs::File::open(&path) {
-            let mut buffer = vec![0u8; 64 * 1024];
-            while let Ok(n) = file.read(&mut buffer) {
-                if n == 0
-                    || sender
-                        .blocking_send(Bytes::copy_from_slice(&buffer[..n]))
-                        .is_err()
-                {
-                    break;
-                }
+        let mut reader = file.reopen()?;
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let n = reader.read(&mut buffer)?;
+            if n == 0 || !out.send(Bytes::copy_from_slice(&buffer[..n])) {
+                return Ok(());
             }
         }
-        let _ = std::fs::remove_file(&path);
     });
-    tracing::info!(rows, "backup sent");
     Ok(no_store(
         HttpResponse::Ok()
             .content_type("application/x-ndjson")
@@ -334,11 +331,9 @@ pub(super) async fn backup(state: web::Data<AppState>) -> Result<HttpResponse, W
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"docent-backup.jsonl\"",
             ))
-            .streaming(ChannelStream(receiver)),
+            .streaming(body),
     ))
 }
-
-static BACKUPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 // ---------------------------------------------------------------------------------------------
 // POST /admin/reload: csrf
@@ -353,7 +348,7 @@ pub(super) async fn reload(
     req: HttpRequest,
     form: web::Form<ReloadForm>,
 ) -> Result<HttpResponse, WebError> {
-    if !Organizer::of(&req).allows(form.csrf.as_deref()) {
+    if !Organizer::of(&req)?.allows(form.csrf.as_deref()) {
         return Err(WebError::Forbidden("missing or wrong form token".into()));
     }
     let worker = state.clone();
@@ -379,7 +374,7 @@ pub(super) async fn stats_json(
     let catalog = state.catalog();
     let e = find(&catalog, &path)?;
     let range = range_of(&state, e, &query)?;
-    let stats = compute(&state, &e.id, range).await?;
+    let stats = compute(&state, &catalog, &e.id, range).await?;
     Ok(no_store(HttpResponse::Ok().json(stats)))
 }
 
@@ -407,10 +402,10 @@ pub(super) async fn export_csv(
         ),
         None => (Timestamp::UNIX_EPOCH, Timestamp::MAX),
     };
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(8);
     let (store, exhibition) = (state.store.clone(), e.id.clone());
-    // The rows are read on a blocking thread and sent in chunks; memory stays flat.
-    actix_web::rt::task::spawn_blocking(move || {
+    // Rows are read on a blocking thread and sent in chunks; memory stays flat. A store error
+    // aborts the response, so a client never takes a cut-short file for a whole one.
+    let body = stream_blocking(move |out| {
         let scans = store
             .scans_between(from, to)
             .map(|v| v.map(|v| ("scan", v)));
@@ -419,23 +414,16 @@ pub(super) async fn export_csv(
             .map(|v| v.map(|v| ("open", v)));
         let mut chunk = String::from(CSV_HEADER);
         for row in merge_by_time(scans, opens) {
-            match row {
-                Ok((kind, v)) if v.exhibition == exhibition => csv_row(&mut chunk, kind, &v),
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::error!(error = %e, "CSV export stopped");
-                    return;
-                }
+            let (kind, v) = row.map_err(std::io::Error::other)?;
+            if v.exhibition == exhibition {
+                csv_row(&mut chunk, kind, &v);
             }
-            if chunk.len() > 32 * 1024
-                && sender
-                    .blocking_send(Bytes::from(std::mem::take(&mut chunk)))
-                    .is_err()
-            {
-                return;
+            if chunk.len() > 32 * 1024 && !out.send(Bytes::from(std::mem::take(&mut chunk))) {
+                return Ok(());
             }
         }
-        let _ = sender.blocking_send(Bytes::from(chunk));
+        out.send(Bytes::from(chunk));
+        Ok(())
     });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -444,7 +432,7 @@ pub(super) async fn export_csv(
             format!("attachment; filename=\"{id}-scans.csv\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(ChannelStream(receiver)))
+        .streaming(body))
 }
 
 fn local_midnight(e: &Exhibition, day: Date) -> Timestamp {
@@ -500,14 +488,40 @@ fn csv_row(out: &mut String, kind: &str, v: &Visit) {
     out.push('\n');
 }
 
+/// Where a blocking producer sends a streamed body.
+struct Out(tokio::sync::mpsc::Sender<std::io::Result<Bytes>>);
+
+impl Out {
+    /// False once the client has gone.
+    fn send(&self, chunk: Bytes) -> bool {
+        self.0.blocking_send(Ok(chunk)).is_ok()
+    }
+}
+
+/// A response body produced on a blocking thread. An error ends the body with an error, which
+/// aborts the response instead of ending it as if complete.
+fn stream_blocking(
+    produce: impl FnOnce(&Out) -> std::io::Result<()> + Send + 'static,
+) -> ChannelStream {
+    let (sender, receiver) = tokio::sync::mpsc::channel(8);
+    actix_web::rt::task::spawn_blocking(move || {
+        let out = Out(sender);
+        if let Err(e) = produce(&out) {
+            tracing::error!(error = %e, "streamed response stopped");
+            let _ = out.0.blocking_send(Err(e));
+        }
+    });
+    ChannelStream(receiver)
+}
+
 /// A response body fed from a channel.
-struct ChannelStream(tokio::sync::mpsc::Receiver<Bytes>);
+struct ChannelStream(tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>);
 
 impl futures_core::Stream for ChannelStream {
-    type Item = Result<Bytes, std::convert::Infallible>;
+    type Item = std::io::Result<Bytes>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_recv(cx).map(|chunk| chunk.map(Ok))
+        self.0.poll_recv(cx)
     }
 }
 

@@ -105,15 +105,12 @@ impl Organizer {
         self.csrf.as_deref().unwrap_or("")
     }
 
-    pub fn of(req: &HttpRequest) -> Organizer {
+    /// The organizer the guard let in; refused if there is none (a route outside the guard).
+    pub fn of(req: &HttpRequest) -> Result<Organizer, super::error::WebError> {
         req.extensions()
             .get::<Organizer>()
             .cloned()
-            .unwrap_or(Organizer {
-                name: String::new(),
-                csrf: None,
-                expires: 0,
-            })
+            .ok_or_else(|| super::error::WebError::Forbidden("not logged in".into()))
     }
 }
 
@@ -136,25 +133,45 @@ impl Revoked {
     }
 }
 
-/// Slows down repeated failures from one address.
+/// Slows down repeated failures from one address: after `FREE_FAILURES`, each failure is
+/// answered after a growing delay, and any attempt during that delay is refused unchecked
+/// (so parallel connections do not buy more guesses).
 #[derive(Default)]
 pub(super) struct Throttle(Mutex<HashMap<IpAddr, (u32, Instant)>>);
 
+/// Addresses remembered at most; past that the oldest memory is dropped wholesale.
+const THROTTLE_ENTRIES: usize = 10_000;
+
+fn delay_after(failures: u32) -> Duration {
+    match failures.checked_sub(FREE_FAILURES + 1) {
+        None => Duration::ZERO,
+        Some(extra) => {
+            (Duration::from_millis(500) * 2u32.saturating_pow(extra.min(10))).min(MAX_DELAY)
+        }
+    }
+}
+
 impl Throttle {
+    /// Whether `ip` is inside the delay of its last failure.
+    fn blocked(&self, ip: Option<IpAddr>) -> bool {
+        let Some(ip) = ip else { return false };
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(&ip)
+            .is_some_and(|(n, last)| last.elapsed() < delay_after(*n))
+    }
+
     /// Records a failure and returns how long to wait before answering it.
     fn failed(&self, ip: Option<IpAddr>) -> Duration {
         let Some(ip) = ip else { return Duration::ZERO };
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         map.retain(|_, (_, last)| now.duration_since(*last) < FORGET_AFTER);
+        if map.len() >= THROTTLE_ENTRIES {
+            map.clear();
+        }
         let entry = map.entry(ip).or_insert((0, now));
         *entry = (entry.0 + 1, now);
-        match entry.0.checked_sub(FREE_FAILURES + 1) {
-            None => Duration::ZERO,
-            Some(extra) => {
-                (Duration::from_millis(500) * 2u32.saturating_pow(extra.min(10))).min(MAX_DELAY)
-            }
-        }
+        delay_after(entry.0)
     }
 
     fn succeeded(&self, ip: Option<IpAddr>) {
@@ -248,8 +265,8 @@ fn same_origin(req: &HttpRequest) -> bool {
     }
 }
 
-fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|a| a.ip())
+fn client_ip(state: &AppState, req: &HttpRequest) -> Option<IpAddr> {
+    super::client_ip(req, state.trusted_proxy)
 }
 
 /// The one guard in front of every `/admin` route.
@@ -262,9 +279,13 @@ pub(super) async fn require_admin(
             .into_response(HttpResponse::InternalServerError().finish())
             .map_into_right_body());
     };
+    if basic_credentials(&req).is_some() && state.throttle.blocked(client_ip(&state, req.request()))
+    {
+        return Ok(req.into_response(too_many()).map_into_right_body());
+    }
     let organizer = match basic_credentials(&req) {
         Some((user, password)) if state.admin_password.matches(&password) => {
-            state.throttle.succeeded(client_ip(req.request()));
+            state.throttle.succeeded(client_ip(&state, req.request()));
             Some(Organizer {
                 name: clean_name(&user),
                 csrf: None,
@@ -272,7 +293,7 @@ pub(super) async fn require_admin(
             })
         }
         Some(_) => {
-            let wait = state.throttle.failed(client_ip(req.request()));
+            let wait = state.throttle.failed(client_ip(&state, req.request()));
             actix_web::rt::time::sleep(wait).await;
             None
         }
@@ -291,6 +312,13 @@ pub(super) async fn require_admin(
     }
     req.extensions_mut().insert(organizer);
     next.call(req).await.map(|r| r.map_into_left_body())
+}
+
+fn too_many() -> HttpResponse {
+    HttpResponse::TooManyRequests()
+        .insert_header((header::RETRY_AFTER, "10"))
+        .content_type("text/plain; charset=utf-8")
+        .body("Too many wrong passwords from this address: wait a few seconds and try again.")
 }
 
 /// Browsers asking for a page go to the login form; everything else gets a Basic challenge.
@@ -371,12 +399,15 @@ pub(super) async fn login(
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let next = safe_next(form.next.as_deref());
+    if state.throttle.blocked(client_ip(&state, &req)) {
+        return too_many();
+    }
     if !state.admin_password.matches(&form.password) {
-        let wait = state.throttle.failed(client_ip(&req));
+        let wait = state.throttle.failed(client_ip(&state, &req));
         actix_web::rt::time::sleep(wait).await;
         return html(StatusCode::UNAUTHORIZED, &LoginPage { next, error: true });
     }
-    state.throttle.succeeded(client_ip(&req));
+    state.throttle.succeeded(client_ip(&state, &req));
     let name = clean_name(form.name.as_deref().unwrap_or(""));
     let Some(cookie) = new_session_cookie(&state, &name) else {
         return HttpResponse::InternalServerError().body("no session could be made");

@@ -82,6 +82,11 @@ impl AppState {
                 switches.insert(e.id.clone(), s);
             }
         }
+        let day_zone = settings
+            .day_zone
+            .clone()
+            .or_else(|| catalog.exhibitions.first().map(|e| e.time_zone.clone()))
+            .unwrap_or_else(TimeZone::system);
         let metrics = Arc::new(Metrics::default());
         let reload = ReloadStatus {
             loaded_at: Some(clock.now()),
@@ -93,7 +98,7 @@ impl AppState {
             recorder: Recorder::start(store.clone(), metrics.clone()),
             store,
             clock,
-            day_zone: settings.day_zone.clone(),
+            day_zone,
             admin_password: settings.admin_password.clone(),
             base_url,
             exhibits: settings.exhibits.clone(),
@@ -109,8 +114,10 @@ impl AppState {
     /// Loads the exhibit files again. A valid catalog replaces the one serving; an invalid
     /// one is reported and the last good catalog keeps serving.
     pub fn reload_catalog(&self) -> Result<(), Vec<Problem>> {
-        let outcome = catalog::load(&self.exhibits);
+        // Held across the load, so overlapping reloads (watch, SIGHUP, button) cannot finish
+        // out of order and leave an older catalog serving.
         let mut status = self.reload.lock().unwrap_or_else(|e| e.into_inner());
+        let outcome = catalog::load(&self.exhibits);
         self.metrics.reloaded(outcome.is_ok());
         match outcome {
             Ok(fresh) => {
@@ -213,6 +220,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(admin_not_found)),
     )
     .default_service(web::to(visitor::not_found));
+}
+
+/// The client's address: the peer, or behind the configured proxy the last address it added
+/// to `X-Forwarded-For` (earlier entries are whatever the client claimed).
+fn client_ip(req: &actix_web::HttpRequest, trusted_proxy: Option<IpAddr>) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    if Some(peer) != trusted_proxy {
+        return Some(peer);
+    }
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    forwarded
+        .and_then(|f| f.rsplit(',').next())
+        .and_then(|ip| ip.trim().parse().ok())
+        .or(Some(peer))
 }
 
 /// Counts responses by status class for `/metrics`.

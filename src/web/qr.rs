@@ -17,8 +17,10 @@ pub(super) struct QrQuery {
     ecc: Option<String>,
 }
 
-/// The biggest PNG side we render, in pixels (a 1 m code at 300 DPI is about 11,800).
-const MAX_PNG_PX: f64 = 12_000.0;
+/// The biggest PNG side this public route renders, in pixels (a 132 mm code at 300 DPI is
+/// about 1,560): larger images come from `docent qr`, so nobody can make the server allocate
+/// hundreds of megabytes with a query string.
+const MAX_PNG_PX: f64 = 4_000.0;
 
 pub(super) async fn image(
     state: web::Data<AppState>,

@@ -3,12 +3,9 @@
 //!
 //! The page is served even when logging fails: the failure is counted and logged, never shown.
 
-use std::net::IpAddr;
-
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use serde::Deserialize;
 
 use super::{AppState, html};
 use crate::catalog::{
@@ -18,12 +15,28 @@ use crate::i18n::{self, Ui};
 use crate::store::{Event, UnknownScan, Via, Visit};
 use crate::visitor::{self, Client, InApp};
 
-/// Query options every visitor page understands.
-#[derive(Deserialize, Default)]
+/// Query options every visitor page understands. Parsed leniently: apps append their own
+/// parameters (WeChat adds `from=singlemessage` to shared links) and repeat keys.
+#[derive(Default)]
 pub(super) struct PageQuery {
     lang: Option<String>,
-    /// Set on links between docent pages, so browsing is not counted as scanning.
-    from: Option<String>,
+    /// Set (`via=list`, `via=lang`, `via=show`) on links between docent pages, so browsing is
+    /// not counted as scanning.
+    browsing: bool,
+}
+
+impl PageQuery {
+    fn of(req: &HttpRequest) -> PageQuery {
+        let mut query = PageQuery::default();
+        for (key, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
+            match key.as_ref() {
+                "lang" if query.lang.is_none() => query.lang = Some(value.into_owned()),
+                "via" => query.browsing |= matches!(value.as_ref(), "list" | "lang" | "show"),
+                _ => {}
+            }
+        }
+        query
+    }
 }
 
 /// Who asked, worked out once per request.
@@ -32,23 +45,6 @@ struct Visitor {
     lang: Lang,
     ip: String,
     user_agent: String,
-}
-
-/// The client's address: the peer, or behind the configured proxy the last address it added
-/// to `X-Forwarded-For` (earlier entries are whatever the client claimed).
-fn client_ip(req: &HttpRequest, trusted_proxy: Option<IpAddr>) -> Option<IpAddr> {
-    let peer = req.peer_addr()?.ip();
-    if Some(peer) != trusted_proxy {
-        return Some(peer);
-    }
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok());
-    forwarded
-        .and_then(|f| f.rsplit(',').next())
-        .and_then(|ip| ip.trim().parse().ok())
-        .or(Some(peer))
 }
 
 impl Visitor {
@@ -69,7 +65,7 @@ impl Visitor {
                 query.lang.as_deref(),
                 header_str(header::ACCEPT_LANGUAGE.as_str()),
             ),
-            ip: client_ip(req, trusted_proxy)
+            ip: super::client_ip(req, trusted_proxy)
                 .map(|ip| ip.to_string())
                 .unwrap_or_default(),
             user_agent,
@@ -156,8 +152,8 @@ pub(super) async fn landing(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
 ) -> HttpResponse {
+    let query = PageQuery::of(&req);
     let visitor = Visitor::of(&req, &query);
     let catalog = state.catalog();
     let target = Code::parse(&path)
@@ -168,11 +164,7 @@ pub(super) async fn landing(
     };
     let here = resolve(&state, &catalog, target);
     if req.method() != Method::HEAD {
-        let via = if query.from.is_some() {
-            Via::Browse
-        } else {
-            Via::Qr
-        };
+        let via = if query.browsing { Via::Browse } else { Via::Qr };
         let visit = visit_record(&state, &code, &here, &visitor, via);
         record(&state, Event::Scan(visit)).await;
     }
@@ -208,7 +200,7 @@ fn landing_page<'a>(here: &Resolved<'a>, code: &'a Code, visitor: &Visitor) -> L
         lang,
         code: code.as_str(),
         show_title: e.title.get(lang),
-        show_href: format!("/e/{}?lang={}&from=s", e.id, lang.as_str()),
+        show_href: format!("/e/{}?lang={}&via=show", e.id, lang.as_str()),
         notice,
         in_app: visitor.client.in_app != InApp::None,
         station_place: here.station.map(|s| e.stations[s].place.get(lang)),
@@ -286,7 +278,7 @@ fn cover_view(e: &Exhibition, story: &Story, lang: Lang) -> CoverView {
 
 fn card<'a>(e: &Exhibition, story: &'a Story, lang: Lang, label: Option<String>) -> Card<'a> {
     Card {
-        href: format!("/s/{}?lang={}&from=list", story.code, lang.as_str()),
+        href: format!("/s/{}?lang={}&via=list", story.code, lang.as_str()),
         title: story.title.get(lang),
         thumb: cover_url(e, story, 160),
         label: label.unwrap_or_default(),
@@ -300,8 +292,8 @@ pub(super) async fn go(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
 ) -> HttpResponse {
+    let query = PageQuery::of(&req);
     let visitor = Visitor::of(&req, &query);
     let catalog = state.catalog();
     let target = Code::parse(&path)
@@ -450,9 +442,7 @@ fn shows_page(
 
 /// Any other unknown URL.
 pub(super) async fn not_found(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let query = web::Query::<PageQuery>::from_query(req.query_string())
-        .map(|q| q.into_inner())
-        .unwrap_or_default();
+    let query = PageQuery::of(&req);
     not_found_page(&state, Visitor::of(&req, &query).lang)
 }
 
@@ -478,8 +468,8 @@ pub(super) async fn exhibition(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
 ) -> HttpResponse {
+    let query = PageQuery::of(&req);
     let visitor = Visitor::of(&req, &query);
     let lang = visitor.lang;
     let catalog = state.catalog();
@@ -518,12 +508,8 @@ pub(super) async fn exhibition(
 }
 
 /// `/` lists the exhibitions, so a bare domain is never a dead end.
-pub(super) async fn home(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    query: web::Query<PageQuery>,
-) -> HttpResponse {
-    let lang = Visitor::of(&req, &query).lang;
+pub(super) async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let lang = Visitor::of(&req, &PageQuery::of(&req)).lang;
     let catalog = state.catalog();
     if let [only] = catalog.exhibitions.as_slice() {
         return HttpResponse::Found()

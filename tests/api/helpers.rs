@@ -83,7 +83,8 @@ fn spawn_with(exhibits: PathBuf, keep: Option<TempDir>, now: &str) -> TestApp {
     let clock = Arc::new(ManualClock::new(at(now)));
     let settings = Settings {
         bind: "127.0.0.1:0".into(),
-        day_zone: jiff::tz::TimeZone::get("Asia/Shanghai").unwrap(),
+        // None: the visitor-id day follows the demo's zone, Asia/Shanghai.
+        day_zone: None,
         cache_bytes: 8 << 20,
         workers: Some(1),
         watch_every: Some(std::time::Duration::from_millis(100)),
@@ -212,6 +213,12 @@ impl TestApp {
         }
         read(req.send_form(form.iter().copied()))
     }
+}
+
+/// The <h1> of a page: which story it shows.
+pub fn heading(body: &str) -> String {
+    let start = body.find("<h1>").expect("page has a heading") + 4;
+    body[start..start + body[start..].find("</h1>").unwrap()].to_string()
 }
 
 pub fn basic(user: &str, password: &str) -> String {

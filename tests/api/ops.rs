@@ -9,11 +9,6 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::*;
 
-fn heading(body: &str) -> String {
-    let start = body.find("<h1>").unwrap() + 4;
-    body[start..start + body[start..].find("</h1>").unwrap()].to_string()
-}
-
 /// Polls until `check` holds, for at most five seconds.
 fn eventually(mut check: impl FnMut() -> bool) -> bool {
     let until = Instant::now() + Duration::from_secs(5);

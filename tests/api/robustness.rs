@@ -180,7 +180,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
     #[test]
-    fn code_parsing_never_panics_and_accepts_only_printable_codes(raw in "\\PC{0,40}") {
+    fn code_parsing_never_panics_and_accepts_only_printable_codes(raw in "[A-Za-z0-9]{0,20}|\\PC{0,40}") {
         if let Ok(code) = Code::parse(&raw) {
             prop_assert!(code.as_str().bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
             prop_assert_eq!(code.as_str(), raw.to_ascii_uppercase());

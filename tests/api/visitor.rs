@@ -2,13 +2,6 @@
 
 use crate::helpers::*;
 
-/// The <h1> of a page: which story it shows.
-fn heading(body: &str) -> &str {
-    let start = body.find("<h1>").expect("page has a heading") + 4;
-    let end = body[start..].find("</h1>").unwrap() + start;
-    &body[start..end]
-}
-
 #[test]
 fn a_station_code_shows_the_story_of_the_phase_on_each_side_of_the_boundary() {
     let app = spawn_app(IN_PHASE_1);
@@ -178,7 +171,7 @@ fn the_landing_page_is_small_and_complete() {
     );
     assert!(page.body.contains("Also on show"), "the other stories");
     assert_eq!(
-        page.body.matches("from=list").count(),
+        page.body.matches("via=list").count(),
         5,
         "five other stations' stories"
     );
