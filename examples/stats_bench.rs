@@ -21,8 +21,15 @@ fn main() {
     );
     println!("|---:|---:|---:|---:|---:|---:|");
     // Sizes from the command line (default: 1,000 then 1,000,000).
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![1_000, 1_000_000] } else { sizes };
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 1_000_000]
+    } else {
+        sizes
+    };
     for target in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = Store::open(dir.path(), 32 << 20).expect("store opens");

@@ -17,6 +17,8 @@ pub struct Ui {
     pub privacy: &'static str,
     pub station: &'static str,
     pub now_showing: &'static str,
+    /// Between a label and its text: full-width in Chinese, a dash in English.
+    pub colon: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub exhibitions: &'static str,
@@ -37,6 +39,7 @@ pub const ZH: Ui = Ui {
     privacy: "本页不使用 Cookie。扫码统计只保存每日更换的匿名编号，不保存 IP 地址和浏览器信息原文。",
     station: "展位",
     now_showing: "当前展期",
+    colon: "：",
     not_found_title: "没有找到这个二维码",
     not_found_text: "这个二维码没有对应的展品，可能是打印有误或链接不完整。请查看正在举办的展览：",
     exhibitions: "正在举办的展览",
@@ -57,6 +60,7 @@ pub const EN: Ui = Ui {
     privacy: "No cookies. Scan statistics keep only an anonymous id that changes every day; no IP address or browser string is stored.",
     station: "Station",
     now_showing: "Now showing",
+    colon: " — ",
     not_found_title: "We do not know this code",
     not_found_text: "This QR code does not lead to an exhibit; it may be misprinted or cut short. These exhibitions are on:",
     exhibitions: "Exhibitions",
@@ -76,7 +80,8 @@ pub fn ui(lang: Lang) -> &'static Ui {
 pub fn date(lang: Lang, d: Date) -> String {
     match lang {
         Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-        Lang::En => d.strftime("%-d %B %Y").to_string(),
+        // No-break spaces: a date never splits across lines.
+        Lang::En => d.strftime("%-d %B %Y").to_string().replace(' ', "\u{a0}"),
     }
 }
 
@@ -119,6 +124,6 @@ mod tests {
     #[test]
     fn dates_read_naturally() {
         assert_eq!(date(Lang::Zh, d(2026, 11, 2)), "2026年11月2日");
-        assert_eq!(date(Lang::En, d(2026, 11, 2)), "2 November 2026");
+        assert_eq!(date(Lang::En, d(2026, 11, 2)), "2\u{a0}November\u{a0}2026");
     }
 }

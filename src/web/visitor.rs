@@ -145,6 +145,7 @@ struct Card<'a> {
     href: String,
     title: &'a str,
     thumb: String,
+    thumb_srcset: String,
     label: String,
 }
 
@@ -226,13 +227,13 @@ fn story_view<'a>(e: &Exhibition, story: &'a Story, lang: Lang) -> StoryView<'a>
             .collect(),
         cover: cover_view(e, story, lang),
         topics: &story.topics,
-        citation: story.citation.as_ref().map(|c| citation_line(c, lang)),
+        citation: story.citation.as_ref().map(citation_line),
         doi: story.doi.as_deref(),
     }
 }
 
 /// "Authors. Title. Journal volume, pages (date)" with no doubled full stops.
-fn citation_line(c: &Citation, lang: Lang) -> String {
+fn citation_line(c: &Citation) -> String {
     let mut line = String::new();
     for part in c.authors.iter().chain(c.title.iter()) {
         line.push_str(part.trim());
@@ -249,7 +250,8 @@ fn citation_line(c: &Citation, lang: Lang) -> String {
         line.push_str(&format!(", {p}"));
     }
     if let Some(d) = c.issue_date {
-        line.push_str(&format!(" ({})", i18n::date(lang, d)));
+        // A citation is English bibliographic text whatever the page language.
+        line.push_str(&format!(" ({})", i18n::date(Lang::En, d)));
     }
     line
 }
@@ -266,9 +268,9 @@ fn cover_view(e: &Exhibition, story: &Story, lang: Lang) -> CoverView {
     CoverView {
         src: cover_url(e, story, 480),
         srcset: format!(
-            "{} 480w, {} 960w",
-            cover_url(e, story, 480),
-            cover_url(e, story, 960)
+            "{} 160w, {} 480w",
+            cover_url(e, story, 160),
+            cover_url(e, story, 480)
         ),
         width: 480,
         height: (480 * h / w).max(1),
@@ -281,6 +283,11 @@ fn card<'a>(e: &Exhibition, story: &'a Story, lang: Lang, label: Option<String>)
         href: format!("/s/{}?lang={}&via=list", story.code, lang.as_str()),
         title: story.title.get(lang),
         thumb: cover_url(e, story, 160),
+        thumb_srcset: format!(
+            "{} 160w, {} 480w",
+            cover_url(e, story, 160),
+            cover_url(e, story, 480)
+        ),
         label: label.unwrap_or_default(),
     }
 }
