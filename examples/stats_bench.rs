@@ -17,9 +17,9 @@ fn main() {
         .expect("demo loads");
     let e = &catalog.exhibitions[0];
     println!(
-        "| stored scans | load time | stats, all time (median of 101) | stats, 30-day range (median of 101) | counters read (all time) | counters read (30 days) |"
+        "| stored scans | load time | stats, all time (median of 101) | stats, 30-day range (median of 101) | counters read (all time) | counters read (30 days) | settled after |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     // Sizes from the command line (default: 1,000 then 1,000,000).
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -62,9 +62,20 @@ fn main() {
             seed += 1;
         }
         let load = started.elapsed();
-        // Let sled's background flushing and segment cleaning settle before timing.
+        // Let sled's background flushing and segment cleaning settle before timing: wait until
+        // the process uses (almost) no CPU for a second, at most a minute and a half.
         store.flush().expect("flush");
-        std::thread::sleep(Duration::from_secs(3));
+        let settle = Instant::now();
+        let mut last = cpu_ticks();
+        while settle.elapsed() < Duration::from_secs(90) {
+            std::thread::sleep(Duration::from_secs(1));
+            let now = cpu_ticks();
+            if now - last <= 2 {
+                break;
+            }
+            last = now;
+        }
+        let settled = settle.elapsed();
         let all = median(|| {
             stats::compute(&store, e, None).expect("stats");
         });
@@ -89,13 +100,32 @@ fn main() {
             day = day.tomorrow().expect("date");
         }
         println!(
-            "| {} | {:.1} s | {:.2} ms | {:.2} ms | {keys} | {range_keys} |",
+            "| {} | {:.1} s | {:.2} ms | {:.2} ms | {keys} | {range_keys} | {:.0} s |",
             store.scans().map(|s| s.len()).unwrap_or(0),
             load.as_secs_f64(),
             ms(all),
-            ms(range)
+            ms(range),
+            settled.as_secs_f64()
         );
     }
+}
+
+/// CPU time this process has used, in clock ticks (Linux).
+fn cpu_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
 }
 
 fn median(mut f: impl FnMut()) -> Duration {

@@ -4,13 +4,13 @@
 
 pub mod charts;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::catalog::{Exhibition, Lang};
-use crate::store::{ALL, Counter, Metric, Store, StoreError};
+use crate::store::{ALL, Metric, Store, StoreError};
 
 /// Scans, views, opens and daily unique visitors for one group (a story, a day, ...).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -56,37 +56,44 @@ pub struct Stats {
     pub by_lang: Vec<Row>,
 }
 
-/// Sums counters by (dimension, value).
+/// Sums counters by dimension and value, one slot per metric. Looked up by `&str`, so
+/// reading a few hundred counters allocates little.
 #[derive(Default)]
-struct Sums(BTreeMap<(String, String), BTreeMap<Metric, u64>>);
+struct Sums(HashMap<String, HashMap<String, [u64; Metric::ALL.len()]>>);
 
 impl Sums {
-    fn add(&mut self, counters: Vec<Counter>) {
-        for c in counters {
-            *self
-                .0
-                .entry((c.dimension, c.value))
-                .or_default()
-                .entry(c.metric)
-                .or_insert(0) += c.count;
-        }
+    fn add(&mut self, metric: Metric, dimension: &str, value: &str, count: u64) {
+        let values = match self.0.get_mut(dimension) {
+            Some(values) => values,
+            None => self.0.entry(dimension.to_string()).or_default(),
+        };
+        let slots = match values.get_mut(value) {
+            Some(slots) => slots,
+            None => values.entry(value.to_string()).or_default(),
+        };
+        slots[metric as usize] += count;
+    }
+
+    fn get(&self, dimension: &str, value: &str) -> [u64; Metric::ALL.len()] {
+        self.0
+            .get(dimension)
+            .and_then(|v| v.get(value))
+            .copied()
+            .unwrap_or_default()
     }
 
     fn figures(&self, dimension: &str, value: &str) -> Figures {
-        let get = |m| {
-            self.0
-                .get(&(dimension.to_string(), value.to_string()))
-                .and_then(|f| f.get(&m))
-                .copied()
-                .unwrap_or(0)
-        };
-        let (scans, browses, opens) =
-            (get(Metric::Scans), get(Metric::Browses), get(Metric::Opens));
+        let slots = self.get(dimension, value);
+        let (scans, browses, opens) = (
+            slots[Metric::Scans as usize],
+            slots[Metric::Browses as usize],
+            slots[Metric::Opens as usize],
+        );
         let views = scans + browses;
         Figures {
             scans,
             browses,
-            visitors: get(Metric::Visitors),
+            visitors: slots[Metric::Visitors as usize],
             opens,
             open_rate: if views == 0 {
                 0.0
@@ -97,15 +104,21 @@ impl Sums {
     }
 
     fn values(&self, dimension: &str) -> Vec<String> {
-        self.0
-            .keys()
-            .filter(|(d, _)| d == dimension)
-            .map(|(_, v)| v.clone())
-            .collect()
+        let mut values: Vec<String> = self
+            .0
+            .get(dimension)
+            .map(|v| v.keys().cloned().collect())
+            .unwrap_or_default();
+        values.sort();
+        values
     }
 
     fn metric(&self, metric: Metric) -> u64 {
-        self.0.values().filter_map(|f| f.get(&metric)).sum()
+        self.0
+            .values()
+            .flat_map(|v| v.values())
+            .map(|slots| slots[metric as usize])
+            .sum()
     }
 
     /// Rows for a dimension: `known` (key, label) pairs first, in their order, then any other
@@ -144,28 +157,29 @@ pub fn compute(
     let mut days = Sums::default();
     match range {
         None => {
-            let all = store.counters(&e.id, ALL)?;
-            let (daily, rest): (Vec<_>, Vec<_>) =
-                all.into_iter().partition(|c| c.dimension == "day");
-            days.add(daily);
-            sums.add(rest);
-            unknown.add(store.counters("", ALL)?);
+            store.for_each_counter(&e.id, ALL, |metric, dimension, value, count| {
+                let target = if dimension == "day" {
+                    &mut days
+                } else {
+                    &mut sums
+                };
+                target.add(metric, dimension, value, count);
+            });
+            store.for_each_counter("", ALL, |metric, dimension, value, count| {
+                unknown.add(metric, dimension, value, count);
+            });
         }
         Some((from, to)) => {
             for period in days_between(from, to) {
-                let counters = store.counters(&e.id, &period)?;
-                let daily = counters
-                    .iter()
-                    .filter(|c| c.dimension == "total")
-                    .map(|c| Counter {
-                        dimension: "day".into(),
-                        value: period.clone(),
-                        ..c.clone()
-                    })
-                    .collect();
-                days.add(daily);
-                sums.add(counters);
-                unknown.add(store.counters("", &period)?);
+                store.for_each_counter(&e.id, &period, |metric, dimension, value, count| {
+                    if dimension == "total" {
+                        days.add(metric, "day", &period, count);
+                    }
+                    sums.add(metric, dimension, value, count);
+                });
+                store.for_each_counter("", &period, |metric, dimension, value, count| {
+                    unknown.add(metric, dimension, value, count);
+                });
             }
         }
     }
@@ -173,22 +187,17 @@ pub fn compute(
     let day_keys = match range {
         Some((from, to)) => days_between(from, to),
         // From the opening (or the first scan, if earlier) to the last day with data.
-        None => match days
-            .values("day")
-            .iter()
-            .filter_map(|d| d.parse::<Date>().ok())
-            .max()
-        {
-            Some(last) => {
-                let first = days
-                    .values("day")
-                    .iter()
-                    .filter_map(|d| d.parse::<Date>().ok())
-                    .min();
-                days_between(first.map_or(e.opens, |f| f.min(e.opens)), last)
+        None => {
+            let seen: Vec<Date> = days
+                .values("day")
+                .iter()
+                .filter_map(|d| d.parse().ok())
+                .collect();
+            match (seen.iter().min(), seen.iter().max()) {
+                (Some(first), Some(last)) => days_between((*first).min(e.opens), *last),
+                _ => vec![],
             }
-            None => vec![],
-        },
+        }
     };
     Ok(Stats {
         exhibition: e.id.clone(),

@@ -82,23 +82,11 @@ pub(super) fn counter_key(
     .into_bytes()
 }
 
-pub(super) fn parse_counter(key: &[u8], value: &[u8]) -> Option<Counter> {
-    let key = std::str::from_utf8(key).ok()?;
-    let mut parts = key.split(SEP);
-    let (_, period, metric, dimension, value_name) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    Some(Counter {
-        period: period.to_string(),
-        metric: Metric::parse(metric)?,
-        dimension: dimension.to_string(),
-        value: value_name.to_string(),
-        count: u64::from_be_bytes(value.try_into().ok()?),
-    })
+/// `metric ␟ dimension ␟ value`, the part of a counter key after its prefix.
+pub(super) fn split_counter(rest: &[u8]) -> Option<(Metric, &str, &str)> {
+    let mut parts = std::str::from_utf8(rest).ok()?.splitn(3, SEP);
+    let (metric, dimension, value) = (parts.next()?, parts.next()?, parts.next()?);
+    Some((Metric::parse(metric)?, dimension, value))
 }
 
 pub(super) fn prefix(exhibition: &str, period: &str) -> Vec<u8> {

@@ -15,6 +15,7 @@ pub use recorder::{BatchObserver, Recorder};
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
 use sled::Transactional;
@@ -122,7 +123,17 @@ pub struct Store {
     /// A copy of the counters tree (thousands of keys, not millions), updated after each
     /// committed batch: statistics read it at the same cost whatever sled holds.
     counter_cache: RwLock<BTreeMap<Vec<u8>, u64>>,
+    /// Visitor-day set keys known to be stored, so repeat visitors cost no sled read. Bounded:
+    /// cleared when full (sled stays the authority).
+    seen_sets: Mutex<std::collections::HashSet<Vec<u8>>>,
+    batches: AtomicU64,
+    /// Set keys of days before this one are gone.
+    pruned_before: Mutex<Option<Date>>,
 }
+
+const SEEN_SETS_MAX: usize = 50_000;
+/// Batches between two compactions of the counter cache.
+const COMPACT_EVERY: u64 = 128;
 
 impl Store {
     /// Opens (or creates) the store in `dir`, with sled's page cache bounded to `cache_bytes`.
@@ -145,6 +156,9 @@ impl Store {
             uniques: db.open_tree("uniques.v1")?,
             salt: Mutex::new(None),
             counter_cache: RwLock::new(cache),
+            seen_sets: Mutex::new(std::collections::HashSet::new()),
+            batches: AtomicU64::new(0),
+            pruned_before: Mutex::new(None),
             db,
         })
     }
@@ -170,27 +184,39 @@ impl Store {
             &self.counters,
             &self.uniques,
         );
-        // The counters' new values, as the committed attempt wrote them.
+        self.prune_sets(events)?;
+        // Visitor-day keys already known (most of them, on a busy day) need no sled read.
+        let fresh_sets: Vec<&Vec<u8>> = {
+            let seen = self.seen_sets.lock().unwrap_or_else(|e| e.into_inner());
+            tally
+                .uniques
+                .keys()
+                .filter(|k| !seen.contains(*k))
+                .collect()
+        };
+        // The counters' new values, as the committed attempt wrote them. The writer is the only
+        // one to change counters, so the in-memory copy holds their current values.
         let written: Mutex<Vec<(Vec<u8>, u64)>> = Mutex::new(Vec::new());
         trees
             .transaction(|(scans, opens, unknown, counters, uniques)| {
-                let mut new_values = Vec::new();
                 for (tree, key, value) in &rows {
                     let tree = [scans, opens, unknown][*tree];
                     tree.insert(key.as_slice(), value.as_slice())?;
                 }
                 let mut counts = tally.counts.clone();
-                for (set_key, targets) in &tally.uniques {
+                for set_key in &fresh_sets {
                     if uniques.insert(set_key.as_slice(), &[])?.is_none() {
-                        for target in targets {
+                        for target in &tally.uniques[*set_key] {
                             *counts.entry(target.clone()).or_insert(0) += 1;
                         }
                     }
                 }
-                for (key, delta) in &counts {
-                    let old = counters.get(key)?.map(|v| decode_u64(&v)).unwrap_or(0);
-                    counters.insert(key.as_slice(), &(old + delta).to_be_bytes())?;
-                    new_values.push((key.clone(), old + delta));
+                let cache = self.counter_cache.read().unwrap_or_else(|e| e.into_inner());
+                let mut new_values = Vec::with_capacity(counts.len());
+                for (key, delta) in counts {
+                    let value = cache.get(&key).copied().unwrap_or(0) + delta;
+                    counters.insert(key.as_slice(), &value.to_be_bytes())?;
+                    new_values.push((key, value));
                 }
                 *written.lock().unwrap_or_else(|e| e.into_inner()) = new_values;
                 Ok::<_, ConflictableTransactionError<()>>(())
@@ -201,8 +227,54 @@ impl Store {
             .write()
             .unwrap_or_else(|e| e.into_inner());
         cache.extend(written.into_inner().unwrap_or_else(|e| e.into_inner()));
+        // Keys created batch by batch end up scattered over the heap, and reading them gets
+        // slower as the store grows; a fresh copy now and then keeps them together.
+        if self.batches.fetch_add(1, Ordering::Relaxed) % COMPACT_EVERY == COMPACT_EVERY - 1 {
+            *cache = cache.clone();
+        }
         drop(cache);
+        let mut seen = self.seen_sets.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() > SEEN_SETS_MAX {
+            seen.clear();
+        }
+        seen.extend(fresh_sets.into_iter().cloned());
+        drop(seen);
         self.db.flush()?;
+        Ok(())
+    }
+
+    /// Drops the visitor-day set keys of days before yesterday: daily uniques only ever need
+    /// today's (and yesterday's, for late events), and keeping old ones would grow the store
+    /// and keep visitor ids around longer than needed.
+    fn prune_sets(&self, events: &[Event]) -> Result<()> {
+        let visits = || {
+            events.iter().filter_map(|e| match e {
+                Event::Scan(v) | Event::Open(v) => Some(v),
+                Event::Unknown(_) => None,
+            })
+        };
+        let Some(newest) = visits().map(|v| v.day).max() else {
+            return Ok(());
+        };
+        let Ok(cutoff) = newest.yesterday() else {
+            return Ok(());
+        };
+        let mut pruned = self.pruned_before.lock().unwrap_or_else(|e| e.into_inner());
+        if pruned.is_some_and(|p| p >= cutoff) {
+            return Ok(());
+        }
+        *pruned = Some(cutoff);
+        let exhibitions: std::collections::BTreeSet<&str> =
+            visits().map(|v| v.exhibition.as_str()).collect();
+        for exhibition in exhibitions {
+            let start = format!("{exhibition}{}", aggregate::SEP).into_bytes();
+            let end = format!("{exhibition}{}{cutoff}", aggregate::SEP).into_bytes();
+            let mut batch = sled::Batch::default();
+            for key in self.uniques.range(start..end).keys() {
+                batch.remove(key?);
+            }
+            self.uniques.apply_batch(batch)?;
+        }
         Ok(())
     }
 
@@ -214,13 +286,38 @@ impl Store {
     /// Every counter of an exhibition for a period (`ALL` or a date); `""` is the server-wide
     /// exhibition of unknown codes.
     pub fn counters(&self, exhibition: &str, period: &str) -> Result<Vec<Counter>> {
+        let mut out = Vec::new();
+        self.for_each_counter(exhibition, period, |metric, dimension, value, count| {
+            out.push(Counter {
+                period: period.to_string(),
+                metric,
+                dimension: dimension.to_string(),
+                value: value.to_string(),
+                count,
+            });
+        });
+        Ok(out)
+    }
+
+    /// Calls `f(metric, dimension, value, count)` for each counter of an exhibition and
+    /// period, from the in-memory copy, without allocating.
+    pub fn for_each_counter(
+        &self,
+        exhibition: &str,
+        period: &str,
+        mut f: impl FnMut(Metric, &str, &str, u64),
+    ) {
         let prefix = aggregate::prefix(exhibition, period);
         let cache = self.counter_cache.read().unwrap_or_else(|e| e.into_inner());
-        Ok(cache
+        for (key, count) in cache
             .range(prefix.clone()..)
             .take_while(|(k, _)| k.starts_with(&prefix))
-            .filter_map(|(k, v)| aggregate::parse_counter(k, &v.to_be_bytes()))
-            .collect())
+        {
+            if let Some((metric, dimension, value)) = aggregate::split_counter(&key[prefix.len()..])
+            {
+                f(metric, dimension, value, *count);
+            }
+        }
     }
 
     /// Scans of an exhibition between two instants, oldest first, read lazily.
@@ -544,6 +641,32 @@ mod tests {
         assert_eq!(count(&store, ALL, Metric::Scans, "hour", "10"), 4);
         assert_eq!(count(&store, ALL, Metric::Scans, "day", "2026-11-20"), 3);
         assert_eq!(count(&store, ALL, Metric::Visitors, "day", "2026-11-20"), 2);
+        store
+            .record(Event::Scan(visit("2026-11-23", "alphago", "v9", false)))
+            .unwrap();
+        let days: std::collections::BTreeSet<String> = store
+            .uniques
+            .iter()
+            .keys()
+            .map(|k| {
+                String::from_utf8(k.unwrap().to_vec())
+                    .unwrap()
+                    .split(aggregate::SEP)
+                    .nth(1)
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            days.into_iter().collect::<Vec<_>>(),
+            ["2026-11-23"],
+            "older visitor-day keys are pruned"
+        );
+        assert_eq!(
+            count(&store, ALL, Metric::Visitors, "total", ""),
+            4,
+            "counts stay"
+        );
     }
 
     #[test]
