@@ -23,6 +23,7 @@ trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
 echo "preloading about 1,000,000 scans..." >&2
 "$BIN" simulate --data "$DATA" --days 60 --per-day 14000 --exhibits exhibits >&2
+du -sh "$DATA" >&2
 
 DOCENT_ADMIN_PASSWORD=bench "$BIN" serve --bind "127.0.0.1:$PORT" --data "$DATA" --bench-baseline --cache-mb 16 >/dev/null 2>&1 &
 SERVER=$!
@@ -55,7 +56,12 @@ for name in baseline landing open; do
   P99[$name]=$(printf '%s\n' "${runs[@]}" | awk '{print $3}' | median)
   BAD[$name]=$(printf '%s\n' "${runs[@]}" | awk '{s += $4} END {print s}')
 done
-RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
+HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+BATCH=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '
+  /^docent_store_batch_seconds_sum/ {s = $2} /^docent_store_batch_seconds_count/ {n = $2}
+  /^docent_store_batch_events_sum/ {e = $2}
+  END { if (n > 0) printf "%.2f ms and %.1f events per durable batch (%d batches)", 1000 * s / n, e / n, n }')
 SCANS=$(curl -fs -u bench:bench "http://127.0.0.1:$PORT/admin/api/stats/nature-covers" | sed 's/.*"totals":{"scans":\([0-9]*\).*/\1/')
 HEALTH=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^docent_log_failures_total/ {print $2}')
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
@@ -73,7 +79,8 @@ kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
     echo "| $name | ${RPS[$name]} | $share | ${P50[$name]} ms | ${P99[$name]} ms | ${BAD[$name]} |"
   done
   echo
-  echo "Peak RSS of the server: $((RSS_KB / 1024)) MB, with $SCANS human scans counted (bots excluded) and about a million stored. Logging failures: ${HEALTH:-?}."
+  echo "Server memory after the runs: RSS $((RSS_KB / 1024)) MB, peak $((HWM_KB / 1024)) MB (sled cache 16 MB), with $SCANS human scans counted (bots excluded)."
+  echo "Group commit during the runs: $BATCH. Logging failures: ${HEALTH:-?}."
   echo
   echo "Statistics call (\`cargo run --release --example stats_bench\`):"
   echo

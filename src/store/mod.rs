@@ -132,6 +132,8 @@ pub struct Store {
 }
 
 const SEEN_SETS_MAX: usize = 50_000;
+/// Visitor-day keys removed at most per batch.
+const PRUNE_STEP: usize = 2_000;
 /// Batches between two compactions of the counter cache.
 const COMPACT_EVERY: u64 = 128;
 
@@ -263,17 +265,28 @@ impl Store {
         if pruned.is_some_and(|p| p >= cutoff) {
             return Ok(());
         }
-        *pruned = Some(cutoff);
+        // A bounded step per batch, so a large backlog (an old store) never stalls the writer
+        // or balloons memory; the next batches carry on until it is done.
+        let mut removed = 0;
         let exhibitions: std::collections::BTreeSet<&str> =
             visits().map(|v| v.exhibition.as_str()).collect();
         for exhibition in exhibitions {
             let start = format!("{exhibition}{}", aggregate::SEP).into_bytes();
             let end = format!("{exhibition}{}{cutoff}", aggregate::SEP).into_bytes();
             let mut batch = sled::Batch::default();
-            for key in self.uniques.range(start..end).keys() {
+            for key in self
+                .uniques
+                .range(start..end)
+                .keys()
+                .take(PRUNE_STEP - removed)
+            {
                 batch.remove(key?);
+                removed += 1;
             }
             self.uniques.apply_batch(batch)?;
+        }
+        if removed < PRUNE_STEP {
+            *pruned = Some(cutoff);
         }
         Ok(())
     }
