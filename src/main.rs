@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use docent::catalog::{self, Catalog, Code, Target};
+use docent::catalog::{self, Catalog, Code};
 use docent::clock::SystemClock;
 use docent::config::Settings;
 use docent::print::{Codes, PrintOptions, Sheet};
@@ -326,11 +326,9 @@ fn write_qr(args: QrArgs) -> Result<(), String> {
         .ok_or_else(|| format!("code `{code}` is not in {}", args.common.exhibits.display()))?;
     let symbol = Symbol::new(&qr::code_url(&args.common.base_url(), &code), args.ecc)
         .map_err(|e| e.to_string())?;
-    let e = &catalog.exhibitions[target.exhibition()];
-    let distance = args.distance.unwrap_or(match target {
-        Target::Station { station, .. } => e.stations[station].scan_distance_m,
-        Target::Story { .. } => e.scan_distance_m,
-    });
+    let distance = args
+        .distance
+        .unwrap_or_else(|| catalog.scan_distance_m(target));
     let size = args
         .size_mm
         .unwrap_or_else(|| symbol.size_for_distance(distance));
@@ -384,11 +382,7 @@ fn print_all(args: PrintArgs) -> Result<(), String> {
     );
     for (code, target) in &codes {
         bar.set_message(code.to_string());
-        let e = &catalog.exhibitions[target.exhibition()];
-        let distance = match target {
-            Target::Station { station, .. } => e.stations[*station].scan_distance_m,
-            Target::Story { .. } => e.scan_distance_m,
-        };
+        let distance = catalog.scan_distance_m(*target);
         let symbol =
             Symbol::new(&qr::code_url(&base_url, code), args.ecc).map_err(|e| e.to_string())?;
         let size = symbol.size_for_distance(distance);

@@ -172,6 +172,15 @@ impl Catalog {
             .find(|(_, e)| e.id == id)
     }
 
+    /// How far visitors stand from a code: its station's setting, or the exhibition's.
+    pub fn scan_distance_m(&self, target: Target) -> f64 {
+        let e = &self.exhibitions[target.exhibition()];
+        match target {
+            Target::Station { station, .. } => e.stations[station].scan_distance_m,
+            Target::Story { .. } => e.scan_distance_m,
+        }
+    }
+
     /// Every code with its target, sorted by code (for printing and listings).
     pub fn codes(&self) -> Vec<(&Code, Target)> {
         let mut all: Vec<_> = self.codes.iter().map(|(c, t)| (c, *t)).collect();

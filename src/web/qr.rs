@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::AppState;
-use crate::catalog::{Catalog, Code, Target};
+use crate::catalog::Code;
 use crate::qr::{self, DEFAULT_DPI, Ecc, Symbol};
 
 #[derive(Deserialize)]
@@ -49,7 +49,7 @@ pub(super) async fn image(
     };
     let distance = query
         .distance
-        .unwrap_or_else(|| default_distance(&catalog, target));
+        .unwrap_or_else(|| catalog.scan_distance_m(target));
     if !(0.1..=30.0).contains(&distance) {
         return bad("distance is in metres, 0.1 to 30");
     }
@@ -78,14 +78,6 @@ pub(super) async fn image(
         }
         "png" => bad("that size at that dpi is too many pixels; lower one of them"),
         _ => bad("the format is .svg or .png"),
-    }
-}
-
-fn default_distance(catalog: &Catalog, target: Target) -> f64 {
-    let e = &catalog.exhibitions[target.exhibition()];
-    match target {
-        Target::Station { station, .. } => e.stations[station].scan_distance_m,
-        Target::Story { .. } => e.scan_distance_m,
     }
 }
 

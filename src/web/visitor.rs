@@ -181,11 +181,7 @@ pub(super) async fn landing(
 fn landing_page<'a>(here: &Resolved<'a>, code: &'a Code, visitor: &Visitor) -> LandingPage<'a> {
     let lang = visitor.lang;
     let e = here.exhibition;
-    let notice = match here.showing.state {
-        ShowState::Upcoming => Some(i18n::upcoming(lang, e.opens)),
-        ShowState::Closed => Some(i18n::closed(lang, e.closes)),
-        ShowState::Running => None,
-    };
+    let notice = notice(e, here.showing.state, lang);
     let others = if here.showing.state == ShowState::Running {
         e.stories_in(here.showing.phase)
             .into_iter()
@@ -209,6 +205,15 @@ fn landing_page<'a>(here: &Resolved<'a>, code: &'a Code, visitor: &Visitor) -> L
         others,
         venue: e.venue.get(lang),
         dates: i18n::dates(lang, e.opens, e.closes),
+    }
+}
+
+/// The banner before opening or after closing.
+fn notice(e: &Exhibition, state: ShowState, lang: Lang) -> Option<String> {
+    match state {
+        ShowState::Upcoming => Some(i18n::upcoming(lang, e.opens)),
+        ShowState::Closed => Some(i18n::closed(lang, e.closes)),
+        ShowState::Running => None,
     }
 }
 
@@ -494,11 +499,7 @@ pub(super) async fn exhibition(
             card(e, e.story_at(showing.phase, i), lang, Some(label))
         })
         .collect();
-    let notice = match showing.state {
-        ShowState::Upcoming => Some(i18n::upcoming(lang, e.opens)),
-        ShowState::Closed => Some(i18n::closed(lang, e.closes)),
-        ShowState::Running => None,
-    };
+    let notice = notice(e, showing.state, lang);
     let page = ExhibitionPage {
         t,
         lang,
