@@ -127,7 +127,7 @@ struct StoryView<'a> {
     subtitle: Option<&'a str>,
     paragraphs: Vec<&'a str>,
     cover: CoverView,
-    topics: &'a [String],
+    topics: Vec<&'a str>,
     citation: Option<String>,
     doi: Option<&'a str>,
 }
@@ -208,6 +208,22 @@ fn landing_page<'a>(here: &Resolved<'a>, code: &'a Code, visitor: &Visitor) -> L
     }
 }
 
+/// The topics written in the page's language (Chinese ones hold Han characters), or all of
+/// them when none is: exhibit files often list both, as 人工智能 and "Artificial intelligence".
+fn topics_in(topics: &[String], lang: Lang) -> Vec<&str> {
+    let han = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let matching: Vec<&str> = topics
+        .iter()
+        .map(String::as_str)
+        .filter(|t| han(t) == (lang == Lang::Zh))
+        .collect();
+    if matching.is_empty() {
+        topics.iter().map(String::as_str).collect()
+    } else {
+        matching
+    }
+}
+
 /// The banner before opening or after closing.
 fn notice(e: &Exhibition, state: ShowState, lang: Lang) -> Option<String> {
     match state {
@@ -231,7 +247,7 @@ fn story_view<'a>(e: &Exhibition, story: &'a Story, lang: Lang) -> StoryView<'a>
             .filter(|p| !p.is_empty())
             .collect(),
         cover: cover_view(e, story, lang),
-        topics: &story.topics,
+        topics: topics_in(&story.topics, lang),
         citation: story.citation.as_ref().map(citation_line),
         doi: story.doi.as_deref(),
     }

@@ -135,6 +135,16 @@ fn the_page_follows_the_phone_language_and_has_a_toggle() {
     );
     assert!(en.body.contains(r#"<html lang="en">"#));
     assert!(en.body.contains("Read the full paper"));
+    assert!(
+        zh.body.contains("<li>人工智能</li>")
+            && !zh.body.contains("<li>Artificial intelligence</li>"),
+        "topics in Chinese"
+    );
+    assert!(
+        en.body.contains("<li>Artificial intelligence</li>")
+            && !en.body.contains("<li>人工智能</li>"),
+        "topics in English"
+    );
     let forced = app.get_as(
         "/s/GO16?lang=zh",
         ANDROID_CHROME,
