@@ -393,7 +393,7 @@ struct Window {
 
 impl Window {
     fn new(tz: &TimeZone, opens: Date, closes: Date) -> Window {
-        let midnight = |d: Date| tz.to_timestamp(d.to_datetime(Time::midnight())).ok();
+        let midnight = |d: Date| super::midnight(tz, d);
         Window {
             start: midnight(opens).unwrap_or(Timestamp::MIN),
             end: closes

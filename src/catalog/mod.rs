@@ -209,8 +209,12 @@ impl Exhibition {
     /// The first instant after the show: midnight after the closing day, local time.
     pub fn closes_at(&self) -> Timestamp {
         let next_day = self.closes.tomorrow().unwrap_or(self.closes);
-        self.time_zone
-            .to_timestamp(next_day.to_datetime(jiff::civil::Time::midnight()))
-            .unwrap_or(Timestamp::MAX)
+        midnight(&self.time_zone, next_day).unwrap_or(Timestamp::MAX)
     }
+}
+
+/// The instant a local day starts in a time zone.
+pub fn midnight(tz: &TimeZone, day: Date) -> Option<Timestamp> {
+    tz.to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
+        .ok()
 }

@@ -35,12 +35,31 @@ impl Series {
 
 /// Vertical bars, one group per row (days, hours), scans beside opens.
 pub fn columns(title: &str, rows: &[Row], every_nth_label: usize) -> String {
+    render(title, |svg| {
+        draw_columns(svg, title, rows, every_nth_label.max(1))
+    })
+}
+
+/// The SVG a drawing makes, or nothing (and a warning) if it fails.
+fn render(
+    title: &str,
+    draw: impl FnOnce(&mut String) -> Result<(), Box<dyn std::error::Error>>,
+) -> String {
     let mut svg = String::new();
-    if let Err(e) = draw_columns(&mut svg, title, rows, every_nth_label.max(1)) {
+    if let Err(e) = draw(&mut svg) {
         tracing::warn!(error = %e, title, "chart failed");
         return String::new();
     }
     svg
+}
+
+/// The largest value either series reaches, at least 1.
+fn top(rows: &[Row]) -> u64 {
+    rows.iter()
+        .map(|r| r.figures.scans.max(r.figures.opens))
+        .max()
+        .unwrap_or(0)
+        .max(1)
 }
 
 fn draw_columns(
@@ -51,12 +70,7 @@ fn draw_columns(
 ) -> Result<(), Box<dyn std::error::Error>> {
     let root = SVGBackend::with_string(out, (860, 300)).into_drawing_area();
     root.fill(&WHITE)?;
-    let top = rows
-        .iter()
-        .map(|r| r.figures.scans.max(r.figures.opens))
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let top = top(rows);
     let n = rows.len().max(1);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 18))
@@ -97,12 +111,7 @@ fn draw_columns(
 
 /// Horizontal bars, one per row (stories, stations), scans over opens.
 pub fn bars(title: &str, rows: &[Row]) -> String {
-    let mut svg = String::new();
-    if let Err(e) = draw_bars(&mut svg, title, rows) {
-        tracing::warn!(error = %e, title, "chart failed");
-        return String::new();
-    }
-    svg
+    render(title, |svg| draw_bars(svg, title, rows))
 }
 
 fn draw_bars(
@@ -113,12 +122,7 @@ fn draw_bars(
     let height = 70 + 28 * rows.len().max(1) as u32;
     let root = SVGBackend::with_string(out, (860, height)).into_drawing_area();
     root.fill(&WHITE)?;
-    let top = rows
-        .iter()
-        .map(|r| r.figures.scans.max(r.figures.opens))
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let top = top(rows);
     let n = rows.len().max(1);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 18))

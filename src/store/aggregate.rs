@@ -198,7 +198,7 @@ fn dimensions(v: &Visit) -> Vec<(&'static str, String)> {
 }
 
 /// A serde enum's lower-case name, as stored in events.
-fn enum_name<T: serde::Serialize>(value: &T) -> String {
+pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))

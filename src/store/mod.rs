@@ -10,7 +10,7 @@
 mod aggregate;
 mod recorder;
 
-pub use aggregate::{ALL, Counter, Metric};
+pub use aggregate::{ALL, Counter, Metric, enum_name};
 pub use recorder::{BatchObserver, Recorder};
 
 use std::collections::BTreeMap;

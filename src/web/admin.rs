@@ -17,9 +17,9 @@ use serde::Deserialize;
 use super::auth::Organizer;
 use super::error::WebError;
 use super::{AppState, html};
-use crate::catalog::{Catalog, Exhibition, Lang, ShowState, Switch};
+use crate::catalog::{self, Catalog, Exhibition, Lang, ShowState, Switch};
 use crate::stats::{self, Stats, charts};
-use crate::store::Visit;
+use crate::store::{Visit, enum_name};
 
 fn no_store(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(
@@ -397,8 +397,8 @@ pub(super) async fn export_csv(
     let e = find(&catalog, id)?;
     let (from, to) = match range_of(&state, e, &query)? {
         Some((f, t)) => (
-            local_midnight(e, f),
-            local_midnight(e, t.tomorrow().unwrap_or(t)),
+            catalog::midnight(&e.time_zone, f).unwrap_or(Timestamp::UNIX_EPOCH),
+            catalog::midnight(&e.time_zone, t.tomorrow().unwrap_or(t)).unwrap_or(Timestamp::MAX),
         ),
         None => (Timestamp::UNIX_EPOCH, Timestamp::MAX),
     };
@@ -435,12 +435,6 @@ pub(super) async fn export_csv(
         .streaming(body))
 }
 
-fn local_midnight(e: &Exhibition, day: Date) -> Timestamp {
-    e.time_zone
-        .to_timestamp(day.to_datetime(jiff::civil::Time::midnight()))
-        .unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
 /// Two time-ordered streams as one, in time order.
 fn merge_by_time<E>(
     a: impl Iterator<Item = Result<(&'static str, Visit), E>>,
@@ -466,7 +460,6 @@ fn csv_row(out: &mut String, kind: &str, v: &Visit) {
             s.to_string()
         }
     };
-    let name = |value: serde_json::Value| value.as_str().unwrap_or_default().to_string();
     let cells = [
         kind.to_string(),
         v.at.to_string(),
@@ -477,12 +470,12 @@ fn csv_row(out: &mut String, kind: &str, v: &Visit) {
         field(v.station.as_deref().unwrap_or("")),
         field(&v.story),
         field(&v.phase),
-        name(serde_json::to_value(v.state).unwrap_or_default()),
-        name(serde_json::to_value(v.device).unwrap_or_default()),
-        name(serde_json::to_value(v.in_app).unwrap_or_default()),
+        enum_name(&v.state),
+        enum_name(&v.device),
+        enum_name(&v.in_app),
         v.lang.as_str().to_string(),
         v.bot.to_string(),
-        name(serde_json::to_value(v.via).unwrap_or_default()),
+        enum_name(&v.via),
     ];
     out.push_str(&cells.join(","));
     out.push('\n');
