@@ -1,5 +1,6 @@
 //! Times the organizer statistics at 1,000 and 1,000,000 stored scans, to show the cost does
-//! not grow with traffic (statistics read aggregates, never the events).
+//! not grow with traffic (statistics read figures kept in memory, never the events), and
+//! measures the log's bytes on disk per event and the time to reopen the store.
 //!
 //! Run: `cargo run --release --example stats_bench` (loading a million scans takes a while).
 //! Prints a markdown table.
@@ -10,16 +11,16 @@ use std::time::{Duration, Instant};
 use docent::catalog;
 use docent::simulate::{Traffic, events};
 use docent::stats;
-use docent::store::{Event, Store};
+use docent::store::{Event, Period, Store};
 
 fn main() {
     let catalog = catalog::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/exhibits")))
         .expect("demo loads");
     let e = &catalog.exhibitions[0];
     println!(
-        "| stored scans | load time | stats, all time (median of 101) | stats, 30-day range (median of 101) | counters read (all time) | counters read (30 days) | settled after | all time, store reopened |"
+        "| stored scans | events (scans, opens) | load time | bytes on disk per event | reopen (checkpoint + tail) | stats, all time (median of 101) | stats, 30-day range (median of 101) | counters read (all time) | counters read (30 days) | settled after | all time, store reopened |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     // Sizes from the command line (default: 1,000 then 1,000,000).
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -44,7 +45,7 @@ fn main() {
                 scans_per_day: per_day,
                 seed,
             };
-            let mut batch = Vec::with_capacity(4096);
+            let mut batch = Vec::with_capacity(1024);
             for event in events(e, &traffic) {
                 if matches!(event, Event::Scan(_)) {
                     if stored == target {
@@ -53,12 +54,12 @@ fn main() {
                     stored += 1;
                 }
                 batch.push(event);
-                if batch.len() == 4096 {
-                    store.apply(&batch).expect("batch stored");
+                if batch.len() == 1024 {
+                    store.append(&batch).expect("batch stored");
                     batch.clear();
                 }
             }
-            store.apply(&batch).expect("batch stored");
+            store.append(&batch).expect("batch stored");
             seed += 1;
         }
         let load = started.elapsed();
@@ -86,35 +87,49 @@ fn main() {
         let range = median(|| {
             stats::compute(&store, e, Some((e.opens, to))).expect("stats");
         });
-        let keys = store
-            .counters(&e.id, docent::store::ALL)
-            .expect("counters")
-            .len();
+        let keys = store.counters(&e.id, Period::All).len();
+        let events = store.position();
+        store.checkpoint().expect("checkpoint");
         // The same store opened afresh, as a restarted server would hold it.
         drop(store);
+        let bytes = disk_bytes(dir.path());
+        let opening = Instant::now();
         let store = Store::open(dir.path(), 32 << 20).expect("store reopens");
+        let opened = opening.elapsed();
         let all_reopened = median(|| {
             stats::compute(&store, e, None).expect("stats");
         });
         let mut day = e.opens;
         let mut range_keys = 0;
         while day <= to {
-            range_keys += store
-                .counters(&e.id, &day.to_string())
-                .expect("counters")
-                .len();
+            range_keys += store.counters(&e.id, Period::Day(day)).len();
             day = day.tomorrow().expect("date");
         }
         println!(
-            "| {} | {:.1} s | {:.2} ms | {:.2} ms | {keys} | {range_keys} | {:.0} s | {:.2} ms |",
-            store.scans().map(|s| s.len()).unwrap_or(0),
+            "| {stored} | {events} | {:.1} s | {:.0} | {:.2} s | {:.2} ms | {:.2} ms | {keys} | {range_keys} | {:.0} s | {:.2} ms |",
             load.as_secs_f64(),
+            bytes as f64 / events.max(1) as f64,
+            opened.as_secs_f64(),
             ms(all),
             ms(range),
             settled.as_secs_f64(),
             ms(all_reopened)
         );
     }
+}
+
+/// Bytes of the files under `dir`.
+fn disk_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(m) if m.is_dir() => disk_bytes(&entry.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
 }
 
 /// CPU time this process has used, in clock ticks (Linux).

@@ -13,6 +13,7 @@ use docent::config::Settings;
 use docent::print::{Codes, PrintOptions, Sheet};
 use docent::qr::{self, DEFAULT_DPI, Ecc, Symbol};
 use docent::startup::Application;
+use docent::store::{Store, backup, error_chain};
 use docent::web::AdminPassword;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -438,10 +439,11 @@ fn simulate(args: SimulateArgs) -> Result<(), String> {
             .ok_or_else(|| format!("no exhibition `{id}`"))?,
         None => catalog.exhibitions.first().ok_or("no exhibition")?,
     };
-    let store = docent::store::Store::open(&args.common.data, 64 << 20).map_err(|e| {
+    let store = Store::open(&args.common.data, 64 << 20).map_err(|e| {
         format!(
-            "{}: {e} (is docent serve running on it?)",
-            args.common.data.display()
+            "{}: {} (is docent serve running on it?)",
+            args.common.data.display(),
+            error_chain(&e)
         )
     })?;
     let traffic = docent::simulate::Traffic {
@@ -451,9 +453,10 @@ fn simulate(args: SimulateArgs) -> Result<(), String> {
         seed: args.seed,
     };
     let events = docent::simulate::events(e, &traffic);
-    for batch in events.chunks(2048) {
-        store.apply(batch).map_err(|e| e.to_string())?;
+    for batch in events.chunks(1024) {
+        store.append(batch).map_err(|e| error_chain(&e))?;
     }
+    store.checkpoint().map_err(|e| error_chain(&e))?;
     println!(
         "{}: {} synthetic events for `{}` over {} days",
         args.common.data.display(),
@@ -499,45 +502,89 @@ fn backup(out: &Path, bind: &str, common: &Common) -> Result<(), String> {
         |path: &Path| std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()));
     match ureq::get(&url).header("Authorization", &auth).call() {
         Ok(mut response) => {
-            let mut target = file(out)?;
-            let bytes = std::io::copy(&mut response.body_mut().as_reader(), &mut target)
-                .map_err(|e| e.to_string())?;
-            println!(
-                "{}: backup from the running server, {bytes} bytes",
-                out.display()
-            );
-            Ok(())
+            let copied = file(out).and_then(|mut target| {
+                std::io::copy(&mut response.body_mut().as_reader(), &mut target)
+                    .and_then(|_| target.sync_all())
+                    .map_err(|e| format!("{}: {e}", out.display()))
+            });
+            // A stream cut short (server stopped, network) leaves no file that looks whole.
+            let summary = copied.and_then(|()| {
+                backup::verify(out).map_err(|e| format!("{}: {}", out.display(), error_chain(&e)))
+            });
+            match summary {
+                Ok(s) => {
+                    println!(
+                        "{}: backup from the running server, {} events ({} records), verified",
+                        out.display(),
+                        s.events,
+                        s.rows
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(out);
+                    Err(format!("the backup is incomplete and was removed: {e}"))
+                }
+            }
         }
         Err(ureq::Error::StatusCode(401)) => {
             Err("the server refused the password: set DOCENT_ADMIN_PASSWORD".into())
         }
         Err(ureq::Error::Io(_) | ureq::Error::ConnectionFailed) => {
             // No server: the store can be opened directly.
-            let store = docent::store::Store::open(&common.data, 32 << 20)
-                .map_err(|e| format!("no server at {url}, and {}: {e}", common.data.display()))?;
-            let mut target = std::io::BufWriter::new(file(out)?);
-            let rows = store.export(&mut target).map_err(|e| e.to_string())?;
-            println!(
-                "{}: backup of {} ({rows} rows; no server was running)",
-                out.display(),
-                common.data.display()
-            );
-            Ok(())
+            let store = Store::open(&common.data, 32 << 20).map_err(|e| {
+                format!(
+                    "no server at {url}, and {}: {}",
+                    common.data.display(),
+                    error_chain(&e)
+                )
+            })?;
+            let written = file(out).and_then(|target| {
+                let mut target = std::io::BufWriter::new(target);
+                let summary = backup::write(&store, &mut target).map_err(|e| error_chain(&e))?;
+                target
+                    .into_inner()
+                    .map_err(|e| e.to_string())?
+                    .sync_all()
+                    .map_err(|e| e.to_string())?;
+                Ok(summary)
+            });
+            match written {
+                Ok(s) => {
+                    println!(
+                        "{}: backup of {} ({} events; no server was running)",
+                        out.display(),
+                        common.data.display(),
+                        s.events
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(out);
+                    Err(format!("{}: {e}", out.display()))
+                }
+            }
         }
         Err(e) => Err(format!("{url}: {e}")),
     }
 }
 
 fn restore(file: &Path, common: &Common) -> Result<(), String> {
-    let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let store = docent::store::Store::open(&common.data, 32 << 20)
-        .map_err(|e| format!("{}: {e} (stop the server first)", common.data.display()))?;
-    let rows = store
-        .import(std::io::BufReader::new(input))
-        .map_err(|e| e.to_string())?;
+    let store = Store::open(&common.data, 32 << 20).map_err(|e| {
+        format!(
+            "{}: {} (stop the server first)",
+            common.data.display(),
+            error_chain(&e)
+        )
+    })?;
+    let summary = backup::restore(&store, file)
+        .map_err(|e| format!("{}: {}", file.display(), error_chain(&e)))?;
+    store.flush().map_err(|e| error_chain(&e))?;
     println!(
-        "{}: restored {rows} rows from {}",
+        "{}: restored {} events ({} records) from {}",
         common.data.display(),
+        summary.events,
+        summary.rows,
         file.display()
     );
     Ok(())

@@ -28,6 +28,7 @@ pub struct Metrics {
     pub opens: Counter,
     pub unknown_codes: Counter,
     pub log_failures: Counter,
+    pub scans_unconfirmed: Counter,
     pub batch_seconds: Histogram,
     pub batch_events: Histogram,
     pub reloads: Family<Outcome, Counter>,
@@ -42,6 +43,7 @@ impl Default for Metrics {
             opens: Counter::default(),
             unknown_codes: Counter::default(),
             log_failures: Counter::default(),
+            scans_unconfirmed: Counter::default(),
             // 0.1 ms to about 3 s.
             batch_seconds: Histogram::new(exponential_buckets(0.0001, 2.0, 16)),
             batch_events: Histogram::new(exponential_buckets(1.0, 2.0, 12)),
@@ -72,6 +74,11 @@ impl Default for Metrics {
             "log_failures",
             "Events that could not be stored (the visitor was served anyway)",
             metrics.log_failures.clone(),
+        );
+        registry.register(
+            "scans_unconfirmed",
+            "Events answered before they were durable (a slow or failing disk); they stay queued and are written when the disk recovers",
+            metrics.scans_unconfirmed.clone(),
         );
         registry.register(
             "store_batch_seconds",

@@ -6,7 +6,7 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::catalog::{Exhibition, Lang};
-use crate::store::{Event, UnknownScan, Via, Visit};
+use crate::store::{Event, UnknownScan, Via, Visit, VisitorId};
 use crate::visitor::{Device, InApp};
 
 /// Relative traffic by hour of day (the library is open 8:00 to 22:00).
@@ -120,10 +120,7 @@ fn visit_events(
         story: story.id.clone(),
         phase: e.phases[showing.phase].id.clone(),
         state: showing.state,
-        visitor: format!(
-            "{:016x}",
-            rng.u32(0..visitors) as u64 ^ (local.date().day() as u64) << 40
-        ),
+        visitor: VisitorId(1 + (rng.u32(0..visitors) as u64 ^ (local.date().day() as u64) << 40)),
         device,
         in_app,
         lang: if rng.u32(0..100) < 85 {

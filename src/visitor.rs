@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Lang;
+use crate::store::VisitorId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -188,12 +189,16 @@ pub fn pick_lang(query: Option<&str>, accept_language: Option<&str>) -> Lang {
 /// The day's pseudonymous visitor id: a keyed hash of client address and user agent under a
 /// salt that is replaced every day, so the same phone is one visitor within a day and a
 /// stranger the next.
-pub fn visitor_id(salt: &[u8; 32], ip: &str, user_agent: &str) -> String {
+pub fn visitor_id(salt: &[u8; 32], ip: &str, user_agent: &str) -> VisitorId {
     let mut hasher = blake3::Hasher::new_keyed(salt);
     hasher.update(ip.as_bytes());
     hasher.update(&[0]);
     hasher.update(user_agent.as_bytes());
-    hasher.finalize().to_hex()[..16].to_string()
+    let hash = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    // 0 stands for "no id"; a hash of 0 is as good as never seen.
+    VisitorId(u64::from_be_bytes(first).max(1))
 }
 
 #[cfg(test)]
@@ -258,6 +263,6 @@ mod tests {
         assert_eq!(a, visitor_id(&[1; 32], "10.0.0.1", WECHAT_IOS));
         assert_ne!(a, visitor_id(&[2; 32], "10.0.0.1", WECHAT_IOS));
         assert_ne!(a, visitor_id(&[1; 32], "10.0.0.2", WECHAT_IOS));
-        assert_eq!(a.len(), 16);
+        assert_eq!(a.to_string().len(), 16);
     }
 }

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::catalog::{Exhibition, Lang};
-use crate::store::{ALL, Metric, Store, StoreError};
+use crate::store::{Dimension, Metric, Period, Store, StoreError};
 
 /// Scans, views, opens and daily unique visitors for one group (a story, a day, ...).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -59,14 +59,11 @@ pub struct Stats {
 /// Sums counters by dimension and value, one slot per metric. Looked up by `&str`, so
 /// reading a few hundred counters allocates little.
 #[derive(Default)]
-struct Sums(HashMap<String, HashMap<String, [u64; Metric::ALL.len()]>>);
+struct Sums(HashMap<Dimension, HashMap<String, [u64; Metric::ALL.len()]>>);
 
 impl Sums {
-    fn add(&mut self, metric: Metric, dimension: &str, value: &str, count: u64) {
-        let values = match self.0.get_mut(dimension) {
-            Some(values) => values,
-            None => self.0.entry(dimension.to_string()).or_default(),
-        };
+    fn add(&mut self, metric: Metric, dimension: Dimension, value: &str, count: u64) {
+        let values = self.0.entry(dimension).or_default();
         let slots = match values.get_mut(value) {
             Some(slots) => slots,
             None => values.entry(value.to_string()).or_default(),
@@ -74,15 +71,15 @@ impl Sums {
         slots[metric as usize] += count;
     }
 
-    fn get(&self, dimension: &str, value: &str) -> [u64; Metric::ALL.len()] {
+    fn get(&self, dimension: Dimension, value: &str) -> [u64; Metric::ALL.len()] {
         self.0
-            .get(dimension)
+            .get(&dimension)
             .and_then(|v| v.get(value))
             .copied()
             .unwrap_or_default()
     }
 
-    fn figures(&self, dimension: &str, value: &str) -> Figures {
+    fn figures(&self, dimension: Dimension, value: &str) -> Figures {
         let slots = self.get(dimension, value);
         let (scans, browses, opens) = (
             slots[Metric::Scans as usize],
@@ -103,10 +100,10 @@ impl Sums {
         }
     }
 
-    fn values(&self, dimension: &str) -> Vec<String> {
+    fn values(&self, dimension: Dimension) -> Vec<String> {
         let mut values: Vec<String> = self
             .0
-            .get(dimension)
+            .get(&dimension)
             .map(|v| v.keys().cloned().collect())
             .unwrap_or_default();
         values.sort();
@@ -123,7 +120,7 @@ impl Sums {
 
     /// Rows for a dimension: `known` (key, label) pairs first, in their order, then any other
     /// value seen (a story since removed from the catalog, say).
-    fn rows(&self, dimension: &str, known: Vec<(String, String)>) -> Vec<Row> {
+    fn rows(&self, dimension: Dimension, known: Vec<(String, String)>) -> Vec<Row> {
         let mut rows: Vec<Row> = known
             .iter()
             .map(|(key, label)| Row {
@@ -153,43 +150,43 @@ pub fn compute(
     range: Option<(Date, Date)>,
 ) -> Result<Stats, StoreError> {
     let mut sums = Sums::default();
-    let mut unknown = Sums::default();
     let mut days = Sums::default();
     match range {
         None => {
-            store.for_each_counter(&e.id, ALL, |metric, dimension, value, count| {
-                let target = if dimension == "day" {
+            store.for_each_counter(&e.id, Period::All, |metric, dimension, value, count| {
+                let target = if dimension == Dimension::Day {
                     &mut days
                 } else {
                     &mut sums
                 };
                 target.add(metric, dimension, value, count);
             });
-            store.for_each_counter("", ALL, |metric, dimension, value, count| {
-                unknown.add(metric, dimension, value, count);
-            });
         }
         Some((from, to)) => {
-            for period in days_between(from, to) {
-                store.for_each_counter(&e.id, &period, |metric, dimension, value, count| {
-                    if dimension == "total" {
-                        days.add(metric, "day", &period, count);
+            for day in days_between(from, to) {
+                let period = Period::Day(day);
+                let text = day.to_string();
+                store.for_each_counter(&e.id, period, |metric, dimension, value, count| {
+                    if dimension == Dimension::Total {
+                        days.add(metric, Dimension::Day, &text, count);
                     }
                     sums.add(metric, dimension, value, count);
-                });
-                store.for_each_counter("", &period, |metric, dimension, value, count| {
-                    unknown.add(metric, dimension, value, count);
                 });
             }
         }
     }
+    let unknown_codes = store
+        .unknown_codes(range)
+        .into_iter()
+        .map(|(_, _, count)| count)
+        .sum();
     let label = |t: &crate::catalog::Text| t.get(Lang::En).to_string();
     let day_keys = match range {
         Some((from, to)) => days_between(from, to),
         // From the opening (or the first scan, if earlier) to the last day with data.
         None => {
             let seen: Vec<Date> = days
-                .values("day")
+                .values(Dimension::Day)
                 .iter()
                 .filter_map(|d| d.parse().ok())
                 .collect();
@@ -203,12 +200,12 @@ pub fn compute(
         exhibition: e.id.clone(),
         from: range.map(|r| r.0),
         to: range.map(|r| r.1),
-        totals: sums.figures("total", ""),
+        totals: sums.figures(Dimension::Total, ""),
         bots: sums.metric(Metric::Bots),
-        unknown_codes: unknown.metric(Metric::Unknown),
+        unknown_codes,
         by_story: most_first(
             sums.rows(
-                "story",
+                Dimension::Story,
                 e.stories
                     .iter()
                     .map(|s| (s.id.clone(), label(&s.title)))
@@ -216,44 +213,50 @@ pub fn compute(
             ),
         ),
         by_station: sums.rows(
-            "station",
+            Dimension::Station,
             e.stations
                 .iter()
                 .map(|s| (s.id.clone(), format!("{} · {}", s.id, label(&s.place))))
                 .collect(),
         ),
         by_phase: sums.rows(
-            "phase",
+            Dimension::Phase,
             e.phases
                 .iter()
                 .map(|p| (p.id.clone(), label(&p.name)))
                 .collect(),
         ),
         by_day: days.rows(
-            "day",
-            day_keys.into_iter().map(|d| (d.clone(), d)).collect(),
+            Dimension::Day,
+            day_keys
+                .into_iter()
+                .map(|d| (d.to_string(), d.to_string()))
+                .collect(),
         ),
         by_hour: sums.rows(
-            "hour",
+            Dimension::Hour,
             (0..24)
                 .map(|h| (format!("{h:02}"), format!("{h:02}:00")))
                 .collect(),
         ),
-        by_device: sums.rows("device", known(&["phone", "tablet", "desktop", "other"])),
+        by_device: sums.rows(
+            Dimension::Device,
+            known(&["phone", "tablet", "desktop", "other"]),
+        ),
         by_app: sums.rows(
-            "app",
+            Dimension::App,
             known(&["none", "wechat", "qq", "weibo", "alipay", "dingtalk"]),
         ),
-        by_lang: sums.rows("lang", known(&["zh", "en"])),
+        by_lang: sums.rows(Dimension::Lang, known(&["zh", "en"])),
     })
 }
 
-/// Every date from `from` to `to`, inclusive, as text; at most ten years of them.
-fn days_between(from: Date, to: Date) -> Vec<String> {
+/// Every date from `from` to `to`, inclusive; at most ten years of them.
+fn days_between(from: Date, to: Date) -> Vec<Date> {
     let mut days = Vec::new();
     let mut day = from;
     while day <= to && days.len() < 3660 {
-        days.push(day.to_string());
+        days.push(day);
         day = match day.tomorrow() {
             Ok(d) => d,
             Err(_) => break,

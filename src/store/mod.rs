@@ -1,56 +1,70 @@
-//! Everything sled: scans, opens, unknown-code scans, their aggregates, manual phase switches
-//! and the daily salt.
+//! Everything sled: the event log (scans and opens), the figures materialised from it, counts
+//! of unknown codes, manual phase switches and the daily salt.
 //!
-//! sled types never leave this module. Trees carry a version in their name so a later format
-//! can live beside this one. Event keys are the event time in microseconds, big-endian, then a
-//! unique id, so a range scan returns time order. Events are written in batches (`apply`),
-//! each batch with its aggregate updates in one transaction and made durable by one flush;
-//! `recorder` feeds it from the web handlers (group commit). Calls block.
+//! sled types never leave this module. The log is one tree (`log.v2`) holding three kinds of
+//! keys, so that one `apply_batch` writes a batch atomically:
+//! - `B` + sequence (u64, big-endian): a block of compact records (`record`), one per batch;
+//!   the sequence is that of the block's first event, and events are numbered without gaps.
+//! - `D` + id (u32, big-endian): a name of the append-only dictionary.
+//! - `U` + local date + NUL + code: how often an unknown code was asked for that day.
+//!
+//! Figures live in memory (`views`) and are checkpointed to `checkpoint.v2` with the log
+//! position they cover; opening the store loads the checkpoint and replays the tail. Writes go
+//! through `append`, one batch at a time (the recorder is the only writer while serving).
+//! Calls block: async callers run them on a blocking thread.
 
-mod aggregate;
+pub mod backup;
+mod record;
 mod recorder;
+mod views;
 
-pub use aggregate::{ALL, Counter, Metric, enum_name};
-pub use recorder::{BatchObserver, Recorder};
+pub use record::NameId;
+pub use recorder::{BatchObserver, Health, Recorder, error_chain};
+pub use views::{Dimension, Metric, Period};
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use sled::Transactional;
-use sled::transaction::ConflictableTransactionError;
-
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Lang, ShowState, Switch};
 use crate::visitor::{Device, InApp};
+use record::Dictionary;
+use views::Views;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("store: {0}")]
+    #[error("the embedded database failed")]
     Sled(#[from] sled::Error),
-    #[error("store: a record could not be read or written: {0}")]
-    Codec(#[from] serde_json::Error),
-    #[error("store: the operating system's random source failed: {0}")]
-    Random(String),
-    #[error("store: a transaction failed: {0}")]
-    Transaction(String),
-    #[error("store: the writer has stopped")]
+    #[error("a stored record could not be decoded or encoded")]
+    Codec(#[from] postcard::Error),
+    #[error("a stored switch could not be read or written")]
+    Json(#[from] serde_json::Error),
+    #[error("the operating system's random source failed")]
+    Random(#[source] getrandom::Error),
+    #[error("the store is damaged: {0}")]
+    Corrupt(&'static str),
+    #[error("the writer has stopped")]
     WriterGone,
-    #[error("store: {0}")]
-    Io(String),
-    #[error("store: not confirmed durable in time; the event stays queued")]
+    #[error("not confirmed durable in time; the event stays queued")]
     TimedOut,
+    #[error("the write queue is full; the event was dropped")]
+    QueueFull,
+    #[error("the database is being reopened after a write error")]
+    Reopening,
+    #[error("{0}")]
+    Backup(String),
+    #[error("reading or writing a file failed")]
+    Io(#[from] std::io::Error),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// How the visitor reached the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Via {
     /// Scanned a printed code (or typed its URL).
@@ -59,8 +73,41 @@ pub enum Via {
     Browse,
 }
 
+/// A scan (landing view) or an open (article link followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Scan,
+    Open,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Scan => "scan",
+            Kind::Open => "open",
+        }
+    }
+}
+
+/// A visitor within one day: a keyed hash of address and user agent under the daily salt.
+/// 0 means unknown (no salt could be had).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct VisitorId(pub u64);
+
+impl VisitorId {
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl std::fmt::Display for VisitorId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
 /// One landing-page view or one article open. No IP address, no user agent, no cookie.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Visit {
     pub at: Timestamp,
     /// The local date and hour in the exhibition's time zone, for daily and hourly figures.
@@ -72,7 +119,7 @@ pub struct Visit {
     pub story: String,
     pub phase: String,
     pub state: ShowState,
-    pub visitor: String,
+    pub visitor: VisitorId,
     pub device: Device,
     pub in_app: InApp,
     pub lang: Lang,
@@ -80,8 +127,8 @@ pub struct Visit {
     pub via: Via,
 }
 
-/// A scan of a code the catalog does not know, kept apart from real scans.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A scan of a code the catalog does not know: counted per day and code, not stored.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnknownScan {
     pub at: Timestamp,
     pub day: Date,
@@ -98,282 +145,443 @@ pub enum Event {
     Unknown(UnknownScan),
 }
 
-impl Event {
-    fn at(&self) -> Timestamp {
-        match self {
-            Event::Scan(v) | Event::Open(v) => v.at,
-            Event::Unknown(u) => u.at,
-        }
-    }
-}
+/// Distinct unknown codes counted by name per day; the rest are counted as `OTHER_CODES`.
+pub const UNKNOWN_CODES_A_DAY: usize = 100;
+pub const OTHER_CODES: &str = "(other)";
 
 const SALT_KEY: &[u8] = b"daily-salt";
+const CHECKPOINT_KEY: &[u8] = b"views";
+const BLOCK: u8 = b'B';
+const NAME: u8 = b'D';
+const UNKNOWN: u8 = b'U';
+/// Trees of the first format (JSON rows and counters), migrated into the log on open.
+const OLD_TREES: [&str; 5] = [
+    "scans.v1",
+    "opens.v1",
+    "unknown.v1",
+    "counters.v1",
+    "uniques.v1",
+];
 
-pub struct Store {
-    db: sled::Db,
-    scans: sled::Tree,
-    opens: sled::Tree,
-    unknown: sled::Tree,
-    switches: sled::Tree,
-    meta: sled::Tree,
-    counters: sled::Tree,
-    uniques: sled::Tree,
-    /// Today's salt, so the hot path does not read sled for it.
-    salt: Mutex<Option<(Date, [u8; 32])>>,
-    /// A copy of the counters tree (thousands of keys, not millions), updated after each
-    /// committed batch: statistics read it at the same cost whatever sled holds.
-    counter_cache: RwLock<BTreeMap<Vec<u8>, u64>>,
-    /// Visitor-day set keys known to be stored, so repeat visitors cost no sled read. Bounded:
-    /// cleared when full (sled stays the authority).
-    seen_sets: Mutex<std::collections::HashSet<Vec<u8>>>,
-    batches: AtomicU64,
-    /// Set keys of days before this one are gone.
-    pruned_before: Mutex<Option<Date>>,
+/// What the log holds beside the blocks, in memory.
+#[derive(Debug, Default)]
+struct Memory {
+    names: Dictionary,
+    views: Views,
+    /// Unknown-code hits (not bots) by local day and code.
+    unknown: BTreeMap<(Date, String), u64>,
 }
 
-const SEEN_SETS_MAX: usize = 50_000;
-/// Visitor-day keys removed at most per batch.
-const PRUNE_STEP: usize = 2_000;
-/// Batches between two compactions of the counter cache.
-const COMPACT_EVERY: u64 = 128;
+/// The open sled database and its trees. Replaced whole when it must be reopened: after a
+/// write error (a full disk) sled refuses every write until it is opened again.
+struct Trees {
+    db: sled::Db,
+    log: sled::Tree,
+    checkpoints: sled::Tree,
+    switches: sled::Tree,
+    meta: sled::Tree,
+}
 
-impl Store {
-    /// Opens (or creates) the store in `dir`, with sled's page cache bounded to `cache_bytes`.
-    pub fn open(dir: &Path, cache_bytes: u64) -> Result<Store> {
+impl Trees {
+    fn open(dir: &Path, cache_bytes: u64) -> Result<Trees> {
+        remove_stale_snapshots(dir);
         let db = sled::Config::new()
             .path(dir)
             .cache_capacity(cache_bytes)
-            // Durability comes from `apply`'s flush; this only bounds idle-time lag.
+            // Durability comes from `append`'s flush; this only bounds idle-time lag.
             .flush_every_ms(Some(1000))
             .open()?;
-        let counters = db.open_tree("counters.v1")?;
-        let cache = read_counters(&counters)?;
-        Ok(Store {
-            scans: db.open_tree("scans.v1")?,
-            opens: db.open_tree("opens.v1")?,
-            unknown: db.open_tree("unknown.v1")?,
+        Ok(Trees {
+            log: db.open_tree("log.v2")?,
+            checkpoints: db.open_tree("checkpoint.v2")?,
             switches: db.open_tree("switches.v1")?,
             meta: db.open_tree("meta.v1")?,
-            counters,
-            uniques: db.open_tree("uniques.v1")?,
-            salt: Mutex::new(None),
-            counter_cache: RwLock::new(cache),
-            seen_sets: Mutex::new(std::collections::HashSet::new()),
-            batches: AtomicU64::new(0),
-            pruned_before: Mutex::new(None),
             db,
         })
     }
+}
 
-    /// Writes a batch of events and their aggregates in one transaction, then makes it durable.
-    pub fn apply(&self, events: &[Event]) -> Result<()> {
-        let mut tally = aggregate::Tally::default();
-        let mut rows = Vec::with_capacity(events.len());
-        for event in events {
-            tally.add(event);
-            let key = event_key(event.at(), self.db.generate_id()?);
-            let (tree, value) = match event {
-                Event::Scan(v) => (0, serde_json::to_vec(v)?),
-                Event::Open(v) => (1, serde_json::to_vec(v)?),
-                Event::Unknown(u) => (2, serde_json::to_vec(u)?),
-            };
-            rows.push((tree, key, value));
+/// sled 0.34 leaves an empty `snap.*.generating` file when an open fails on a full disk, and
+/// then takes it for its snapshot on every later open ("corruption") until it is removed.
+fn remove_stale_snapshots(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let _ = std::fs::remove_file(entry.path());
         }
-        let trees = (
-            &self.scans,
-            &self.opens,
-            &self.unknown,
-            &self.counters,
-            &self.uniques,
-        );
-        self.prune_sets(events)?;
-        // Visitor-day keys already known (most of them, on a busy day) need no sled read.
-        let fresh_sets: Vec<&Vec<u8>> = {
-            let seen = self.seen_sets.lock().unwrap_or_else(|e| e.into_inner());
-            tally
-                .uniques
-                .keys()
-                .filter(|k| !seen.contains(*k))
-                .collect()
+    }
+}
+
+pub struct Store {
+    dir: std::path::PathBuf,
+    cache_bytes: u64,
+    /// `None` while a reopen is under way or has failed.
+    trees: RwLock<Option<std::sync::Arc<Trees>>>,
+    /// Set by a failed write: the next write reopens the database first.
+    needs_reopen: std::sync::atomic::AtomicBool,
+    memory: RwLock<Memory>,
+    /// Held by `append`: one batch at a time.
+    writing: Mutex<()>,
+    /// The next event's sequence number: every event before it is durable and counted.
+    position: AtomicU64,
+    /// Today's salt, so the hot path does not read sled for it.
+    salt: Mutex<Option<(Date, [u8; 32])>>,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`, with sled's page cache bounded to `cache_bytes`;
+    /// loads the last checkpoint and replays the log after it.
+    pub fn open(dir: &Path, cache_bytes: u64) -> Result<Store> {
+        let trees = Trees::open(dir, cache_bytes)?;
+        let store = Store {
+            dir: dir.to_path_buf(),
+            cache_bytes,
+            trees: RwLock::new(Some(std::sync::Arc::new(trees))),
+            needs_reopen: std::sync::atomic::AtomicBool::new(false),
+            memory: RwLock::new(Memory::default()),
+            writing: Mutex::new(()),
+            position: AtomicU64::new(0),
+            salt: Mutex::new(None),
         };
-        // The counters' new values, as the committed attempt wrote them. The writer is the only
-        // one to change counters, so the in-memory copy holds their current values.
-        let written: Mutex<Vec<(Vec<u8>, u64)>> = Mutex::new(Vec::new());
-        trees
-            .transaction(|(scans, opens, unknown, counters, uniques)| {
-                for (tree, key, value) in &rows {
-                    let tree = [scans, opens, unknown][*tree];
-                    tree.insert(key.as_slice(), value.as_slice())?;
-                }
-                let mut counts = tally.counts.clone();
-                for set_key in &fresh_sets {
-                    if uniques.insert(set_key.as_slice(), &[])?.is_none() {
-                        for target in &tally.uniques[*set_key] {
-                            *counts.entry(target.clone()).or_insert(0) += 1;
-                        }
-                    }
-                }
-                let cache = self.counter_cache.read().unwrap_or_else(|e| e.into_inner());
-                let mut new_values = Vec::with_capacity(counts.len());
-                for (key, delta) in counts {
-                    let value = cache.get(&key).copied().unwrap_or(0) + delta;
-                    counters.insert(key.as_slice(), &value.to_be_bytes())?;
-                    new_values.push((key, value));
-                }
-                *written.lock().unwrap_or_else(|e| e.into_inner()) = new_values;
-                Ok::<_, ConflictableTransactionError<()>>(())
-            })
-            .map_err(|e| StoreError::Transaction(format!("{e:?}")))?;
-        let mut cache = self
-            .counter_cache
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        cache.extend(written.into_inner().unwrap_or_else(|e| e.into_inner()));
-        // Keys created batch by batch end up scattered over the heap, and reading them gets
-        // slower as the store grows; a fresh copy now and then keeps them together.
-        if self.batches.fetch_add(1, Ordering::Relaxed) % COMPACT_EVERY == COMPACT_EVERY - 1 {
-            *cache = cache.clone();
+        store.load()?;
+        store.migrate_first_format()?;
+        Ok(store)
+    }
+
+    fn trees(&self) -> Result<std::sync::Arc<Trees>> {
+        self.trees
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .ok_or(StoreError::Reopening)
+    }
+
+    /// Runs a write; a failed one marks the database for reopening, and the next write
+    /// reopens it first (sled keeps failing every write after an I/O error until then).
+    fn writing<T>(&self, write: impl FnOnce(&Trees) -> Result<T>) -> Result<T> {
+        if self.needs_reopen.load(Ordering::SeqCst) {
+            self.reopen()?;
         }
-        drop(cache);
-        let mut seen = self.seen_sets.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() > SEEN_SETS_MAX {
-            seen.clear();
+        let outcome = write(&*self.trees()?);
+        if matches!(outcome, Err(StoreError::Sled(_) | StoreError::Io(_))) {
+            self.needs_reopen.store(true, Ordering::SeqCst);
         }
-        seen.extend(fresh_sets.into_iter().cloned());
-        drop(seen);
-        self.db.flush()?;
+        outcome
+    }
+
+    /// Drops the database and opens it again. What a failed write left in sled's memory is
+    /// gone after this; what was flushed is there. Memory (figures, dictionary, position)
+    /// only ever follows successful writes, so it still matches.
+    fn reopen(&self) -> Result<()> {
+        let mut slot = self.trees.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = slot.take() {
+            // Another thread holding the old handle would keep sled's file lock.
+            match std::sync::Arc::try_unwrap(old) {
+                Ok(trees) => drop(trees),
+                Err(old) => {
+                    *slot = Some(old);
+                    return Err(StoreError::Reopening);
+                }
+            }
+        }
+        *slot = Some(std::sync::Arc::new(Trees::open(
+            &self.dir,
+            self.cache_bytes,
+        )?));
+        self.needs_reopen.store(false, Ordering::SeqCst);
+        tracing::info!("store: the database was reopened after a write error");
         Ok(())
     }
 
-    /// Drops the visitor-day set keys of days before yesterday: daily uniques only ever need
-    /// today's (and yesterday's, for late events), and keeping old ones would grow the store
-    /// and keep visitor ids around longer than needed.
-    fn prune_sets(&self, events: &[Event]) -> Result<()> {
-        let visits = || {
-            events.iter().filter_map(|e| match e {
-                Event::Scan(v) | Event::Open(v) => Some(v),
+    /// Reads the dictionary, the unknown counts and the checkpoint, then replays the tail.
+    fn load(&self) -> Result<()> {
+        let t = self.trees()?;
+        let mut memory = Memory::default();
+        for kv in t.log.scan_prefix([NAME]) {
+            let (key, name) = kv?;
+            let id = u32_at(&key[1..])?;
+            memory.names.load(id, &String::from_utf8_lossy(&name))?;
+        }
+        for kv in t.log.scan_prefix([UNKNOWN]) {
+            let (key, count) = kv?;
+            if let Some((day, code)) = unknown_key_parts(&key) {
+                memory.unknown.insert((day, code), u64_at(&count)?);
+            }
+        }
+        let (views, sets_from) = match t.checkpoints.get(CHECKPOINT_KEY)? {
+            Some(bytes) => Views::from_checkpoint(&bytes)?.unwrap_or_default(),
+            None => (Views::default(), 0),
+        };
+        let covered = views.position;
+        memory.views = views;
+        // The replay starts at the block holding `sets_from`.
+        let start = match t
+            .log
+            .range(block_key(0)..=block_key(sets_from))
+            .keys()
+            .next_back()
+        {
+            Some(key) => u64_at(&key?[1..])?,
+            None => 0,
+        };
+        let mut next = None;
+        for kv in t.log.range(block_key(start)..block_key(u64::MAX)) {
+            let (key, block) = kv?;
+            let first = u64_at(&key[1..])?;
+            if next.is_some_and(|n| n != first) {
+                return Err(StoreError::Corrupt("a gap in the event log"));
+            }
+            let facts = record::decode_block(&block)?;
+            for (i, fact) in facts.iter().enumerate() {
+                let seq = first + i as u64;
+                if seq < sets_from {
+                    continue;
+                } else if seq < covered {
+                    memory.views.remember(seq, fact);
+                } else {
+                    memory.views.count(seq, fact);
+                }
+            }
+            next = Some(first + facts.len() as u64);
+        }
+        let position = next.unwrap_or(0).max(covered);
+        memory.views.position = position;
+        self.position.store(position, Ordering::SeqCst);
+        *self.memory.write().unwrap_or_else(|e| e.into_inner()) = memory;
+        Ok(())
+    }
+
+    /// The next event's sequence number: every event before it is durable and counted.
+    pub fn position(&self) -> u64 {
+        self.position.load(Ordering::SeqCst)
+    }
+
+    /// Writes a batch of events durably (one sled batch, one flush), then counts them. On an
+    /// error nothing is counted and the same batch can be written again: it lands at the same
+    /// position, so nothing is counted twice.
+    pub fn append(&self, events: &[Event]) -> Result<()> {
+        let _writer = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let first = self.position();
+        let visits: Vec<(Kind, &Visit)> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Scan(v) => Some((Kind::Scan, v)),
+                Event::Open(v) => Some((Kind::Open, v)),
                 Event::Unknown(_) => None,
             })
-        };
-        let Some(newest) = visits().map(|v| v.day).max() else {
-            return Ok(());
-        };
-        let Ok(cutoff) = newest.yesterday() else {
-            return Ok(());
-        };
-        let mut pruned = self.pruned_before.lock().unwrap_or_else(|e| e.into_inner());
-        if pruned.is_some_and(|p| p >= cutoff) {
-            return Ok(());
-        }
-        // A bounded step per batch, so a large backlog (an old store) never stalls the writer
-        // or balloons memory; the next batches carry on until it is done.
-        let mut removed = 0;
-        let exhibitions: std::collections::BTreeSet<&str> =
-            visits().map(|v| v.exhibition.as_str()).collect();
-        for exhibition in exhibitions {
-            let start = format!("{exhibition}{}", aggregate::SEP).into_bytes();
-            let end = format!("{exhibition}{}{cutoff}", aggregate::SEP).into_bytes();
-            let mut batch = sled::Batch::default();
-            for key in self
-                .uniques
-                .range(start..end)
-                .keys()
-                .take(PRUNE_STEP - removed)
-            {
-                batch.remove(key?);
-                removed += 1;
+            .collect();
+        let mut batch = sled::Batch::default();
+        let (block, unknown) = {
+            let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());
+            let block = if visits.is_empty() {
+                None
+            } else {
+                Some(record::encode_block(&visits, &mut memory.names)?)
+            };
+            for (id, name) in memory.names.unsaved() {
+                batch.insert(name_key(id).as_slice(), name.as_bytes());
             }
-            self.uniques.apply_batch(batch)?;
+            (block, unknown_tally(&memory.unknown, events))
+        };
+        if let Some(block) = &block {
+            batch.insert(&block_key(first), block.as_slice());
         }
-        if removed < PRUNE_STEP {
-            *pruned = Some(cutoff);
+        for ((day, code), (total, _)) in &unknown {
+            batch.insert(unknown_key(*day, code), &total.to_be_bytes());
         }
+        self.writing(|t| {
+            t.log.apply_batch(batch)?;
+            t.db.flush()?;
+            Ok(())
+        })?;
+        let facts = match &block {
+            Some(block) => record::decode_block(block)?,
+            None => vec![],
+        };
+        let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());
+        memory.names.mark_saved();
+        for (i, fact) in facts.iter().enumerate() {
+            memory.views.count(first + i as u64, fact);
+        }
+        for (key, (total, _)) in unknown {
+            memory.unknown.insert(key, total);
+        }
+        let next = first + facts.len() as u64;
+        memory.views.position = next;
+        self.position.store(next, Ordering::SeqCst);
         Ok(())
     }
 
     /// Convenience for one event (tests, tools): a batch of one.
     pub fn record(&self, event: Event) -> Result<()> {
-        self.apply(&[event])
+        self.append(&[event])
     }
 
-    /// Every counter of an exhibition for a period (`ALL` or a date); `""` is the server-wide
-    /// exhibition of unknown codes.
-    pub fn counters(&self, exhibition: &str, period: &str) -> Result<Vec<Counter>> {
+    /// Stores the figures with the position they cover, so a restart replays only the tail.
+    pub fn checkpoint(&self) -> Result<()> {
+        let bytes = self
+            .memory
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .views
+            .checkpoint()?;
+        self.writing(|t| {
+            t.checkpoints.insert(CHECKPOINT_KEY, bytes)?;
+            t.db.flush()?;
+            Ok(())
+        })
+    }
+
+    /// Calls `f(metric, dimension, value, count)` for each counter of an exhibition and
+    /// period, from memory. Values are names (stories, stations, phases), `00`..`23` for
+    /// hours, enum names (device, app, lang), dates (day) or `""` (total).
+    pub fn for_each_counter(
+        &self,
+        exhibition: &str,
+        period: Period,
+        mut f: impl FnMut(Metric, Dimension, &str, u64),
+    ) {
+        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let Some(id) = memory.names.id(exhibition) else {
+            return;
+        };
+        let mut day = String::new();
+        memory
+            .views
+            .each(id, period, |metric, dimension, value, count| {
+                let text: &str = match dimension {
+                    Dimension::Total => "",
+                    Dimension::Story | Dimension::Station | Dimension::Phase => {
+                        memory.names.name(NameId(value))
+                    }
+                    Dimension::Hour => HOURS.get(value as usize).map_or("", String::as_str),
+                    Dimension::Device => name_at(&record::DEVICE_NAMES, value),
+                    Dimension::App => name_at(&record::APP_NAMES, value),
+                    Dimension::Lang => name_at(&record::LANG_NAMES, value),
+                    Dimension::Day => {
+                        day = record::day_of_number(value as i32)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default();
+                        &day
+                    }
+                };
+                f(metric, dimension, text, count);
+            });
+    }
+
+    /// Every counter of an exhibition for a period, sorted: for comparing figures.
+    pub fn counters(&self, exhibition: &str, period: Period) -> Vec<Counter> {
         let mut out = Vec::new();
         self.for_each_counter(exhibition, period, |metric, dimension, value, count| {
             out.push(Counter {
-                period: period.to_string(),
                 metric,
-                dimension: dimension.to_string(),
+                dimension,
                 value: value.to_string(),
                 count,
             });
         });
-        Ok(out)
+        out.sort_by(|a, b| {
+            (a.metric, a.dimension, &a.value).cmp(&(b.metric, b.dimension, &b.value))
+        });
+        out
     }
 
-    /// Calls `f(metric, dimension, value, count)` for each counter of an exhibition and
-    /// period, from the in-memory copy, without allocating.
-    pub fn for_each_counter(
-        &self,
-        exhibition: &str,
-        period: &str,
-        mut f: impl FnMut(Metric, &str, &str, u64),
-    ) {
-        let prefix = aggregate::prefix(exhibition, period);
-        let cache = self.counter_cache.read().unwrap_or_else(|e| e.into_inner());
-        for (key, count) in cache
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-        {
-            if let Some((metric, dimension, value)) = aggregate::split_counter(&key[prefix.len()..])
-            {
-                f(metric, dimension, value, *count);
-            }
-        }
+    /// Unknown-code hits (bots left out) on the local days `from..=to`, or all of them.
+    pub fn unknown_codes(&self, range: Option<(Date, Date)>) -> Vec<(Date, String, u64)> {
+        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        memory
+            .unknown
+            .iter()
+            .filter(|((day, _), _)| range.is_none_or(|(from, to)| (from..=to).contains(day)))
+            .map(|((day, code), count)| (*day, code.clone(), *count))
+            .collect()
     }
 
-    /// Scans of an exhibition between two instants, oldest first, read lazily.
-    pub fn scans_between(
-        &self,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> impl Iterator<Item = Result<Visit>> + use<> {
-        typed_range(&self.scans, from, to)
+    /// Scans and opens in log order (the order they were answered), names resolved, read
+    /// lazily block by block up to the current position.
+    pub fn visits(&self) -> impl Iterator<Item = Result<(Kind, Visit)>> + '_ {
+        let end = self.position();
+        let blocks: Box<dyn Iterator<Item = Result<sled::IVec>>> = match self.trees() {
+            Ok(t) => Box::new(
+                t.log
+                    .range(block_key(0)..block_key(end))
+                    .values()
+                    .map(|v| v.map_err(StoreError::from)),
+            ),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        };
+        blocks.flat_map(move |block| match block.and_then(|b| self.resolve(&b)) {
+            Ok(visits) => visits.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        })
     }
 
-    pub fn opens_between(
-        &self,
-        from: Timestamp,
-        to: Timestamp,
-    ) -> impl Iterator<Item = Result<Visit>> + use<> {
-        typed_range(&self.opens, from, to)
+    fn resolve(&self, block: &[u8]) -> Result<Vec<(Kind, Visit)>> {
+        let facts = record::decode_block(block)?;
+        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let name = |id| memory.names.name(id).to_string();
+        Ok(facts
+            .into_iter()
+            .map(|f| {
+                let visit = Visit {
+                    at: f.at,
+                    day: f.day,
+                    hour: f.hour,
+                    code: name(f.code),
+                    exhibition: name(f.exhibition),
+                    station: f.station.map(name),
+                    story: name(f.story),
+                    phase: name(f.phase),
+                    state: f.state,
+                    visitor: f.visitor,
+                    device: f.device,
+                    in_app: f.app,
+                    lang: f.lang,
+                    bot: f.bot,
+                    via: f.via,
+                };
+                (f.kind, visit)
+            })
+            .collect())
     }
 
+    /// Every scan, oldest first (tests and tools).
     pub fn scans(&self) -> Result<Vec<Visit>> {
-        read_all(&self.scans)
+        self.of_kind(Kind::Scan)
     }
 
     pub fn opens(&self) -> Result<Vec<Visit>> {
-        read_all(&self.opens)
+        self.of_kind(Kind::Open)
     }
 
-    pub fn unknown_scans(&self) -> Result<Vec<UnknownScan>> {
-        read_all(&self.unknown)
+    fn of_kind(&self, kind: Kind) -> Result<Vec<Visit>> {
+        let mut out = Vec::new();
+        for visit in self.visits() {
+            let (k, v) = visit?;
+            if k == kind {
+                out.push(v);
+            }
+        }
+        Ok(out)
     }
 
     /// Stores a manual phase switch; it is flushed at once, as an organizer waits for it.
     pub fn record_switch(&self, switch: &Switch) -> Result<()> {
-        let mut key = switch_prefix(&switch.exhibition);
-        key.extend_from_slice(&event_key(switch.at, self.db.generate_id()?));
-        self.switches.insert(key, serde_json::to_vec(switch)?)?;
-        self.db.flush()?;
-        Ok(())
+        let value = serde_json::to_vec(switch)?;
+        self.writing(|t| {
+            let mut key = switch_prefix(&switch.exhibition);
+            key.extend_from_slice(&event_key(switch.at, t.db.generate_id()?));
+            t.switches.insert(key, value)?;
+            t.db.flush()?;
+            Ok(())
+        })
     }
 
     /// Every manual switch of an exhibition, oldest first.
     pub fn switches(&self, exhibition: &str) -> Result<Vec<Switch>> {
-        self.switches
+        self.trees()?
+            .switches
             .scan_prefix(switch_prefix(exhibition))
             .values()
             .map(|v| Ok(serde_json::from_slice(&v?)?))
@@ -382,6 +590,7 @@ impl Store {
 
     pub fn last_switch(&self, exhibition: &str) -> Result<Option<Switch>> {
         match self
+            .trees()?
             .switches
             .scan_prefix(switch_prefix(exhibition))
             .values()
@@ -389,6 +598,15 @@ impl Store {
         {
             Some(v) => Ok(Some(serde_json::from_slice(&v?)?)),
             None => Ok(None),
+        }
+    }
+
+    /// Today's salt if it is in memory: the hot path asks this first and goes to a blocking
+    /// thread for `daily_salt` only when the day has changed.
+    pub fn cached_salt(&self, day: Date) -> Option<[u8; 32]> {
+        match *self.salt.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((d, salt)) if d == day => Some(salt),
+            _ => None,
         }
     }
 
@@ -401,14 +619,21 @@ impl Store {
         {
             return Ok(salt);
         }
-        let stored = self.meta.get(SALT_KEY)?.and_then(|v| decode_salt(&v));
+        let stored = self
+            .trees()?
+            .meta
+            .get(SALT_KEY)?
+            .and_then(|v| decode_salt(&v));
         let salt = match stored {
             Some((d, salt)) if d == day => salt,
             _ => {
                 let mut salt = [0u8; 32];
-                getrandom::fill(&mut salt).map_err(|e| StoreError::Random(e.to_string()))?;
-                self.meta.insert(SALT_KEY, encode_salt(day, &salt))?;
-                self.meta.flush()?;
+                getrandom::fill(&mut salt).map_err(StoreError::Random)?;
+                self.writing(|t| {
+                    t.meta.insert(SALT_KEY, encode_salt(day, &salt))?;
+                    t.meta.flush()?;
+                    Ok(())
+                })?;
                 salt
             }
         };
@@ -416,114 +641,159 @@ impl Store {
         Ok(salt)
     }
 
-    /// Makes every write so far durable. Called at shutdown: sled's own flush-on-drop does not
-    /// always run when actix still holds a handle at exit.
-    /// Writes every tree, key and value as JSON lines (base64), after a header line. Run it
-    /// where no event write can interleave (the recorder does) for a consistent copy.
-    pub fn export(&self, out: &mut impl std::io::Write) -> Result<u64> {
-        use base64::Engine;
-        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-        let io = |e: std::io::Error| StoreError::Io(e.to_string());
-        writeln!(out, "{}", serde_json::json!({ "docent_backup": 1 })).map_err(io)?;
-        let mut rows = 0;
-        for name in self.db.tree_names() {
-            // The daily salt never leaves the store: a backup must not link visitor ids to people.
-            if name == "meta.v1" {
-                continue;
-            }
-            let tree = self.db.open_tree(&name)?;
-            for kv in tree.iter() {
-                let (k, v) = kv?;
-                let line = serde_json::json!({ "t": b64(&name), "k": b64(&k), "v": b64(&v) });
-                writeln!(out, "{line}").map_err(io)?;
-                rows += 1;
-            }
-        }
-        out.flush().map_err(io)?;
-        Ok(rows)
-    }
-
-    /// Loads an `export` into this store, which must hold no events yet: a restore never
-    /// mixes with, or overwrites, data already stored.
-    pub fn import(&self, input: impl std::io::BufRead) -> Result<u64> {
-        use base64::Engine;
-        let bad = |what: &str| StoreError::Io(format!("not a docent backup: {what}"));
-        if !self.scans.is_empty() || !self.opens.is_empty() || !self.counters.is_empty() {
-            return Err(StoreError::Io(
-                "the data folder already holds scans: restore into an empty one".into(),
-            ));
-        }
-        let mut lines = input.lines();
-        let header = lines
-            .next()
-            .ok_or_else(|| bad("empty file"))?
-            .map_err(|e| StoreError::Io(e.to_string()))?;
-        if !header.contains("\"docent_backup\":1") {
-            return Err(bad("no header line"));
-        }
-        let mut rows = 0;
-        for line in lines {
-            let line = line.map_err(|e| StoreError::Io(e.to_string()))?;
-            let row: serde_json::Value = serde_json::from_str(&line)?;
-            let field = |name: &str| {
-                row[name]
-                    .as_str()
-                    .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
-                    .ok_or_else(|| bad(&format!("line {} has no `{name}`", rows + 2)))
-            };
-            let tree = self.db.open_tree(field("t")?)?;
-            tree.insert(field("k")?, field("v")?)?;
-            rows += 1;
-        }
-        self.db.flush()?;
-        *self.salt.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        *self
-            .counter_cache
-            .write()
-            .unwrap_or_else(|e| e.into_inner()) = read_counters(&self.counters)?;
-        Ok(rows)
-    }
-
     /// Whether the store answers a read.
     pub fn check(&self) -> Result<()> {
-        self.meta.get(SALT_KEY)?;
+        self.trees()?.meta.get(SALT_KEY)?;
         Ok(())
     }
 
+    /// Whether the store holds anything a restore could collide with.
+    pub fn is_empty(&self) -> bool {
+        self.trees()
+            .is_ok_and(|t| t.log.is_empty() && t.switches.is_empty())
+    }
+
+    /// Makes every write so far durable. Called at shutdown: sled's own flush-on-drop does not
+    /// always run when actix still holds a handle at exit.
     pub fn flush(&self) -> Result<()> {
-        self.db.flush()?;
+        self.trees()?.db.flush()?;
+        Ok(())
+    }
+
+    /// Brings a store of the first format (JSON rows, counters in sled) into the log, once,
+    /// then drops the old trees. Events are appended in their stored time order.
+    fn migrate_first_format(&self) -> Result<()> {
+        let t = self.trees()?;
+        let names: Vec<_> = t.db.tree_names();
+        if !OLD_TREES
+            .iter()
+            .any(|t| names.iter().any(|n| n == t.as_bytes()))
+        {
+            return Ok(());
+        }
+        let mut events = Vec::new();
+        for (tree, kind) in [("scans.v1", Kind::Scan), ("opens.v1", Kind::Open)] {
+            for value in t.db.open_tree(tree)?.iter().values() {
+                let old: OldVisit = serde_json::from_slice(&value?)?;
+                events.push((old.at, old.into_event(kind)));
+            }
+        }
+        for value in t.db.open_tree("unknown.v1")?.iter().values() {
+            let old: OldUnknown = serde_json::from_slice(&value?)?;
+            events.push((old.at, Event::Unknown(old.into_scan())));
+        }
+        events.sort_by_key(|(at, _)| *at);
+        let events: Vec<Event> = events.into_iter().map(|(_, e)| e).collect();
+        for chunk in events.chunks(1024) {
+            self.append(chunk)?;
+        }
+        self.checkpoint()?;
+        for tree in OLD_TREES {
+            t.db.drop_tree(tree)?;
+        }
+        t.db.flush()?;
+        tracing::info!(
+            events = events.len(),
+            "store: moved the first format's events into the log"
+        );
         Ok(())
     }
 }
 
-fn read_all<T: DeserializeOwned>(tree: &sled::Tree) -> Result<Vec<T>> {
-    tree.iter()
-        .values()
-        .map(|v| Ok(serde_json::from_slice(&v?)?))
-        .collect()
+/// One counter as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counter {
+    pub metric: Metric,
+    pub dimension: Dimension,
+    pub value: String,
+    pub count: u64,
 }
 
-fn typed_range<T: DeserializeOwned>(
-    tree: &sled::Tree,
-    from: Timestamp,
-    to: Timestamp,
-) -> impl Iterator<Item = Result<T>> + use<T> {
-    tree.range(event_key(from, 0)..event_key(to, 0))
-        .values()
-        .map(|v| Ok(serde_json::from_slice(&v?)?))
+static HOURS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| (0..24).map(|h| format!("{h:02}")).collect());
+
+fn name_at(names: &[String], value: u32) -> &str {
+    names.get(value as usize).map_or("", String::as_str)
 }
 
-fn read_counters(tree: &sled::Tree) -> Result<BTreeMap<Vec<u8>, u64>> {
-    tree.iter()
-        .map(|kv| {
-            let (k, v) = kv?;
-            Ok((k.to_vec(), decode_u64(&v)))
-        })
-        .collect()
+/// New totals of the unknown codes in a batch, by (day, code): (total, added).
+fn unknown_tally(
+    known: &BTreeMap<(Date, String), u64>,
+    events: &[Event],
+) -> BTreeMap<(Date, String), (u64, u64)> {
+    let mut out: BTreeMap<(Date, String), (u64, u64)> = BTreeMap::new();
+    for event in events {
+        let Event::Unknown(u) = event else { continue };
+        if u.bot {
+            continue;
+        }
+        let distinct = |day: Date| {
+            let stored = known
+                .range((day, String::new())..)
+                .take_while(|((d, _), _)| *d == day)
+                .count();
+            let fresh = out
+                .keys()
+                .filter(|(d, c)| *d == day && !known.contains_key(&(*d, c.clone())))
+                .count();
+            stored + fresh
+        };
+        let mut key = (u.day, u.code.clone());
+        if !known.contains_key(&key) && !out.contains_key(&key) {
+            if distinct(u.day) >= UNKNOWN_CODES_A_DAY {
+                key.1 = OTHER_CODES.to_string();
+            }
+        }
+        let before = known.get(&key).copied().unwrap_or(0);
+        let entry = out.entry(key).or_insert((before, 0));
+        entry.0 += 1;
+        entry.1 += 1;
+    }
+    out
 }
 
-fn decode_u64(v: &[u8]) -> u64 {
-    v.try_into().map(u64::from_be_bytes).unwrap_or(0)
+fn block_key(seq: u64) -> [u8; 9] {
+    let mut key = [BLOCK; 9];
+    key[1..].copy_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn name_key(id: u32) -> [u8; 5] {
+    let mut key = [NAME; 5];
+    key[1..].copy_from_slice(&id.to_be_bytes());
+    key
+}
+
+fn unknown_key(day: Date, code: &str) -> Vec<u8> {
+    let mut key = vec![UNKNOWN];
+    key.extend_from_slice(day.to_string().as_bytes());
+    key.push(0);
+    key.extend_from_slice(code.as_bytes());
+    key
+}
+
+fn unknown_key_parts(key: &[u8]) -> Option<(Date, String)> {
+    let rest = key.strip_prefix(&[UNKNOWN])?;
+    let split = rest.iter().position(|&b| b == 0)?;
+    let day = std::str::from_utf8(&rest[..split]).ok()?.parse().ok()?;
+    Some((
+        day,
+        String::from_utf8_lossy(&rest[split + 1..]).into_owned(),
+    ))
+}
+
+fn u32_at(bytes: &[u8]) -> Result<u32> {
+    bytes
+        .try_into()
+        .map(u32::from_be_bytes)
+        .map_err(|_| StoreError::Corrupt("a malformed key"))
+}
+
+fn u64_at(bytes: &[u8]) -> Result<u64> {
+    bytes
+        .try_into()
+        .map(u64::from_be_bytes)
+        .map_err(|_| StoreError::Corrupt("a malformed number"))
 }
 
 fn event_key(at: Timestamp, id: u64) -> [u8; 16] {
@@ -555,183 +825,78 @@ fn decode_salt(v: &[u8]) -> Option<(Date, [u8; 32])> {
     Some((day, salt))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::visitor::{Device, InApp};
-    use jiff::civil::date;
+/// A serde enum's lower-case name, as the statistics and the CSV show it.
+pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
 
-    #[test]
-    fn salt_is_stable_within_a_day_and_replaced_the_next() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), 8 << 20).unwrap();
-        let monday = store.daily_salt(date(2026, 11, 23)).unwrap();
-        assert_eq!(monday, store.daily_salt(date(2026, 11, 23)).unwrap());
-        let tuesday = store.daily_salt(date(2026, 11, 24)).unwrap();
-        assert_ne!(monday, tuesday);
-        drop(store);
-        let reopened = Store::open(dir.path(), 8 << 20).unwrap();
-        assert_eq!(
-            tuesday,
-            reopened.daily_salt(date(2026, 11, 24)).unwrap(),
-            "survives a restart"
-        );
-        let raw = reopened.meta.get(SALT_KEY).unwrap().unwrap();
-        assert!(
-            !raw.windows(32).any(|w| w == monday),
-            "yesterday's salt is gone"
-        );
-    }
+/// A visit as the first format stored it (JSON).
+#[derive(serde::Deserialize)]
+struct OldVisit {
+    at: Timestamp,
+    day: Date,
+    hour: i8,
+    code: String,
+    exhibition: String,
+    station: Option<String>,
+    story: String,
+    phase: String,
+    state: ShowState,
+    visitor: String,
+    device: Device,
+    in_app: InApp,
+    lang: Lang,
+    bot: bool,
+    via: Via,
+}
 
-    fn visit(day: &str, story: &str, visitor: &str, bot: bool) -> Visit {
-        Visit {
-            at: format!("{day}T02:00:00Z").parse().unwrap(),
-            day: day.parse().unwrap(),
-            hour: 10,
-            code: "NCA1".into(),
-            exhibition: "show".into(),
-            station: Some("A1".into()),
-            story: story.into(),
-            phase: "one".into(),
-            state: ShowState::Running,
-            visitor: visitor.into(),
-            device: Device::Phone,
-            in_app: InApp::WeChat,
-            lang: Lang::Zh,
-            bot,
-            via: Via::Qr,
+impl OldVisit {
+    fn into_event(self, kind: Kind) -> Event {
+        let visit = Visit {
+            at: self.at,
+            day: self.day,
+            hour: self.hour,
+            code: self.code,
+            exhibition: self.exhibition,
+            station: self.station,
+            story: self.story,
+            phase: self.phase,
+            state: self.state,
+            visitor: VisitorId(u64::from_str_radix(&self.visitor, 16).unwrap_or(0)),
+            device: self.device,
+            in_app: self.in_app,
+            lang: self.lang,
+            bot: self.bot,
+            via: self.via,
+        };
+        match kind {
+            Kind::Scan => Event::Scan(visit),
+            Kind::Open => Event::Open(visit),
         }
     }
+}
 
-    fn count(store: &Store, period: &str, metric: Metric, dimension: &str, value: &str) -> u64 {
-        store
-            .counters("show", period)
-            .unwrap()
-            .into_iter()
-            .find(|c| c.metric == metric && c.dimension == dimension && c.value == value)
-            .map(|c| c.count)
-            .unwrap_or(0)
-    }
+#[derive(serde::Deserialize)]
+struct OldUnknown {
+    at: Timestamp,
+    day: Date,
+    code: String,
+    bot: bool,
+}
 
-    #[test]
-    fn aggregates_follow_the_events_in_the_same_batch() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), 8 << 20).unwrap();
-        store
-            .apply(&[
-                Event::Scan(visit("2026-11-20", "alphago", "v1", false)),
-                Event::Scan(visit("2026-11-20", "alphago", "v1", false)),
-                Event::Scan(visit("2026-11-20", "exac", "v2", false)),
-                Event::Scan(visit("2026-11-20", "exac", "bot", true)),
-                Event::Open(visit("2026-11-20", "alphago", "v1", false)),
-            ])
-            .unwrap();
-        store
-            .record(Event::Scan(visit("2026-11-21", "alphago", "v9", false)))
-            .unwrap();
-        assert_eq!(store.scans().unwrap().len(), 5);
-        assert_eq!(count(&store, ALL, Metric::Scans, "total", ""), 4);
-        assert_eq!(count(&store, ALL, Metric::Scans, "story", "alphago"), 3);
-        assert_eq!(count(&store, ALL, Metric::Opens, "story", "alphago"), 1);
-        assert_eq!(count(&store, ALL, Metric::Bots, "total", ""), 1);
-        assert_eq!(
-            count(&store, "2026-11-20", Metric::Visitors, "total", ""),
-            2
-        );
-        assert_eq!(
-            count(&store, "2026-11-20", Metric::Visitors, "story", "alphago"),
-            1
-        );
-        assert_eq!(
-            count(&store, ALL, Metric::Visitors, "total", ""),
-            3,
-            "daily uniques add up"
-        );
-        assert_eq!(
-            count(&store, "2026-11-21", Metric::Scans, "app", "wechat"),
-            1
-        );
-        assert_eq!(count(&store, ALL, Metric::Scans, "hour", "10"), 4);
-        assert_eq!(count(&store, ALL, Metric::Scans, "day", "2026-11-20"), 3);
-        assert_eq!(count(&store, ALL, Metric::Visitors, "day", "2026-11-20"), 2);
-        store
-            .record(Event::Scan(visit("2026-11-23", "alphago", "v9", false)))
-            .unwrap();
-        let days: std::collections::BTreeSet<String> = store
-            .uniques
-            .iter()
-            .keys()
-            .map(|k| {
-                String::from_utf8(k.unwrap().to_vec())
-                    .unwrap()
-                    .split(aggregate::SEP)
-                    .nth(1)
-                    .unwrap()
-                    .to_string()
-            })
-            .collect();
-        assert_eq!(
-            days.into_iter().collect::<Vec<_>>(),
-            ["2026-11-23"],
-            "older visitor-day keys are pruned"
-        );
-        assert_eq!(
-            count(&store, ALL, Metric::Visitors, "total", ""),
-            4,
-            "counts stay"
-        );
-    }
-
-    #[test]
-    fn a_backup_restores_into_an_empty_store_only() {
-        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let store = Store::open(a.path(), 8 << 20).unwrap();
-        store
-            .record(Event::Scan(visit("2026-11-20", "alphago", "v1", false)))
-            .unwrap();
-        let mut file = Vec::new();
-        let rows = store.export(&mut file).unwrap();
-        assert!(rows > 10, "events, counters and sets: {rows}");
-        let copy = Store::open(b.path(), 8 << 20).unwrap();
-        assert_eq!(copy.import(file.as_slice()).unwrap(), rows);
-        assert_eq!(copy.scans().unwrap(), store.scans().unwrap());
-        assert_eq!(
-            copy.counters("show", ALL).unwrap(),
-            store.counters("show", ALL).unwrap()
-        );
-        assert!(
-            store.import(file.as_slice()).is_err(),
-            "never into a store with data"
-        );
-        assert!(copy.import(&b"garbage\n"[..]).is_err());
-    }
-
-    #[test]
-    fn switches_come_back_in_time_order_per_exhibition() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), 8 << 20).unwrap();
-        let sw = |ex: &str, phase: &str, at: &str| Switch {
-            exhibition: ex.into(),
-            phase: phase.into(),
-            at: at.parse().unwrap(),
-            by: "admin".into(),
-        };
-        store
-            .record_switch(&sw("a", "two", "2026-12-02T00:00:00Z"))
-            .unwrap();
-        store
-            .record_switch(&sw("a", "one", "2026-12-03T00:00:00Z"))
-            .unwrap();
-        store
-            .record_switch(&sw("ab", "x", "2026-12-04T00:00:00Z"))
-            .unwrap();
-        let all = store.switches("a").unwrap();
-        assert_eq!(
-            all.iter().map(|s| s.phase.as_str()).collect::<Vec<_>>(),
-            ["two", "one"]
-        );
-        assert_eq!(store.last_switch("a").unwrap().unwrap().phase, "one");
-        assert_eq!(store.last_switch("ab").unwrap().unwrap().phase, "x");
-        assert!(store.last_switch("b").unwrap().is_none());
+impl OldUnknown {
+    fn into_scan(self) -> UnknownScan {
+        UnknownScan {
+            at: self.at,
+            day: self.day,
+            code: self.code,
+            bot: self.bot,
+        }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,37 +1,44 @@
 //! Group commit: handlers hand events to one writer thread and wait (asynchronously) until
-//! the batch holding theirs is durable. While one batch is being flushed the next one
-//! gathers, so a busy server makes few, large flushes and an idle one answers at once.
+//! the batch holding theirs is durable. While one batch is written the next one gathers, so
+//! a busy server makes few, large writes and an idle one answers at once.
+//!
+//! When a write fails (a full disk, an I/O error) the events stay queued, in order, and the
+//! writer retries with a growing pause; handlers are answered without waiting (the event is
+//! "unconfirmed"), `Health` says why, and the queue drains once writes succeed. A retried
+//! batch lands at the same log position, so nothing is counted twice. The queue is bounded:
+//! past `MAX_QUEUED` an event is refused and counted as lost.
+//!
+//! The writer also checkpoints the figures every few seconds and at shutdown.
 //!
 //! This exists because a sled flush per request is slow (about 7,200 req/s here) and sled
 //! 0.34's `flush_async` deadlocks under concurrent callers (sled issue #1308).
 
-use std::path::{Path, PathBuf};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
 use super::{Event, Store, StoreError};
 
 /// How long a request waits for its event to be durable before it is answered anyway.
-const WAIT_AT_MOST: std::time::Duration = std::time::Duration::from_secs(2);
+const WAIT_AT_MOST: Duration = Duration::from_secs(1);
 
-/// The most events one batch takes, so one slow flush cannot grow a batch without bound.
-const MAX_BATCH: usize = 2048;
+/// The most events one batch takes, so one slow write cannot grow a batch without bound.
+const MAX_BATCH: usize = 1024;
 
-enum Job {
-    Event {
-        event: Event,
-        done: oneshot::Sender<Result<(), String>>,
-    },
-    /// A consistent copy of the store, written between two batches.
-    Backup {
-        path: PathBuf,
-        done: oneshot::Sender<Result<u64, String>>,
-    },
-}
+/// Events waiting to be written, at most; about 300 bytes each.
+const MAX_QUEUED: usize = 50_000;
+
+/// How often the figures are checkpointed while events come in.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
+
+/// The pause before retrying a failed write, at first and at most.
+const RETRY_FIRST: Duration = Duration::from_millis(50);
+const RETRY_MOST: Duration = Duration::from_secs(2);
 
 /// Observations of the writer, for metrics.
 pub trait BatchObserver: Send + Sync + 'static {
@@ -42,58 +49,104 @@ impl BatchObserver for () {
     fn batch_written(&self, _: usize, _: f64, _: bool) {}
 }
 
+struct Job {
+    event: Event,
+    done: oneshot::Sender<()>,
+}
+
+/// Whether events are being stored, and if not, why (a short reason, no paths).
+#[derive(Default)]
+pub struct Health {
+    problem: Mutex<Option<&'static str>>,
+}
+
+impl Health {
+    pub fn problem(&self) -> Option<&'static str> {
+        *self.problem.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set(&self, problem: Option<&'static str>) -> Option<&'static str> {
+        std::mem::replace(
+            &mut *self.problem.lock().unwrap_or_else(|e| e.into_inner()),
+            problem,
+        )
+    }
+}
+
 pub struct Recorder {
     sender: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    queued: Arc<AtomicUsize>,
+    health: Arc<Health>,
 }
 
 impl Recorder {
     /// Starts the writer thread.
     pub fn start(store: Arc<Store>, observer: Arc<dyn BatchObserver>) -> Recorder {
         let (sender, receiver) = mpsc::channel::<Job>();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let health = Arc::new(Health::default());
+        let writer = Writer {
+            store,
+            receiver,
+            observer,
+            queued: queued.clone(),
+            health: health.clone(),
+            backlog: VecDeque::new(),
+        };
         let writer = std::thread::Builder::new()
             .name("docent-writer".into())
-            .spawn(move || write_batches(&store, &receiver, observer.as_ref()))
+            .spawn(move || writer.run())
             .expect("the writer thread starts");
         Recorder {
             sender: Mutex::new(Some(sender)),
             writer: Mutex::new(Some(writer)),
+            queued,
+            health,
         }
     }
 
-    /// Stores an event; returns once it is durable, or with `TimedOut` after `WAIT_AT_MOST`
-    /// (a slow disk or a backup in progress), when the event stays queued and is written
-    /// later: the visitor is never kept waiting on logging for long.
+    /// Stores an event; returns once it is durable. While writes fail, returns `TimedOut` at
+    /// once (the event stays queued and is written later); a write slower than
+    /// `WAIT_AT_MOST` also returns `TimedOut`. The visitor is never kept waiting for long.
     pub async fn record(&self, event: Event) -> Result<(), StoreError> {
+        if self.queued.fetch_add(1, Ordering::SeqCst) >= MAX_QUEUED {
+            self.queued.fetch_sub(1, Ordering::SeqCst);
+            return Err(StoreError::QueueFull);
+        }
         let (done, wait) = oneshot::channel();
-        self.send(Job::Event { event, done })?;
+        let sent = self
+            .sender
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|s| s.send(Job { event, done }).is_ok());
+        if sent != Some(true) {
+            self.queued.fetch_sub(1, Ordering::SeqCst);
+            return Err(StoreError::WriterGone);
+        }
+        if self.health.problem().is_some() {
+            return Err(StoreError::TimedOut);
+        }
         match actix_web::rt::time::timeout(WAIT_AT_MOST, wait).await {
-            Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(message))) => Err(StoreError::Transaction(message)),
+            Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(StoreError::WriterGone),
             Err(_) => Err(StoreError::TimedOut),
         }
     }
 
-    /// Writes a consistent backup of the store to `path` (see `Store::export`), between
-    /// batches, and returns the number of rows.
-    pub async fn backup(&self, path: PathBuf) -> Result<u64, StoreError> {
-        let (done, wait) = oneshot::channel();
-        self.send(Job::Backup { path, done })?;
-        wait.await
-            .map_err(|_| StoreError::WriterGone)?
-            .map_err(StoreError::Io)
+    /// Why events are not being stored right now, if they are not.
+    pub fn problem(&self) -> Option<&'static str> {
+        self.health.problem()
     }
 
-    fn send(&self, job: Job) -> Result<(), StoreError> {
-        let sender = self.sender.lock().unwrap_or_else(|e| e.into_inner());
-        match sender.as_ref().map(|s| s.send(job).is_ok()) {
-            Some(true) => Ok(()),
-            _ => Err(StoreError::WriterGone),
-        }
+    /// Events accepted and not yet durable.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::SeqCst)
     }
 
-    /// Stops taking events, writes what is queued, and waits for the writer to finish.
+    /// Stops taking events, writes what is queued (retrying a failing disk for a while), takes
+    /// a last checkpoint, and waits for the writer to finish.
     pub fn shutdown(&self) {
         self.sender.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(writer) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
@@ -102,60 +155,143 @@ impl Recorder {
     }
 }
 
-fn write_batches(store: &Store, receiver: &mpsc::Receiver<Job>, observer: &dyn BatchObserver) {
-    while let Ok(first) = receiver.recv() {
-        let mut events = Vec::new();
-        let mut waiting = Vec::new();
-        let mut backup = None;
-        let mut next = Some(first);
-        while let Some(job) = next.take() {
-            match job {
-                Job::Event { event, done } => {
-                    events.push(event);
-                    waiting.push(done);
-                }
-                // Events queued before the backup are written first; it waits for nothing else.
-                Job::Backup { path, done } => {
-                    backup = Some((path, done));
-                    break;
+struct Writer {
+    store: Arc<Store>,
+    receiver: mpsc::Receiver<Job>,
+    observer: Arc<dyn BatchObserver>,
+    queued: Arc<AtomicUsize>,
+    health: Arc<Health>,
+    /// Events received and not yet written, oldest first.
+    backlog: VecDeque<Job>,
+}
+
+impl Writer {
+    fn run(mut self) {
+        let mut open = true;
+        let mut checkpointed = (Instant::now(), self.store.position());
+        let mut retry = RETRY_FIRST;
+        let mut failures_at_close = 0;
+        while open || !self.backlog.is_empty() {
+            if self.backlog.is_empty() {
+                match self.receiver.recv_timeout(CHECKPOINT_EVERY) {
+                    Ok(job) => self.backlog.push_back(job),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
                 }
             }
-            if events.len() < MAX_BATCH {
-                next = receiver.try_recv().ok();
+            while self.backlog.len() < MAX_BATCH {
+                match self.receiver.try_recv() {
+                    Ok(job) => self.backlog.push_back(job),
+                    Err(mpsc::TryRecvError::Empty) => break,
+                    Err(mpsc::TryRecvError::Disconnected) => {
+                        open = false;
+                        break;
+                    }
+                }
+            }
+            if !self.backlog.is_empty() {
+                if self.write_batch() {
+                    retry = RETRY_FIRST;
+                } else {
+                    if !open {
+                        failures_at_close += 1;
+                        if failures_at_close > 10 {
+                            tracing::error!(
+                                events = self.backlog.len(),
+                                "shutting down with events that could not be stored"
+                            );
+                            break;
+                        }
+                    }
+                    std::thread::sleep(retry);
+                    retry = (retry * 2).min(RETRY_MOST);
+                }
+            }
+            let position = self.store.position();
+            if position != checkpointed.1 && (checkpointed.0.elapsed() >= CHECKPOINT_EVERY || !open)
+            {
+                match self.store.checkpoint() {
+                    Ok(()) => checkpointed = (Instant::now(), position),
+                    Err(e) => tracing::warn!(error = %error_chain(&e), "checkpoint failed"),
+                }
             }
         }
-        if !events.is_empty() {
-            write_batch(store, &events, waiting, observer);
+        if let Err(e) = self.store.checkpoint() {
+            tracing::warn!(error = %error_chain(&e), "final checkpoint failed");
         }
-        if let Some((path, done)) = backup {
-            let _ = done.send(write_backup(store, &path));
+    }
+
+    /// Writes the oldest queued events as one batch; true when they are durable.
+    fn write_batch(&mut self) -> bool {
+        let n = self.backlog.len().min(MAX_BATCH);
+        let events: Vec<Event> = self
+            .backlog
+            .iter()
+            .take(n)
+            .map(|j| j.event.clone())
+            .collect();
+        let started = Instant::now();
+        let outcome = self.store.append(&events);
+        let took = started.elapsed();
+        self.observer
+            .batch_written(n, took.as_secs_f64(), outcome.is_ok());
+        match outcome {
+            Ok(()) => {
+                for job in self.backlog.drain(..n) {
+                    let _ = job.done.send(());
+                }
+                self.queued.fetch_sub(n, Ordering::SeqCst);
+                let problem = (took > WAIT_AT_MOST).then_some("the disk is slow");
+                if let Some(was) = self.health.set(problem)
+                    && problem.is_none()
+                {
+                    tracing::info!(was, "events are stored again");
+                }
+                true
+            }
+            Err(e) => {
+                let problem = reason(&e);
+                if self.health.set(Some(problem)) != Some(problem) {
+                    tracing::error!(
+                        error = %error_chain(&e),
+                        queued = self.backlog.len(),
+                        "events cannot be stored; they stay queued and are retried"
+                    );
+                }
+                false
+            }
         }
     }
 }
 
-fn write_batch(
-    store: &Store,
-    events: &[Event],
-    waiting: Vec<oneshot::Sender<Result<(), String>>>,
-    observer: &dyn BatchObserver,
-) {
-    let started = Instant::now();
-    let outcome = store.apply(events).map_err(|e| e.to_string());
-    observer.batch_written(
-        events.len(),
-        started.elapsed().as_secs_f64(),
-        outcome.is_ok(),
-    );
-    if let Err(e) = &outcome {
-        tracing::error!(error = %e, events = events.len(), "a batch of events could not be stored");
-    }
-    for done in waiting {
-        let _ = done.send(outcome.clone());
+/// A short reason for `/healthz`: no paths, no internals.
+fn reason(e: &StoreError) -> &'static str {
+    let io = match e {
+        StoreError::Sled(sled::Error::Io(io)) => Some(io),
+        StoreError::Io(io) => Some(io),
+        _ => None,
+    };
+    match io {
+        Some(io)
+            if io.kind() == std::io::ErrorKind::StorageFull
+                || io.raw_os_error() == Some(28)
+                || io.to_string().contains("No space left") =>
+        {
+            "the disk is full"
+        }
+        Some(_) => "the disk cannot be written",
+        None => "the store cannot be written",
     }
 }
 
-fn write_backup(store: &Store, path: &Path) -> Result<u64, String> {
-    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut out = std::io::BufWriter::new(file);
-    store.export(&mut out).map_err(|e| e.to_string())
+/// An error and its causes on one line: "a: b: c".
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut line = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
 }

@@ -19,7 +19,7 @@ use super::error::WebError;
 use super::{AppState, html};
 use crate::catalog::{self, Catalog, Exhibition, Lang, ShowState, Switch};
 use crate::stats::{self, Stats, charts};
-use crate::store::{Visit, enum_name};
+use crate::store::{self, Visit, enum_name};
 
 fn no_store(mut response: HttpResponse) -> HttpResponse {
     response.headers_mut().insert(
@@ -305,34 +305,41 @@ pub(super) async fn switch(
 // GET /admin/backup: a consistent copy of the store, for `docent backup`
 
 pub(super) async fn backup(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    // An unpredictable name, readable by this user only, removed when dropped on any path.
-    let file = tempfile::NamedTempFile::new().map_err(|e| WebError::internal("backup", e))?;
-    let rows = state
-        .recorder
-        .backup(file.path().to_path_buf())
-        .await
-        .map_err(|e| WebError::internal("backup", e))?;
-    tracing::info!(rows, "backup written; sending it");
+    let store = state.store.clone();
+    // Read straight from the log up to the position at the start; the writer goes on.
     let body = stream_blocking(move |out| {
-        use std::io::Read;
-        let mut reader = file.reopen()?;
-        let mut buffer = vec![0u8; 64 * 1024];
-        loop {
-            let n = reader.read(&mut buffer)?;
-            if n == 0 || !out.send(Bytes::copy_from_slice(&buffer[..n])) {
-                return Ok(());
-            }
-        }
+        let mut writer = std::io::BufWriter::with_capacity(64 * 1024, OutWriter(out));
+        let summary = store::backup::write(&store, &mut writer).map_err(std::io::Error::other)?;
+        std::io::Write::flush(&mut writer)?;
+        tracing::info!(rows = summary.rows, events = summary.events, "backup sent");
+        Ok(())
     });
     Ok(no_store(
         HttpResponse::Ok()
-            .content_type("application/x-ndjson")
+            .content_type("application/octet-stream")
             .insert_header((
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"docent-backup.jsonl\"",
+                "attachment; filename=\"docent.backup\"",
             ))
             .streaming(body),
     ))
+}
+
+/// `io::Write` into a streamed body; a client gone away is an error, which stops the writer.
+struct OutWriter<'a>(&'a Out);
+
+impl std::io::Write for OutWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.send(Bytes::copy_from_slice(buf)) {
+            Ok(buf.len())
+        } else {
+            Err(std::io::Error::other("the client went away"))
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,20 +410,15 @@ pub(super) async fn export_csv(
         None => (Timestamp::UNIX_EPOCH, Timestamp::MAX),
     };
     let (store, exhibition) = (state.store.clone(), e.id.clone());
-    // Rows are read on a blocking thread and sent in chunks; memory stays flat. A store error
-    // aborts the response, so a client never takes a cut-short file for a whole one.
+    // Rows are read from the log (in the order they were answered) on a blocking thread and
+    // sent in chunks; memory stays flat. A store error aborts the response, so a client never
+    // takes a cut-short file for a whole one.
     let body = stream_blocking(move |out| {
-        let scans = store
-            .scans_between(from, to)
-            .map(|v| v.map(|v| ("scan", v)));
-        let opens = store
-            .opens_between(from, to)
-            .map(|v| v.map(|v| ("open", v)));
         let mut chunk = String::from(CSV_HEADER);
-        for row in merge_by_time(scans, opens) {
+        for row in store.visits() {
             let (kind, v) = row.map_err(std::io::Error::other)?;
-            if v.exhibition == exhibition {
-                csv_row(&mut chunk, kind, &v);
+            if v.exhibition == exhibition && (from..to).contains(&v.at) {
+                csv_row(&mut chunk, kind.name(), &v);
             }
             if chunk.len() > 32 * 1024 && !out.send(Bytes::from(std::mem::take(&mut chunk))) {
                 return Ok(());
@@ -433,22 +435,6 @@ pub(super) async fn export_csv(
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .streaming(body))
-}
-
-/// Two time-ordered streams as one, in time order.
-fn merge_by_time<E>(
-    a: impl Iterator<Item = Result<(&'static str, Visit), E>>,
-    b: impl Iterator<Item = Result<(&'static str, Visit), E>>,
-) -> impl Iterator<Item = Result<(&'static str, Visit), E>> {
-    let (mut a, mut b) = (a.peekable(), b.peekable());
-    std::iter::from_fn(move || {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(Ok(x)), Some(Ok(y))) => x.1.at <= y.1.at,
-            (Some(_), _) => true,
-            (None, _) => false,
-        };
-        if take_a { a.next() } else { b.next() }
-    })
 }
 
 /// One CSV line; ids and enum names never hold commas or quotes, but quote anyway if they do.

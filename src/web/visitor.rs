@@ -12,7 +12,7 @@ use crate::catalog::{
     Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Story, Target,
 };
 use crate::i18n::{self, Ui};
-use crate::store::{Event, UnknownScan, Via, Visit};
+use crate::store::{Event, StoreError, UnknownScan, Via, Visit, VisitorId, error_chain};
 use crate::visitor::{self, Client, InApp};
 
 /// Query options every visitor page understands. Parsed leniently: apps append their own
@@ -166,7 +166,7 @@ pub(super) async fn landing(
     let here = resolve(&state, &catalog, target);
     if req.method() != Method::HEAD {
         let via = if query.browsing { Via::Browse } else { Via::Qr };
-        let visit = visit_record(&state, &code, &here, &visitor, via);
+        let visit = visit_record(&state, &code, &here, &visitor, via).await;
         record(&state, Event::Scan(visit)).await;
     }
     let page = landing_page(&here, &code, &visitor);
@@ -331,7 +331,7 @@ pub(super) async fn go(
         return unknown_code(&state, &req, &path, &visitor).await;
     };
     let here = resolve(&state, &catalog, target);
-    let visit = visit_record(&state, &code, &here, &visitor, Via::Browse);
+    let visit = visit_record(&state, &code, &here, &visitor, Via::Browse).await;
     record(&state, Event::Open(visit)).await;
     // Only catalog URLs are ever redirected to: the code picks the story, nothing else does.
     HttpResponse::Found()
@@ -343,22 +343,19 @@ pub(super) async fn go(
 // ---------------------------------------------------------------------------------------------
 // Logging
 
-fn visit_record(
+async fn visit_record(
     state: &AppState,
     code: &Code,
-    here: &Resolved,
+    here: &Resolved<'_>,
     visitor: &Visitor,
     via: Via,
 ) -> Visit {
     let now = state.clock.now();
     let day = now.to_zoned_datetime(state.day_zone.clone()).date();
     // Without a salt there is no visitor id; the visit still counts as a view.
-    let visitor_id = match state.store.daily_salt(day) {
-        Ok(salt) => visitor::visitor_id(&salt, &visitor.ip, &visitor.user_agent),
-        Err(e) => {
-            tracing::warn!(error = %e, "no daily salt; visitor id left empty");
-            String::new()
-        }
+    let visitor_id = match daily_salt(state, day).await {
+        Some(salt) => visitor::visitor_id(&salt, &visitor.ip, &visitor.user_agent),
+        None => VisitorId::default(),
     };
     let e = here.exhibition;
     let local = now.to_zoned_datetime(e.time_zone.clone());
@@ -381,17 +378,43 @@ fn visit_record(
     }
 }
 
+/// Today's salt: from memory, or (once a day) from the store on a blocking thread.
+async fn daily_salt(state: &AppState, day: jiff::civil::Date) -> Option<[u8; 32]> {
+    if let Some(salt) = state.store.cached_salt(day) {
+        return Some(salt);
+    }
+    let store = state.store.clone();
+    match web::block(move || store.daily_salt(day)).await {
+        Ok(Ok(salt)) => Some(salt),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %error_chain(&e), "no daily salt; visitor id left empty");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "no daily salt; visitor id left empty");
+            None
+        }
+    }
+}
+
 /// Stores an event, waiting until it is durable. A failure is counted and logged, never
-/// shown: the visitor gets the page either way.
+/// shown: the visitor gets the page either way. An event answered before it is durable
+/// (a slow or failing disk) stays queued and is counted as unconfirmed.
 async fn record(state: &AppState, event: Event) {
     match &event {
         Event::Scan(_) => state.metrics.scans.inc(),
         Event::Open(_) => state.metrics.opens.inc(),
         Event::Unknown(_) => state.metrics.unknown_codes.inc(),
     };
-    if let Err(e) = state.recorder.record(event).await {
-        state.count_log_failure();
-        tracing::warn!(error = %e, "an event was not stored; the visitor was served anyway");
+    match state.recorder.record(event).await {
+        Ok(()) => {}
+        Err(StoreError::TimedOut) => {
+            state.metrics.scans_unconfirmed.inc();
+        }
+        Err(e) => {
+            state.count_log_failure();
+            tracing::warn!(error = %error_chain(&e), "an event was not stored; the visitor was served anyway");
+        }
     }
 }
 

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use docent::store::Period;
+
 use crate::helpers::*;
 
 /// Polls until `check` holds, for at most five seconds.
@@ -128,7 +130,7 @@ fn a_backup_taken_while_serving_restores_into_a_new_store() {
     }
     app.get("/go/NCA2");
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("backup.jsonl");
+    let file = dir.path().join("docent.backup");
     let bind = app.base.trim_start_matches("http://");
     let out = docent()
         .args(["backup", "--bind", bind, "--out"])
@@ -160,10 +162,8 @@ fn a_backup_taken_while_serving_restores_into_a_new_store() {
     assert_eq!(copy.scans().unwrap(), app.store.scans().unwrap());
     assert_eq!(copy.opens().unwrap(), app.store.opens().unwrap());
     assert_eq!(
-        copy.counters("nature-covers", docent::store::ALL).unwrap(),
-        app.store
-            .counters("nature-covers", docent::store::ALL)
-            .unwrap()
+        copy.counters("nature-covers", Period::All),
+        app.store.counters("nature-covers", Period::All)
     );
     drop(copy);
     let again = docent()

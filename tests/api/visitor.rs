@@ -70,9 +70,14 @@ fn unknown_and_malformed_codes_get_a_friendly_404_counted_apart() {
         );
         assert!(!reply.body.contains("<script>"));
     }
-    let unknown = app.store.unknown_scans().unwrap();
-    assert_eq!(unknown.len(), 4);
-    assert_eq!(unknown[0].code, "NOPE99");
+    let unknown = app.store.unknown_codes(None);
+    assert_eq!(unknown.iter().map(|u| u.2).sum::<u64>(), 4, "{unknown:?}");
+    assert!(
+        unknown
+            .iter()
+            .any(|(day, code, n)| code == "NOPE99" && *n == 1 && day.to_string() == "2026-11-20"),
+        "counted by day and code: {unknown:?}"
+    );
     assert!(
         app.store.scans().unwrap().is_empty(),
         "unknown codes are not scans"

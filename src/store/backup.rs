@@ -1,0 +1,237 @@
+//! Backups: a copy of the event log up to a log position, taken while the writer goes on
+//! (the blocks below the position never change), and its restore into an empty store.
+//!
+//! The file is a header, then frames (`kind`, key length, key, value length, value), then a
+//! trailer frame with the number of frames and a BLAKE3 hash of every byte before it. A file
+//! cut short, tampered with, of another program, or holding a kind of frame this version does
+//! not know is refused whole before anything is written. The daily salt is never in it: a
+//! backup must not link visitor ids to people. Figures are not in it either; they are
+//! replayed from the log when the restored store opens.
+
+use std::io::{BufReader, Read, Write};
+use std::path::Path;
+
+use super::{BLOCK, NAME, Result, Store, StoreError, UNKNOWN, record};
+
+const MAGIC: &[u8] = b"docent backup\n";
+const FORMAT: u8 = 2;
+const SWITCH: u8 = b'S';
+const TRAILER: u8 = b'T';
+const KINDS: [u8; 4] = [NAME, BLOCK, UNKNOWN, SWITCH];
+
+/// What a backup holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Frames: names, blocks, unknown-code counts and switches.
+    pub rows: u64,
+    /// Events (scans and opens) in the blocks.
+    pub events: u64,
+}
+
+/// Writes a backup of everything stored before the current log position to `out`.
+pub fn write(store: &Store, out: impl Write) -> Result<Summary> {
+    let end = store.position();
+    let t = store.trees()?;
+    let mut out = Hashing::new(out);
+    out.write_all(MAGIC)?;
+    out.write_all(&[FORMAT])?;
+    let mut rows: u64 = 0;
+    // Names first: every block below `end` was written with (or after) its names.
+    let names: Vec<_> = t.log.scan_prefix([NAME]).collect();
+    for kv in names {
+        let (k, v) = kv?;
+        frame(&mut out, NAME, &k, &v)?;
+        rows += 1;
+    }
+    let mut events = 0;
+    for kv in t.log.range(super::block_key(0)..super::block_key(end)) {
+        let (k, v) = kv?;
+        events += record::decode_block(&v)?.len() as u64;
+        frame(&mut out, BLOCK, &k, &v)?;
+        rows += 1;
+    }
+    for kv in t.log.scan_prefix([UNKNOWN]) {
+        let (k, v) = kv?;
+        frame(&mut out, UNKNOWN, &k, &v)?;
+        rows += 1;
+    }
+    for kv in t.switches.iter() {
+        let (k, v) = kv?;
+        frame(&mut out, SWITCH, &k, &v)?;
+        rows += 1;
+    }
+    let hash = out.hasher.finalize();
+    let mut trailer = rows.to_be_bytes().to_vec();
+    trailer.extend_from_slice(hash.as_bytes());
+    frame(&mut out, TRAILER, &[], &trailer)?;
+    out.inner.flush()?;
+    Ok(Summary { rows, events })
+}
+
+/// Checks a backup file whole: header, every frame, the trailer's count and hash.
+pub fn verify(path: &Path) -> Result<Summary> {
+    let file = std::fs::File::open(path)?;
+    read(BufReader::new(file), |_, _, _| Ok(()))
+}
+
+/// Restores a backup into `store`, which must hold no events and no switches. The file is
+/// checked whole first, so a bad file writes nothing.
+pub fn restore(store: &Store, path: &Path) -> Result<Summary> {
+    if !store.is_empty() {
+        return Err(StoreError::Backup(
+            "the data folder already holds scans or switches: restore into an empty one".into(),
+        ));
+    }
+    verify(path)?;
+    let file = std::fs::File::open(path)?;
+    let mut log = sled::Batch::default();
+    let mut switches = sled::Batch::default();
+    let summary = read(BufReader::new(file), |kind, key, value| {
+        match kind {
+            SWITCH => switches.insert(key, value),
+            _ => log.insert(key, value),
+        }
+        Ok(())
+    })?;
+    store.writing(|t| {
+        t.log.apply_batch(log)?;
+        t.switches.apply_batch(switches)?;
+        t.db.flush()?;
+        Ok(())
+    })?;
+    store.load()?;
+    store.checkpoint()?;
+    Ok(summary)
+}
+
+/// Reads a backup, handing each frame to `each`, and checks it; `each` sees frames before the
+/// trailer is checked, so callers that write must `verify` first.
+fn read(
+    mut input: impl Read,
+    mut each: impl FnMut(u8, &[u8], &[u8]) -> Result<()>,
+) -> Result<Summary> {
+    let bad = |what: &str| StoreError::Backup(format!("not a valid docent backup: {what}"));
+    let mut hasher = blake3::Hasher::new();
+    let mut header = [0u8; MAGIC.len() + 1];
+    input
+        .read_exact(&mut header)
+        .map_err(|_| bad("no header"))?;
+    if &header[..MAGIC.len()] != MAGIC {
+        return Err(bad("no header (another kind of file?)"));
+    }
+    if header[MAGIC.len()] != FORMAT {
+        return Err(bad("a format this version does not read"));
+    }
+    hasher.update(&header);
+    let (mut rows, mut events, mut next_seq) = (0u64, 0u64, 0u64);
+    loop {
+        let Some((kind, key, value)) =
+            read_frame(&mut input).map_err(|_| bad("it is cut short (no trailer)"))?
+        else {
+            return Err(bad("it is cut short (no trailer)"));
+        };
+        if kind == TRAILER {
+            let expected = hasher.finalize();
+            if value.len() != 40
+                || value[..8] != rows.to_be_bytes()
+                || value[8..] != *expected.as_bytes()
+            {
+                return Err(bad(
+                    "its contents do not match its trailer (damaged or edited)",
+                ));
+            }
+            let mut rest = [0u8; 1];
+            if input.read(&mut rest)? != 0 {
+                return Err(bad("there is data after the trailer"));
+            }
+            return Ok(Summary { rows, events });
+        }
+        if !KINDS.contains(&kind) {
+            return Err(bad(&format!("an unknown kind of record ({kind:#04x})")));
+        }
+        if kind != SWITCH && key.first() != Some(&kind) {
+            return Err(bad("a record under the wrong kind"));
+        }
+        if kind == BLOCK {
+            let first = super::u64_at(&key[1..]).map_err(|_| bad("a malformed block key"))?;
+            if first != next_seq {
+                return Err(bad("a gap in the event log"));
+            }
+            let n = record::decode_block(&value)
+                .map_err(|_| bad("a block this version cannot read"))?
+                .len() as u64;
+            next_seq += n;
+            events += n;
+        }
+        hasher.update(&frame_bytes(kind, &key, &value));
+        each(kind, &key, &value)?;
+        rows += 1;
+    }
+}
+
+fn frame_bytes(kind: u8, key: &[u8], value: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(9 + key.len() + value.len());
+    bytes.push(kind);
+    bytes.extend_from_slice(&(key.len() as u32).to_be_bytes());
+    bytes.extend_from_slice(key);
+    bytes.extend_from_slice(&(value.len() as u32).to_be_bytes());
+    bytes.extend_from_slice(value);
+    bytes
+}
+
+fn frame(out: &mut impl Write, kind: u8, key: &[u8], value: &[u8]) -> Result<()> {
+    out.write_all(&frame_bytes(kind, key, value))?;
+    Ok(())
+}
+
+/// The largest key or value a frame may claim, so a damaged length cannot allocate gigabytes.
+const MAX_PART: usize = 64 << 20;
+
+#[allow(clippy::type_complexity)]
+fn read_frame(input: &mut impl Read) -> std::io::Result<Option<(u8, Vec<u8>, Vec<u8>)>> {
+    let mut kind = [0u8; 1];
+    if input.read(&mut kind)? == 0 {
+        return Ok(None);
+    }
+    let mut part = || -> std::io::Result<Vec<u8>> {
+        let mut len = [0u8; 4];
+        input.read_exact(&mut len)?;
+        let len = u32::from_be_bytes(len) as usize;
+        if len > MAX_PART {
+            return Err(std::io::Error::other("a frame too large"));
+        }
+        let mut bytes = vec![0u8; len];
+        input.read_exact(&mut bytes)?;
+        Ok(bytes)
+    };
+    let key = part()?;
+    let value = part()?;
+    Ok(Some((kind[0], key, value)))
+}
+
+/// A writer that hashes what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            hasher: blake3::Hasher::new(),
+        }
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

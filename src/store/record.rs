@@ -1,0 +1,357 @@
+//! The binary format of the event log: a block of compact records per durable batch, and the
+//! append-only dictionary that turns names (exhibitions, codes, stations, stories, phases)
+//! into small ids.
+//!
+//! A record is about 20 bytes: flags, the time as a delta from the block's base, the local
+//! hour and day (as an offset from the UTC day), five name ids, the enums packed in two bytes,
+//! and the 8-byte visitor id. Blocks start with a format version, so a later format can add
+//! fields and still read these. Names are never rewritten: renaming a story in the files adds
+//! a new name, and old records keep pointing at the old one.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::{Kind, StoreError, Via, Visit, VisitorId};
+use crate::catalog::{Lang, ShowState};
+use crate::visitor::{Device, InApp};
+
+/// The block format this code writes. Readers accept every version up to it.
+pub(super) const BLOCK_VERSION: u8 = 1;
+
+/// A small number standing for a name in the dictionary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NameId(pub u32);
+
+/// One scan or open, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Record {
+    /// bit 0: an open (else a scan); bit 1: reached by browsing; bit 2: a bot; bit 3: has a
+    /// station.
+    flags: u8,
+    /// Microseconds from the block's base time.
+    at: i64,
+    /// The local hour (bits 0-4) and the local day minus the UTC day, plus one (bits 5-6).
+    when: u8,
+    exhibition: u32,
+    code: u32,
+    station: u32,
+    story: u32,
+    phase: u32,
+    /// Show state (bits 0-1), device (bits 2-3), language (bit 4).
+    enums: u8,
+    app: u8,
+    visitor: [u8; 8],
+}
+
+#[derive(Serialize, Deserialize)]
+struct Block {
+    base: i64,
+    records: Vec<Record>,
+}
+
+/// A decoded record with its names still as ids: what the views count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Fact {
+    pub kind: Kind,
+    pub via: Via,
+    pub bot: bool,
+    pub at: Timestamp,
+    pub day: Date,
+    pub hour: i8,
+    pub exhibition: NameId,
+    pub code: NameId,
+    pub station: Option<NameId>,
+    pub story: NameId,
+    pub phase: NameId,
+    pub state: ShowState,
+    pub device: Device,
+    pub app: InApp,
+    pub lang: Lang,
+    pub visitor: VisitorId,
+}
+
+// The enums' stored numbers. New variants go at the end; the order never changes.
+const STATES: [ShowState; 3] = [ShowState::Upcoming, ShowState::Running, ShowState::Closed];
+const DEVICES: [Device; 4] = [
+    Device::Phone,
+    Device::Tablet,
+    Device::Desktop,
+    Device::Other,
+];
+const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
+pub(super) const APPS: [InApp; 12] = [
+    InApp::None,
+    InApp::WeChat,
+    InApp::WeCom,
+    InApp::Qq,
+    InApp::Weibo,
+    InApp::Alipay,
+    InApp::DingTalk,
+    InApp::Douyin,
+    InApp::Feishu,
+    InApp::Facebook,
+    InApp::Instagram,
+    InApp::Line,
+];
+
+fn index_of<T: PartialEq>(all: &[T], value: &T) -> u8 {
+    all.iter().position(|v| v == value).unwrap_or(0) as u8
+}
+
+fn nth<T: Copy>(all: &[T], n: u8) -> Result<T, StoreError> {
+    all.get(usize::from(n))
+        .copied()
+        .ok_or(StoreError::Corrupt("an enum value out of range"))
+}
+
+pub(super) fn device_index(d: Device) -> u8 {
+    index_of(&DEVICES, &d)
+}
+pub(super) fn app_index(a: InApp) -> u8 {
+    index_of(&APPS, &a)
+}
+pub(super) fn lang_index(l: Lang) -> u8 {
+    index_of(&LANGS, &l)
+}
+
+/// The lower-case names the statistics use, by stored number.
+pub(super) static DEVICE_NAMES: LazyLock<Vec<String>> =
+    LazyLock::new(|| DEVICES.iter().map(super::enum_name).collect());
+pub(super) static APP_NAMES: LazyLock<Vec<String>> =
+    LazyLock::new(|| APPS.iter().map(super::enum_name).collect());
+pub(super) static LANG_NAMES: LazyLock<Vec<String>> =
+    LazyLock::new(|| LANGS.iter().map(|l| l.as_str().to_string()).collect());
+
+/// Days as one ordered number (not a count of days: only order and equality matter).
+pub(super) fn day_number(d: Date) -> i32 {
+    i32::from(d.year()) * 512 + i32::from(d.month()) * 32 + i32::from(d.day())
+}
+
+pub(super) fn day_of_number(n: i32) -> Option<Date> {
+    let year = i16::try_from(n.div_euclid(512)).ok()?;
+    let rest = n.rem_euclid(512);
+    Date::new(year, (rest / 32) as i8, (rest % 32) as i8).ok()
+}
+
+/// Encodes a batch of visits, interning their names, as one block.
+pub(super) fn encode_block(
+    visits: &[(Kind, &Visit)],
+    dictionary: &mut Dictionary,
+) -> Result<Vec<u8>, StoreError> {
+    let base = visits
+        .first()
+        .map(|(_, v)| v.at.as_microsecond())
+        .unwrap_or(0);
+    let mut records = Vec::with_capacity(visits.len());
+    for (kind, v) in visits {
+        let utc_day = v.at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+        let day_shift = match v.day.cmp(&utc_day) {
+            std::cmp::Ordering::Less => 0,
+            std::cmp::Ordering::Equal => 1,
+            std::cmp::Ordering::Greater => 2,
+        };
+        let mut flags = 0u8;
+        flags |= u8::from(*kind == Kind::Open);
+        flags |= u8::from(v.via == Via::Browse) << 1;
+        flags |= u8::from(v.bot) << 2;
+        flags |= u8::from(v.station.is_some()) << 3;
+        records.push(Record {
+            flags,
+            at: v.at.as_microsecond() - base,
+            when: (v.hour.clamp(0, 23) as u8) | (day_shift << 5),
+            exhibition: dictionary.intern(&v.exhibition).0,
+            code: dictionary.intern(&v.code).0,
+            station: v.station.as_deref().map_or(0, |s| dictionary.intern(s).0),
+            story: dictionary.intern(&v.story).0,
+            phase: dictionary.intern(&v.phase).0,
+            enums: index_of(&STATES, &v.state)
+                | (device_index(v.device) << 2)
+                | (lang_index(v.lang) << 4),
+            app: app_index(v.in_app),
+            visitor: v.visitor.0.to_be_bytes(),
+        });
+    }
+    Ok(postcard::to_extend(
+        &Block { base, records },
+        vec![BLOCK_VERSION],
+    )?)
+}
+
+/// Decodes a block written by any version up to `BLOCK_VERSION`.
+pub(super) fn decode_block(bytes: &[u8]) -> Result<Vec<Fact>, StoreError> {
+    let (&version, body) = bytes
+        .split_first()
+        .ok_or(StoreError::Corrupt("an empty block"))?;
+    if version == 0 || version > BLOCK_VERSION {
+        return Err(StoreError::Corrupt("a block of an unknown format version"));
+    }
+    let block: Block = postcard::from_bytes(body)?;
+    block.records.iter().map(|r| fact(block.base, r)).collect()
+}
+
+fn fact(base: i64, r: &Record) -> Result<Fact, StoreError> {
+    let at = Timestamp::from_microsecond(base.saturating_add(r.at))
+        .map_err(|_| StoreError::Corrupt("a time out of range"))?;
+    let utc_day = at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let day = match r.when >> 5 {
+        0 => utc_day.yesterday(),
+        1 => Ok(utc_day),
+        _ => utc_day.tomorrow(),
+    }
+    .map_err(|_| StoreError::Corrupt("a day out of range"))?;
+    Ok(Fact {
+        kind: if r.flags & 1 == 1 {
+            Kind::Open
+        } else {
+            Kind::Scan
+        },
+        via: if r.flags & 2 == 2 {
+            Via::Browse
+        } else {
+            Via::Qr
+        },
+        bot: r.flags & 4 == 4,
+        at,
+        day,
+        hour: (r.when & 31) as i8,
+        exhibition: NameId(r.exhibition),
+        code: NameId(r.code),
+        station: (r.flags & 8 == 8).then_some(NameId(r.station)),
+        story: NameId(r.story),
+        phase: NameId(r.phase),
+        state: nth(&STATES, r.enums & 3)?,
+        device: nth(&DEVICES, (r.enums >> 2) & 3)?,
+        lang: nth(&LANGS, (r.enums >> 4) & 1)?,
+        app: nth(&APPS, r.app)?,
+        visitor: VisitorId(u64::from_be_bytes(r.visitor)),
+    })
+}
+
+/// Every name ever stored, by id. Append-only: ids never change meaning. Names added since
+/// the last durable write are `unsaved` and go into the next batch, so a failed write that is
+/// retried still stores them before (and atomically with) the records using them.
+#[derive(Debug, Default)]
+pub(super) struct Dictionary {
+    names: Vec<Arc<str>>,
+    ids: HashMap<Arc<str>, NameId>,
+    saved: usize,
+}
+
+impl Dictionary {
+    /// Ids start at 1: 0 means "none" in a record.
+    pub fn intern(&mut self, name: &str) -> NameId {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let name: Arc<str> = Arc::from(name);
+        let id = NameId(self.names.len() as u32 + 1);
+        self.names.push(name.clone());
+        self.ids.insert(name, id);
+        id
+    }
+
+    pub fn id(&self, name: &str) -> Option<NameId> {
+        self.ids.get(name).copied()
+    }
+
+    pub fn name(&self, id: NameId) -> &str {
+        id.0.checked_sub(1)
+            .and_then(|i| self.names.get(i as usize))
+            .map_or("", |n| n)
+    }
+
+    /// Loads a stored entry (on open or restore); entries come in id order.
+    pub fn load(&mut self, id: u32, name: &str) -> Result<(), StoreError> {
+        if id as usize != self.names.len() + 1 {
+            return Err(StoreError::Corrupt("a gap in the name dictionary"));
+        }
+        self.intern(name);
+        self.saved = self.names.len();
+        Ok(())
+    }
+
+    /// Names not yet written: (id, name).
+    pub fn unsaved(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.names[self.saved..]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ((self.saved + i + 1) as u32, n.as_ref()))
+    }
+
+    pub fn mark_saved(&mut self) {
+        self.saved = self.names.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visit(station: Option<&str>, day: &str) -> Visit {
+        Visit {
+            at: "2026-11-20T17:30:00.123456Z".parse().unwrap(),
+            day: day.parse().unwrap(),
+            hour: 1,
+            code: "NCA1".into(),
+            exhibition: "show".into(),
+            station: station.map(Into::into),
+            story: "alphago".into(),
+            phase: "one".into(),
+            state: ShowState::Closed,
+            visitor: VisitorId(0xdead_beef_0123_4567),
+            device: Device::Tablet,
+            in_app: InApp::Line,
+            lang: Lang::En,
+            bot: true,
+            via: Via::Browse,
+        }
+    }
+
+    #[test]
+    fn a_block_decodes_to_what_was_encoded_in_about_twenty_bytes_a_record() {
+        let mut dict = Dictionary::default();
+        let a = visit(Some("A1"), "2026-11-21");
+        let b = visit(None, "2026-11-20");
+        let many: Vec<(Kind, &Visit)> = (0..100).map(|_| (Kind::Scan, &a)).collect();
+        let bytes = encode_block(&many, &mut dict).unwrap();
+        assert!(bytes.len() < 100 * 24, "{} bytes", bytes.len());
+        let bytes = encode_block(&[(Kind::Open, &a), (Kind::Scan, &b)], &mut dict).unwrap();
+        let facts = decode_block(&bytes).unwrap();
+        let f = facts[0];
+        assert_eq!((f.kind, f.via, f.bot), (Kind::Open, Via::Browse, true));
+        assert_eq!((f.at, f.day, f.hour), (a.at, a.day, 1));
+        assert_eq!(dict.name(f.station.unwrap()), "A1");
+        assert_eq!(dict.name(f.story), "alphago");
+        assert_eq!(
+            (f.state, f.device, f.app, f.lang),
+            (ShowState::Closed, Device::Tablet, InApp::Line, Lang::En)
+        );
+        assert_eq!(f.visitor, a.visitor);
+        assert_eq!(facts[1].station, None);
+        assert_eq!(facts[1].day, b.day);
+    }
+
+    #[test]
+    fn unknown_versions_and_garbage_are_refused() {
+        assert!(decode_block(&[]).is_err());
+        assert!(decode_block(&[BLOCK_VERSION + 1, 0, 0]).is_err());
+        assert!(decode_block(&[BLOCK_VERSION, 0xff, 0xff, 0xff]).is_err());
+    }
+
+    #[test]
+    fn day_numbers_keep_order_and_come_back() {
+        let days = ["2016-01-28", "2026-02-28", "2026-03-01", "2026-12-31"];
+        let numbers: Vec<i32> = days
+            .iter()
+            .map(|d| day_number(d.parse().unwrap()))
+            .collect();
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]));
+        for (d, n) in days.iter().zip(numbers) {
+            assert_eq!(day_of_number(n).unwrap().to_string(), *d);
+        }
+    }
+}

@@ -1,0 +1,473 @@
+//! The store against a real sled folder: figures as events are appended, after a restart,
+//! after replay from an older checkpoint, after a backup and restore; refused backups.
+
+use super::*;
+use crate::visitor::{Device, InApp};
+use jiff::civil::date;
+
+fn open(dir: &Path) -> Store {
+    Store::open(dir, 8 << 20).unwrap()
+}
+
+fn visit(day: &str, story: &str, visitor: u64, bot: bool) -> Visit {
+    Visit {
+        at: format!("{day}T02:00:00Z").parse().unwrap(),
+        day: day.parse().unwrap(),
+        hour: 10,
+        code: "NCA1".into(),
+        exhibition: "show".into(),
+        station: Some("A1".into()),
+        story: story.into(),
+        phase: "one".into(),
+        state: ShowState::Running,
+        visitor: VisitorId(visitor),
+        device: Device::Phone,
+        in_app: InApp::WeChat,
+        lang: Lang::Zh,
+        bot,
+        via: Via::Qr,
+    }
+}
+
+fn count(store: &Store, period: Period, metric: Metric, dimension: Dimension, value: &str) -> u64 {
+    store
+        .counters("show", period)
+        .into_iter()
+        .find(|c| c.metric == metric && c.dimension == dimension && c.value == value)
+        .map_or(0, |c| c.count)
+}
+
+fn day(s: &str) -> Period {
+    Period::Day(s.parse().unwrap())
+}
+
+/// A few days of mixed traffic, in batches of varied size.
+fn traffic() -> Vec<Vec<Event>> {
+    let mut batches = Vec::new();
+    for (i, d) in ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
+        .iter()
+        .enumerate()
+    {
+        let mut batch = Vec::new();
+        for n in 0..(5 + i as u64 * 3) {
+            let story = ["alphago", "exac", "zika"][n as usize % 3];
+            batch.push(Event::Scan(visit(d, story, 1 + n % 4, n % 7 == 6)));
+            if n % 2 == 0 {
+                batch.push(Event::Open(visit(d, story, 1 + n % 4, false)));
+            }
+        }
+        batch.push(Event::Unknown(UnknownScan {
+            at: format!("{d}T03:00:00Z").parse().unwrap(),
+            day: d.parse().unwrap(),
+            code: "XYZ".into(),
+            bot: false,
+        }));
+        batches.push(batch);
+    }
+    batches
+}
+
+fn everything(store: &Store) -> Vec<(Period, Vec<Counter>)> {
+    let mut periods = vec![Period::All];
+    periods.extend(
+        ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
+            .iter()
+            .map(|d| day(d)),
+    );
+    periods
+        .into_iter()
+        .map(|p| (p, store.counters("show", p)))
+        .collect()
+}
+
+#[test]
+fn figures_follow_the_events_with_exact_daily_visitors() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store
+        .append(&[
+            Event::Scan(visit("2026-11-20", "alphago", 1, false)),
+            Event::Scan(visit("2026-11-20", "alphago", 1, false)),
+            Event::Scan(visit("2026-11-20", "exac", 2, false)),
+            Event::Scan(visit("2026-11-20", "exac", 99, true)),
+            Event::Open(visit("2026-11-20", "alphago", 1, false)),
+        ])
+        .unwrap();
+    store
+        .record(Event::Scan(visit("2026-11-21", "alphago", 9, false)))
+        .unwrap();
+    assert_eq!(store.scans().unwrap().len(), 5);
+    assert_eq!(store.opens().unwrap().len(), 1);
+    assert_eq!(store.position(), 6);
+    let (all, d20) = (Period::All, day("2026-11-20"));
+    assert_eq!(count(&store, all, Metric::Scans, Dimension::Total, ""), 4);
+    assert_eq!(
+        count(&store, all, Metric::Scans, Dimension::Story, "alphago"),
+        3
+    );
+    assert_eq!(
+        count(&store, all, Metric::Opens, Dimension::Story, "alphago"),
+        1
+    );
+    assert_eq!(count(&store, all, Metric::Bots, Dimension::Total, ""), 1);
+    assert_eq!(
+        count(&store, d20, Metric::Visitors, Dimension::Total, ""),
+        2
+    );
+    assert_eq!(
+        count(&store, d20, Metric::Visitors, Dimension::Story, "alphago"),
+        1
+    );
+    assert_eq!(
+        count(&store, all, Metric::Visitors, Dimension::Total, ""),
+        3,
+        "daily uniques add up"
+    );
+    assert_eq!(
+        count(
+            &store,
+            day("2026-11-21"),
+            Metric::Scans,
+            Dimension::App,
+            "wechat"
+        ),
+        1
+    );
+    assert_eq!(count(&store, all, Metric::Scans, Dimension::Hour, "10"), 4);
+    assert_eq!(
+        count(&store, all, Metric::Scans, Dimension::Day, "2026-11-20"),
+        3
+    );
+    assert_eq!(
+        count(&store, all, Metric::Visitors, Dimension::Day, "2026-11-20"),
+        2
+    );
+    assert_eq!(
+        count(&store, all, Metric::Scans, Dimension::Station, "A1"),
+        4
+    );
+}
+
+#[test]
+fn figures_are_equal_after_a_restart_and_after_replay_from_an_older_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let batches = traffic();
+    let store = open(dir.path());
+    store.append(&batches[0]).unwrap();
+    store.append(&batches[1]).unwrap();
+    store.checkpoint().unwrap();
+    let old_checkpoint = store
+        .trees()
+        .unwrap()
+        .checkpoints
+        .get(CHECKPOINT_KEY)
+        .unwrap()
+        .unwrap();
+    store.append(&batches[2]).unwrap();
+    store.append(&batches[3]).unwrap();
+    store.checkpoint().unwrap();
+    let before = everything(&store);
+    let position = store.position();
+    let unknown = store.unknown_codes(None);
+    assert_eq!(unknown.len(), 4, "one unknown code a day: {unknown:?}");
+    drop(store);
+
+    let reopened = open(dir.path());
+    assert_eq!(everything(&reopened), before, "from the latest checkpoint");
+    assert_eq!(reopened.position(), position);
+    assert_eq!(reopened.unknown_codes(None), unknown);
+    // Put the older checkpoint back: two batches are replayed on top of it.
+    reopened
+        .trees()
+        .unwrap()
+        .checkpoints
+        .insert(CHECKPOINT_KEY, old_checkpoint)
+        .unwrap();
+    reopened.flush().unwrap();
+    drop(reopened);
+    let replayed = open(dir.path());
+    assert_eq!(everything(&replayed), before, "from an older checkpoint");
+    // No checkpoint at all: the whole log is replayed.
+    replayed.trees().unwrap().checkpoints.clear().unwrap();
+    replayed.flush().unwrap();
+    drop(replayed);
+    let from_scratch = open(dir.path());
+    assert_eq!(everything(&from_scratch), before, "from the log alone");
+
+    // New events after the replay still count visitors exactly: visitor 1 was seen on the
+    // 23rd, visitor 77 was not.
+    from_scratch
+        .append(&[
+            Event::Scan(visit("2026-11-23", "alphago", 1, false)),
+            Event::Scan(visit("2026-11-23", "alphago", 77, false)),
+        ])
+        .unwrap();
+    let d23 = day("2026-11-23");
+    let visitors_before = before[4]
+        .1
+        .iter()
+        .find(|c| c.metric == Metric::Visitors && c.dimension == Dimension::Total)
+        .unwrap()
+        .count;
+    assert_eq!(
+        count(&from_scratch, d23, Metric::Visitors, Dimension::Total, ""),
+        visitors_before + 1
+    );
+}
+
+#[test]
+fn an_event_costs_a_few_dozen_bytes_of_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let batch: Vec<Event> = (0..1000)
+        .map(|n| Event::Scan(visit("2026-11-20", "alphago", n, false)))
+        .collect();
+    store.append(&batch).unwrap();
+    let block = store
+        .trees()
+        .unwrap()
+        .log
+        .get(block_key(0))
+        .unwrap()
+        .unwrap();
+    assert!(block.len() < 1000 * 24, "{} bytes", block.len());
+}
+
+#[test]
+fn unknown_codes_are_counted_per_day_with_a_cap_on_distinct_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let unknown = |code: String, bot: bool| {
+        Event::Unknown(UnknownScan {
+            at: "2026-11-20T02:00:00Z".parse().unwrap(),
+            day: date(2026, 11, 20),
+            code,
+            bot,
+        })
+    };
+    let mut batch: Vec<Event> = (0..UNKNOWN_CODES_A_DAY + 30)
+        .map(|n| unknown(format!("C{n}"), false))
+        .collect();
+    batch.push(unknown("C0".into(), false));
+    batch.push(unknown("BOT".into(), true));
+    store.append(&batch[..50]).unwrap();
+    store.append(&batch[50..]).unwrap();
+    let counts = store.unknown_codes(None);
+    assert_eq!(counts.len(), UNKNOWN_CODES_A_DAY + 1, "capped, plus other");
+    let of = |code: &str| counts.iter().find(|c| c.1 == code).map(|c| c.2);
+    assert_eq!(of("C0"), Some(2));
+    assert_eq!(of(OTHER_CODES), Some(30));
+    assert_eq!(of("BOT"), None, "bots are not counted");
+    assert!(store.scans().unwrap().is_empty(), "nothing in the log");
+    drop(store);
+    assert_eq!(open(dir.path()).unknown_codes(None), counts);
+}
+
+#[test]
+fn a_renamed_story_keeps_its_old_name_in_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store
+        .record(Event::Scan(visit("2026-11-20", "alphago", 1, false)))
+        .unwrap();
+    store
+        .record(Event::Scan(visit("2026-11-20", "alpha-go", 1, false)))
+        .unwrap();
+    drop(store);
+    let store = open(dir.path());
+    let stories: Vec<String> = store
+        .scans()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.story)
+        .collect();
+    assert_eq!(stories, ["alphago", "alpha-go"]);
+}
+
+fn backup_of(store: &Store, dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("backup.docent");
+    let file = std::fs::File::create(&path).unwrap();
+    backup::write(store, std::io::BufWriter::new(file)).unwrap();
+    path
+}
+
+#[test]
+fn a_backup_restores_equal_figures_into_an_empty_store_only() {
+    let (a, b, files) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let store = open(a.path());
+    for batch in traffic() {
+        store.append(&batch).unwrap();
+    }
+    store
+        .record_switch(&Switch {
+            exhibition: "show".into(),
+            phase: "two".into(),
+            at: "2026-11-22T00:00:00Z".parse().unwrap(),
+            by: "admin".into(),
+        })
+        .unwrap();
+    let path = backup_of(&store, files.path());
+    let summary = backup::verify(&path).unwrap();
+    assert_eq!(summary.events, store.position());
+
+    let copy = open(b.path());
+    assert_eq!(backup::restore(&copy, &path).unwrap(), summary);
+    assert_eq!(everything(&copy), everything(&store));
+    assert_eq!(copy.scans().unwrap(), store.scans().unwrap());
+    assert_eq!(copy.unknown_codes(None), store.unknown_codes(None));
+    assert_eq!(copy.switches("show").unwrap().len(), 1);
+    drop(copy);
+    assert_eq!(everything(&open(b.path())), everything(&store));
+
+    let again = backup::restore(&store, &path).unwrap_err().to_string();
+    assert!(again.contains("already holds"), "{again}");
+}
+
+#[test]
+fn truncated_tampered_and_foreign_backups_are_refused_and_write_nothing() {
+    let (a, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let store = open(a.path());
+    for batch in traffic() {
+        store.append(&batch).unwrap();
+    }
+    let path = backup_of(&store, files.path());
+    let good = std::fs::read(&path).unwrap();
+    let mut cases: Vec<(&str, Vec<u8>)> = vec![
+        ("cut short", good[..good.len() - 20].to_vec()),
+        ("cut before the trailer", good[..good.len() - 49].to_vec()),
+        ("empty", vec![]),
+        ("foreign", b"{\"docent_backup\":1}\n".to_vec()),
+    ];
+    let mut tampered = good.clone();
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 1;
+    cases.push(("tampered", tampered));
+    let mut unknown_kind = good[..15].to_vec();
+    unknown_kind.extend_from_slice(&frame_of(b'X', b"k", b"v"));
+    cases.push(("unknown kind", unknown_kind));
+    for (what, bytes) in cases {
+        let bad = files.path().join("bad");
+        std::fs::write(&bad, &bytes).unwrap();
+        assert!(backup::verify(&bad).is_err(), "{what} passed verify");
+        let target = tempfile::tempdir().unwrap();
+        let empty = open(target.path());
+        let error = backup::restore(&empty, &bad).unwrap_err().to_string();
+        assert!(
+            error.contains("not a valid docent backup"),
+            "{what}: {error}"
+        );
+        assert!(empty.is_empty(), "{what}: something was written");
+    }
+}
+
+fn frame_of(kind: u8, key: &[u8], value: &[u8]) -> Vec<u8> {
+    let mut out = vec![kind];
+    out.extend_from_slice(&(key.len() as u32).to_be_bytes());
+    out.extend_from_slice(key);
+    out.extend_from_slice(&(value.len() as u32).to_be_bytes());
+    out.extend_from_slice(value);
+    out
+}
+
+#[test]
+fn salt_is_stable_within_a_day_and_replaced_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let monday = store.daily_salt(date(2026, 11, 23)).unwrap();
+    assert_eq!(monday, store.daily_salt(date(2026, 11, 23)).unwrap());
+    assert_eq!(store.cached_salt(date(2026, 11, 23)), Some(monday));
+    assert_eq!(store.cached_salt(date(2026, 11, 24)), None);
+    let tuesday = store.daily_salt(date(2026, 11, 24)).unwrap();
+    assert_ne!(monday, tuesday);
+    drop(store);
+    let reopened = open(dir.path());
+    assert_eq!(
+        tuesday,
+        reopened.daily_salt(date(2026, 11, 24)).unwrap(),
+        "survives a restart"
+    );
+    let raw = reopened
+        .trees()
+        .unwrap()
+        .meta
+        .get(SALT_KEY)
+        .unwrap()
+        .unwrap();
+    assert!(
+        !raw.windows(32).any(|w| w == monday),
+        "yesterday's salt is gone"
+    );
+}
+
+#[test]
+fn switches_come_back_in_time_order_per_exhibition() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let sw = |ex: &str, phase: &str, at: &str| Switch {
+        exhibition: ex.into(),
+        phase: phase.into(),
+        at: at.parse().unwrap(),
+        by: "admin".into(),
+    };
+    store
+        .record_switch(&sw("a", "two", "2026-12-02T00:00:00Z"))
+        .unwrap();
+    store
+        .record_switch(&sw("a", "one", "2026-12-03T00:00:00Z"))
+        .unwrap();
+    store
+        .record_switch(&sw("ab", "x", "2026-12-04T00:00:00Z"))
+        .unwrap();
+    let all = store.switches("a").unwrap();
+    assert_eq!(
+        all.iter().map(|s| s.phase.as_str()).collect::<Vec<_>>(),
+        ["two", "one"]
+    );
+    assert_eq!(store.last_switch("a").unwrap().unwrap().phase, "one");
+    assert_eq!(store.last_switch("ab").unwrap().unwrap().phase, "x");
+    assert!(store.last_switch("b").unwrap().is_none());
+}
+
+#[test]
+fn a_store_of_the_first_format_is_moved_into_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let scans = db.open_tree("scans.v1").unwrap();
+        let row = serde_json::json!({
+            "at": "2026-11-20T02:00:00Z", "day": "2026-11-20", "hour": 10, "code": "NCA1",
+            "exhibition": "show", "station": "A1", "story": "alphago", "phase": "one",
+            "state": "running", "visitor": "00000000000000ff", "device": "phone",
+            "in_app": "wechat", "lang": "zh", "bot": false, "via": "qr"
+        });
+        scans
+            .insert(1u64.to_be_bytes(), serde_json::to_vec(&row).unwrap())
+            .unwrap();
+        db.open_tree("counters.v1")
+            .unwrap()
+            .insert("x", "y")
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    let scans = store.scans().unwrap();
+    assert_eq!(scans.len(), 1);
+    assert_eq!(scans[0].visitor, VisitorId(255));
+    assert_eq!(
+        count(&store, Period::All, Metric::Scans, Dimension::Total, ""),
+        1
+    );
+    assert!(
+        !store
+            .trees()
+            .unwrap()
+            .db
+            .tree_names()
+            .iter()
+            .any(|n| n.as_ref() == b"counters.v1")
+    );
+}

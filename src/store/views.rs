@@ -1,0 +1,322 @@
+//! The figures, materialised in memory from the event log: counters by exhibition, period,
+//! metric, dimension and value, and the sets that make daily unique visitors exact.
+//!
+//! Views change only when a batch is durable (or when the log is replayed), so they never
+//! count an event the log does not hold. A checkpoint stores the counters with the log
+//! position they cover; a restart loads it and replays the tail. The visitor sets are not
+//! checkpointed: they hold today's and yesterday's visitors only, so a restart rebuilds them
+//! from the start of the oldest day they cover (`sets_from`), which gives the same sets.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::record::{self, Fact, NameId};
+use super::{Kind, StoreError, Via};
+
+/// What is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Metric {
+    /// Landing views through a printed code (not bots).
+    Scans,
+    /// Landing views reached by browsing between docent pages (not bots).
+    Browses,
+    /// Article opens (not bots).
+    Opens,
+    /// Daily unique visitors among scans, browses and opens (not bots).
+    Visitors,
+    /// Views and opens by bots, link previews and prefetches.
+    Bots,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 5] = [
+        Metric::Scans,
+        Metric::Browses,
+        Metric::Opens,
+        Metric::Visitors,
+        Metric::Bots,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Scans => "scans",
+            Metric::Browses => "browses",
+            Metric::Opens => "opens",
+            Metric::Visitors => "visitors",
+            Metric::Bots => "bots",
+        }
+    }
+}
+
+/// What a counter is broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Dimension {
+    Total,
+    Story,
+    Station,
+    Phase,
+    /// Local hour, `00` to `23`.
+    Hour,
+    Device,
+    App,
+    Lang,
+    /// Local date; in the all-time period only.
+    Day,
+}
+
+impl Dimension {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Total => "total",
+            Dimension::Story => "story",
+            Dimension::Station => "station",
+            Dimension::Phase => "phase",
+            Dimension::Hour => "hour",
+            Dimension::Device => "device",
+            Dimension::App => "app",
+            Dimension::Lang => "lang",
+            Dimension::Day => "day",
+        }
+    }
+}
+
+/// The time a counter covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Period {
+    All,
+    /// One local day of the exhibition.
+    Day(Date),
+}
+
+/// A counter's value: a name id, an hour, an enum's number or a day number, as `Dimension`
+/// says.
+type Value = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+struct Slot {
+    metric: Metric,
+    dimension: Dimension,
+    value: Value,
+}
+
+/// Exhibition id and day number (`None`: all time).
+type Scope = (NameId, Option<i32>);
+
+/// Visitor-day sets are kept for the newest day of an exhibition and the day before.
+const SET_DAYS: i32 = 1;
+
+#[derive(Debug, Default)]
+struct DaySet {
+    /// The log position of the first event of this day, where a rebuild starts.
+    first_seq: u64,
+    seen: HashSet<u64>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Views {
+    counters: HashMap<Scope, HashMap<Slot, u64>>,
+    sets: HashMap<(NameId, i32), DaySet>,
+    /// The newest local day seen per exhibition (day number).
+    newest: HashMap<NameId, i32>,
+    /// The log position covered: every event before it is counted.
+    pub position: u64,
+}
+
+/// What a checkpoint stores.
+#[derive(Serialize, Deserialize)]
+struct Checkpoint {
+    position: u64,
+    sets_from: u64,
+    newest: Vec<(NameId, i32)>,
+    counters: Vec<(NameId, Option<i32>, Slot, u64)>,
+}
+
+/// Checkpoint format; a checkpoint of another version is ignored (the log is replayed).
+const CHECKPOINT_VERSION: u8 = 1;
+
+impl Views {
+    /// Counts one event at log position `seq`.
+    pub fn count(&mut self, seq: u64, f: &Fact) {
+        let day = record::day_number(f.day);
+        if f.bot {
+            self.bump((f.exhibition, None), Metric::Bots, Dimension::Total, 0);
+            self.bump((f.exhibition, Some(day)), Metric::Bots, Dimension::Total, 0);
+            return;
+        }
+        let metric = match (f.kind, f.via) {
+            (Kind::Open, _) => Metric::Opens,
+            (Kind::Scan, Via::Qr) => Metric::Scans,
+            (Kind::Scan, Via::Browse) => Metric::Browses,
+        };
+        let all = (f.exhibition, None);
+        let today = (f.exhibition, Some(day));
+        self.bump(all, metric, Dimension::Day, day as u32);
+        let tracked = !f.visitor.is_none() && self.track_day(f.exhibition, day, seq);
+        if tracked && self.first_visit(f, day, Dimension::Day, day as u32) {
+            self.bump(all, Metric::Visitors, Dimension::Day, day as u32);
+        }
+        for (dimension, value) in dimensions(f) {
+            self.bump(all, metric, dimension, value);
+            self.bump(today, metric, dimension, value);
+            if tracked && self.first_visit(f, day, dimension, value) {
+                self.bump(all, Metric::Visitors, dimension, value);
+                self.bump(today, Metric::Visitors, dimension, value);
+            }
+        }
+    }
+
+    /// Adds an event to the visitor sets only: a rebuild of the sets below the checkpoint.
+    pub fn remember(&mut self, seq: u64, f: &Fact) {
+        if f.bot || f.visitor.is_none() {
+            return;
+        }
+        let day = record::day_number(f.day);
+        if self.track_day(f.exhibition, day, seq) {
+            self.first_visit(f, day, Dimension::Day, day as u32);
+            for (dimension, value) in dimensions(f) {
+                self.first_visit(f, day, dimension, value);
+            }
+        }
+    }
+
+    /// Whether a day's visitors are still tracked (it is the newest day or the one before),
+    /// moving the newest day on and dropping older sets as days pass. Events of older days
+    /// (a clock set back) count as views, not as new visitors.
+    fn track_day(&mut self, exhibition: NameId, day: i32, seq: u64) -> bool {
+        let newest = self.newest.entry(exhibition).or_insert(day);
+        if day > *newest {
+            *newest = day;
+            let cutoff = day_before(day);
+            self.sets
+                .retain(|(e, d), _| *e != exhibition || *d >= cutoff);
+        }
+        if day < day_before(*newest) {
+            return false;
+        }
+        self.sets
+            .entry((exhibition, day))
+            .or_insert_with(|| DaySet {
+                first_seq: seq,
+                seen: HashSet::new(),
+            });
+        true
+    }
+
+    fn first_visit(&mut self, f: &Fact, day: i32, dimension: Dimension, value: Value) -> bool {
+        let Some(set) = self.sets.get_mut(&(f.exhibition, day)) else {
+            return false;
+        };
+        // The visitor id is a keyed hash already; mixing in the slot keeps one set per day.
+        let slot = ((dimension as u64) << 32) | u64::from(value);
+        set.seen.insert(f.visitor.0 ^ mix(slot))
+    }
+
+    fn bump(&mut self, scope: Scope, metric: Metric, dimension: Dimension, value: Value) {
+        *self
+            .counters
+            .entry(scope)
+            .or_default()
+            .entry(Slot {
+                metric,
+                dimension,
+                value,
+            })
+            .or_insert(0) += 1;
+    }
+
+    /// Calls `f` for every counter of an exhibition in a period.
+    pub fn each(
+        &self,
+        exhibition: NameId,
+        period: Period,
+        mut f: impl FnMut(Metric, Dimension, Value, u64),
+    ) {
+        let scope = match period {
+            Period::All => (exhibition, None),
+            Period::Day(d) => (exhibition, Some(record::day_number(d))),
+        };
+        if let Some(slots) = self.counters.get(&scope) {
+            for (slot, count) in slots {
+                f(slot.metric, slot.dimension, slot.value, *count);
+            }
+        }
+    }
+
+    /// Where a rebuild of the visitor sets starts.
+    pub fn sets_from(&self) -> u64 {
+        self.sets
+            .values()
+            .map(|s| s.first_seq)
+            .min()
+            .unwrap_or(self.position)
+    }
+
+    pub fn checkpoint(&self) -> Result<Vec<u8>, StoreError> {
+        let checkpoint = Checkpoint {
+            position: self.position,
+            sets_from: self.sets_from(),
+            newest: self.newest.iter().map(|(e, d)| (*e, *d)).collect(),
+            counters: self
+                .counters
+                .iter()
+                .flat_map(|((e, d), slots)| slots.iter().map(move |(s, c)| (*e, *d, *s, *c)))
+                .collect(),
+        };
+        Ok(postcard::to_extend(&checkpoint, vec![CHECKPOINT_VERSION])?)
+    }
+
+    /// Views as a checkpoint left them, without visitor sets, and where their rebuild starts;
+    /// `None` for a checkpoint of another format.
+    pub fn from_checkpoint(bytes: &[u8]) -> Result<Option<(Views, u64)>, StoreError> {
+        match bytes.split_first() {
+            Some((&CHECKPOINT_VERSION, body)) => {
+                let c: Checkpoint = postcard::from_bytes(body)?;
+                let mut views = Views {
+                    position: c.position,
+                    newest: c.newest.into_iter().collect(),
+                    ..Views::default()
+                };
+                for (e, d, slot, count) in c.counters {
+                    views
+                        .counters
+                        .entry((e, d))
+                        .or_default()
+                        .insert(slot, count);
+                }
+                Ok(Some((views, c.sets_from.min(c.position))))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+fn day_before(day: i32) -> i32 {
+    record::day_of_number(day)
+        .and_then(|d| d.yesterday().ok())
+        .map_or(day - SET_DAYS, record::day_number)
+}
+
+/// splitmix64's finaliser: spreads a slot number over 64 bits.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The dimensions an event is counted under, each with its value.
+fn dimensions(f: &Fact) -> impl Iterator<Item = (Dimension, Value)> {
+    [
+        Some((Dimension::Total, 0)),
+        Some((Dimension::Story, f.story.0)),
+        Some((Dimension::Phase, f.phase.0)),
+        Some((Dimension::Hour, f.hour.clamp(0, 23) as u32)),
+        Some((Dimension::Device, u32::from(record::device_index(f.device)))),
+        Some((Dimension::App, u32::from(record::app_index(f.app)))),
+        Some((Dimension::Lang, u32::from(record::lang_index(f.lang)))),
+        f.station.map(|s| (Dimension::Station, s.0)),
+    ]
+    .into_iter()
+    .flatten()
+}
