@@ -305,7 +305,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         )
     };
     actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(settings, Arc::new(SystemClock)).map_err(|e| e.to_string())?;
+        let app =
+            Application::build(settings, Arc::new(SystemClock)).map_err(|e| error_chain(&e))?;
         let base = app.base_url().trim_end_matches('/').to_string();
         println!("docent is serving at {base}/");
         println!("  admin: {base}/admin");

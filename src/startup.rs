@@ -23,9 +23,9 @@ use crate::web::{AppState, count_requests, routes, security_headers};
 pub enum StartupError {
     #[error("the exhibit files have {} problem(s):\n{}", .0.len(), list(.0))]
     Catalog(Vec<Problem>),
-    #[error("cannot open the data store at {path}: {source}")]
+    #[error("cannot open the data store at {path}")]
     Store { path: PathBuf, source: StoreError },
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         addr: String,
         source: std::io::Error,
@@ -129,7 +129,7 @@ impl Application {
         let served = self.server.await;
         self.state.recorder.shutdown();
         if let Err(e) = self.state.store.flush() {
-            tracing::error!(error = %e, "final flush of the store failed");
+            tracing::error!(error = %crate::store::error_chain(&e), "final flush of the store failed");
         }
         served
     }

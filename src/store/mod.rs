@@ -739,10 +739,11 @@ fn unknown_tally(
             stored + fresh
         };
         let mut key = (u.day, u.code.clone());
-        if !known.contains_key(&key) && !out.contains_key(&key) {
-            if distinct(u.day) >= UNKNOWN_CODES_A_DAY {
-                key.1 = OTHER_CODES.to_string();
-            }
+        if !known.contains_key(&key)
+            && !out.contains_key(&key)
+            && distinct(u.day) >= UNKNOWN_CODES_A_DAY
+        {
+            key.1 = OTHER_CODES.to_string();
         }
         let before = known.get(&key).copied().unwrap_or(0);
         let entry = out.entry(key).or_insert((before, 0));

@@ -13,14 +13,21 @@ pub(super) enum WebError {
     #[error("{0}")]
     Forbidden(String),
     #[error("the {what} could not be done; see the server log")]
-    Internal { what: &'static str, cause: String },
+    Internal {
+        what: &'static str,
+        #[source]
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl WebError {
-    pub fn internal(what: &'static str, cause: impl ToString) -> WebError {
+    pub fn internal(
+        what: &'static str,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> WebError {
         WebError::Internal {
             what,
-            cause: cause.to_string(),
+            cause: cause.into(),
         }
     }
 }
@@ -37,6 +44,8 @@ impl ResponseError for WebError {
 
     fn error_response(&self) -> HttpResponse {
         if let WebError::Internal { what, cause } = self {
+            // The whole chain once, on one line; the client gets a generic sentence.
+            let cause = crate::store::error_chain(cause.as_ref());
             tracing::error!(what, cause, "request failed");
         }
         HttpResponse::build(self.status_code())

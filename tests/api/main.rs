@@ -3,6 +3,7 @@
 
 mod admin;
 mod check;
+mod durability;
 mod helpers;
 mod logging;
 mod ops;

@@ -1,8 +1,7 @@
 //! Running it: hot reload, metrics and health, backup and restore, and a crash test that
 //! kills the real binary mid-load and checks that every answered scan survived.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -186,39 +185,6 @@ fn a_backup_taken_while_serving_restores_into_a_new_store() {
         .output()
         .unwrap();
     assert!(!wrong.status.success());
-}
-
-/// The real binary on a free port, with its first output line read (the URL).
-fn start_server(data: &std::path::Path, port: u16) -> Child {
-    let mut child = docent()
-        .args([
-            "serve",
-            "--bind",
-            &format!("127.0.0.1:{port}"),
-            "--exhibits",
-        ])
-        .arg(demo_exhibits())
-        .arg("--data")
-        .arg(data)
-        .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    assert!(first.contains("serving at"), "{first}");
-    child
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[test]
