@@ -1,37 +1,62 @@
 #!/usr/bin/env bash
-# Benchmark: release build, docent on the demo with a fresh store preloaded with about a million
-# synthetic scans, then wrk against a static baseline page of the same size (the ceiling), the
-# landing page with durable logging, and the open redirect; 3 runs each, medians; peak RSS;
-# then the organizer statistics at 1,000 and 1,000,000 stored scans.
+# Benchmark of the hot path and the store (issue 8's targets), on this machine:
+# 1. a fresh store preloaded with about a million synthetic events (`docent simulate`): bytes on
+#    disk per event;
+# 2. `docent serve` on it: time until /healthz answers;
+# 3. wrk -t2 -c256 against a bare actix page of the landing page's size (examples/bare_page.rs:
+#    no middleware), docent's /healthz (the middleware stack), the landing page /s/NCA1 (scan
+#    logged durably) and the open redirect /go/NCA1, each without and with
+#    `Accept-Encoding: gzip, br`;
+# 4. a backup of the whole store (`docent backup`) while wrk loads /s/NCA1: p99 during it;
+# 5. server memory after all of it, and bytes per event again.
 #
 #   bench/run.sh            # writes bench/results.md and prints it
+#   RUNS=3 DURATION=10s bench/run.sh
 #
 # Needs wrk (Debian package wrk). Sends traffic to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
+RUNS=${RUNS:-1}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-256}
 TARGET=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet
-cargo build --release --quiet --example stats_bench
+cargo build --release --quiet --bin docent --example bare_page
 BIN="$TARGET/release/docent"
 DATA=$(mktemp -d)
 PORT=${PORT:-18080}
+BARE_PORT=$((PORT + 1))
 UA="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN"
 OUT=bench/results.md
-trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+SERVER= BARE=
+trap 'kill $SERVER $BARE 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
-echo "preloading about 1,000,000 scans..." >&2
-"$BIN" simulate --data "$DATA" --days 60 --per-day 14000 --exhibits exhibits >&2
-du -sh "$DATA" >&2
+since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { printf "%.2f", a - b }'; }
 
-DOCENT_ADMIN_PASSWORD=bench "$BIN" serve --bind "127.0.0.1:$PORT" --data "$DATA" --bench-baseline --cache-mb 16 >/dev/null 2>&1 &
+echo "preloading about 1,000,000 events..." >&2
+START=$(date +%s.%N)
+SIMULATED=$("$BIN" simulate --data "$DATA" --days 60 --per-day 14000 --exhibits exhibits)
+LOAD_S=$(since "$START")
+EVENTS=$(echo "$SIMULATED" | sed 's/.*: \([0-9]*\) synthetic.*/\1/')
+DISK_BEFORE=$(du -sb "$DATA" | cut -f1)
+echo "$SIMULATED; $(du -sh "$DATA" | cut -f1) on disk" >&2
+
+START=$(date +%s.%N)
+DOCENT_ADMIN_PASSWORD=bench-password-long "$BIN" serve --bind "127.0.0.1:$PORT" --data "$DATA" --cache-mb 16 >/dev/null 2>&1 &
 SERVER=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.02; done
+READY_S=$(since "$START")
 
-# Prints "req/s p50_ms p99_ms" for one wrk run.
+SIZE=$(curl -fs -A "$UA" "http://127.0.0.1:$PORT/s/NCA1" | wc -c)
+"$TARGET/release/examples/bare_page" "127.0.0.1:$BARE_PORT" "$SIZE" &
+BARE=$!
+sleep 0.5
+
+# Prints "req/s p50_ms p99_ms non2xx" for one wrk run.
 run() {
-  wrk -t2 -c64 -d10s --latency -H "User-Agent: $UA" "http://127.0.0.1:$PORT$1" | awk '
+  local url=$1; shift
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "User-Agent: $UA" "$@" "$url" | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
@@ -40,50 +65,82 @@ run() {
     END { printf "%d %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
 }
 
-median() { sort -n | sed -n '2p'; }
+median() { sort -n | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}'; }
 
 declare -A RPS P50 P99 BAD
-for name in baseline landing open; do
-  case $name in
-    baseline) path=/_baseline ;;
-    landing) path=/s/NCA1 ;;
-    open) path=/go/NCA1 ;;
-  esac
-  runs=()
-  for i in 1 2 3; do runs+=("$(run "$path")"); echo "$name run $i: ${runs[-1]}" >&2; done
-  RPS[$name]=$(printf '%s\n' "${runs[@]}" | awk '{print $1}' | median)
-  P50[$name]=$(printf '%s\n' "${runs[@]}" | awk '{print $2}' | median)
-  P99[$name]=$(printf '%s\n' "${runs[@]}" | awk '{print $3}' | median)
-  BAD[$name]=$(printf '%s\n' "${runs[@]}" | awk '{s += $4} END {print s}')
+ROWS=(bare healthz landing open)
+for enc in identity compressed; do
+  for name in "${ROWS[@]}"; do
+    case $name in
+      bare) url="http://127.0.0.1:$BARE_PORT/" ;;
+      healthz) url="http://127.0.0.1:$PORT/healthz" ;;
+      landing) url="http://127.0.0.1:$PORT/s/NCA1" ;;
+      open) url="http://127.0.0.1:$PORT/go/NCA1" ;;
+    esac
+    extra=()
+    [ "$enc" = compressed ] && extra=(-H "Accept-Encoding: gzip, br")
+    runs=()
+    for _ in $(seq "$RUNS"); do runs+=("$(run "$url" "${extra[@]}")"); echo "$name $enc: ${runs[-1]}" >&2; done
+    key="$name/$enc"
+    RPS[$key]=$(printf '%s\n' "${runs[@]}" | awk '{print $1}' | median)
+    P50[$key]=$(printf '%s\n' "${runs[@]}" | awk '{print $2}' | median)
+    P99[$key]=$(printf '%s\n' "${runs[@]}" | awk '{print $3}' | median)
+    BAD[$key]=$(printf '%s\n' "${runs[@]}" | awk '{s += $4} END {print s}')
+  done
 done
+
+# A backup of everything while the landing page is under load.
+BACKUP_FILE="$DATA.backup"
+wrk -t2 -c"$CONNECTIONS" -d15s --latency -H "User-Agent: $UA" "http://127.0.0.1:$PORT/s/NCA1" > "$DATA.wrk" &
+WRK=$!
+sleep 3
+START=$(date +%s.%N)
+DOCENT_ADMIN_PASSWORD=bench-password-long "$BIN" backup --bind "127.0.0.1:$PORT" --out "$BACKUP_FILE" >&2
+BACKUP_S=$(since "$START")
+BACKUP_BYTES=$(stat -c %s "$BACKUP_FILE")
+wait "$WRK"
+BACKUP_P99=$(awk '$1 == "99%" {print $2}' "$DATA.wrk")
+BACKUP_RPS=$(awk '/Requests\/sec/ {print $2}' "$DATA.wrk")
+rm -f "$BACKUP_FILE" "$DATA.wrk"
+
 RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
 HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
-BATCH=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '
+METRICS=$(curl -fs "http://127.0.0.1:$PORT/metrics")
+BATCH=$(echo "$METRICS" | awk '
   /^docent_store_batch_seconds_sum/ {s = $2} /^docent_store_batch_seconds_count/ {n = $2}
   /^docent_store_batch_events_sum/ {e = $2}
   END { if (n > 0) printf "%.2f ms and %.1f events per durable batch (%d batches)", 1000 * s / n, e / n, n }')
-SCANS=$(curl -fs -u bench:bench "http://127.0.0.1:$PORT/admin/api/stats/nature-covers" | sed 's/.*"totals":{"scans":\([0-9]*\).*/\1/')
-HEALTH=$(curl -fs "http://127.0.0.1:$PORT/metrics" | awk '/^docent_log_failures_total/ {print $2}')
+UNCONFIRMED=$(echo "$METRICS" | awk '/^docent_scans_unconfirmed_total/ {print $2}')
+FAILURES=$(echo "$METRICS" | awk '/^docent_log_failures_total/ {print $2}')
+STORED=$(curl -fs -u bench:bench-password-long "http://127.0.0.1:$PORT/admin/api/stats/nature-covers" | sed 's/.*"totals":{"scans":\([0-9]*\).*/\1/')
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+SERVER=
+DISK_AFTER=$(du -sb "$DATA" | cut -f1)
+TOTAL_EVENTS=$("$BIN" backup --bind 127.0.0.1:1 --data "$DATA" --out "$DATA.count" 2>/dev/null | sed 's/.*(\([0-9]*\) events.*/\1/')
+rm -f "$DATA.count"
 
 {
   echo "## docent benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, \`bench/run.sh\`)"
   echo
-  echo "wrk -t2 -c64 -d10s --latency, 3 runs each, medians; client and server share the machine."
-  echo "The store held about a million synthetic scans before the runs (\`docent simulate\`)."
+  echo "wrk -t2 -c$CONNECTIONS -d$DURATION --latency, $RUNS run(s) each (median); client and servers share the machine."
+  echo "The store held $EVENTS synthetic events before the runs (\`docent simulate --days 60 --per-day 14000\`, $LOAD_S s)."
+  echo "\"bare\" is examples/bare_page.rs: actix-web with no middleware serving $SIZE static bytes (the landing page's size)."
   echo
-  echo "| route | req/s | share of baseline | p50 | p99 | non-2xx |"
-  echo "|---|---:|---:|---:|---:|---:|"
-  for name in baseline landing open; do
-    share=$(awk -v a="${RPS[$name]}" -v b="${RPS[baseline]}" 'BEGIN { printf "%.0f %%", 100 * a / b }')
-    echo "| $name | ${RPS[$name]} | $share | ${P50[$name]} ms | ${P99[$name]} ms | ${BAD[$name]} |"
+  echo "| route | encoding | req/s | share of bare | p50 | p99 | non-2xx |"
+  echo "|---|---|---:|---:|---:|---:|---:|"
+  for enc in identity compressed; do
+    for name in "${ROWS[@]}"; do
+      key="$name/$enc"
+      share=$(awk -v a="${RPS[$key]}" -v b="${RPS[bare/$enc]}" 'BEGIN { printf "%.2f", a / b }')
+      echo "| $name | $enc | ${RPS[$key]} | $share | ${P50[$key]} ms | ${P99[$key]} ms | ${BAD[$key]} |"
+    done
   done
   echo
-  echo "Server memory after the runs: RSS $((RSS_KB / 1024)) MB, peak $((HWM_KB / 1024)) MB (sled cache 16 MB), with $SCANS human scans counted (bots excluded)."
-  echo "Group commit during the runs: $BATCH. Logging failures: ${HEALTH:-?}."
-  echo
-  echo "Statistics call (\`cargo run --release --example stats_bench\`):"
-  echo
-  "$TARGET/release/examples/stats_bench"
+  echo "- Serving (first /healthz answer) $READY_S s after start, with $EVENTS events stored."
+  echo "- Disk: $DISK_BEFORE bytes for $EVENTS events after the preload ($(awk -v a="$DISK_BEFORE" -v b="$EVENTS" 'BEGIN { printf "%.0f", a / b }') bytes/event);"
+  echo "  $DISK_AFTER bytes for $TOTAL_EVENTS events after the load ($(awk -v a="$DISK_AFTER" -v b="$TOTAL_EVENTS" 'BEGIN { printf "%.0f", a / b }') bytes/event)."
+  echo "- Backup of the whole store under load: ${BACKUP_S} s, $BACKUP_BYTES bytes; the landing page meanwhile: $BACKUP_RPS req/s, p99 $BACKUP_P99."
+  echo "- Server memory after everything: RSS $((RSS_KB / 1024)) MB, peak $((HWM_KB / 1024)) MB (sled cache 16 MB)."
+  echo "- Group commit: $BATCH. Unconfirmed scans: ${UNCONFIRMED:-?}; logging failures: ${FAILURES:-?}; human scans counted: $STORED."
 } > "$OUT"
 cat "$OUT"
