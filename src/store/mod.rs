@@ -150,7 +150,8 @@ pub const UNKNOWN_CODES_A_DAY: usize = 100;
 pub const OTHER_CODES: &str = "(other)";
 
 const SALT_KEY: &[u8] = b"daily-salt";
-const CHECKPOINT_KEY: &[u8] = b"views";
+/// In `checkpoint.v2`: the head under this key, each scope under its 9-byte key.
+const CHECKPOINT_KEY: &[u8] = b"head";
 const BLOCK: u8 = b'B';
 const NAME: u8 = b'D';
 const UNKNOWN: u8 = b'U';
@@ -222,7 +223,7 @@ pub struct Store {
     needs_reopen: std::sync::atomic::AtomicBool,
     memory: RwLock<Memory>,
     /// Held by `append`: one batch at a time.
-    writing: Mutex<()>,
+    append_lock: Mutex<()>,
     /// The next event's sequence number: every event before it is durable and counted.
     position: AtomicU64,
     /// Today's salt, so the hot path does not read sled for it.
@@ -240,7 +241,7 @@ impl Store {
             trees: RwLock::new(Some(std::sync::Arc::new(trees))),
             needs_reopen: std::sync::atomic::AtomicBool::new(false),
             memory: RwLock::new(Memory::default()),
-            writing: Mutex::new(()),
+            append_lock: Mutex::new(()),
             position: AtomicU64::new(0),
             salt: Mutex::new(None),
         };
@@ -310,7 +311,15 @@ impl Store {
             }
         }
         let (views, sets_from) = match t.checkpoints.get(CHECKPOINT_KEY)? {
-            Some(bytes) => Views::from_checkpoint(&bytes)?.unwrap_or_default(),
+            Some(head) => {
+                let scopes = t
+                    .checkpoints
+                    .iter()
+                    .filter(|kv| kv.as_ref().map_or(true, |(k, _)| k.len() == 9))
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                Views::from_checkpoint(&head, scopes.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))?
+                    .unwrap_or_default()
+            }
             None => (Views::default(), 0),
         };
         let covered = views.position;
@@ -361,7 +370,7 @@ impl Store {
     /// error nothing is counted and the same batch can be written again: it lands at the same
     /// position, so nothing is counted twice.
     pub fn append(&self, events: &[Event]) -> Result<()> {
-        let _writer = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let _writer = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
         let first = self.position();
         let visits: Vec<(Kind, &Visit)> = events
             .iter()
@@ -420,17 +429,30 @@ impl Store {
 
     /// Stores the figures with the position they cover, so a restart replays only the tail.
     pub fn checkpoint(&self) -> Result<()> {
-        let bytes = self
+        // No batch lands between reading the changes and marking them saved.
+        let _writer = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let parts = self
             .memory
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .views
             .checkpoint()?;
+        let mut batch = sled::Batch::default();
+        for (key, counters) in parts.scopes {
+            batch.insert(&key, counters);
+        }
+        batch.insert(CHECKPOINT_KEY, parts.head);
         self.writing(|t| {
-            t.checkpoints.insert(CHECKPOINT_KEY, bytes)?;
+            t.checkpoints.apply_batch(batch)?;
             t.db.flush()?;
             Ok(())
-        })
+        })?;
+        self.memory
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .views
+            .saved();
+        Ok(())
     }
 
     /// Calls `f(metric, dimension, value, count)` for each counter of an exhibition and

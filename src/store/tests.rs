@@ -156,13 +156,13 @@ fn figures_are_equal_after_a_restart_and_after_replay_from_an_older_checkpoint()
     store.append(&batches[0]).unwrap();
     store.append(&batches[1]).unwrap();
     store.checkpoint().unwrap();
-    let old_checkpoint = store
+    let old_checkpoint: Vec<_> = store
         .trees()
         .unwrap()
         .checkpoints
-        .get(CHECKPOINT_KEY)
-        .unwrap()
-        .unwrap();
+        .iter()
+        .map(|kv| kv.unwrap())
+        .collect();
     store.append(&batches[2]).unwrap();
     store.append(&batches[3]).unwrap();
     store.checkpoint().unwrap();
@@ -177,12 +177,12 @@ fn figures_are_equal_after_a_restart_and_after_replay_from_an_older_checkpoint()
     assert_eq!(reopened.position(), position);
     assert_eq!(reopened.unknown_codes(None), unknown);
     // Put the older checkpoint back: two batches are replayed on top of it.
-    reopened
-        .trees()
-        .unwrap()
-        .checkpoints
-        .insert(CHECKPOINT_KEY, old_checkpoint)
-        .unwrap();
+    let checkpoints = reopened.trees().unwrap().checkpoints.clone();
+    checkpoints.clear().unwrap();
+    for (k, v) in old_checkpoint {
+        checkpoints.insert(k, v).unwrap();
+    }
+    drop(checkpoints);
     reopened.flush().unwrap();
     drop(reopened);
     let replayed = open(dir.path());

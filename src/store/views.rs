@@ -120,27 +120,40 @@ pub(super) struct Views {
     sets: HashMap<(NameId, i32), DaySet>,
     /// The newest local day seen per exhibition (day number).
     newest: HashMap<NameId, i32>,
+    /// Scopes changed since the last checkpoint.
+    dirty: HashSet<Scope>,
     /// The log position covered: every event before it is counted.
     pub position: u64,
 }
 
-/// What a checkpoint stores.
+/// A checkpoint's head: the position its counters cover. Counters are stored per scope
+/// (exhibition and day, or all time), and only the scopes changed since the last checkpoint
+/// are written again, with the head, in one atomic batch: a busy day rewrites a few
+/// kilobytes every few seconds, not every figure since the opening.
 #[derive(Serialize, Deserialize)]
-struct Checkpoint {
+struct Head {
     position: u64,
     sets_from: u64,
     newest: Vec<(NameId, i32)>,
-    counters: Vec<(NameId, Option<i32>, Slot, u64)>,
 }
 
 /// Checkpoint format; a checkpoint of another version is ignored (the log is replayed).
 const CHECKPOINT_VERSION: u8 = 1;
+
+/// What `Views::checkpoint` hands the store to write.
+pub(super) struct CheckpointParts {
+    pub head: Vec<u8>,
+    /// Changed scopes: key and counters.
+    pub scopes: Vec<([u8; 9], Vec<u8>)>,
+}
 
 impl Views {
     /// Counts one event at log position `seq`.
     pub fn count(&mut self, seq: u64, f: &Fact) {
         let day = record::day_number(f.day);
         if f.bot {
+            self.dirty.insert((f.exhibition, None));
+            self.dirty.insert((f.exhibition, Some(day)));
             self.bump((f.exhibition, None), Metric::Bots, Dimension::Total, 0);
             self.bump((f.exhibition, Some(day)), Metric::Bots, Dimension::Total, 0);
             return;
@@ -152,6 +165,8 @@ impl Views {
         };
         let all = (f.exhibition, None);
         let today = (f.exhibition, Some(day));
+        self.dirty.insert(all);
+        self.dirty.insert(today);
         self.bump(all, metric, Dimension::Day, day as u32);
         let tracked = !f.visitor.is_none() && self.track_day(f.exhibition, day, seq);
         if tracked && self.first_visit(f, day, Dimension::Day, day as u32) {
@@ -253,43 +268,76 @@ impl Views {
             .unwrap_or(self.position)
     }
 
-    pub fn checkpoint(&self) -> Result<Vec<u8>, StoreError> {
-        let checkpoint = Checkpoint {
+    /// The head and the changed scopes, encoded; `saved` clears the changes once written.
+    pub fn checkpoint(&self) -> Result<CheckpointParts, StoreError> {
+        let head = Head {
             position: self.position,
             sets_from: self.sets_from(),
             newest: self.newest.iter().map(|(e, d)| (*e, *d)).collect(),
-            counters: self
-                .counters
-                .iter()
-                .flat_map(|((e, d), slots)| slots.iter().map(move |(s, c)| (*e, *d, *s, *c)))
-                .collect(),
         };
-        Ok(postcard::to_extend(&checkpoint, vec![CHECKPOINT_VERSION])?)
+        let mut scopes = Vec::with_capacity(self.dirty.len());
+        for scope in &self.dirty {
+            let counters: Vec<(Slot, u64)> = self
+                .counters
+                .get(scope)
+                .map(|slots| slots.iter().map(|(s, c)| (*s, *c)).collect())
+                .unwrap_or_default();
+            scopes.push((
+                scope_key(*scope),
+                postcard::to_extend(&counters, vec![CHECKPOINT_VERSION])?,
+            ));
+        }
+        Ok(CheckpointParts {
+            head: postcard::to_extend(&head, vec![CHECKPOINT_VERSION])?,
+            scopes,
+        })
+    }
+
+    pub fn saved(&mut self) {
+        self.dirty.clear();
     }
 
     /// Views as a checkpoint left them, without visitor sets, and where their rebuild starts;
     /// `None` for a checkpoint of another format.
-    pub fn from_checkpoint(bytes: &[u8]) -> Result<Option<(Views, u64)>, StoreError> {
-        match bytes.split_first() {
-            Some((&CHECKPOINT_VERSION, body)) => {
-                let c: Checkpoint = postcard::from_bytes(body)?;
-                let mut views = Views {
-                    position: c.position,
-                    newest: c.newest.into_iter().collect(),
-                    ..Views::default()
-                };
-                for (e, d, slot, count) in c.counters {
-                    views
-                        .counters
-                        .entry((e, d))
-                        .or_default()
-                        .insert(slot, count);
-                }
-                Ok(Some((views, c.sets_from.min(c.position))))
-            }
-            _ => Ok(None),
+    pub fn from_checkpoint<'a>(
+        head: &[u8],
+        scopes: impl Iterator<Item = (&'a [u8], &'a [u8])>,
+    ) -> Result<Option<(Views, u64)>, StoreError> {
+        let Some((&CHECKPOINT_VERSION, body)) = head.split_first() else {
+            return Ok(None);
+        };
+        let head: Head = postcard::from_bytes(body)?;
+        let mut views = Views {
+            position: head.position,
+            newest: head.newest.into_iter().collect(),
+            ..Views::default()
+        };
+        for (key, value) in scopes {
+            let Some((&CHECKPOINT_VERSION, body)) = value.split_first() else {
+                return Ok(None);
+            };
+            let scope = scope_of_key(key).ok_or(StoreError::Corrupt("a checkpoint key"))?;
+            let counters: Vec<(Slot, u64)> = postcard::from_bytes(body)?;
+            views.counters.insert(scope, counters.into_iter().collect());
         }
+        Ok(Some((views, head.sets_from.min(head.position))))
     }
+}
+
+/// The exhibition id, then 0 and zeros for all time or 1 and the day number.
+fn scope_key((exhibition, day): Scope) -> [u8; 9] {
+    let mut key = [0u8; 9];
+    key[..4].copy_from_slice(&exhibition.0.to_be_bytes());
+    key[4] = u8::from(day.is_some());
+    key[5..].copy_from_slice(&day.unwrap_or(0).to_be_bytes());
+    key
+}
+
+fn scope_of_key(key: &[u8]) -> Option<Scope> {
+    let key: [u8; 9] = key.try_into().ok()?;
+    let exhibition = NameId(u32::from_be_bytes(key[..4].try_into().ok()?));
+    let day = i32::from_be_bytes(key[5..].try_into().ok()?);
+    Some((exhibition, (key[4] == 1).then_some(day)))
 }
 
 fn day_before(day: i32) -> i32 {

@@ -183,10 +183,12 @@ pub(super) async fn dashboard(
     let range = range_of(&state, e, &query)?;
     let stats = compute(&state, &catalog, &e.id, range).await?;
     let showing = e.showing(now, state.last_switch(&e.id).as_ref());
-    let history = state
-        .store
-        .switches(&e.id)
-        .unwrap_or_default()
+    let (store, id) = (state.store.clone(), e.id.clone());
+    // A sled read: on a blocking thread, never on the executor.
+    let history = web::block(move || store.switches(&id))
+        .await
+        .map_err(|e| WebError::internal("switch history", e))?
+        .map_err(|e| WebError::internal("switch history", e))?
         .into_iter()
         .rev()
         .map(|s| (local(s.at), s.phase, s.by))
