@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -239,20 +240,34 @@ fn client_ip(req: &actix_web::HttpRequest, trusted_proxy: Option<IpAddr>) -> Opt
         .or(Some(peer))
 }
 
-/// Counts responses by status class for `/metrics`.
-pub async fn count_requests(
+/// Counts responses by status class for `/metrics`, and writes the access log line.
+///
+/// Successful answers (1xx to 3xx) are logged at debug level only: at info, a line per scan
+/// cost more than the rest of the middleware together. 4xx and 5xx stay at info, so
+/// probing and failures are still seen with the default filter; `/healthz` is not logged.
+pub async fn observe_requests(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let started = Instant::now();
     let response = next.call(req).await?;
-    if let Some(state) = state {
-        let class = format!("{}xx", response.status().as_u16() / 100);
+    let status = response.status();
+    let request = response.request();
+    if let Some(state) = request.app_data::<web::Data<AppState>>() {
         state
             .metrics
             .requests
-            .get_or_create(&StatusClass { class })
+            .get_or_create(&StatusClass::of(status.as_u16()))
             .inc();
+    }
+    if request.path() != "/healthz" {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let (method, uri) = (request.method(), request.uri());
+        if status.as_u16() < 400 {
+            tracing::debug!(status = status.as_u16(), %method, %uri, ms, "answered");
+        } else {
+            tracing::info!(status = status.as_u16(), %method, %uri, ms, "answered");
+        }
     }
     Ok(response)
 }
