@@ -1,13 +1,14 @@
 //! The HTTP surface: shared state, the route table, and headers every response carries.
 //!
 //! One module per URL area: `visitor` (/s, /go, /e), `covers` (/cover), `qr` (/qr), `admin`
-//! (/admin, all behind one guard), `ops` (/healthz).
+//! (/admin, all behind one guard), `ops` (/healthz); `pages` keeps rendered visitor pages.
 
 mod admin;
 mod auth;
 mod covers;
 mod error;
 mod ops;
+mod pages;
 mod qr;
 mod visitor;
 
@@ -55,6 +56,9 @@ pub struct AppState {
     /// The outcome of the latest catalog reload.
     reload: Mutex<ReloadStatus>,
     covers: covers::CoverCache,
+    /// Landing and exhibition pages as rendered bytes; cleared whenever the catalog or a
+    /// switch changes.
+    pages: pages::PageCache,
     throttle: auth::Throttle,
     revoked: auth::Revoked,
 }
@@ -107,6 +111,7 @@ impl AppState {
             metrics,
             reload: Mutex::new(reload),
             covers: covers::CoverCache::default(),
+            pages: pages::PageCache::default(),
             throttle: auth::Throttle::default(),
             revoked: auth::Revoked::default(),
         })
@@ -124,6 +129,7 @@ impl AppState {
             Ok(fresh) => {
                 self.refresh_switches(&fresh);
                 *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+                self.pages.invalidate();
                 *status = ReloadStatus {
                     loaded_at: Some(self.clock.now()),
                     ..ReloadStatus::default()
@@ -179,6 +185,10 @@ impl AppState {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(switch.exhibition.clone(), switch);
+        // The variant key already tells a switched page apart (phase, manual); clearing as
+        // well keeps that from resting on what the templates happen to show today. After the
+        // switch is visible, so no page rendered before it outlives this.
+        self.pages.invalidate();
     }
 
     fn count_log_failure(&self) {
@@ -297,11 +307,14 @@ fn html(status: actix_web::http::StatusCode, page: &impl Template) -> HttpRespon
         Ok(body) => HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(body),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed to render");
-            HttpResponse::InternalServerError()
-                .content_type("text/plain; charset=utf-8")
-                .body("Something went wrong on our side. 服务器出错，请稍后再试。")
-        }
+        Err(e) => render_failed(&e),
     }
+}
+
+/// The plain 500 for a template that failed, with the cause in the log.
+fn render_failed(e: &askama::Error) -> HttpResponse {
+    tracing::error!(error = %e, "template failed to render");
+    HttpResponse::InternalServerError()
+        .content_type("text/plain; charset=utf-8")
+        .body("Something went wrong on our side. 服务器出错，请稍后再试。")
 }
