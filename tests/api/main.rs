@@ -6,6 +6,7 @@ mod check;
 mod helpers;
 mod logging;
 mod ops;
+mod pages;
 mod printing;
 mod robustness;
 mod visitor;
