@@ -9,10 +9,46 @@ use prometheus_client::registry::Registry;
 
 use crate::store::BatchObserver;
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct StatusClass {
-    /// `2xx`, `3xx`, `4xx` or `5xx`.
-    pub class: String,
+/// The `class` label of a response: `1xx` to `5xx`. An enum, so counting a response
+/// neither formats nor allocates a label.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub enum StatusClass {
+    Informational,
+    Success,
+    Redirection,
+    ClientError,
+    ServerError,
+}
+
+impl StatusClass {
+    pub fn of(status: u16) -> StatusClass {
+        match status / 100 {
+            0 | 1 => StatusClass::Informational,
+            2 => StatusClass::Success,
+            3 => StatusClass::Redirection,
+            4 => StatusClass::ClientError,
+            _ => StatusClass::ServerError,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            StatusClass::Informational => "1xx",
+            StatusClass::Success => "2xx",
+            StatusClass::Redirection => "3xx",
+            StatusClass::ClientError => "4xx",
+            StatusClass::ServerError => "5xx",
+        }
+    }
+}
+
+impl EncodeLabelSet for StatusClass {
+    fn encode(
+        &self,
+        encoder: &mut prometheus_client::encoding::LabelSetEncoder,
+    ) -> Result<(), std::fmt::Error> {
+        [("class", self.label())].encode(encoder)
+    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

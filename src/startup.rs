@@ -17,7 +17,7 @@ use crate::catalog::{self, Problem};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::store::{Store, StoreError};
-use crate::web::{AppState, count_requests, routes, security_headers};
+use crate::web::{AppState, observe_requests, routes, security_headers};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -79,8 +79,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(64 * 1024))
                 .wrap(security_headers())
                 .wrap(Compress::default())
-                .wrap(from_fn(count_requests))
-                .wrap(actix_web::middleware::Logger::new(r#"%s "%r" %Dms"#).exclude("/healthz"));
+                .wrap(from_fn(observe_requests));
             let app = if baseline {
                 app.route("/_baseline", web::get().to(baseline_page))
             } else {

@@ -19,7 +19,7 @@ pub struct Switch {
 }
 
 /// Where an instant falls relative to the show's dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ShowState {
     /// Before the first phase starts.
@@ -30,7 +30,7 @@ pub enum ShowState {
 }
 
 /// The phase an exhibition shows at an instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Showing {
     pub state: ShowState,
     pub phase: usize,

@@ -2,12 +2,15 @@
 //! (`/go/{code}`), the exhibition overview (`/e/{exhibition}`), and the friendly 404.
 //!
 //! The page is served even when logging fails: the failure is counted and logged, never shown.
+//! Landing and exhibition pages are rendered once per variant and then served from memory
+//! (`pages`); the scan is still recorded on every request.
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::{AppState, html};
+use super::pages::{self, VariantKey};
+use super::{AppState, html, render_failed};
 use crate::catalog::{
     Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Story, Target,
 };
@@ -156,6 +159,8 @@ pub(super) async fn landing(
 ) -> HttpResponse {
     let query = PageQuery::of(&req);
     let visitor = Visitor::of(&req, &query);
+    // Before the catalog and switches are read: see `PageCache::generation`.
+    let generation = state.pages.generation();
     let catalog = state.catalog();
     let target = Code::parse(&path)
         .ok()
@@ -169,8 +174,20 @@ pub(super) async fn landing(
         let visit = visit_record(&state, &code, &here, &visitor, via).await;
         record(&state, Event::Scan(visit)).await;
     }
-    let page = landing_page(&here, &code, &visitor);
-    let mut response = html(StatusCode::OK, &page);
+    let (lang, in_app) = (visitor.lang, visitor.client.in_app != InApp::None);
+    let key = VariantKey::Landing {
+        code: code.clone(),
+        lang,
+        in_app,
+        showing: here.showing,
+    };
+    let page = state.pages.get_or_render(generation, key, || {
+        landing_page(&here, &code, lang, in_app).render()
+    });
+    let mut response = match page {
+        Ok(page) => pages::respond(&req, &page),
+        Err(e) => render_failed(&e),
+    };
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
@@ -178,8 +195,14 @@ pub(super) async fn landing(
     response
 }
 
-fn landing_page<'a>(here: &Resolved<'a>, code: &'a Code, visitor: &Visitor) -> LandingPage<'a> {
-    let lang = visitor.lang;
+/// The landing page, from exactly what its `VariantKey::Landing` holds: the code (which with
+/// the phase picks `here`), the language, the in-app hint and what is showing.
+fn landing_page<'a>(
+    here: &Resolved<'a>,
+    code: &'a Code,
+    lang: Lang,
+    in_app: bool,
+) -> LandingPage<'a> {
     let e = here.exhibition;
     let notice = notice(e, here.showing.state, lang);
     let others = if here.showing.state == ShowState::Running {
@@ -199,7 +222,7 @@ fn landing_page<'a>(here: &Resolved<'a>, code: &'a Code, visitor: &Visitor) -> L
         show_title: e.title.get(lang),
         show_href: format!("/e/{}?lang={}&via=show", e.id, lang.as_str()),
         notice,
-        in_app: visitor.client.in_app != InApp::None,
+        in_app,
         station_place: here.station.map(|s| e.stations[s].place.get(lang)),
         story: story_view(e, here.story, lang),
         others,
@@ -521,13 +544,29 @@ pub(super) async fn exhibition(
     path: web::Path<String>,
 ) -> HttpResponse {
     let query = PageQuery::of(&req);
-    let visitor = Visitor::of(&req, &query);
-    let lang = visitor.lang;
+    let lang = Visitor::of(&req, &query).lang;
+    // Before the catalog and switches are read: see `PageCache::generation`.
+    let generation = state.pages.generation();
     let catalog = state.catalog();
-    let Some((_, e)) = catalog.exhibition(&path) else {
+    let Some((index, e)) = catalog.exhibition(&path) else {
         return not_found_page(&state, lang);
     };
     let showing = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
+    let key = VariantKey::Exhibition {
+        index,
+        lang,
+        showing,
+    };
+    match state.pages.get_or_render(generation, key, || {
+        exhibition_page(e, lang, showing).render()
+    }) {
+        Ok(page) => pages::respond(&req, &page),
+        Err(err) => render_failed(&err),
+    }
+}
+
+/// The exhibition page, from exactly what its `VariantKey::Exhibition` holds.
+fn exhibition_page(e: &Exhibition, lang: Lang, showing: Showing) -> ExhibitionPage<'_> {
     let t = i18n::ui(lang);
     let cards = e
         .stations
@@ -539,7 +578,7 @@ pub(super) async fn exhibition(
         })
         .collect();
     let notice = notice(e, showing.state, lang);
-    let page = ExhibitionPage {
+    ExhibitionPage {
         t,
         lang,
         id: &e.id,
@@ -550,8 +589,7 @@ pub(super) async fn exhibition(
         phase: e.phases[showing.phase].name.get(lang),
         manual: showing.manual,
         cards,
-    };
-    html(StatusCode::OK, &page)
+    }
 }
 
 /// `/` lists the exhibitions, so a bare domain is never a dead end.

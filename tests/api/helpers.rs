@@ -180,6 +180,35 @@ impl TestApp {
         self.get_as(path, ANDROID_CHROME, &[])
     }
 
+    /// GET whose body is kept as bytes, as sent (compressed bodies are not decoded).
+    pub fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> (Reply, Vec<u8>) {
+        let mut req = agent()
+            .get(format!("{}{path}", self.base))
+            .header("User-Agent", ANDROID_CHROME);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut response = req.call().expect("the server answers");
+        let bytes = response.body_mut().read_to_vec().unwrap();
+        let reply = Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: String::new(),
+        };
+        (reply, bytes)
+    }
+
+    /// HEAD with extra headers.
+    pub fn head_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut req = agent()
+            .head(format!("{}{path}", self.base))
+            .header("User-Agent", ANDROID_CHROME);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        read(req.call())
+    }
+
     pub fn head(&self, path: &str) -> Reply {
         read(
             agent()
