@@ -663,10 +663,9 @@ impl Store {
         Ok(salt)
     }
 
-    /// Whether the store answers a read.
-    pub fn check(&self) -> Result<()> {
-        self.trees()?.meta.get(SALT_KEY)?;
-        Ok(())
+    /// Whether the database is open (not while a reopen after a write error is under way).
+    pub fn is_open(&self) -> bool {
+        self.trees().is_ok()
     }
 
     /// Whether the store holds anything a restore could collide with.
