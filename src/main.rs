@@ -489,7 +489,22 @@ fn healthcheck(bind: &str) -> Result<(), String> {
     }
 }
 
+/// Writes a backup to `out`: first to `out.partial`, checked against its trailer, then renamed,
+/// so an earlier backup of the same name is never replaced by a broken one.
 fn backup(out: &Path, bind: &str, common: &Common) -> Result<(), String> {
+    let partial = PathBuf::from(format!("{}.partial", out.display()));
+    let outcome = backup_into(&partial, bind, common).and_then(|message| {
+        std::fs::rename(&partial, out).map_err(|e| format!("{}: {e}", out.display()))?;
+        println!("{}: {message}", out.display());
+        Ok(())
+    });
+    if outcome.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    outcome
+}
+
+fn backup_into(out: &Path, bind: &str, common: &Common) -> Result<String, String> {
     let url = format!("{}/admin/backup", local_origin(bind));
     let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
     let auth = {
@@ -513,19 +528,11 @@ fn backup(out: &Path, bind: &str, common: &Common) -> Result<(), String> {
                 backup::verify(out).map_err(|e| format!("{}: {}", out.display(), error_chain(&e)))
             });
             match summary {
-                Ok(s) => {
-                    println!(
-                        "{}: backup from the running server, {} events ({} records), verified",
-                        out.display(),
-                        s.events,
-                        s.rows
-                    );
-                    Ok(())
-                }
-                Err(e) => {
-                    let _ = std::fs::remove_file(out);
-                    Err(format!("the backup is incomplete and was removed: {e}"))
-                }
+                Ok(s) => Ok(format!(
+                    "backup from the running server, {} events ({} records), verified",
+                    s.events, s.rows
+                )),
+                Err(e) => Err(format!("the backup is incomplete and was removed: {e}")),
             }
         }
         Err(ureq::Error::StatusCode(401)) => {
@@ -551,19 +558,12 @@ fn backup(out: &Path, bind: &str, common: &Common) -> Result<(), String> {
                 Ok(summary)
             });
             match written {
-                Ok(s) => {
-                    println!(
-                        "{}: backup of {} ({} events; no server was running)",
-                        out.display(),
-                        common.data.display(),
-                        s.events
-                    );
-                    Ok(())
-                }
-                Err(e) => {
-                    let _ = std::fs::remove_file(out);
-                    Err(format!("{}: {e}", out.display()))
-                }
+                Ok(s) => Ok(format!(
+                    "backup of {} ({} events; no server was running)",
+                    common.data.display(),
+                    s.events
+                )),
+                Err(e) => Err(format!("{}: {e}", out.display())),
             }
         }
         Err(e) => Err(format!("{url}: {e}")),

@@ -38,26 +38,38 @@ pub fn write(store: &Store, out: impl Write) -> Result<Summary> {
     let mut rows: u64 = 0;
     // Names first: every block below `end` was written with (or after) its names.
     let names: Vec<_> = t.log.scan_prefix([NAME]).collect();
+    drop(t);
     for kv in names {
         let (k, v) = kv?;
         frame(&mut out, NAME, &k, &v)?;
         rows += 1;
     }
+    // Blocks a few at a time, without holding the database while the client reads.
     let mut events = 0;
-    for kv in t.log.range(super::block_key(0)..super::block_key(end)) {
-        let (k, v) = kv?;
-        events += record::decode_block(&v)?.len() as u64;
-        frame(&mut out, BLOCK, &k, &v)?;
-        rows += 1;
+    let mut next = 0;
+    loop {
+        let blocks = store.blocks(next, end, 64)?;
+        if blocks.is_empty() {
+            break;
+        }
+        for (first, block) in blocks {
+            events += record::decode_block(&block)?.len() as u64;
+            frame(&mut out, BLOCK, &super::block_key(first), &block)?;
+            rows += 1;
+            next = first + 1;
+        }
     }
-    for kv in t.log.scan_prefix([UNKNOWN]) {
+    let t = store.trees()?;
+    let unknown: Vec<_> = t.log.scan_prefix([UNKNOWN]).collect();
+    let switches: Vec<_> = t.switches.iter().collect();
+    drop(t);
+    for (kind, kv) in unknown
+        .into_iter()
+        .map(|kv| (UNKNOWN, kv))
+        .chain(switches.into_iter().map(|kv| (SWITCH, kv)))
+    {
         let (k, v) = kv?;
-        frame(&mut out, UNKNOWN, &k, &v)?;
-        rows += 1;
-    }
-    for kv in t.switches.iter() {
-        let (k, v) = kv?;
-        frame(&mut out, SWITCH, &k, &v)?;
+        frame(&mut out, kind, &k, &v)?;
         rows += 1;
     }
     let hash = out.hasher.finalize();
@@ -93,7 +105,10 @@ pub fn restore(store: &Store, path: &Path) -> Result<Summary> {
         }
         Ok(())
     })?;
+    // Marked while writing: a restore stopped half-way is undone at the next open.
     store.writing(|t| {
+        t.meta.insert(super::RESTORING_KEY, &[])?;
+        t.db.flush()?;
         t.log.apply_batch(log)?;
         t.switches.apply_batch(switches)?;
         t.db.flush()?;
@@ -101,6 +116,11 @@ pub fn restore(store: &Store, path: &Path) -> Result<Summary> {
     })?;
     store.load()?;
     store.checkpoint()?;
+    store.writing(|t| {
+        t.meta.remove(super::RESTORING_KEY)?;
+        t.db.flush()?;
+        Ok(())
+    })?;
     Ok(summary)
 }
 
@@ -123,7 +143,7 @@ fn read(
         return Err(bad("a format this version does not read"));
     }
     hasher.update(&header);
-    let (mut rows, mut events, mut next_seq) = (0u64, 0u64, 0u64);
+    let (mut rows, mut events, mut next_seq, mut names) = (0u64, 0u64, 0u64, 0u32);
     loop {
         let Some((kind, key, value)) =
             read_frame(&mut input).map_err(|_| bad("it is cut short (no trailer)"))?
@@ -132,7 +152,8 @@ fn read(
         };
         if kind == TRAILER {
             let expected = hasher.finalize();
-            if value.len() != 40
+            if !key.is_empty()
+                || value.len() != 40
                 || value[..8] != rows.to_be_bytes()
                 || value[8..] != *expected.as_bytes()
             {
@@ -152,16 +173,45 @@ fn read(
         if kind != SWITCH && key.first() != Some(&kind) {
             return Err(bad("a record under the wrong kind"));
         }
-        if kind == BLOCK {
-            let first = super::u64_at(&key[1..]).map_err(|_| bad("a malformed block key"))?;
-            if first != next_seq {
-                return Err(bad("a gap in the event log"));
+        // Everything a restored store checks when it opens is checked here, before anything
+        // is written.
+        match kind {
+            NAME => {
+                let id = super::u32_at(&key[1..]).map_err(|_| bad("a malformed name key"))?;
+                if id != names + 1 || std::str::from_utf8(&value).is_err() {
+                    return Err(bad("a gap or a malformed name in the dictionary"));
+                }
+                names = id;
             }
-            let n = record::decode_block(&value)
-                .map_err(|_| bad("a block this version cannot read"))?
-                .len() as u64;
-            next_seq += n;
-            events += n;
+            BLOCK => {
+                let first = super::u64_at(&key[1..]).map_err(|_| bad("a malformed block key"))?;
+                if first != next_seq {
+                    return Err(bad("a gap in the event log"));
+                }
+                let facts = record::decode_block(&value)
+                    .map_err(|_| bad("a block this version cannot read"))?;
+                let known = |id: record::NameId| id.0 >= 1 && id.0 <= names;
+                if !facts.iter().all(|f| {
+                    [f.exhibition, f.code, f.story, f.phase]
+                        .into_iter()
+                        .chain(f.station)
+                        .all(known)
+                }) {
+                    return Err(bad("a record naming something not in the dictionary"));
+                }
+                next_seq += facts.len() as u64;
+                events += facts.len() as u64;
+            }
+            UNKNOWN => {
+                if super::unknown_key_parts(&key).is_none() || value.len() != 8 {
+                    return Err(bad("a malformed unknown-code count"));
+                }
+            }
+            _ => {
+                if serde_json::from_slice::<crate::catalog::Switch>(&value).is_err() {
+                    return Err(bad("a malformed phase switch"));
+                }
+            }
         }
         hasher.update(&frame_bytes(kind, &key, &value));
         each(kind, &key, &value)?;

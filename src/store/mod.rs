@@ -150,6 +150,8 @@ pub const UNKNOWN_CODES_A_DAY: usize = 100;
 pub const OTHER_CODES: &str = "(other)";
 
 const SALT_KEY: &[u8] = b"daily-salt";
+/// In `meta.v1` while a restore is writing.
+const RESTORING_KEY: &[u8] = b"restoring";
 /// In `checkpoint.v2`: the head under this key, each scope under its 9-byte key.
 const CHECKPOINT_KEY: &[u8] = b"head";
 const BLOCK: u8 = b'B';
@@ -186,12 +188,23 @@ struct Trees {
 impl Trees {
     fn open(dir: &Path, cache_bytes: u64) -> Result<Trees> {
         remove_stale_snapshots(dir);
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(dir)
             .cache_capacity(cache_bytes)
             // Durability comes from `append`'s flush; this only bounds idle-time lag.
-            .flush_every_ms(Some(1000))
-            .open()?;
+            .flush_every_ms(Some(1000));
+        // sled's background thread can hold the file lock for a moment after the last handle
+        // of the same process is dropped (a reopen, a restart in tests): wait for it briefly.
+        let mut tries = 0;
+        let db = loop {
+            match config.open() {
+                Err(sled::Error::Io(e)) if e.to_string().contains("acquire lock") && tries < 40 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                other => break other?,
+            }
+        };
         Ok(Trees {
             log: db.open_tree("log.v2")?,
             checkpoints: db.open_tree("checkpoint.v2")?,
@@ -226,8 +239,10 @@ pub struct Store {
     append_lock: Mutex<()>,
     /// The next event's sequence number: every event before it is durable and counted.
     position: AtomicU64,
-    /// Today's salt, so the hot path does not read sled for it.
-    salt: Mutex<Option<(Date, [u8; 32])>>,
+    /// Today's salt, so the hot path does not read sled for it. Written only after the
+    /// (slow) work of `daily_salt`, which `salt_change` serialises.
+    salt: RwLock<Option<(Date, [u8; 32])>>,
+    salt_change: Mutex<()>,
 }
 
 impl Store {
@@ -243,11 +258,42 @@ impl Store {
             memory: RwLock::new(Memory::default()),
             append_lock: Mutex::new(()),
             position: AtomicU64::new(0),
-            salt: Mutex::new(None),
+            salt: RwLock::new(None),
+            salt_change: Mutex::new(()),
         };
+        store.undo_unfinished_restore()?;
         store.load()?;
         store.migrate_first_format()?;
         Ok(store)
+    }
+
+    /// Empties the log, the checkpoints and (with `switches`) the switches, and memory: for
+    /// a restore or a migration that stopped half-way and starts again.
+    fn reset(&self, switches: bool) -> Result<()> {
+        let t = self.trees()?;
+        t.log.clear()?;
+        t.checkpoints.clear()?;
+        if switches {
+            t.switches.clear()?;
+        }
+        t.db.flush()?;
+        *self.memory.write().unwrap_or_else(|e| e.into_inner()) = Memory::default();
+        self.position.store(0, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// A restore marks the store before writing and unmarks it when done; a store still
+    /// marked holds part of a backup, which is removed so the restore can be run again.
+    fn undo_unfinished_restore(&self) -> Result<()> {
+        if self.trees()?.meta.get(RESTORING_KEY)?.is_none() {
+            return Ok(());
+        }
+        tracing::warn!("store: removing a restore that did not finish; run the restore again");
+        self.reset(true)?;
+        let t = self.trees()?;
+        t.meta.remove(RESTORING_KEY)?;
+        t.db.flush()?;
+        Ok(())
     }
 
     fn trees(&self) -> Result<std::sync::Arc<Trees>> {
@@ -520,27 +566,53 @@ impl Store {
             .collect()
     }
 
-    /// Scans and opens in log order (the order they were answered), names resolved, read
-    /// lazily block by block up to the current position.
+    /// Scans and opens in log order (the order they were answered; by time within a batch),
+    /// names resolved, read lazily up to the current position. Blocks are read a few at a
+    /// time without holding the database in between, so a slow reader (a CSV download) never
+    /// keeps the writer from reopening it after a write error.
     pub fn visits(&self) -> impl Iterator<Item = Result<(Kind, Visit)>> + '_ {
         let end = self.position();
-        let blocks: Box<dyn Iterator<Item = Result<sled::IVec>>> = match self.trees() {
-            Ok(t) => Box::new(
-                t.log
-                    .range(block_key(0)..block_key(end))
-                    .values()
-                    .map(|v| v.map_err(StoreError::from)),
-            ),
-            Err(e) => Box::new(std::iter::once(Err(e))),
-        };
-        blocks.flat_map(move |block| match block.and_then(|b| self.resolve(&b)) {
-            Ok(visits) => visits.into_iter().map(Ok).collect::<Vec<_>>(),
-            Err(e) => vec![Err(e)],
+        let mut next = 0;
+        let mut pending = std::collections::VecDeque::new();
+        std::iter::from_fn(move || {
+            while pending.is_empty() && next < end {
+                match self.blocks(next, end, 64) {
+                    Ok(blocks) if blocks.is_empty() => next = end,
+                    Ok(blocks) => {
+                        for (first, block) in blocks {
+                            next = first + 1;
+                            match self.resolve(&block) {
+                                Ok(visits) => pending.extend(visits.into_iter().map(Ok)),
+                                Err(e) => pending.push_back(Err(e)),
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        next = end;
+                        pending.push_back(Err(e));
+                    }
+                }
+            }
+            pending.pop_front()
         })
     }
 
+    /// Up to `max` blocks whose first event is in `from..end`: (first sequence, block).
+    fn blocks(&self, from: u64, end: u64, max: usize) -> Result<Vec<(u64, sled::IVec)>> {
+        let t = self.trees()?;
+        t.log
+            .range(block_key(from)..block_key(end))
+            .take(max)
+            .map(|kv| {
+                let (key, block) = kv?;
+                Ok((u64_at(&key[1..])?, block))
+            })
+            .collect()
+    }
+
     fn resolve(&self, block: &[u8]) -> Result<Vec<(Kind, Visit)>> {
-        let facts = record::decode_block(block)?;
+        let mut facts = record::decode_block(block)?;
+        facts.sort_by_key(|f| f.at);
         let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
         let name = |id| memory.names.name(id).to_string();
         Ok(facts
@@ -626,40 +698,43 @@ impl Store {
     /// Today's salt if it is in memory: the hot path asks this first and goes to a blocking
     /// thread for `daily_salt` only when the day has changed.
     pub fn cached_salt(&self, day: Date) -> Option<[u8; 32]> {
-        match *self.salt.lock().unwrap_or_else(|e| e.into_inner()) {
+        match *self.salt.read().unwrap_or_else(|e| e.into_inner()) {
             Some((d, salt)) if d == day => Some(salt),
             _ => None,
         }
     }
 
     /// The secret salt for `day`. A new day's salt replaces the old one, which is then gone:
-    /// visitor ids of different days cannot be linked.
+    /// visitor ids of different days cannot be linked. When it cannot be stored (a full
+    /// disk) it is still used from memory; only a restart that day would start a new one.
     pub fn daily_salt(&self, day: Date) -> Result<[u8; 32]> {
-        let mut cached = self.salt.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((d, salt)) = *cached
-            && d == day
-        {
+        let _changing = self.salt_change.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(salt) = self.cached_salt(day) {
             return Ok(salt);
         }
+        // Never reopens the database from here: the writer does that.
         let stored = self
-            .trees()?
-            .meta
-            .get(SALT_KEY)?
+            .trees()
+            .ok()
+            .and_then(|t| t.meta.get(SALT_KEY).ok().flatten())
             .and_then(|v| decode_salt(&v));
         let salt = match stored {
             Some((d, salt)) if d == day => salt,
             _ => {
                 let mut salt = [0u8; 32];
                 getrandom::fill(&mut salt).map_err(StoreError::Random)?;
-                self.writing(|t| {
+                let saved = self.trees().and_then(|t| {
                     t.meta.insert(SALT_KEY, encode_salt(day, &salt))?;
                     t.meta.flush()?;
                     Ok(())
-                })?;
+                });
+                if let Err(e) = saved {
+                    tracing::warn!(error = %error_chain(&e), "the new daily salt could not be stored; it is used from memory");
+                }
                 salt
             }
         };
-        *cached = Some((day, salt));
+        *self.salt.write().unwrap_or_else(|e| e.into_inner()) = Some((day, salt));
         Ok(salt)
     }
 
@@ -691,6 +766,11 @@ impl Store {
             .any(|t| names.iter().any(|n| n == t.as_bytes()))
         {
             return Ok(());
+        }
+        // While old trees exist only a migration has written the log: one that stopped
+        // half-way is started again from nothing, so no event is moved twice.
+        if !t.log.is_empty() || !t.checkpoints.is_empty() {
+            self.reset(false)?;
         }
         let mut events = Vec::new();
         for (tree, kind) in [("scans.v1", Kind::Scan), ("opens.v1", Kind::Open)] {

@@ -98,8 +98,14 @@ pub(super) const APPS: [InApp; 12] = [
     InApp::Line,
 ];
 
-fn index_of<T: PartialEq>(all: &[T], value: &T) -> u8 {
-    all.iter().position(|v| v == value).unwrap_or(0) as u8
+// Exhaustive matches, so a new variant does not compile until it has its number (at the end
+// of its table above).
+fn state_index(s: ShowState) -> u8 {
+    match s {
+        ShowState::Upcoming => 0,
+        ShowState::Running => 1,
+        ShowState::Closed => 2,
+    }
 }
 
 fn nth<T: Copy>(all: &[T], n: u8) -> Result<T, StoreError> {
@@ -109,13 +115,36 @@ fn nth<T: Copy>(all: &[T], n: u8) -> Result<T, StoreError> {
 }
 
 pub(super) fn device_index(d: Device) -> u8 {
-    index_of(&DEVICES, &d)
+    match d {
+        Device::Phone => 0,
+        Device::Tablet => 1,
+        Device::Desktop => 2,
+        Device::Other => 3,
+    }
 }
+
 pub(super) fn app_index(a: InApp) -> u8 {
-    index_of(&APPS, &a)
+    match a {
+        InApp::None => 0,
+        InApp::WeChat => 1,
+        InApp::WeCom => 2,
+        InApp::Qq => 3,
+        InApp::Weibo => 4,
+        InApp::Alipay => 5,
+        InApp::DingTalk => 6,
+        InApp::Douyin => 7,
+        InApp::Feishu => 8,
+        InApp::Facebook => 9,
+        InApp::Instagram => 10,
+        InApp::Line => 11,
+    }
 }
+
 pub(super) fn lang_index(l: Lang) -> u8 {
-    index_of(&LANGS, &l)
+    match l {
+        Lang::Zh => 0,
+        Lang::En => 1,
+    }
 }
 
 /// The lower-case names the statistics use, by stored number.
@@ -168,9 +197,7 @@ pub(super) fn encode_block(
             station: v.station.as_deref().map_or(0, |s| dictionary.intern(s).0),
             story: dictionary.intern(&v.story).0,
             phase: dictionary.intern(&v.phase).0,
-            enums: index_of(&STATES, &v.state)
-                | (device_index(v.device) << 2)
-                | (lang_index(v.lang) << 4),
+            enums: state_index(v.state) | (device_index(v.device) << 2) | (lang_index(v.lang) << 4),
             app: app_index(v.in_app),
             visitor: v.visitor.0.to_be_bytes(),
         });
@@ -333,6 +360,22 @@ mod tests {
         assert_eq!(f.visitor, a.visitor);
         assert_eq!(facts[1].station, None);
         assert_eq!(facts[1].day, b.day);
+    }
+
+    #[test]
+    fn every_enum_number_names_its_own_variant() {
+        for (i, d) in DEVICES.iter().enumerate() {
+            assert_eq!(usize::from(device_index(*d)), i);
+        }
+        for (i, a) in APPS.iter().enumerate() {
+            assert_eq!(usize::from(app_index(*a)), i);
+        }
+        for (i, l) in LANGS.iter().enumerate() {
+            assert_eq!(usize::from(lang_index(*l)), i);
+        }
+        for (i, s) in STATES.iter().enumerate() {
+            assert_eq!(usize::from(state_index(*s)), i);
+        }
     }
 
     #[test]

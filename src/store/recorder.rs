@@ -40,6 +40,8 @@ const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
 const RETRY_FIRST: Duration = Duration::from_millis(50);
 const RETRY_MOST: Duration = Duration::from_secs(2);
 
+const SLOW: &str = "the disk is slow";
+
 /// Observations of the writer, for metrics.
 pub trait BatchObserver: Send + Sync + 'static {
     fn batch_written(&self, events: usize, seconds: f64, ok: bool);
@@ -175,7 +177,12 @@ impl Writer {
             if self.backlog.is_empty() {
                 match self.receiver.recv_timeout(CHECKPOINT_EVERY) {
                     Ok(job) => self.backlog.push_back(job),
-                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    // Idle with nothing queued: a slow write earlier is no problem now.
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if self.health.problem() == Some(SLOW) {
+                            self.health.set(None);
+                        }
+                    }
                     Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
                 }
             }
@@ -241,7 +248,7 @@ impl Writer {
                     let _ = job.done.send(());
                 }
                 self.queued.fetch_sub(n, Ordering::SeqCst);
-                let problem = (took > WAIT_AT_MOST).then_some("the disk is slow");
+                let problem = (took > WAIT_AT_MOST).then_some(SLOW);
                 if let Some(was) = self.health.set(problem)
                     && problem.is_none()
                 {

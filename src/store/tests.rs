@@ -471,3 +471,104 @@ fn a_store_of_the_first_format_is_moved_into_the_log() {
             .any(|n| n.as_ref() == b"counters.v1")
     );
 }
+
+#[test]
+fn a_restore_that_stopped_half_way_is_undone_at_the_next_open() {
+    let (a, b, files) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let store = open(a.path());
+    for batch in traffic() {
+        store.append(&batch).unwrap();
+    }
+    let path = backup_of(&store, files.path());
+    {
+        // What a kill between the restore's marker and its end leaves: the marker and part
+        // of the log.
+        let half = open(b.path());
+        let t = half.trees().unwrap();
+        t.meta.insert(RESTORING_KEY, &[]).unwrap();
+        t.log
+            .insert(
+                block_key(0),
+                store
+                    .trees()
+                    .unwrap()
+                    .log
+                    .get(block_key(0))
+                    .unwrap()
+                    .unwrap(),
+            )
+            .unwrap();
+        t.db.flush().unwrap();
+    }
+    let reopened = open(b.path());
+    assert!(reopened.is_empty(), "the half restore is gone");
+    assert_eq!(reopened.position(), 0);
+    backup::restore(&reopened, &path).expect("and the restore runs again");
+    assert_eq!(everything(&reopened), everything(&store));
+}
+
+#[test]
+fn a_backup_with_a_valid_hash_but_a_broken_dictionary_is_refused() {
+    let (a, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let store = open(a.path());
+    store.append(&traffic()[0]).unwrap();
+    // Rebuild the file with a name id gap, and a correct trailer for it.
+    let mut body = b"docent backup\n\x02".to_vec();
+    body.extend_from_slice(&frame_of(NAME, &name_key(2), b"show"));
+    let hash = blake3::hash(&body);
+    let mut trailer = 1u64.to_be_bytes().to_vec();
+    trailer.extend_from_slice(hash.as_bytes());
+    body.extend_from_slice(&frame_of(b'T', b"", &trailer));
+    let path = files.path().join("crafted");
+    std::fs::write(&path, body).unwrap();
+    let error = backup::verify(&path).unwrap_err().to_string();
+    assert!(error.contains("dictionary"), "{error}");
+}
+
+#[test]
+fn a_migration_that_stopped_half_way_starts_again_without_doubling() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = |n: u64| {
+        serde_json::json!({
+            "at": format!("2026-11-20T02:00:{:02}Z", n), "day": "2026-11-20", "hour": 10,
+            "code": "NCA1", "exhibition": "show", "station": "A1", "story": "alphago",
+            "phase": "one", "state": "running", "visitor": format!("{:016x}", n + 1),
+            "device": "phone", "in_app": "wechat", "lang": "zh", "bot": false, "via": "qr"
+        })
+    };
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let scans = db.open_tree("scans.v1").unwrap();
+        for n in 0..3u64 {
+            scans
+                .insert(n.to_be_bytes(), serde_json::to_vec(&row(n)).unwrap())
+                .unwrap();
+        }
+        // What a migration stopped before dropping the old trees leaves: part of the log.
+        let trees = Trees {
+            log: db.open_tree("log.v2").unwrap(),
+            checkpoints: db.open_tree("checkpoint.v2").unwrap(),
+            switches: db.open_tree("switches.v1").unwrap(),
+            meta: db.open_tree("meta.v1").unwrap(),
+            db: db.clone(),
+        };
+        let mut names = Dictionary::default();
+        let v = visit("2026-11-20", "alphago", 1, false);
+        let block = record::encode_block(&[(Kind::Scan, &v)], &mut names).unwrap();
+        for (id, name) in names.unsaved() {
+            trees.log.insert(name_key(id), name.as_bytes()).unwrap();
+        }
+        trees.log.insert(block_key(0), block).unwrap();
+        db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.scans().unwrap().len(), 3, "each old event once");
+    assert_eq!(
+        count(&store, Period::All, Metric::Scans, Dimension::Total, ""),
+        3
+    );
+}

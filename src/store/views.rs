@@ -104,9 +104,6 @@ struct Slot {
 /// Exhibition id and day number (`None`: all time).
 type Scope = (NameId, Option<i32>);
 
-/// Visitor-day sets are kept for the newest day of an exhibition and the day before.
-const SET_DAYS: i32 = 1;
-
 #[derive(Debug, Default)]
 struct DaySet {
     /// The log position of the first event of this day, where a rebuild starts.
@@ -118,8 +115,9 @@ struct DaySet {
 pub(super) struct Views {
     counters: HashMap<Scope, HashMap<Slot, u64>>,
     sets: HashMap<(NameId, i32), DaySet>,
-    /// The newest local day seen per exhibition (day number).
-    newest: HashMap<NameId, i32>,
+    /// The newest local day seen in any exhibition (day number). One day for all, so an
+    /// exhibition that stops getting scans does not keep old sets (and a long replay) alive.
+    newest: Option<i32>,
     /// Scopes changed since the last checkpoint.
     dirty: HashSet<Scope>,
     /// The log position covered: every event before it is counted.
@@ -134,7 +132,7 @@ pub(super) struct Views {
 struct Head {
     position: u64,
     sets_from: u64,
-    newest: Vec<(NameId, i32)>,
+    newest: Option<i32>,
 }
 
 /// Checkpoint format; a checkpoint of another version is ignored (the log is replayed).
@@ -196,18 +194,16 @@ impl Views {
         }
     }
 
-    /// Whether a day's visitors are still tracked (it is the newest day or the one before),
+    /// Whether a day's visitors are still tracked (the newest day seen or the one before),
     /// moving the newest day on and dropping older sets as days pass. Events of older days
     /// (a clock set back) count as views, not as new visitors.
     fn track_day(&mut self, exhibition: NameId, day: i32, seq: u64) -> bool {
-        let newest = self.newest.entry(exhibition).or_insert(day);
-        if day > *newest {
-            *newest = day;
+        let newest = *self.newest.get_or_insert(day);
+        if day > newest {
+            self.newest = Some(day);
             let cutoff = day_before(day);
-            self.sets
-                .retain(|(e, d), _| *e != exhibition || *d >= cutoff);
-        }
-        if day < day_before(*newest) {
+            self.sets.retain(|(_, d), _| *d >= cutoff);
+        } else if day < day_before(newest) {
             return false;
         }
         self.sets
@@ -273,7 +269,7 @@ impl Views {
         let head = Head {
             position: self.position,
             sets_from: self.sets_from(),
-            newest: self.newest.iter().map(|(e, d)| (*e, *d)).collect(),
+            newest: self.newest,
         };
         let mut scopes = Vec::with_capacity(self.dirty.len());
         for scope in &self.dirty {
@@ -309,7 +305,7 @@ impl Views {
         let head: Head = postcard::from_bytes(body)?;
         let mut views = Views {
             position: head.position,
-            newest: head.newest.into_iter().collect(),
+            newest: head.newest,
             ..Views::default()
         };
         for (key, value) in scopes {
@@ -343,7 +339,7 @@ fn scope_of_key(key: &[u8]) -> Option<Scope> {
 fn day_before(day: i32) -> i32 {
     record::day_of_number(day)
         .and_then(|d| d.yesterday().ok())
-        .map_or(day - SET_DAYS, record::day_number)
+        .map_or(day - 1, record::day_number)
 }
 
 /// splitmix64's finaliser: spreads a slot number over 64 bits.
