@@ -56,7 +56,8 @@ COPY exhibits /srv/docent/exhibits
 WORKDIR /srv/docent
 ENV DOCENT_EXHIBITS=/srv/docent/exhibits \
     DOCENT_DATA=/srv/docent/data \
-    DOCENT_BIND=0.0.0.0:8080
+    DOCENT_BIND=0.0.0.0:8080 \
+    MALLOC_ARENA_MAX=2
 
 # A new named volume is filled from the image: the demo exhibits, and an empty
 # data folder owned by the docent user.

@@ -454,7 +454,7 @@ fn simulate(args: SimulateArgs) -> Result<(), String> {
         seed: args.seed,
     };
     let events = docent::simulate::events(e, &traffic);
-    for batch in events.chunks(1024) {
+    for batch in events.chunks(256) {
         store.append(batch).map_err(|e| error_chain(&e))?;
     }
     store.checkpoint().map_err(|e| error_chain(&e))?;
