@@ -36,7 +36,7 @@ since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { printf "%.2f", a - b }'; 
 
 echo "preloading about 1,000,000 events..." >&2
 START=$(date +%s.%N)
-SIMULATED=$("$BIN" simulate --data "$DATA" --days 60 --per-day 14000 --exhibits exhibits)
+SIMULATED=$("$BIN" simulate --data "$DATA" --days 60 --per-day 14000 --future --exhibits exhibits)
 LOAD_S=$(since "$START")
 EVENTS=$(echo "$SIMULATED" | sed 's/.*: \([0-9]*\) synthetic.*/\1/')
 DISK_BEFORE=$(du -sb "$DATA" | cut -f1)
@@ -123,7 +123,7 @@ rm -f "$DATA.count"
   echo "## docent benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, \`bench/run.sh\`)"
   echo
   echo "wrk -t2 -c$CONNECTIONS -d$DURATION --latency, $RUNS run(s) each (median); client and servers share the machine."
-  echo "The store held $EVENTS synthetic events before the runs (\`docent simulate --days 60 --per-day 14000\`, $LOAD_S s)."
+  echo "The store held $EVENTS synthetic events before the runs (\`docent simulate --days 60 --per-day 14000 --future\`, $LOAD_S s)."
   echo "\"bare\" is examples/bare_page.rs: actix-web with no middleware serving $SIZE static bytes (the landing page's size)."
   echo
   echo "| route | encoding | req/s | share of bare | p50 | p99 | non-2xx |"

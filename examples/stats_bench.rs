@@ -44,6 +44,8 @@ fn main() {
                 days: 60,
                 scans_per_day: per_day,
                 seed,
+                // A benchmark wants the same events whatever today is.
+                not_after: None,
             };
             let mut batch = Vec::with_capacity(1024);
             for event in events(e, &traffic) {

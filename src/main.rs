@@ -54,7 +54,8 @@ enum Command {
     Qr(QrArgs),
     /// Write every station's and story's QR (SVG and PNG) and the poster and label sheets.
     Print(PrintArgs),
-    /// Fill the data store with realistic synthetic traffic (for demos; stop the server first).
+    /// For demos only: fill an empty data store with realistic synthetic traffic (stop the
+    /// server first). Refuses a store holding real scans, and days after today, unless asked.
     Simulate(SimulateArgs),
     /// Exit 0 if the server at --bind answers /healthz (for container health checks).
     Healthcheck {
@@ -81,7 +82,8 @@ enum Command {
 
 #[derive(Args)]
 struct SimulateArgs {
-    /// Number of days, starting at the exhibition's opening day (or --from).
+    /// Number of days, starting at the exhibition's opening day (or --from); days after today
+    /// are left out unless --future.
     #[arg(long, default_value_t = 24)]
     days: u32,
     /// Printed-code scans a day.
@@ -90,9 +92,15 @@ struct SimulateArgs {
     /// First day (default: the opening day).
     #[arg(long)]
     from: Option<jiff::civil::Date>,
-    /// Only this exhibition (default: the first).
+    /// The exhibition (required when there are several).
     #[arg(long)]
     exhibition: Option<String>,
+    /// Also write days after today (for load tests and benchmarks).
+    #[arg(long)]
+    future: bool,
+    /// Write into a store that already holds events simulate did not write.
+    #[arg(long)]
+    force: bool,
     #[arg(long, default_value_t = 7)]
     seed: u64,
     #[command(flatten)]
@@ -108,18 +116,48 @@ struct Common {
     /// Folder of the data store.
     #[arg(long, env = "DOCENT_DATA", default_value = "data")]
     data: PathBuf,
-    /// Public origin encoded in QR codes (default: http:// and the bind address).
+    /// Public origin encoded in QR codes, such as https://docent.example.edu. `serve` defaults
+    /// to http:// and the bind address; `print` and `qr` require it.
     #[arg(long, env = "DOCENT_BASE_URL")]
     base_url: Option<String>,
 }
 
 impl Common {
-    /// The origin QR codes hold: --base-url, or `http://` and DOCENT_BIND (as `serve` would).
-    fn base_url(&self) -> String {
-        self.base_url.clone().unwrap_or_else(|| {
-            let bind = std::env::var("DOCENT_BIND").unwrap_or_else(|_| DEFAULT_BIND.into());
-            format!("http://{bind}")
-        })
+    /// The origin printed codes hold. It must be given (flag or `DOCENT_BASE_URL`): a default
+    /// made from the bind address is a loopback address no phone can reach, and a poster printed
+    /// with it is waste paper. An explicit loopback origin is accepted (local tests), with a
+    /// warning.
+    fn printing_base_url(&self) -> Result<String, String> {
+        let Some(given) = &self.base_url else {
+            return Err(format!(
+                "no base URL: printed codes would hold http://{DEFAULT_BIND}/..., which no phone \
+                 can reach. Give the public address visitors' phones open, with --base-url \
+                 https://docent.example.edu or DOCENT_BASE_URL=https://docent.example.edu \
+                 (to print for a local test, pass --base-url http://{DEFAULT_BIND} explicitly)"
+            ));
+        };
+        let url = url::Url::parse(given.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| {
+                format!("--base-url / DOCENT_BASE_URL `{given}` is not an http(s) URL such as https://docent.example.edu")
+            })?;
+        if is_loopback(&url) {
+            eprintln!(
+                "warning: --base-url {given} is a loopback address: these codes only work on this machine"
+            );
+        }
+        Ok(given.trim().to_string())
+    }
+}
+
+/// Whether `url` names this machine only (`localhost`, 127.0.0.0/8, `::1`).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        None => true,
     }
 }
 
@@ -321,13 +359,14 @@ fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 fn write_qr(args: QrArgs) -> Result<(), String> {
+    let base_url = args.common.printing_base_url()?;
     let catalog = load(&args.common.exhibits)?;
     let code = Code::parse(&args.code).map_err(|e| format!("code `{}`: {e}", args.code))?;
     let target = catalog
         .resolve(&code)
         .ok_or_else(|| format!("code `{code}` is not in {}", args.common.exhibits.display()))?;
-    let symbol = Symbol::new(&qr::code_url(&args.common.base_url(), &code), args.ecc)
-        .map_err(|e| e.to_string())?;
+    let symbol =
+        Symbol::new(&qr::code_url(&base_url, &code), args.ecc).map_err(|e| e.to_string())?;
     let distance = args
         .distance
         .unwrap_or_else(|| catalog.scan_distance_m(target));
@@ -351,8 +390,8 @@ fn write_qr(args: QrArgs) -> Result<(), String> {
 }
 
 fn print_all(args: PrintArgs) -> Result<(), String> {
+    let base_url = args.common.printing_base_url()?;
     let catalog = load(&args.common.exhibits)?;
-    let base_url = args.common.base_url();
     let exhibitions: Vec<_> = match &args.exhibition {
         Some(id) => vec![catalog.exhibition(id).map(|(_, e)| e).ok_or_else(|| {
             let known: Vec<_> = catalog.exhibitions.iter().map(|e| e.id.as_str()).collect();
@@ -433,13 +472,27 @@ fn print_all(args: PrintArgs) -> Result<(), String> {
 
 fn simulate(args: SimulateArgs) -> Result<(), String> {
     let catalog = load(&args.common.exhibits)?;
-    let e = match &args.exhibition {
-        Some(id) => catalog
+    let known = || {
+        let ids: Vec<_> = catalog.exhibitions.iter().map(|e| e.id.as_str()).collect();
+        ids.join(", ")
+    };
+    let e = match (&args.exhibition, catalog.exhibitions.as_slice()) {
+        (Some(id), _) => catalog
             .exhibition(id)
             .map(|(_, e)| e)
-            .ok_or_else(|| format!("no exhibition `{id}`"))?,
-        None => catalog.exhibitions.first().ok_or("no exhibition")?,
+            .ok_or_else(|| format!("no exhibition `{id}` (exhibitions: {})", known()))?,
+        (None, [only]) => only,
+        (None, _) => {
+            return Err(format!(
+                "there are several exhibitions ({}): choose one with --exhibition ID",
+                known()
+            ));
+        }
     };
+    let now = jiff::Timestamp::now();
+    let today = now.to_zoned_datetime(e.time_zone.clone()).date();
+    let first_day = args.from.unwrap_or(e.opens);
+    let days = docent::simulate::days_until(first_day, args.days, today, args.future)?;
     let store = Store::open(&args.common.data, 64 << 20).map_err(|e| {
         format!(
             "{}: {} (is docent serve running on it?)",
@@ -447,23 +500,36 @@ fn simulate(args: SimulateArgs) -> Result<(), String> {
             error_chain(&e)
         )
     })?;
+    let mark = docent::simulate::check_store(&args.common.data, store.position(), args.force)?;
     let traffic = docent::simulate::Traffic {
-        first_day: args.from.unwrap_or(e.opens),
-        days: args.days,
+        first_day,
+        days,
         scans_per_day: args.per_day,
         seed: args.seed,
+        not_after: (!args.future).then_some(now),
     };
     let events = docent::simulate::events(e, &traffic);
     for batch in events.chunks(256) {
         store.append(batch).map_err(|e| error_chain(&e))?;
     }
     store.checkpoint().map_err(|e| error_chain(&e))?;
+    if mark {
+        docent::simulate::mark_store(&args.common.data, store.position())
+            .map_err(|e| format!("{}: {e}", args.common.data.display()))?;
+    }
+    let cut = if days < args.days {
+        format!(
+            " ({} asked for; the rest are after today: --future writes them)",
+            args.days
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "{}: {} synthetic events for `{}` over {} days",
+        "{}: {} synthetic events for `{}` over {days} days{cut}",
         args.common.data.display(),
         events.len(),
         e.id,
-        args.days
     );
     Ok(())
 }

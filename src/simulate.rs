@@ -1,6 +1,11 @@
 //! Synthetic, realistic traffic for demos and benchmarks: a lobby's day of scans, with
 //! lunch and evening peaks, mostly phones in WeChat, a few bots, some visitors opening the
 //! paper. Deterministic for a given seed.
+//!
+//! It is for demos: it keeps to days that have happened (unless asked), and refuses a store
+//! holding anything it did not write, so synthetic scans never mix with real ones.
+
+use std::path::Path;
 
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
@@ -14,11 +19,58 @@ const HOURLY: [u32; 24] = [
     0, 0, 0, 0, 0, 0, 0, 1, 4, 6, 7, 8, 12, 10, 7, 7, 8, 11, 9, 6, 5, 4, 2, 0,
 ];
 
+/// The file in the data folder that says simulate wrote it: the store's position after the last
+/// run. A store whose position moved since then has had other events (a server's real scans).
+const MARKER: &str = "simulated";
+
 pub struct Traffic {
     pub first_day: Date,
     pub days: u32,
     pub scans_per_day: u32,
     pub seed: u64,
+    /// No event after this instant (now, unless future days were asked for).
+    pub not_after: Option<Timestamp>,
+}
+
+/// The days to write: `days` from `first`, cut at `today` unless `future`. An error when
+/// nothing is left.
+pub fn days_until(first: Date, days: u32, today: Date, future: bool) -> Result<u32, String> {
+    if future {
+        return Ok(days);
+    }
+    if first > today {
+        return Err(format!(
+            "the first day, {first}, is after today ({today}): simulate writes only days that have happened; give an earlier --from, or pass --future to write days to come"
+        ));
+    }
+    let possible = first.until(today).map(|span| span.get_days()).unwrap_or(0) + 1;
+    Ok(days.min(u32::try_from(possible).unwrap_or(u32::MAX)))
+}
+
+/// Refuses a store holding events simulate did not write, unless `force`. Returns whether the
+/// store may be marked as simulated afterwards (not when real events were mixed in by force).
+pub fn check_store(data: &Path, position: u64, force: bool) -> Result<bool, String> {
+    if position == 0 {
+        return Ok(true);
+    }
+    let marked = std::fs::read_to_string(data.join(MARKER))
+        .ok()
+        .and_then(|t| t.trim().parse::<u64>().ok());
+    if marked == Some(position) {
+        return Ok(true);
+    }
+    if force {
+        return Ok(false);
+    }
+    Err(format!(
+        "{} already holds events that simulate did not write (real scans, probably): synthetic traffic would mix with them in every figure. Use an empty --data folder for a demo, or pass --force to mix them anyway",
+        data.display()
+    ))
+}
+
+/// Marks the store as holding only synthetic events, up to `position`.
+pub fn mark_store(data: &Path, position: u64) -> std::io::Result<()> {
+    std::fs::write(data.join(MARKER), format!("{position}\n"))
 }
 
 /// The events of `traffic` at `e`, in time order within each day.
@@ -40,6 +92,7 @@ pub fn events(e: &Exhibition, traffic: &Traffic) -> Vec<Event> {
         let today = base * rng.u32(75..126) / 100;
         let mut times: Vec<Timestamp> = (0..today)
             .filter_map(|_| instant(e, day, &mut rng))
+            .filter(|at| traffic.not_after.is_none_or(|limit| *at <= limit))
             .collect();
         times.sort();
         let visitors = (traffic.scans_per_day / 2).max(1);

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
+use super::friendly;
 use super::{Catalog, Citation, Code, Cover, Exhibition, Phase, Station, Story, Target, Text};
 
 const EXHIBITION_FILE: &str = "exhibition.toml";
@@ -41,11 +42,17 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Loads every exhibition folder under `dir`.
+/// Loads every exhibition folder under `dir`, or `dir` itself when it is one exhibition's folder
+/// (staff run `docent check exhibits/my-show` on the show they are editing).
 pub fn load(dir: &Path) -> Result<Catalog, Vec<Problem>> {
     let mut report = Report::default();
     let mut exhibitions = Vec::new();
-    for folder in exhibition_folders(dir, &mut report) {
+    let folders = if dir.join(EXHIBITION_FILE).is_file() {
+        vec![dir.to_path_buf()]
+    } else {
+        exhibition_folders(dir, &mut report)
+    };
+    for folder in folders {
         if let Some(exhibition) = load_exhibition(&folder, &mut report) {
             exhibitions.push(exhibition);
         }
@@ -53,12 +60,15 @@ pub fn load(dir: &Path) -> Result<Catalog, Vec<Problem>> {
     if exhibitions.is_empty() && report.problems.is_empty() {
         report.file(
             dir,
-            "no exhibition found: expected a folder holding exhibition.toml",
+            "no exhibition found: expected a folder holding exhibition.toml, or a folder of them",
         );
     }
-    let codes = index_codes(&exhibitions, &mut report);
+    check_unique_codes(&mut report);
     if report.problems.is_empty() {
-        Ok(Catalog { exhibitions, codes })
+        Ok(Catalog {
+            codes: index_codes(&exhibitions),
+            exhibitions,
+        })
     } else {
         Err(report.problems)
     }
@@ -87,50 +97,67 @@ fn is_hidden(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.'))
 }
 
-/// Checks that every code is unique on the server (codes are case-insensitive).
-fn index_codes(exhibitions: &[Exhibition], report: &mut Report) -> HashMap<Code, Target> {
+/// Where a code is written: kept for every code read, so a duplicate names both places.
+struct CodeSite {
+    code: Code,
+    path: PathBuf,
+    line: usize,
+    owner: String,
+}
+
+/// Codes are unique on the server (case-insensitive). A duplicate is one mistake, so it gets one
+/// message naming both places; neither is assumed to be the wrong one (a copied demo is as
+/// likely to hold the printed code as the new show), and the message is filed under the file
+/// edited last, where the staff member is most likely looking.
+fn check_unique_codes(report: &mut Report) {
+    let sites = std::mem::take(&mut report.codes);
+    let mut first: HashMap<&Code, &CodeSite> = HashMap::new();
+    for site in &sites {
+        let Some(other) = first.get(&site.code).copied() else {
+            first.insert(&site.code, site);
+            continue;
+        };
+        let (here, there) = if modified(&other.path) > modified(&site.path) {
+            (other, site)
+        } else {
+            (site, other)
+        };
+        report.problems.push(Problem {
+            path: here.path.clone(),
+            line: Some(here.line),
+            message: format!(
+                "code `{}`: {} has it, and so has {} at {}:{}; codes must be unique on the server (case does not count): give one of them another code (keep the one already printed)",
+                site.code,
+                here.owner,
+                there.owner,
+                there.path.display(),
+                there.line
+            ),
+        });
+    }
+}
+
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The code index; called only on a catalog without problems, so every code is unique.
+fn index_codes(exhibitions: &[Exhibition]) -> HashMap<Code, Target> {
     let mut codes: HashMap<Code, Target> = HashMap::new();
-    let mut owners: HashMap<Code, String> = HashMap::new();
     for (e, exhibition) in exhibitions.iter().enumerate() {
-        let stations = exhibition.stations.iter().enumerate().map(|(i, s)| {
-            let owner = format!("station `{}` of `{}`", s.id, exhibition.id);
-            let file = exhibition.dir.join(EXHIBITION_FILE);
-            (
-                &s.code,
-                Target::Station {
-                    exhibition: e,
-                    station: i,
-                },
-                owner,
-                file,
-            )
-        });
-        let stories = exhibition.stories.iter().enumerate().map(|(i, s)| {
-            let owner = format!("story `{}` of `{}`", s.id, exhibition.id);
-            let file = exhibition
-                .dir
-                .join(STORIES_DIR)
-                .join(format!("{}.toml", s.id));
-            (
-                &s.code,
-                Target::Story {
-                    exhibition: e,
-                    story: i,
-                },
-                owner,
-                file,
-            )
-        });
-        for (code, target, owner, file) in stations.chain(stories) {
-            if let Some(first) = owners.get(code) {
-                report.file(
-                    &file,
-                    format!("code `{code}`: already used by {first}; codes must be unique (case does not count)"),
-                );
-                continue;
-            }
-            owners.insert(code.clone(), owner);
-            codes.insert(code.clone(), target);
+        for (i, s) in exhibition.stations.iter().enumerate() {
+            let target = Target::Station {
+                exhibition: e,
+                station: i,
+            };
+            codes.entry(s.code.clone()).or_insert(target);
+        }
+        for (i, s) in exhibition.stories.iter().enumerate() {
+            let target = Target::Story {
+                exhibition: e,
+                story: i,
+            };
+            codes.entry(s.code.clone()).or_insert(target);
         }
     }
     codes
@@ -224,10 +251,21 @@ struct Source {
 
 impl Source {
     fn read(path: PathBuf, report: &mut Report) -> Option<Source> {
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Some(Source { path, text }),
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) => {
                 report.file(&path, format!("cannot read: {e}"));
+                return None;
+            }
+        };
+        match decode(bytes) {
+            Ok(text) => Some(Source { path, text }),
+            Err((line, message)) => {
+                report.problems.push(Problem {
+                    path,
+                    line,
+                    message,
+                });
                 None
             }
         }
@@ -247,10 +285,14 @@ impl Source {
             Ok(value) => Some(value),
             Err(e) => {
                 let line = e.span().map(|s| self.line(s.start));
+                let (line, message) = match friendly::explain(&self.text, line) {
+                    Some((line, message)) => (Some(line), message),
+                    None => (line, e.message().trim().to_string()),
+                };
                 report.problems.push(Problem {
                     path: self.path.clone(),
                     line,
-                    message: e.message().trim().to_string(),
+                    message,
                 });
                 None
             }
@@ -258,9 +300,42 @@ impl Source {
     }
 }
 
+/// A file's bytes as UTF-8 text, or the line and a message saying how to save it. Editors on
+/// Chinese Windows save GBK, and Notepad's "Unicode" is UTF-16: both are common, and the raw
+/// "stream did not contain valid UTF-8" does not say what to do.
+fn decode(bytes: Vec<u8>) -> Result<String, (Option<usize>, String)> {
+    const SAVE: &str = "save the file as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8; in VS Code: the encoding in the status bar, Save with Encoding, UTF-8)";
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bytes.contains(&0) {
+        return Err((
+            None,
+            format!("this file is saved as UTF-16 (\"Unicode\"); {SAVE}"),
+        ));
+    }
+    match String::from_utf8(bytes) {
+        // A UTF-8 byte-order mark is harmless: some editors add one.
+        Ok(text) => Ok(text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text)),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err((
+                Some(line),
+                format!(
+                    "this file is not UTF-8 (probably GBK or GB2312, from a Chinese-language editor); {SAVE}"
+                ),
+            ))
+        }
+    }
+}
+
 #[derive(Default)]
 struct Report {
     problems: Vec<Problem>,
+    /// Every code read, in load order, for the server-wide uniqueness check.
+    codes: Vec<CodeSite>,
 }
 
 impl Report {
@@ -269,6 +344,15 @@ impl Report {
             path: src.path.clone(),
             line: Some(src.line(span.start)),
             message: message.into(),
+        });
+    }
+
+    fn code(&mut self, src: &Source, span: Range<usize>, code: &Code, owner: String) {
+        self.codes.push(CodeSite {
+            code: code.clone(),
+            path: src.path.clone(),
+            line: src.line(span.start),
+            owner,
         });
     }
 
@@ -302,7 +386,7 @@ fn load_exhibition(folder: &Path, report: &mut Report) -> Option<Exhibition> {
         );
     }
     // Stories first, so a broken exhibition.toml does not hide their problems.
-    let stories = load_stories(folder, report);
+    let stories = load_stories(folder, &id, report);
     let src = Source::read(file, report)?;
     let raw: RawExhibition = src.parse(report)?;
     let exhibition = check_exhibition(&src, raw, id, folder, stories, report)?;
@@ -314,7 +398,7 @@ fn check_exhibition(
     raw: RawExhibition,
     id: String,
     folder: &Path,
-    stories: Vec<Story>,
+    stories: Loaded<Story>,
     report: &mut Report,
 ) -> Option<Exhibition> {
     let title = check_text(src, &raw.title, "title", report);
@@ -356,7 +440,7 @@ fn check_exhibition(
         DEFAULT_DISTANCE_M,
         report,
     );
-    let stations = check_stations(src, &raw.stations, scan_distance_m, report);
+    let stations = check_stations(src, &id, &raw.stations, scan_distance_m, report);
     let (time_zone, opens, closes) = (time_zone?, opens?, closes?);
     let window = Window::new(&time_zone, opens, closes);
     let phases = check_phases(
@@ -378,10 +462,17 @@ fn check_exhibition(
         time_zone,
         article_prefix,
         scan_distance_m,
-        stations,
-        stories,
+        stations: stations.good,
+        stories: stories.good,
         phases,
     })
+}
+
+/// What a folder or table held: the items that passed, and the ids of those that exist but
+/// failed. A phase naming a failed item is not reported again: the item's own problem says it.
+struct Loaded<T> {
+    good: Vec<T>,
+    broken: Vec<String>,
 }
 
 /// The instants a show runs between: opening day's midnight to the midnight after closing.
@@ -407,17 +498,21 @@ impl Window {
 
 fn check_stations(
     src: &Source,
+    exhibition: &str,
     raw: &[RawStation],
     default_distance: f64,
     report: &mut Report,
-) -> Vec<Station> {
+) -> Loaded<Station> {
     if raw.is_empty() {
         report.file(
             &src.path,
             "no [[stations]]: an exhibition needs at least one station",
         );
     }
-    let mut stations: Vec<Station> = Vec::new();
+    let mut stations: Loaded<Station> = Loaded {
+        good: Vec::new(),
+        broken: Vec::new(),
+    };
     for s in raw {
         let id = s.id.get_ref().trim();
         if !is_station_id(id) {
@@ -426,7 +521,7 @@ fn check_stations(
                 s.id.span(),
                 format!("stations.id: `{id}` must be 1-16 letters, digits or '-'"),
             );
-        } else if stations.iter().any(|other| other.id == id) {
+        } else if stations.good.iter().any(|other| other.id == id) {
             report.at(
                 src,
                 s.id.span(),
@@ -436,21 +531,18 @@ fn check_stations(
         let code = check_code(src, &s.code, "stations.code", report);
         let scan_distance_m =
             check_distance(src, s.scan_distance_m.as_ref(), default_distance, report);
-        if let Some(code) = code {
-            if stations.iter().any(|other| other.code == code) {
-                report.at(
-                    src,
-                    s.code.span(),
-                    format!("stations.code: `{code}` is used by another station"),
-                );
-            }
-            stations.push(Station {
-                id: id.to_string(),
-                code,
-                place: s.place.as_ref().map(text).unwrap_or_default(),
-                scan_distance_m,
-            });
-        }
+        let Some(code) = code else {
+            stations.broken.push(id.to_string());
+            continue;
+        };
+        let owner = format!("station `{id}` of `{exhibition}`");
+        report.code(src, s.code.span(), &code, owner);
+        stations.good.push(Station {
+            id: id.to_string(),
+            code,
+            place: s.place.as_ref().map(text).unwrap_or_default(),
+            scan_distance_m,
+        });
     }
     stations
 }
@@ -458,8 +550,8 @@ fn check_stations(
 fn check_phases(
     src: &Source,
     raw: &[RawPhase],
-    stations: &[Station],
-    stories: &[Story],
+    stations: &Loaded<Station>,
+    stories: &Loaded<Story>,
     tz: &TimeZone,
     window: Window,
     report: &mut Report,
@@ -472,6 +564,7 @@ fn check_phases(
     }
     // (phase, explicit end, span of the phase id) sorted by start, for the overlap check.
     let mut phases: Vec<(Phase, Option<Timestamp>, Range<usize>)> = Vec::new();
+    let mut previous: Option<(Timestamp, String)> = None;
     for p in raw {
         let id = p.id.get_ref().trim().to_string();
         if !is_slug(&id) {
@@ -518,6 +611,19 @@ fn check_phases(
                 );
             }
         }
+        // The docs promise phases in time order, so the file reads as the show's calendar.
+        if let (Some(s), Some((prev_start, prev_id))) = (starts, &previous)
+            && s < *prev_start
+        {
+            report.at(
+                src,
+                p.starts.span(),
+                format!("phases.starts: phase `{id}` starts before phase `{prev_id}` above it; list phases in time order (move this [[phases]] block, with its [phases.show], above `{prev_id}`)"),
+            );
+        }
+        if let Some(s) = starts {
+            previous = Some((s, id.clone()));
+        }
         let show = check_show(src, p, &id, stations, stories, report);
         if let Some(starts) = starts {
             let phase = Phase {
@@ -549,18 +655,23 @@ fn check_show(
     src: &Source,
     p: &RawPhase,
     phase_id: &str,
-    stations: &[Station],
-    stories: &[Story],
+    stations: &Loaded<Station>,
+    stories: &Loaded<Story>,
     report: &mut Report,
 ) -> Vec<usize> {
+    let (all_stations, all_stories) = (stations, stories);
+    let (stations, stories) = (&stations.good, &stories.good);
     let mut show = vec![usize::MAX; stations.len()];
     for (station, story) in p.show.get_ref() {
         let Some(si) = stations.iter().position(|s| s.id == *station.get_ref()) else {
-            report.at(src, station.span(), format!("phases.show: phase `{phase_id}` names station `{}`, which is not among [[stations]]", station.get_ref()));
+            if !all_stations.broken.contains(station.get_ref()) {
+                report.at(src, station.span(), format!("phases.show: phase `{phase_id}` names station `{}`, which is not among [[stations]]", station.get_ref()));
+            }
             continue;
         };
         match stories.iter().position(|s| s.id == *story.get_ref()) {
             Some(ti) => show[si] = ti,
+            None if all_stories.broken.contains(story.get_ref()) => {}
             None => report.at(
                 src,
                 story.span(),
@@ -587,7 +698,11 @@ fn check_show(
 // ---------------------------------------------------------------------------------------------
 // Stories
 
-fn load_stories(folder: &Path, report: &mut Report) -> Vec<Story> {
+fn load_stories(folder: &Path, exhibition: &str, report: &mut Report) -> Loaded<Story> {
+    let mut stories = Loaded {
+        good: Vec::new(),
+        broken: Vec::new(),
+    };
     let dir = folder.join(STORIES_DIR);
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
@@ -597,17 +712,29 @@ fn load_stories(folder: &Path, report: &mut Report) -> Vec<Story> {
             .collect(),
         Err(e) => {
             report.file(&dir, format!("cannot read the stories folder: {e}"));
-            return vec![];
+            return stories;
         }
     };
     files.sort();
-    files
-        .into_iter()
-        .filter_map(|f| load_story(folder, f, report))
-        .collect()
+    for file in files {
+        let id = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match load_story(folder, exhibition, file, report) {
+            Some(story) => stories.good.push(story),
+            None => stories.broken.push(id),
+        }
+    }
+    stories
 }
 
-fn load_story(folder: &Path, file: PathBuf, report: &mut Report) -> Option<Story> {
+fn load_story(
+    folder: &Path,
+    exhibition: &str,
+    file: PathBuf,
+    report: &mut Report,
+) -> Option<Story> {
     let id = file.file_stem()?.to_string_lossy().into_owned();
     if !is_slug(&id) {
         report.file(
@@ -621,6 +748,10 @@ fn load_story(folder: &Path, file: PathBuf, report: &mut Report) -> Option<Story
     let title = check_text(&src, &raw.title, "title", report);
     let summary = check_text(&src, &raw.summary, "summary", report);
     let code = check_code(&src, &raw.code, "code", report);
+    if let Some(code) = &code {
+        let owner = format!("story `{id}` of `{exhibition}`");
+        report.code(&src, raw.code.span(), code, owner);
+    }
     let article_url = check_article(&src, &raw.article, report);
     let doi = raw
         .article
@@ -657,7 +788,9 @@ fn check_article(src: &Source, raw: &Spanned<RawArticle>, report: &mut Report) -
     let article = raw.get_ref();
     if let Some(doi) = &article.doi {
         let d = doi.get_ref().trim();
-        if !(d.starts_with("10.") && d.contains('/')) || d.contains(char::is_whitespace) {
+        if !(d.starts_with("10.") && d.contains('/'))
+            || d.contains(|c: char| c.is_whitespace() || c.is_control())
+        {
             report.at(src, doi.span(), format!("article.doi: `{d}` is not a DOI (expected something like 10.1038/nature16961, without https://doi.org/)"));
             return None;
         }
@@ -689,6 +822,25 @@ fn check_cover(
         report.at(src, raw.span(), format!("cover: `{relative}` must be a path inside the exhibition folder, such as covers/alphago.png"));
         return None;
     }
+    // Followed through symlinks: the file served must be inside the exhibition folder, never
+    // a link to elsewhere on the server.
+    let resolved =
+        std::fs::canonicalize(&path).and_then(|p| Ok((p, std::fs::canonicalize(folder)?)));
+    let path = match resolved {
+        Ok((p, root)) if p.starts_with(&root) => p,
+        Ok((p, _)) => {
+            report.at(src, raw.span(), format!("cover: `{relative}` leads to {}, outside the exhibition folder; copy the image itself into covers/", p.display()));
+            return None;
+        }
+        Err(e) => {
+            report.at(
+                src,
+                raw.span(),
+                format!("cover: cannot read `{}`: {e}", path.display()),
+            );
+            return None;
+        }
+    };
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -792,6 +944,19 @@ fn check_url(
     report: &mut Report,
 ) -> Option<String> {
     let value = raw.get_ref().trim();
+    // The url crate drops tabs and line breaks while parsing, so a URL holding them parses, but
+    // the raw text then breaks the redirect's Location header: refuse them here.
+    if let Some(c) = value.chars().find(|c| c.is_control() || c.is_whitespace()) {
+        report.at(
+            src,
+            raw.span(),
+            format!(
+                "{field}: the URL holds {}; remove it (a URL is one line with no spaces; write a space as %20)",
+                describe_char(c)
+            ),
+        );
+        return None;
+    }
     match url::Url::parse(value) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
             Some(value.to_string())
@@ -804,6 +969,15 @@ fn check_url(
             );
             None
         }
+    }
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        '\n' | '\r' => "a line break".into(),
+        '\t' => "a tab".into(),
+        ' ' => "a space".into(),
+        c => format!("the invisible character U+{:04X}", c as u32),
     }
 }
 

@@ -5,6 +5,7 @@
 //! `rotation`.
 
 mod code;
+mod friendly;
 mod load;
 mod rotation;
 

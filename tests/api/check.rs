@@ -81,13 +81,246 @@ fn an_unknown_field_is_named() {
 }
 
 #[test]
-fn a_duplicate_code_is_named() {
+fn a_duplicate_code_names_both_places_with_their_lines() {
     let dir = broken(&[(ALPHAGO, "code = \"GO16\"", "code = \"nca1\"")]);
     let (code, out) = check(dir.path());
     assert_eq!(code, 1);
+    let story = format!(
+        "{}:{}",
+        dir.path().join(ALPHAGO).display(),
+        line_of(dir.path(), ALPHAGO, "code = \"nca1\"")
+    );
+    let station = format!(
+        "{}:{}",
+        dir.path().join(EXHIBITION).display(),
+        line_of(dir.path(), EXHIBITION, "code = \"NCA1\"")
+    );
+    assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
+    assert!(out.contains(&story) && out.contains(&station), "{out}");
     assert!(
-        out.contains("alphago.toml: code `NCA1`: already used by station `A1`"),
+        out.contains("code `NCA1`") && out.contains("codes must be unique on the server"),
         "{out}"
+    );
+}
+
+#[test]
+fn a_copied_exhibition_names_the_copy_and_the_original_once_per_code() {
+    let dir = broken(&[]);
+    copy_dir(
+        &dir.path().join("nature-covers"),
+        &dir.path().join("my-show"),
+    );
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        out.lines().count(),
+        16,
+        "one message per shared code:\n{out}"
+    );
+    let demo = dir.path().join("nature-covers/exhibition.toml");
+    let copy = dir.path().join("my-show/exhibition.toml");
+    let line = line_of(dir.path(), EXHIBITION, "code = \"NCA1\"");
+    let hit = out.lines().find(|l| l.contains("code `NCA1`")).unwrap();
+    assert!(hit.contains(&format!("{}:{line}", demo.display())), "{hit}");
+    assert!(hit.contains(&format!("{}:{line}", copy.display())), "{hit}");
+}
+
+#[test]
+fn a_story_that_fails_to_parse_is_not_also_called_missing() {
+    let dir = broken(&[(
+        ALPHAGO,
+        "journal = \"Nature\"",
+        "journal = \"Nature\"\njournal = \"Nature\"",
+    )]);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with(&dir.path().join(ALPHAGO).display().to_string()),
+        "{out}"
+    );
+    assert!(!out.contains("no stories/alphago.toml"), "{out}");
+}
+
+#[test]
+fn a_bad_station_code_is_not_also_an_unknown_station() {
+    let dir = broken(&[(EXHIBITION, "code = \"NCA1\"", "code = \"NC-A1\"")]);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 1);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "code = \"NC-A1\"",
+        "stations.code",
+        "only letters A-Z and digits 0-9",
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn chinese_keyboard_quotes_say_to_type_straight_ones() {
+    let dir = broken(&[(
+        ALPHAGO,
+        "zh = \"AlphaGo：计算机首次战胜职业围棋棋手\"",
+        "zh = “AlphaGo：计算机首次战胜职业围棋棋手”",
+    )]);
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "zh = “AlphaGo",
+        "`zh`",
+        "text goes in straight double quotes \"...\", not the Chinese-keyboard quotes “...”",
+    );
+}
+
+#[test]
+fn unquoted_pages_say_to_quote_them() {
+    let dir = broken(&[(ALPHAGO, "pages = \"484–489\"", "pages = 490-493")]);
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "pages = ",
+        "`pages`",
+        "text goes in double quotes: write pages = \"490-493\"",
+    );
+}
+
+#[test]
+fn a_day_first_date_says_how_to_write_it() {
+    let dir = broken(&[(
+        ALPHAGO,
+        "issue_date = 2016-01-28",
+        "issue_date = 23/02/2018",
+    )]);
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "issue_date = ",
+        "`issue_date`",
+        "write dates as year-month-day without quotes, such as issue_date = 2018-02-23; found 23/02/2018",
+    );
+}
+
+#[test]
+fn single_bracket_phases_say_to_double_them() {
+    let dir = broken(&[(
+        EXHIBITION,
+        "[[phases]]\nid = \"phase-1\"",
+        "[phases]\nid = \"phase-1\"",
+    )]);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(dir.path(), EXHIBITION, "id = \"phase-1\"") - 1;
+    let want = format!(
+        "{}:{line}: `[phases]` needs double brackets: write `[[phases]]`",
+        dir.path().join(EXHIBITION).display()
+    );
+    assert!(out.starts_with(&want), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn gbk_and_utf16_files_say_to_save_as_utf8() {
+    let dir = broken(&[]);
+    let file = dir.path().join(ALPHAGO);
+    let text = std::fs::read_to_string(&file).unwrap();
+    // The title's full-width colon as a GBK editor saves it (A3 BA), the rest left alone.
+    let title = "zh = \"AlphaGo：";
+    let line = text.lines().position(|l| l.starts_with(title)).unwrap() + 1;
+    let at = text.find(title).unwrap() + title.len() - "：".len();
+    let mut bytes = text.clone().into_bytes();
+    bytes.splice(at..at + "：".len(), [0xA3, 0xBA]);
+    std::fs::write(&file, &bytes).unwrap();
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 1);
+    let want = format!(
+        "{}:{line}: this file is not UTF-8 (probably GBK or GB2312, from a Chinese-language editor); save the file as UTF-8",
+        file.display()
+    );
+    assert!(out.starts_with(&want), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(&file, utf16).unwrap();
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 1);
+    let want = format!(
+        "{}: this file is saved as UTF-16 (\"Unicode\"); save the file as UTF-8",
+        file.display()
+    );
+    assert!(out.starts_with(&want), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn check_accepts_one_exhibition_folder() {
+    let (code, out) = check(&demo_exhibits().join("nature-covers"));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("1 exhibition(s), 6 station(s), 10 story(ies)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn phases_out_of_time_order_are_named() {
+    let dir = broken(&[(
+        EXHIBITION,
+        "starts = 2026-11-02T08:00:00",
+        "starts = 2026-12-20T08:00:00",
+    )]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "starts = 2026-12-07T08:00:00",
+        "phases.starts",
+        "phase `phase-2` starts before phase `phase-1` above it; list phases in time order",
+    );
+}
+
+#[test]
+fn an_article_url_with_a_line_break_is_refused() {
+    let dir = broken(&[(
+        ALPHAGO,
+        "url = \"https://www.nature.com/articles/nature16961\"",
+        "url = \"https://www.nature.com/articles/nature16961\\r\\nSet-Cookie: x=1\"",
+    )]);
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "url = ",
+        "article.url",
+        "the URL holds a line break; remove it",
+    );
+}
+
+#[test]
+fn a_cover_linking_outside_its_exhibition_folder_is_refused() {
+    let dir = broken(&[(
+        ALPHAGO,
+        "cover = \"covers/alphago.png\"",
+        "cover = \"covers/elsewhere.png\"",
+    )]);
+    let outside = dir.path().join("outside.png");
+    std::fs::copy(
+        dir.path().join("nature-covers/covers/alphago.png"),
+        &outside,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        &outside,
+        dir.path().join("nature-covers/covers/elsewhere.png"),
+    )
+    .unwrap();
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "cover = ",
+        "cover",
+        "outside the exhibition folder; copy the image itself into covers/",
     );
 }
 

@@ -180,7 +180,15 @@ fn a_kill_9_during_a_backup_under_load_loses_no_answered_scan_and_leaves_no_half
     let data = dir.path().join("data");
     // A store big enough that its backup takes a while to send.
     let simulated = Command::new(env!("CARGO_BIN_EXE_docent"))
-        .args(["simulate", "--days", "40", "--per-day", "3000", "--data"])
+        .args([
+            "simulate",
+            "--days",
+            "40",
+            "--per-day",
+            "3000",
+            "--future",
+            "--data",
+        ])
         .arg(&data)
         .arg("--exhibits")
         .arg(demo_exhibits())

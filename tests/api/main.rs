@@ -10,4 +10,5 @@ mod ops;
 mod pages;
 mod printing;
 mod robustness;
+mod simulate;
 mod visitor;

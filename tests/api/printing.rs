@@ -150,7 +150,17 @@ fn qr_options_are_honoured_and_checked() {
 }
 
 fn docent(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+    docent_with_env(args, &[])
+}
+
+/// Runs docent on the demo with only the `DOCENT_*` variables given in `env`.
+fn docent_with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docent"));
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("DOCENT_")) {
+        command.env_remove(name);
+    }
+    let out = command
+        .envs(env.iter().copied())
         .args(args)
         .arg("--exhibits")
         .arg(demo_exhibits())
@@ -177,6 +187,8 @@ fn the_qr_command_writes_a_checked_png_and_svg() {
         png.to_str().unwrap(),
         "--distance",
         "2",
+        "--base-url",
+        "http://127.0.0.1:8080",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -205,6 +217,8 @@ fn the_qr_command_writes_a_checked_png_and_svg() {
         "svg",
         "--out",
         svg.to_str().unwrap(),
+        "--base-url",
+        "https://docent.example.edu",
     ]);
     assert_eq!(code, 1);
     assert!(err.contains("code `NOPE1` is not in"), "{err}");
@@ -214,7 +228,14 @@ fn the_qr_command_writes_a_checked_png_and_svg() {
 fn print_writes_every_code_and_fails_clearly_on_unknown_names() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().to_str().unwrap();
-    let (code, out, err) = docent(&["print", "--out", out_dir, "--phase", "phase-2"]);
+    let local = ["--base-url", "http://127.0.0.1:8080"];
+    let (code, out, err) = docent(
+        &[
+            &["print", "--out", out_dir, "--phase", "phase-2"],
+            &local[..],
+        ]
+        .concat(),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("16 codes as SVG and PNG"), "{out}");
     for c in demo_codes() {
@@ -226,18 +247,71 @@ fn print_writes_every_code_and_fails_clearly_on_unknown_names() {
         std::fs::read_to_string(dir.path().join("nature-covers-phase-2-posters.html")).unwrap();
     assert!(posters.contains("AlphaGo Zero") || posters.contains("without human knowledge"));
 
-    let (code, _, err) = docent(&["print", "--out", out_dir, "--exhibition", "nope"]);
+    let (code, _, err) = docent(
+        &[
+            &["print", "--out", out_dir, "--exhibition", "nope"],
+            &local[..],
+        ]
+        .concat(),
+    );
     assert_eq!(code, 1);
     assert!(
         err.contains("no exhibition `nope` (exhibitions: nature-covers)"),
         "{err}"
     );
-    let (code, _, err) = docent(&["print", "--out", out_dir, "--phase", "phase-9"]);
+    let (code, _, err) = docent(
+        &[
+            &["print", "--out", out_dir, "--phase", "phase-9"],
+            &local[..],
+        ]
+        .concat(),
+    );
     assert_eq!(code, 1);
     assert!(
         err.contains("has no phase `phase-9` (phases: phase-1, phase-2)"),
         "{err}"
     );
+}
+
+#[test]
+fn print_and_qr_refuse_to_encode_a_base_url_nobody_gave() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("print");
+    let png = dir.path().join("a1.png");
+    let print = ["print", "--out", out_dir.to_str().unwrap()];
+    let qr = [
+        "qr",
+        "NCA1",
+        "--format",
+        "png",
+        "--out",
+        png.to_str().unwrap(),
+    ];
+    for args in [&print[..], &qr[..]] {
+        // DOCENT_BIND alone is not a base URL: it is where the server listens, not where phones go.
+        let (code, _, err) = docent_with_env(args, &[("DOCENT_BIND", "0.0.0.0:8080")]);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(
+            err.contains("--base-url")
+                && err.contains("DOCENT_BASE_URL")
+                && err.contains("no phone"),
+            "{err}"
+        );
+    }
+    assert!(!out_dir.exists() && !png.exists(), "nothing written");
+
+    let (code, _, err) = docent_with_env(&qr, &[("DOCENT_BASE_URL", "https://docent.example.edu")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(zbar(&png), ["HTTPS://DOCENT.EXAMPLE.EDU/S/NCA1"]);
+
+    let (code, _, err) = docent(&[&qr[..], &["--base-url", "http://localhost:8080"]].concat());
+    assert_eq!(code, 0, "an explicit loopback address is allowed: {err}");
+    assert!(err.contains("loopback"), "but warned about: {err}");
+    assert_eq!(zbar(&png), ["HTTP://LOCALHOST:8080/S/NCA1"]);
+
+    let (code, _, err) = docent(&[&qr[..], &["--base-url", "docent.example.edu"]].concat());
+    assert_eq!(code, 1);
+    assert!(err.contains("is not an http(s) URL"), "{err}");
 }
 
 /// Pages in a PDF that Chromium wrote.
