@@ -30,6 +30,9 @@ pub struct Settings {
     /// How often exhibit files are checked for changes; `None` turns the watch off (SIGHUP
     /// and the admin button still reload).
     pub watch_every: Option<Duration>,
+    /// A second listener serving only `/metrics`, without a password (for a private
+    /// interface); `None` (the default) leaves metrics at `/admin/metrics` alone.
+    pub metrics_bind: Option<String>,
     /// Serve `/_baseline`, a static page the size of a landing page, for benchmarks.
     pub bench_baseline: bool,
 }
@@ -48,6 +51,7 @@ impl Settings {
             workers: None,
             trusted_proxy: None,
             watch_every: Some(Duration::from_secs(2)),
+            metrics_bind: None,
             bench_baseline: false,
         }
     }

@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -184,6 +185,10 @@ struct ServeArgs {
     /// Seconds between checks of the exhibit files for changes (0 turns the watch off).
     #[arg(long, env = "DOCENT_WATCH_SECONDS", default_value_t = 2)]
     watch_seconds: u64,
+    /// Also serve /metrics, without a password, on this address (a private interface);
+    /// otherwise metrics are only at /admin/metrics.
+    #[arg(long, env = "DOCENT_METRICS_BIND")]
+    metrics_bind: Option<String>,
     /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
     #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
     bench_baseline: bool,
@@ -245,8 +250,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,actix_server=warn".into());
+    // Colour codes only for a person at a terminal: in a file, journald or a pipe to a log
+    // collector they are noise that breaks grep.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     match cli.log_format {
         LogFormat::Text => logs.init(),
@@ -336,6 +344,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         watch_every: (args.watch_seconds > 0)
             .then(|| std::time::Duration::from_secs(args.watch_seconds)),
         bench_baseline: args.bench_baseline,
+        metrics_bind: args.metrics_bind,
         ..Settings::new(
             args.common.exhibits,
             args.common.data,
@@ -348,6 +357,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let base = app.base_url().trim_end_matches('/').to_string();
         println!("docent is serving at {base}/");
         println!("  admin: {base}/admin");
+        if let Some(addr) = app.metrics_addr() {
+            println!("  metrics (no password): http://{addr}/metrics");
+        }
         if generated {
             println!(
                 "  admin password (generated for this run; set DOCENT_ADMIN_PASSWORD to keep one): {}",

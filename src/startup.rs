@@ -2,9 +2,10 @@
 //! listener, and run until the server is stopped; then write what is queued and flush.
 //!
 //! The listener is bound here and its real port read back, so tests can ask for port 0.
-//! While running, exhibit files are watched (and reloaded on SIGHUP).
+//! While running, exhibit files are watched (and reloaded on SIGHUP). With `--metrics-bind`, a
+//! second listener serves `/metrics` alone; it stops with the main one.
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -17,7 +18,7 @@ use crate::catalog::{self, Problem};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::store::{Store, StoreError};
-use crate::web::{AppState, observe_requests, routes, security_headers};
+use crate::web::{AppState, metrics_routes, observe_requests, routes, security_headers};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -43,6 +44,8 @@ fn list(problems: &[Problem]) -> String {
 pub struct Application {
     port: u16,
     server: Server,
+    /// The `--metrics-bind` listener's address and server, when there is one.
+    metrics: Option<(SocketAddr, Server)>,
     state: web::Data<AppState>,
     watch_every: Option<Duration>,
 }
@@ -93,9 +96,14 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.listen(listener).map_err(bind_error)?.run();
+        let metrics = match &settings.metrics_bind {
+            Some(addr) => Some(metrics_server(addr, state.clone())?),
+            None => None,
+        };
         Ok(Application {
             port: local.port(),
             server,
+            metrics,
             state,
             watch_every: settings.watch_every,
         })
@@ -108,6 +116,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The address the `--metrics-bind` listener got (port 0 is resolved), if there is one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(addr, _)| *addr)
     }
 
     pub fn state(&self) -> web::Data<AppState> {
@@ -125,13 +138,50 @@ impl Application {
             actix_web::rt::spawn(watch_exhibits(self.state.clone(), every));
         }
         actix_web::rt::spawn(reload_on_hangup(self.state.clone()));
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            actix_web::rt::spawn(server);
+            handle
+        });
         let served = self.server.await;
+        tracing::info!("stopped answering requests; writing what is queued");
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         self.state.recorder.shutdown();
-        if let Err(e) = self.state.store.flush() {
-            tracing::error!(error = %crate::store::error_chain(&e), "final flush of the store failed");
+        match self.state.store.flush() {
+            Ok(_) => tracing::info!("shut down: the store is flushed"),
+            Err(e) => {
+                tracing::error!(error = %crate::store::error_chain(&e), "final flush of the store failed")
+            }
         }
         served
     }
+}
+
+/// The `--metrics-bind` listener: `/metrics` only, one worker, no password.
+fn metrics_server(
+    addr: &str,
+    state: web::Data<AppState>,
+) -> Result<(SocketAddr, Server), StartupError> {
+    let bind_error = |source| StartupError::Bind {
+        addr: addr.to_string(),
+        source,
+    };
+    let listener = TcpListener::bind(addr).map_err(bind_error)?;
+    let local = listener.local_addr().map_err(bind_error)?;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .wrap(security_headers())
+            .configure(metrics_routes)
+    })
+    .workers(1)
+    .shutdown_timeout(2)
+    .listen(listener)
+    .map_err(bind_error)?
+    .run();
+    Ok((local, server))
 }
 
 /// A static page the size of a landing page: the ceiling in benchmarks.

@@ -57,8 +57,39 @@ impl RangeQuery {
         if to < from {
             return Err(format!("to ({to}) is before from ({from})"));
         }
+        check_span(from, to, today)?;
         Ok(Some((from, to)))
     }
+}
+
+/// No figures exist before this day; an earlier `from` is a typo or a probe.
+const EARLIEST: Date = jiff::civil::date(2000, 1, 1);
+/// The longest range asked for, in days: about ten years.
+const LONGEST_DAYS: i32 = 3_660;
+
+/// Refuses absurd ranges with a message instead of quietly answering a capped range with
+/// zeros (`?from=0001-01-01&to=9999-12-31` used to).
+fn check_span(from: Date, to: Date, today: Date) -> Result<(), String> {
+    let latest = today
+        .checked_add(jiff::Span::new().years(1))
+        .unwrap_or(today);
+    if from < EARLIEST {
+        return Err(format!(
+            "from ({from}) is before {EARLIEST}: no figures go back that far"
+        ));
+    }
+    if to > latest {
+        return Err(format!(
+            "to ({to}) is more than a year after today ({today})"
+        ));
+    }
+    let days = (to - from).get_days();
+    if days > LONGEST_DAYS {
+        return Err(format!(
+            "{from} to {to} is {days} days; ask for at most about ten years ({LONGEST_DAYS} days)"
+        ));
+    }
+    Ok(())
 }
 
 fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Exhibition, WebError> {

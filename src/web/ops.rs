@@ -1,39 +1,78 @@
-//! Operations endpoints: `/healthz` (store and catalog state) and `/metrics` (Prometheus).
+//! Operations endpoints: anonymous `/healthz` (ok or degraded, nothing else), and behind the
+//! admin guard `/admin/healthz` (the details) and `/admin/metrics` (Prometheus; also served
+//! without a password on the `--metrics-bind` listener).
+//!
+//! The anonymous answer says nothing an attacker could use (paths, validation messages,
+//! queue depth): a monitor needs the status code and one word.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 
 use super::AppState;
 
+/// What a probe finds, computed the same way for the anonymous and the admin answer.
+struct Health {
+    /// Why scans cannot be stored now, if they cannot.
+    problem: Option<&'static str>,
+}
+
+impl Health {
+    fn of(state: &AppState) -> Health {
+        // No sled read per probe: the writer reports failed writes, and the store says whether
+        // its database is open (it is not while a reopen after a write error is under way).
+        let readable = state.store.is_open();
+        // Scans that cannot be made durable make the service unhealthy even though pages are
+        // served: a monitor must see it before the queue fills.
+        let problem = match state.recorder.problem() {
+            Some(why) => Some(why),
+            None if !readable => Some("the store cannot be read"),
+            None => None,
+        };
+        Health { problem }
+    }
+
+    fn status(&self) -> StatusCode {
+        if self.problem.is_none() {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+
+    fn word(&self) -> &'static str {
+        if self.problem.is_none() {
+            "ok"
+        } else {
+            "degraded"
+        }
+    }
+}
+
+/// `GET /healthz`: `{"status":"ok"}` or, with 503, `{"status":"degraded"}`.
 pub(super) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let health = Health::of(&state);
+    HttpResponse::build(health.status())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({ "status": health.word() }))
+}
+
+/// `GET /admin/healthz`: the same status code, with why, what is queued, the catalog's state
+/// and the counters an operator looks at first.
+pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
+    let health = Health::of(&state);
     let catalog = state.catalog();
     let reload = state.reload_status();
-    // No sled read per probe: the writer reports failed writes, and the store says whether its
-    // database is open (it is not while a reopen after a write error is under way).
-    let readable = state.store.is_open();
-    // Scans that cannot be made durable make the service unhealthy even though pages are
-    // served: a monitor must see it before the queue fills.
-    let problem = match state.recorder.problem() {
-        Some(why) => Some(why),
-        None if !readable => Some("the store cannot be read"),
-        None => None,
-    };
-    let status = if problem.is_none() {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    let summary = match (problem, reload.problems.is_empty()) {
+    let summary = match (health.problem, reload.problems.is_empty()) {
         (Some(_), _) => "degraded: scans are not being stored",
         (None, true) => "ok",
         (None, false) => "ok, last exhibit edit rejected",
     };
-    HttpResponse::build(status)
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+    HttpResponse::build(health.status())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({
             "status": summary,
-            "store": if problem.is_none() { "ok" } else { "error" },
-            "reason": problem,
+            "store": if health.problem.is_none() { "ok" } else { "error" },
+            "reason": health.problem,
             "queued": state.recorder.queued(),
             "catalog": {
                 "exhibitions": catalog.exhibitions.len(),
@@ -43,11 +82,14 @@ pub(super) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             },
             "log_failures": state.metrics.log_failures.get(),
             "scans_unconfirmed": state.metrics.scans_unconfirmed.get(),
+            "qr_images": state.qr_images.counters(),
         }))
 }
 
+/// Prometheus metrics, OpenMetrics text.
 pub(super) async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(state.metrics.encode())
 }

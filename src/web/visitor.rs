@@ -354,8 +354,11 @@ pub(super) async fn go(
         return unknown_code(&state, &req, &path, &visitor).await;
     };
     let here = resolve(&state, &catalog, target);
-    let visit = visit_record(&state, &code, &here, &visitor, Via::Browse).await;
-    record(&state, Event::Open(visit)).await;
+    // A link checker's HEAD is not a reader opening the article.
+    if req.method() != Method::HEAD {
+        let visit = visit_record(&state, &code, &here, &visitor, Via::Browse).await;
+        record(&state, Event::Open(visit)).await;
+    }
     // Only catalog URLs are ever redirected to: the code picks the story, nothing else does.
     HttpResponse::Found()
         .insert_header((header::LOCATION, here.exhibition.article_link(here.story)))

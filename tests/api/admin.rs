@@ -18,6 +18,8 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/export/nature-covers.csv"),
     ("POST", "/admin/reload"),
     ("GET", "/admin/backup"),
+    ("GET", "/admin/healthz"),
+    ("GET", "/admin/metrics"),
     ("GET", "/admin/no-such-page"),
 ];
 
@@ -44,7 +46,7 @@ fn every_admin_route_is_in_the_walk() {
         );
         routes += 1;
     }
-    assert_eq!(routes, 8);
+    assert_eq!(routes, 10);
 }
 
 #[test]

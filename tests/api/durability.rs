@@ -26,8 +26,13 @@ fn scan(base: &str, n: u64) -> u16 {
         .unwrap_or(0)
 }
 
+/// The admin health details: status code and body.
 fn health(base: &str) -> (u16, serde_json::Value) {
-    let mut reply = agent().get(format!("{base}/healthz")).call().unwrap();
+    let mut reply = agent()
+        .get(format!("{base}/admin/healthz"))
+        .header("Authorization", &basic("ci", PASSWORD))
+        .call()
+        .unwrap();
     let status = reply.status().as_u16();
     let body = reply.body_mut().read_to_string().unwrap();
     (status, serde_json::from_str(&body).unwrap())
@@ -130,6 +135,13 @@ fn a_full_disk_keeps_pages_up_says_503_and_stores_the_queued_scans_once_space_is
         }
     }
     let body = refused.expect("/healthz says 503 while the disk is full");
+    let mut anonymous = agent().get(format!("{base}/healthz")).call().unwrap();
+    assert_eq!(anonymous.status().as_u16(), 503, "strangers see it too");
+    assert_eq!(
+        anonymous.body_mut().read_to_string().unwrap(),
+        r#"{"status":"degraded"}"#,
+        "and nothing more"
+    );
     assert_eq!(body["reason"], "the disk is full", "{body}");
     assert!(
         !body.to_string().contains(&disk.0.display().to_string()),
@@ -140,7 +152,8 @@ fn a_full_disk_keeps_pages_up_says_503_and_stores_the_queued_scans_once_space_is
         answered += 1;
     }
     let metrics = agent()
-        .get(format!("{base}/metrics"))
+        .get(format!("{base}/admin/metrics"))
+        .header("Authorization", &basic("ci", PASSWORD))
         .call()
         .unwrap()
         .body_mut()

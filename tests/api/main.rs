@@ -7,6 +7,7 @@ mod durability;
 mod helpers;
 mod logging;
 mod ops;
+mod ops_hardening;
 mod pages;
 mod printing;
 mod robustness;

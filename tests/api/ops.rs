@@ -51,10 +51,15 @@ fn a_valid_edit_is_served_and_a_broken_one_is_reported_while_the_last_good_catal
     )
     .unwrap();
     assert!(
-        eventually(|| !app.get("/healthz").body.contains("\"rejected_edit\":[]")),
+        eventually(|| {
+            !app.admin_get("/admin/healthz")
+                .body
+                .contains("\"rejected_edit\":[]")
+        }),
         "the rejection is reported"
     );
-    let health: serde_json::Value = serde_json::from_str(&app.get("/healthz").body).unwrap();
+    let health: serde_json::Value =
+        serde_json::from_str(&app.admin_get("/admin/healthz").body).unwrap();
     assert_eq!(health["status"], "ok, last exhibit edit rejected");
     assert!(
         health["catalog"]["rejected_edit"][0]
@@ -75,14 +80,18 @@ fn a_valid_edit_is_served_and_a_broken_one_is_reported_while_the_last_good_catal
             .contains("The last edit was rejected")
     );
     assert!(
-        app.get("/metrics")
+        app.admin_get("/admin/metrics")
             .body
             .contains("docent_catalog_reloads_total{result=\"error\"}")
     );
 
     std::fs::write(&exhibition, good).unwrap();
     assert!(
-        eventually(|| app.get("/healthz").body.contains("\"rejected_edit\":[]")),
+        eventually(|| {
+            app.admin_get("/admin/healthz")
+                .body
+                .contains("\"rejected_edit\":[]")
+        }),
         "fixed again"
     );
     let reload = app.admin_post("/admin/reload", &[], &[]);
@@ -95,7 +104,7 @@ fn metrics_and_health_report_in_standard_formats() {
     app.get("/s/NCA1");
     app.get("/go/NCA1");
     app.get("/s/NOPE1");
-    let metrics = app.get("/metrics");
+    let metrics = app.admin_get("/admin/metrics");
     assert_eq!(metrics.status, 200);
     for line in [
         "docent_scans_total 1",
@@ -111,7 +120,8 @@ fn metrics_and_health_report_in_standard_formats() {
             .body
             .contains("docent_http_requests_total{class=\"2xx\"}")
     );
-    let health: serde_json::Value = serde_json::from_str(&app.get("/healthz").body).unwrap();
+    let health: serde_json::Value =
+        serde_json::from_str(&app.admin_get("/admin/healthz").body).unwrap();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["store"], "ok");
     assert_eq!(health["catalog"]["exhibitions"], 1);
