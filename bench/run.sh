@@ -105,7 +105,7 @@ rm -f "$BACKUP_FILE" "$DATA.wrk"
 
 RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status")
 HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
-METRICS=$(curl -fs "http://127.0.0.1:$PORT/metrics")
+METRICS=$(curl -fs -u bench:bench-password-long "http://127.0.0.1:$PORT/admin/metrics")
 BATCH=$(echo "$METRICS" | awk '
   /^docent_store_batch_seconds_sum/ {s = $2} /^docent_store_batch_seconds_count/ {n = $2}
   /^docent_store_batch_events_sum/ {e = $2}
