@@ -10,4 +10,6 @@ mod ops;
 mod pages;
 mod printing;
 mod robustness;
+mod sessions;
+mod throttle;
 mod visitor;
