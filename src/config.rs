@@ -1,13 +1,13 @@
 //! Settings for `serve`, after the command line and `DOCENT_*` variables are read (clap does
-//! both, later wins: default, then environment, then flag).
+//! both, later wins: default, then environment, then flag), and the admin password, checked
+//! once when it is read.
 
+use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use jiff::tz::TimeZone;
-
-use crate::web::AdminPassword;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -35,6 +35,29 @@ pub struct Settings {
     pub metrics_bind: Option<String>,
     /// Serve `/_baseline`, a static page the size of a landing page, for benchmarks.
     pub bench_baseline: bool,
+    /// How much the login throttle remembers and tolerates.
+    pub login_limits: LoginLimits,
+}
+
+/// Bounds of the login throttle. Not on the command line: tests shrink them to reach the edges
+/// in a few requests.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    /// Sources (an IPv4 address, an IPv6 /64) remembered at most; past that the ones with the
+    /// least at stake are forgotten first.
+    pub sources: usize,
+    /// Failures from all sources together, within about a minute, before every password
+    /// check waits its turn.
+    pub global_free: u32,
+}
+
+impl Default for LoginLimits {
+    fn default() -> LoginLimits {
+        LoginLimits {
+            sources: 10_000,
+            global_free: 30,
+        }
+    }
 }
 
 impl Settings {
@@ -53,6 +76,121 @@ impl Settings {
             watch_every: Some(Duration::from_secs(2)),
             metrics_bind: None,
             bench_baseline: false,
+            login_limits: LoginLimits::default(),
         }
+    }
+}
+
+/// The admin password, at least `MIN_PASSWORD_CHARS` long and not a documented example.
+/// Never printed by `Debug`.
+#[derive(Clone)]
+pub struct AdminPassword(String);
+
+/// Shorter passwords fall to an offline or distributed guesser too soon.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Values shown in `deploy/docent.env.example` (and the like): copied unchanged, they would be
+/// the first guess of anyone who has read the same file.
+const EXAMPLE_PASSWORDS: &[&str] = &["change-me", "changeme", "change-me-please"];
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error(
+        "DOCENT_ADMIN_PASSWORD is the example value from deploy/docent.env.example; set your own (for example: openssl rand -base64 24)"
+    )]
+    Example,
+    #[error(
+        "DOCENT_ADMIN_PASSWORD has {0} characters; it needs at least {MIN_PASSWORD_CHARS} (for example: openssl rand -base64 24)"
+    )]
+    TooShort(usize),
+}
+
+impl fmt::Debug for AdminPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AdminPassword(<redacted>)")
+    }
+}
+
+impl AdminPassword {
+    pub fn parse(password: String) -> Result<AdminPassword, PasswordError> {
+        let plain = password.trim().to_lowercase();
+        if EXAMPLE_PASSWORDS.contains(&plain.as_str()) {
+            return Err(PasswordError::Example);
+        }
+        let chars = password.chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            return Err(PasswordError::TooShort(chars));
+        }
+        Ok(AdminPassword(password))
+    }
+
+    /// A random password of 24 characters from an alphabet of 54 without look-alikes: about
+    /// 138 bits. Bytes past the last whole multiple of 54 are drawn again, so every character
+    /// is equally likely.
+    pub fn generate() -> Result<AdminPassword, getrandom::Error> {
+        const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+        const LEN: usize = 24;
+        let fair = (256 / ALPHABET.len() * ALPHABET.len()) as u8;
+        let mut password = String::with_capacity(LEN);
+        while password.len() < LEN {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes)?;
+            password.extend(
+                bytes
+                    .iter()
+                    .filter(|b| **b < fair)
+                    .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+                    .take(LEN - password.len()),
+            );
+        }
+        Ok(AdminPassword(password))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Constant-time: blake3 hashes compare in constant time, whatever the lengths.
+    pub fn matches(&self, given: &str) -> bool {
+        blake3::hash(given.as_bytes()) == blake3::hash(self.0.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_example_passwords_are_refused() {
+        assert_eq!(
+            AdminPassword::parse("eleven-char".into()).unwrap_err(),
+            PasswordError::TooShort(11)
+        );
+        assert!(AdminPassword::parse("twelve-chars".into()).is_ok());
+        // Characters, not bytes: four Chinese characters are not twelve.
+        assert!(AdminPassword::parse("展览二维码".into()).is_err());
+        assert_eq!(
+            AdminPassword::parse(" Change-Me ".into()).unwrap_err(),
+            PasswordError::Example
+        );
+    }
+
+    #[test]
+    fn the_deploy_example_password_is_refused() {
+        let example = include_str!("../deploy/docent.env.example");
+        let value = example
+            .lines()
+            .find_map(|l| l.strip_prefix("DOCENT_ADMIN_PASSWORD="))
+            .expect("the example sets DOCENT_ADMIN_PASSWORD");
+        assert!(AdminPassword::parse(value.into()).is_err(), "{value}");
+    }
+
+    #[test]
+    fn generated_passwords_are_long_random_and_accepted() {
+        let a = AdminPassword::generate().unwrap();
+        let b = AdminPassword::generate().unwrap();
+        assert_eq!(a.expose().chars().count(), 24);
+        assert_ne!(a.expose(), b.expose());
+        assert!(AdminPassword::parse(a.expose().into()).is_ok());
     }
 }

@@ -10,12 +10,11 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use docent::catalog::{self, Catalog, Code};
 use docent::clock::SystemClock;
-use docent::config::Settings;
+use docent::config::{AdminPassword, Settings};
 use docent::print::{Codes, PrintOptions, Sheet};
 use docent::qr::{self, DEFAULT_DPI, Ecc, Symbol};
 use docent::startup::Application;
 use docent::store::{Store, backup, error_chain};
-use docent::web::AdminPassword;
 use indicatif::{ProgressBar, ProgressStyle};
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -326,8 +325,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     if args.common.base_url.is_none() && all_interfaces {
         tracing::warn!(bind = %args.bind, "no --base-url: QR codes would hold an address phones cannot reach; set DOCENT_BASE_URL");
     }
+    // Set but empty counts as unset: an env file's `DOCENT_ADMIN_PASSWORD=` line left blank.
     let (admin_password, generated) = match std::env::var("DOCENT_ADMIN_PASSWORD") {
-        Ok(p) if !p.is_empty() => (AdminPassword::new(p), false),
+        Ok(p) if !p.is_empty() => (AdminPassword::parse(p).map_err(|e| e.to_string())?, false),
         _ => (
             AdminPassword::generate()
                 .map_err(|e| format!("cannot generate an admin password: {e}"))?,

@@ -16,6 +16,7 @@
 pub mod backup;
 mod record;
 mod recorder;
+mod sessions;
 mod views;
 
 pub use record::NameId;

@@ -1,17 +1,17 @@
 //! Who may use `/admin`: HTTP Basic for scripts, a login form and a signed cookie session for
 //! browsers. One guard (`require_admin`) sits in front of the whole `/admin` scope.
 //!
-//! Sessions are stateless: a signed, HttpOnly, SameSite=Strict cookie holding the organizer's
-//! name, an expiry and a CSRF token. The signing key is derived from the admin password, so
-//! changing the password ends every session. State-changing requests need the session's CSRF
-//! token in the form (or, with Basic, a same-origin request). Failed passwords are answered
-//! ever more slowly, per client address.
+//! Sessions are signed, HttpOnly, SameSite=Strict cookies holding the organizer's name, an
+//! expiry and a CSRF token. The signing key mixes a random secret kept in the store (so a
+//! captured cookie tells nothing about the password, and knowing the password is not enough to
+//! mint one) with the password (so changing it ends every session). Logging out is recorded in
+//! the store, so a restart does not bring the cookie back. State-changing requests need the
+//! session's CSRF token in the form (or, with Basic, a same-origin request). Failed passwords
+//! are slowed down by `throttle`.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
@@ -24,58 +24,13 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
+use super::throttle::Gate;
 use super::{AppState, html};
+use crate::config::AdminPassword;
+use crate::store::{Store, StoreError};
 
 const COOKIE: &str = "docent_admin";
 const SESSION_HOURS: i64 = 12;
-/// Failures allowed before answers slow down.
-const FREE_FAILURES: u32 = 3;
-const MAX_DELAY: Duration = Duration::from_secs(8);
-const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
-
-/// The admin password. Never printed by `Debug`.
-#[derive(Clone)]
-pub struct AdminPassword(String);
-
-impl fmt::Debug for AdminPassword {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AdminPassword(<redacted>)")
-    }
-}
-
-impl AdminPassword {
-    pub fn new(password: String) -> AdminPassword {
-        AdminPassword(password)
-    }
-
-    /// A random password of 20 characters from an alphabet without look-alikes.
-    pub fn generate() -> Result<AdminPassword, getrandom::Error> {
-        const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
-        let mut bytes = [0u8; 20];
-        getrandom::fill(&mut bytes)?;
-        let password = bytes
-            .iter()
-            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-            .collect();
-        Ok(AdminPassword(password))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Constant-time: blake3 hashes compare in constant time, whatever the lengths.
-    fn matches(&self, given: &str) -> bool {
-        same_secret(given, &self.0)
-    }
-
-    fn session_key(&self) -> Key {
-        Key::derive_from(&blake3::derive_key(
-            "docent admin session key v1",
-            self.0.as_bytes(),
-        ))
-    }
-}
 
 fn same_secret(a: &str, b: &str) -> bool {
     blake3::hash(a.as_bytes()) == blake3::hash(b.as_bytes())
@@ -114,71 +69,51 @@ impl Organizer {
     }
 }
 
-/// Sessions ended by logging out, by their token, until they would have expired anyway.
-#[derive(Default)]
-pub(super) struct Revoked(Mutex<HashMap<String, i64>>);
+/// The key cookies are signed with, and the sessions ended by logging out (by their token,
+/// until they would have expired anyway), mirrored from the store so checking a cookie never
+/// reads sled.
+pub(super) struct Sessions {
+    key: Key,
+    revoked: Mutex<HashMap<String, i64>>,
+}
 
-impl Revoked {
+impl Sessions {
+    /// Blocks on the store: called once, at start.
+    pub(super) fn load(
+        store: &Store,
+        password: &AdminPassword,
+        now: i64,
+    ) -> Result<Sessions, StoreError> {
+        let secret = store.session_secret()?;
+        Ok(Sessions {
+            key: session_key(&secret, password),
+            revoked: Mutex::new(store.revoked_sessions(now)?.into_iter().collect()),
+        })
+    }
+
     fn revoke(&self, token: &str, expires: i64, now: i64) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.revoked.lock().unwrap_or_else(|e| e.into_inner());
         map.retain(|_, until| *until > now);
         map.insert(token.to_string(), expires);
     }
 
-    fn contains(&self, token: &str) -> bool {
-        self.0
+    fn is_revoked(&self, token: &str) -> bool {
+        self.revoked
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(token)
     }
 }
 
-/// Slows down repeated failures from one address: after `FREE_FAILURES`, each failure is
-/// answered after a growing delay, and any attempt during that delay is refused unchecked
-/// (so parallel connections do not buy more guesses).
-#[derive(Default)]
-pub(super) struct Throttle(Mutex<HashMap<IpAddr, (u32, Instant)>>);
-
-/// Addresses remembered at most; past that the oldest memory is dropped wholesale.
-const THROTTLE_ENTRIES: usize = 10_000;
-
-fn delay_after(failures: u32) -> Duration {
-    match failures.checked_sub(FREE_FAILURES + 1) {
-        None => Duration::ZERO,
-        Some(extra) => {
-            (Duration::from_millis(500) * 2u32.saturating_pow(extra.min(10))).min(MAX_DELAY)
-        }
-    }
-}
-
-impl Throttle {
-    /// Whether `ip` is inside the delay of its last failure.
-    fn blocked(&self, ip: Option<IpAddr>) -> bool {
-        let Some(ip) = ip else { return false };
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&ip)
-            .is_some_and(|(n, last)| last.elapsed() < delay_after(*n))
-    }
-
-    /// Records a failure and returns how long to wait before answering it.
-    fn failed(&self, ip: Option<IpAddr>) -> Duration {
-        let Some(ip) = ip else { return Duration::ZERO };
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        map.retain(|_, (_, last)| now.duration_since(*last) < FORGET_AFTER);
-        if map.len() >= THROTTLE_ENTRIES {
-            map.clear();
-        }
-        let entry = map.entry(ip).or_insert((0, now));
-        *entry = (entry.0 + 1, now);
-        delay_after(entry.0)
-    }
-
-    fn succeeded(&self, ip: Option<IpAddr>) {
-        if let Some(ip) = ip {
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&ip);
-        }
-    }
+/// The stored secret keys a blake3 hash of the password; its 64-byte output is the cookie
+/// key. Without the secret a cookie cannot be checked offline against password guesses.
+fn session_key(secret: &[u8; 32], password: &AdminPassword) -> Key {
+    let mut hasher = blake3::Hasher::new_keyed(secret);
+    hasher.update(b"docent admin session key v2\0");
+    hasher.update(password.expose().as_bytes());
+    let mut key = [0u8; 64];
+    hasher.finalize_xof().fill(&mut key);
+    Key::from(&key)
 }
 
 fn clean_name(raw: &str) -> String {
@@ -214,14 +149,12 @@ fn session(state: &AppState, req: &HttpRequest) -> Option<Organizer> {
     let cookie = req.cookie(COOKIE)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie.into_owned());
-    let verified = jar
-        .signed(&state.admin_password.session_key())
-        .get(COOKIE)?;
+    let verified = jar.signed(&state.sessions.key).get(COOKIE)?;
     let mut parts = verified.value().split('|');
     let (name, expires, csrf) = (parts.next()?, parts.next()?, parts.next()?);
     let name = String::from_utf8(URL_SAFE_NO_PAD.decode(name).ok()?).ok()?;
     let expires: i64 = expires.parse().ok()?;
-    let live = state.clock.now().as_second() < expires && !state.revoked.contains(csrf);
+    let live = state.clock.now().as_second() < expires && !state.sessions.is_revoked(csrf);
     live.then(|| Organizer {
         name,
         csrf: Some(csrf.to_string()),
@@ -245,8 +178,7 @@ fn new_session_cookie(state: &AppState, name: &str) -> Option<Cookie<'static>> {
         .max_age(actix_web::cookie::time::Duration::hours(SESSION_HOURS))
         .finish();
     let mut jar = CookieJar::new();
-    jar.signed_mut(&state.admin_password.session_key())
-        .add(cookie);
+    jar.signed_mut(&state.sessions.key).add(cookie);
     jar.delta().next().cloned()
 }
 
@@ -279,23 +211,19 @@ pub(super) async fn require_admin(
             .into_response(HttpResponse::InternalServerError().finish())
             .map_into_right_body());
     };
-    if basic_credentials(&req).is_some() && state.throttle.blocked(client_ip(&state, req.request()))
-    {
-        return Ok(req.into_response(too_many()).map_into_right_body());
-    }
     let organizer = match basic_credentials(&req) {
-        Some((user, password)) if state.admin_password.matches(&password) => {
-            state.throttle.succeeded(client_ip(&state, req.request()));
-            Some(Organizer {
-                name: clean_name(&user),
-                csrf: None,
-                expires: 0,
-            })
-        }
-        Some(_) => {
-            let wait = state.throttle.failed(client_ip(&state, req.request()));
-            actix_web::rt::time::sleep(wait).await;
-            None
+        Some((user, password)) => {
+            match check_password(&state, client_ip(&state, req.request()), &password).await {
+                Verdict::Right => Some(Organizer {
+                    name: clean_name(&user),
+                    csrf: None,
+                    expires: 0,
+                }),
+                Verdict::Wrong => None,
+                Verdict::Throttled(refuse) => {
+                    return Ok(req.into_response(refuse).map_into_right_body());
+                }
+            }
         }
         None => session(&state, req.request()),
     };
@@ -314,11 +242,44 @@ pub(super) async fn require_admin(
     next.call(req).await.map(|r| r.map_into_left_body())
 }
 
-fn too_many() -> HttpResponse {
+/// What became of a password.
+enum Verdict {
+    Right,
+    /// Wrong, answered after the throttle's delay.
+    Wrong,
+    /// Not looked at: the answer to send instead.
+    Throttled(HttpResponse),
+}
+
+/// Checks a password through the throttle, waiting as long as it says.
+async fn check_password(state: &AppState, ip: Option<IpAddr>, given: &str) -> Verdict {
+    match state.throttle.admit(ip) {
+        Gate::Blocked => return Verdict::Throttled(too_many(Gate::Blocked)),
+        Gate::Busy => return Verdict::Throttled(too_many(Gate::Busy)),
+        Gate::Check(wait) if !wait.is_zero() => actix_web::rt::time::sleep(wait).await,
+        Gate::Check(_) => {}
+    }
+    if state.admin_password.matches(given) {
+        state.throttle.succeeded(ip);
+        Verdict::Right
+    } else {
+        let wait = state.throttle.failed(ip);
+        actix_web::rt::time::sleep(wait).await;
+        Verdict::Wrong
+    }
+}
+
+fn too_many(gate: Gate) -> HttpResponse {
+    let why = match gate {
+        Gate::Busy => {
+            "Too many wrong passwords from many addresses: logins are slowed for everyone. Wait a few seconds and try again."
+        }
+        _ => "Too many wrong passwords from this address: wait a few seconds and try again.",
+    };
     HttpResponse::TooManyRequests()
         .insert_header((header::RETRY_AFTER, "10"))
         .content_type("text/plain; charset=utf-8")
-        .body("Too many wrong passwords from this address: wait a few seconds and try again.")
+        .body(why)
 }
 
 /// Browsers asking for a page go to the login form; everything else gets a Basic challenge.
@@ -399,15 +360,11 @@ pub(super) async fn login(
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let next = safe_next(form.next.as_deref());
-    if state.throttle.blocked(client_ip(&state, &req)) {
-        return too_many();
+    match check_password(&state, client_ip(&state, &req), &form.password).await {
+        Verdict::Right => {}
+        Verdict::Wrong => return html(StatusCode::UNAUTHORIZED, &LoginPage { next, error: true }),
+        Verdict::Throttled(refuse) => return refuse,
     }
-    if !state.admin_password.matches(&form.password) {
-        let wait = state.throttle.failed(client_ip(&state, &req));
-        actix_web::rt::time::sleep(wait).await;
-        return html(StatusCode::UNAUTHORIZED, &LoginPage { next, error: true });
-    }
-    state.throttle.succeeded(client_ip(&state, &req));
     let name = clean_name(form.name.as_deref().unwrap_or(""));
     let Some(cookie) = new_session_cookie(&state, &name) else {
         return HttpResponse::InternalServerError().body("no session could be made");
@@ -432,8 +389,19 @@ pub(super) async fn logout(
     match session(&state, &req) {
         Some(s) if s.allows(form.csrf.as_deref()) && same_origin(&req) => {
             state
-                .revoked
+                .sessions
                 .revoke(s.csrf(), s.expires, state.clock.now().as_second());
+            // Memory first, so the cookie is dead at once; the store makes it stay dead
+            // after a restart. The browser forgets the cookie either way, so a failed write
+            // is logged rather than shown.
+            let (store, token) = (Arc::clone(&state.store), s.csrf().to_string());
+            let stored = web::block(move || store.revoke_session(&token, s.expires)).await;
+            if let Err(e) = stored
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| crate::store::error_chain(&e)))
+            {
+                tracing::error!(error = %e, "a logout could not be stored; it ends at the next restart");
+            }
             let mut gone = Cookie::build(COOKIE, "").path("/").finish();
             gone.make_removal();
             HttpResponse::SeeOther()

@@ -12,6 +12,7 @@ mod favicon;
 mod ops;
 mod pages;
 mod qr;
+mod throttle;
 mod visitor;
 
 use std::collections::HashMap;
@@ -31,11 +32,9 @@ use jiff::tz::TimeZone;
 
 use crate::catalog::{self, Catalog, Problem, Switch};
 use crate::clock::Clock;
-use crate::config::Settings;
+use crate::config::{AdminPassword, Settings};
 use crate::metrics::{Metrics, StatusClass};
 use crate::store::{Recorder, Store};
-
-pub use auth::AdminPassword;
 
 /// Everything handlers share.
 pub struct AppState {
@@ -63,8 +62,8 @@ pub struct AppState {
     /// Landing and exhibition pages as rendered bytes; cleared whenever the catalog or a
     /// switch changes.
     pages: pages::PageCache,
-    throttle: auth::Throttle,
-    revoked: auth::Revoked,
+    throttle: throttle::Throttle,
+    sessions: auth::Sessions,
 }
 
 /// What the last reload of the exhibit files did.
@@ -101,6 +100,8 @@ impl AppState {
             loaded_at: Some(clock.now()),
             ..ReloadStatus::default()
         };
+        let sessions =
+            auth::Sessions::load(&store, &settings.admin_password, clock.now().as_second())?;
         Ok(AppState {
             catalog: RwLock::new(Arc::new(catalog)),
             switches: RwLock::new(switches),
@@ -117,8 +118,8 @@ impl AppState {
             covers: covers::CoverCache::default(),
             qr_images: qr::QrImages::default(),
             pages: pages::PageCache::default(),
-            throttle: auth::Throttle::default(),
-            revoked: auth::Revoked::default(),
+            throttle: throttle::Throttle::new(settings.login_limits),
+            sessions,
         })
     }
 

@@ -10,14 +10,13 @@ use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
 use docent::clock::ManualClock;
-use docent::config::Settings;
+use docent::config::{AdminPassword, Settings};
 use docent::startup::Application;
 use docent::store::Store;
-use docent::web::AdminPassword;
 use jiff::Timestamp;
 use tempfile::TempDir;
 
-pub const PASSWORD: &str = "test-password";
+pub const PASSWORD: &str = "test-password-long";
 pub const IPHONE_WECHAT: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN";
 pub const ANDROID_CHROME: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
 pub const GOOGLEBOT: &str =
@@ -72,18 +71,28 @@ pub struct TestApp {
 }
 
 pub fn spawn_app(now: &str) -> TestApp {
-    spawn_with(demo_exhibits(), None, now)
+    spawn_with(demo_exhibits(), None, now, |_| {})
 }
 
 pub fn spawn_app_with(exhibits: TempDir, now: &str) -> TestApp {
     let path = exhibits.path().to_path_buf();
-    spawn_with(path, Some(exhibits), now)
+    spawn_with(path, Some(exhibits), now, |_| {})
 }
 
-fn spawn_with(exhibits: PathBuf, keep: Option<TempDir>, now: &str) -> TestApp {
+/// The demo, with `tune` applied to the settings (a trusted proxy, smaller limits, ...).
+pub fn spawn_app_tuned(now: &str, tune: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_with(demo_exhibits(), None, now, tune)
+}
+
+fn spawn_with(
+    exhibits: PathBuf,
+    keep: Option<TempDir>,
+    now: &str,
+    tune: impl FnOnce(&mut Settings),
+) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(at(now)));
-    let settings = Settings {
+    let mut settings = Settings {
         bind: "127.0.0.1:0".into(),
         // None: the visitor-id day follows the demo's zone, Asia/Shanghai.
         day_zone: None,
@@ -93,9 +102,10 @@ fn spawn_with(exhibits: PathBuf, keep: Option<TempDir>, now: &str) -> TestApp {
         ..Settings::new(
             exhibits,
             data.path().join("store"),
-            AdminPassword::new(PASSWORD.into()),
+            AdminPassword::parse(PASSWORD.into()).unwrap(),
         )
     };
+    tune(&mut settings);
     let (tx, rx) = mpsc::channel();
     let app_clock = clock.clone();
     let thread = std::thread::spawn(move || {
@@ -143,7 +153,7 @@ impl Reply {
     }
 }
 
-fn agent() -> ureq::Agent {
+pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -152,7 +162,7 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+pub fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
     let mut response = result.expect("the server answers");
     let status = response.status().as_u16();
     let headers = response.headers().clone();

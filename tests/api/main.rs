@@ -11,5 +11,7 @@ mod ops_hardening;
 mod pages;
 mod printing;
 mod robustness;
+mod sessions;
 mod simulate;
+mod throttle;
 mod visitor;
