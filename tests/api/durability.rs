@@ -39,14 +39,7 @@ fn health(base: &str) -> (u16, serde_json::Value) {
 }
 
 fn stored_scans(base: &str) -> u64 {
-    let mut reply = agent()
-        .get(format!("{base}/admin/api/stats/nature-covers"))
-        .header("Authorization", &basic("ci", PASSWORD))
-        .call()
-        .unwrap();
-    let stats: serde_json::Value =
-        serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap();
-    stats["totals"]["scans"].as_u64().unwrap()
+    stats_json(base)["totals"]["scans"].as_u64().unwrap()
 }
 
 fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {

@@ -270,19 +270,27 @@ pub fn basic(user: &str, password: &str) -> String {
     )
 }
 
-/// The real binary on a free port, with its first output line read (the URL).
+/// The real binary on `port`, with its first output line read (the URL).
 pub fn start_server(data: &std::path::Path, port: u16) -> Child {
+    serve_binary(data, &format!("127.0.0.1:{port}"), PASSWORD).0
+}
+
+/// The real binary serving the demo from `data` on `bind` (port 0 for any), the admin password
+/// set; returns the process and the base URL it printed.
+pub fn serve_binary(data: &std::path::Path, bind: &str, password: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docent"))
         .args([
             "serve",
             "--bind",
-            &format!("127.0.0.1:{port}"),
+            bind,
+            "--watch-seconds",
+            "0",
             "--exhibits",
         ])
         .arg(demo_exhibits())
         .arg("--data")
         .arg(data)
-        .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
+        .env("DOCENT_ADMIN_PASSWORD", password)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -291,8 +299,23 @@ pub fn start_server(data: &std::path::Path, port: u16) -> Child {
     BufReader::new(child.stdout.as_mut().unwrap())
         .read_line(&mut first)
         .unwrap();
-    assert!(first.contains("serving at"), "{first}");
-    child
+    let base = first
+        .split("serving at ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no URL in {first:?}"))
+        .trim()
+        .trim_end_matches('/')
+        .to_string();
+    (child, base)
+}
+
+/// The statistics JSON of the demo exhibition, asked with the admin password.
+pub fn stats_json(base: &str) -> serde_json::Value {
+    let mut reply = ureq::get(format!("{base}/admin/api/stats/nature-covers"))
+        .header("Authorization", &basic("ci", PASSWORD))
+        .call()
+        .unwrap();
+    serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap()
 }
 
 pub fn free_port() -> u16 {

@@ -240,13 +240,7 @@ fn every_answered_scan_survives_a_kill_9_mid_load() {
     assert!(acknowledged > 50, "the load ran: {acknowledged} answers");
 
     let mut server = start_server(data.path(), port);
-    let auth = basic("ci", PASSWORD);
-    let mut reply = ureq::get(format!("{base}/admin/api/stats/nature-covers"))
-        .header("Authorization", &auth)
-        .call()
-        .unwrap();
-    let stats: serde_json::Value =
-        serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap();
+    let stats = stats_json(&base);
     let stored = stats["totals"]["scans"].as_u64().unwrap();
     assert!(
         stored >= acknowledged,
@@ -259,22 +253,13 @@ fn every_answered_scan_survives_a_kill_9_mid_load() {
     let health = ureq::get(format!("{base}/healthz")).call().unwrap();
     assert!(health.status().is_success(), "the store opened cleanly");
     // Every figure, not only the total, is the same after another kill -9 and a replay.
-    let figures = |base: &str| {
-        let mut reply = ureq::get(format!("{base}/admin/api/stats/nature-covers"))
-            .header("Authorization", &auth)
-            .call()
-            .unwrap();
-        let stats: serde_json::Value =
-            serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap();
-        stats
-    };
-    let before = figures(&base);
+    let before = stats_json(&base);
     assert!(before["totals"]["visitors"].as_u64().unwrap() > 0);
     server.kill().unwrap();
     server.wait().unwrap();
     let mut server = start_server(data.path(), port);
     assert_eq!(
-        figures(&base),
+        stats_json(&base),
         before,
         "figures after kill -9 equal those before it"
     );

@@ -2,7 +2,6 @@
 //! not give, logouts that outlive a restart, a password change that ends every session, and
 //! `serve` refusing weak passwords.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,28 +26,7 @@ impl Drop for Served {
 }
 
 fn serve(data: &Path, password: &str) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docent"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--watch-seconds", "0"])
-        .arg("--exhibits")
-        .arg(demo_exhibits())
-        .arg("--data")
-        .arg(data)
-        .env("DOCENT_ADMIN_PASSWORD", password)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let base = first
-        .split("serving at ")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no URL in {first:?}"))
-        .trim()
-        .trim_end_matches('/')
-        .to_string();
+    let (child, base) = serve_binary(data, "127.0.0.1:0", password);
     Served { child, base }
 }
 
