@@ -3,19 +3,38 @@
 //! The schedule says a phase runs from its start until the next one starts. An organizer's
 //! manual switch overrides the schedule until the next scheduled start after the switch, so a
 //! wall changed a day early or late is reflected at once and the schedule takes over again.
+//! A return to the schedule is a switch too, to no phase, so it ends the one before it.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::{Exhibition, Story};
 
-/// An organizer's manual phase switch, as stored.
+/// An organizer's manual phase switch, as stored. An empty `phase` is a return to the
+/// schedule: a marker rather than a new field, so switches stored before returns existed read
+/// the same and every reader that only knows phases simply finds no such phase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Switch {
     pub exhibition: String,
     pub phase: String,
     pub at: Timestamp,
     pub by: String,
+}
+
+impl Switch {
+    /// The record that hands the exhibition back to its schedule.
+    pub fn back_to_schedule(exhibition: &str, at: Timestamp, by: String) -> Switch {
+        Switch {
+            exhibition: exhibition.to_string(),
+            phase: String::new(),
+            at,
+            by,
+        }
+    }
+
+    pub fn is_return_to_schedule(&self) -> bool {
+        self.phase.is_empty()
+    }
 }
 
 /// Where an instant falls relative to the show's dates.
@@ -34,7 +53,8 @@ pub enum ShowState {
 pub struct Showing {
     pub state: ShowState,
     pub phase: usize,
-    /// True when a manual switch, not the schedule, chose the phase.
+    /// True when a manual switch holds a phase other than the scheduled one: a switch to the
+    /// phase the schedule would show anyway is nothing to tell visitors about.
     pub manual: bool,
 }
 
@@ -57,13 +77,13 @@ impl Exhibition {
         Showing {
             state,
             phase: switched.unwrap_or(scheduled),
-            manual: switched.is_some(),
+            manual: switched.is_some_and(|p| p != scheduled),
         }
     }
 
     /// A switch holds from its time until the next scheduled phase start after it.
     fn switch_in_force(&self, switch: &Switch, now: Timestamp) -> Option<usize> {
-        if switch.exhibition != self.id || switch.at > now {
+        if switch.exhibition != self.id || switch.at > now || switch.is_return_to_schedule() {
             return None;
         }
         let overtaken = self
@@ -171,6 +191,32 @@ mod tests {
         assert_eq!((s.phase, s.manual), (0, true));
         let s = e.showing(at("2026-12-21T00:00:00Z"), Some(&back));
         assert_eq!((s.phase, s.manual), (2, false));
+    }
+
+    #[test]
+    fn a_return_to_schedule_ends_the_switch_before_it() {
+        let e = show();
+        let back = Switch::back_to_schedule("x", at("2026-12-11T00:00:00Z"), "t".into());
+        let s = e.showing(at("2026-12-15T00:00:00Z"), Some(&back));
+        assert_eq!((s.state, s.phase, s.manual), (ShowState::Running, 1, false));
+        let before = e.showing(at("2026-11-01T00:00:00Z"), Some(&back));
+        assert_eq!(before.state, ShowState::Upcoming);
+    }
+
+    #[test]
+    fn a_switch_to_the_scheduled_phase_is_not_manual() {
+        let e = show();
+        let same = switch("two", "2026-12-10T00:00:00Z");
+        let s = e.showing(at("2026-12-15T00:00:00Z"), Some(&same));
+        assert_eq!((s.phase, s.manual), (1, false));
+    }
+
+    #[test]
+    fn a_switch_stored_before_returns_existed_still_reads() {
+        let old = r#"{"exhibition":"x","phase":"one","at":"2026-12-10T00:00:00Z","by":"t"}"#;
+        let s: Switch = serde_json::from_str(old).unwrap();
+        assert!(!s.is_return_to_schedule());
+        assert_eq!(s, switch("one", "2026-12-10T00:00:00Z"));
     }
 
     #[test]

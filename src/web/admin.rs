@@ -1,6 +1,6 @@
 //! The organizer side, all under `/admin` and all behind `auth::require_admin`: the overview,
-//! one dashboard per exhibition (figures, charts, phase control), the manual switch, print
-//! sheets, statistics as JSON and the CSV export.
+//! one dashboard per exhibition (figures, charts, phase control), the manual switch and the
+//! return to the schedule, print sheets, statistics as JSON and the CSV export.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -222,7 +222,14 @@ pub(super) async fn dashboard(
         .map_err(|e| WebError::internal("switch history", e))?
         .into_iter()
         .rev()
-        .map(|s| (local(s.at), s.phase, s.by))
+        .map(|s| {
+            let to = if s.is_return_to_schedule() {
+                "back to schedule".to_string()
+            } else {
+                s.phase
+            };
+            (local(s.at), to, s.by)
+        })
         .collect();
     let organizer = Organizer::of(&req)?;
     let nth = (stats.by_day.len() / 12).max(1);
@@ -322,16 +329,72 @@ pub(super) async fn switch(
         at: state.clock.now(),
         by: organizer.name,
     };
+    record(&state, switch).await
+}
+
+/// Stores a switch (or a return to the schedule), makes it live, and sends the organizer back
+/// to the phase section of the dashboard.
+async fn record(state: &AppState, switch: Switch) -> Result<HttpResponse, WebError> {
     let (store, stored) = (state.store.clone(), switch.clone());
     web::block(move || store.record_switch(&stored))
         .await
         .map_err(|e| WebError::internal("switch", e))?
         .map_err(|e| WebError::internal("switch", e))?;
     tracing::info!(exhibition = %switch.exhibition, phase = %switch.phase, by = %switch.by, "manual phase switch");
+    let location = format!("/admin/e/{}#phase", switch.exhibition);
     state.remember_switch(switch);
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/admin/e/{}#phase", e.id)))
+        .insert_header((header::LOCATION, location))
         .finish())
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /admin/return/{exhibition}: confirm=yes, csrf
+
+#[derive(Deserialize)]
+pub(super) struct ReturnForm {
+    confirm: Option<String>,
+    csrf: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_return.html")]
+struct ConfirmReturn<'a> {
+    id: &'a str,
+    title: String,
+    from: &'a str,
+    to: &'a str,
+    csrf: &'a str,
+}
+
+/// Undoes a manual switch: the schedule decides again from now on.
+pub(super) async fn return_to_schedule(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<ReturnForm>,
+) -> Result<HttpResponse, WebError> {
+    let organizer = Organizer::of(&req)?;
+    if !organizer.allows(form.csrf.as_deref()) {
+        let message = "missing or wrong form token: reload the dashboard and try again";
+        return Err(WebError::Forbidden(message.into()));
+    }
+    let catalog = state.catalog();
+    let e = find(&catalog, &path)?;
+    let now = state.clock.now();
+    if form.confirm.as_deref() != Some("yes") {
+        let live = e.showing(now, state.last_switch(&e.id).as_ref()).phase;
+        let scheduled = e.showing(now, None).phase;
+        let page = ConfirmReturn {
+            id: &e.id,
+            title: title(e),
+            from: &e.phases[live].id,
+            to: &e.phases[scheduled].id,
+            csrf: organizer.csrf(),
+        };
+        return Ok(no_store(html(StatusCode::OK, &page)));
+    }
+    record(&state, Switch::back_to_schedule(&e.id, now, organizer.name)).await
 }
 
 // ---------------------------------------------------------------------------------------------

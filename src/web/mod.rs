@@ -228,6 +228,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("", read().to(admin::overview))
                 .route("/e/{exhibition}", read().to(admin::dashboard))
                 .route("/switch/{exhibition}", web::post().to(admin::switch))
+                .route(
+                    "/return/{exhibition}",
+                    web::post().to(admin::return_to_schedule),
+                )
                 .route("/print/{exhibition}", read().to(admin::print))
                 .route("/api/stats/{exhibition}", read().to(admin::stats_json))
                 .route("/export/{file}", read().to(admin::export_csv))

@@ -1,5 +1,5 @@
 //! The organizer side: the guard on every admin route, login sessions and CSRF, the manual
-//! switch, and statistics (JSON and CSV) that match the scans made over HTTP.
+//! switch and the return to schedule, and statistics (JSON and CSV) that match the scans made over HTTP.
 
 use std::time::Instant;
 
@@ -13,6 +13,7 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin"),
     ("GET", "/admin/e/nature-covers"),
     ("POST", "/admin/switch/nature-covers"),
+    ("POST", "/admin/return/nature-covers"),
     ("GET", "/admin/print/nature-covers"),
     ("GET", "/admin/api/stats/nature-covers"),
     ("GET", "/admin/export/nature-covers.csv"),
@@ -30,9 +31,10 @@ fn every_admin_route_is_in_the_walk() {
     let scope = &table[table.find("web::scope(\"/admin\")").unwrap()..];
     let scope = &scope[..scope.find("default_service").unwrap()];
     let mut routes = 0;
-    for line in scope.lines().filter(|l| l.contains(".route(\"")) {
-        let path = line.split('"').nth(1).unwrap();
-        let method = if line.contains("web::post()") {
+    // Split on the calls, not on lines: rustfmt breaks a long route over several lines.
+    for route in scope.split(".route(").skip(1) {
+        let path = route.split('"').nth(1).unwrap();
+        let method = if route.contains("web::post()") {
             "POST"
         } else {
             "GET"
@@ -46,7 +48,7 @@ fn every_admin_route_is_in_the_walk() {
         );
         routes += 1;
     }
-    assert_eq!(routes, 10);
+    assert_eq!(routes, 11);
 }
 
 #[test]
@@ -272,6 +274,81 @@ fn a_manual_switch_wins_until_the_next_scheduled_phase_and_is_listed() {
         after.contains("external memory"),
         "phase 3's A3 is dnc: {after}"
     );
+}
+
+#[test]
+fn a_return_to_schedule_undoes_a_switch_and_the_public_note() {
+    let app = spawn_app(IN_PHASE_1);
+    let note = "switched by staff";
+    assert!(!app.get("/e/nature-covers?lang=en").body.contains(note));
+    let dashboard = app.admin_get("/admin/e/nature-covers");
+    assert!(
+        !dashboard.body.contains("Return to schedule"),
+        "nothing to undo"
+    );
+
+    // A switch to the phase the schedule shows anyway is no news for visitors.
+    let same = app.admin_post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-1"), ("confirm", "yes")],
+        &[],
+    );
+    assert_eq!(same.status, 303);
+    assert!(!app.get("/e/nature-covers?lang=en").body.contains(note));
+
+    let switched = app.admin_post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-2"), ("confirm", "yes")],
+        &[],
+    );
+    assert_eq!(switched.status, 303);
+    assert!(app.get("/e/nature-covers?lang=en").body.contains(note));
+    assert!(heading(&app.get("/s/NCA1?lang=en").body).contains("Zero"));
+    let dashboard = app.admin_get("/admin/e/nature-covers");
+    assert!(
+        dashboard
+            .body
+            .contains(r#"action="/admin/return/nature-covers""#)
+    );
+    assert!(dashboard.body.contains("Return to schedule"));
+
+    let ask = app.admin_post("/admin/return/nature-covers", &[], &[]);
+    assert_eq!(ask.status, 200);
+    assert!(
+        ask.body.contains("Yes, return to schedule now"),
+        "asks first"
+    );
+    assert!(
+        ask.body.contains("<b>phase-1</b>"),
+        "names the scheduled phase"
+    );
+    assert_eq!(app.store.switches("nature-covers").unwrap().len(), 2);
+    let cross = app.admin_post(
+        "/admin/return/nature-covers",
+        &[("confirm", "yes")],
+        &[
+            ("Origin", "https://evil.example"),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+    );
+    assert_eq!(cross.status, 403);
+
+    let done = app.admin_post("/admin/return/nature-covers", &[("confirm", "yes")], &[]);
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(done.header("location"), "/admin/e/nature-covers#phase");
+    let public = app.get("/e/nature-covers?lang=en").body;
+    assert!(!public.contains(note), "{public}");
+    assert!(!heading(&app.get("/s/NCA1?lang=en").body).contains("Zero"));
+    let history = app.store.switches("nature-covers").unwrap();
+    assert!(history.last().unwrap().is_return_to_schedule());
+    let dashboard = app.admin_get("/admin/e/nature-covers");
+    assert!(dashboard.body.contains("(by schedule)"));
+    assert!(
+        dashboard
+            .body
+            .contains("<td>back to schedule</td><td>curator</td>")
+    );
+    assert!(!dashboard.body.contains(r#"action="/admin/return/"#));
 }
 
 #[test]
