@@ -182,6 +182,8 @@ struct Dashboard {
     title: String,
     organizer: String,
     csrf: String,
+    /// A rejected edit holds back every exhibition's files, so each dashboard warns of it.
+    reload: super::ReloadStatus,
     state: &'static str,
     live: String,
     manual: bool,
@@ -238,6 +240,7 @@ pub(super) async fn dashboard(
         title: title(e),
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
+        reload: state.reload_status(),
         state: match showing.state {
             ShowState::Upcoming => "not open yet",
             ShowState::Running => "running",

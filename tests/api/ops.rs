@@ -79,6 +79,11 @@ fn a_valid_edit_is_served_and_a_broken_one_is_reported_while_the_last_good_catal
             .body
             .contains("The last edit was rejected")
     );
+    let dashboard = app.admin_get("/admin/e/nature-covers").body;
+    assert!(
+        dashboard.contains("The last edit was rejected") && dashboard.contains("missing-story"),
+        "the exhibition's own dashboard warns too: {dashboard}"
+    );
     assert!(
         app.admin_get("/admin/metrics")
             .body
@@ -93,6 +98,11 @@ fn a_valid_edit_is_served_and_a_broken_one_is_reported_while_the_last_good_catal
                 .contains("\"rejected_edit\":[]")
         }),
         "fixed again"
+    );
+    assert!(
+        !app.admin_get("/admin/e/nature-covers")
+            .body
+            .contains("The last edit was rejected")
     );
     let reload = app.admin_post("/admin/reload", &[], &[]);
     assert_eq!(reload.status, 303, "the dashboard button reloads too");
