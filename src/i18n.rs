@@ -10,7 +10,10 @@ pub struct Ui {
     pub switch_to: &'static str,
     pub switch_lang: &'static str,
     pub read_full: &'static str,
+    /// The default of an exhibition's `access_note`, written for a library.
     pub access_note: &'static str,
+    /// The default of an exhibition's `call_to_action` on posters and labels.
+    pub call_to_action: &'static str,
     pub in_app_hint: &'static str,
     pub on_show: &'static str,
     pub whole_show: &'static str,
@@ -33,6 +36,7 @@ pub const ZH: Ui = Ui {
     switch_lang: "en",
     read_full: "阅读全文",
     access_note: "全文需图书馆订阅：请连接校园网，或经图书馆远程访问登录后阅读。",
+    call_to_action: "扫码阅读全文",
     in_app_hint: "若全文在此无法打开，请点右上角「···」，选择「在浏览器中打开」。",
     on_show: "正在展出",
     whole_show: "查看全部展品",
@@ -54,6 +58,7 @@ pub const EN: Ui = Ui {
     switch_lang: "zh",
     read_full: "Read the full paper",
     access_note: "The full text needs the library's subscription: use the campus network, or sign in through the library's remote access.",
+    call_to_action: "Scan to read the full paper",
     in_app_hint: "If the paper does not open here, tap ··· at the top right and choose “Open in browser”.",
     on_show: "Also on show",
     whole_show: "See the whole exhibition",

@@ -80,6 +80,8 @@ struct PrintPage<'a> {
     venue_zh: &'a str,
     venue_en: &'a str,
     phase: &'a str,
+    cta_zh: &'a str,
+    cta_en: &'a str,
     labels: bool,
     posters: Vec<Poster>,
 }
@@ -140,10 +142,19 @@ pub fn render(
         venue_zh: e.venue.get(Lang::Zh),
         venue_en: e.venue.get(Lang::En),
         phase: &e.phases[phase].id,
+        cta_zh: cta(e, Lang::Zh),
+        cta_en: cta(e, Lang::En),
         labels,
         posters,
     };
     Ok(page.render()?)
+}
+
+/// The line that asks people to scan: the exhibition's own, or the default for libraries.
+fn cta(e: &Exhibition, lang: Lang) -> &str {
+    e.call_to_action
+        .as_ref()
+        .map_or(crate::i18n::ui(lang).call_to_action, |t| t.get(lang))
 }
 
 fn poster(

@@ -182,6 +182,8 @@ struct RawExhibition {
     closes: Spanned<Datetime>,
     time_zone: Spanned<String>,
     article_prefix: Option<Spanned<String>>,
+    access_note: Option<Spanned<RawText>>,
+    call_to_action: Option<Spanned<RawText>>,
     scan_distance_m: Option<Spanned<f64>>,
     #[serde(default)]
     stations: Vec<RawStation>,
@@ -434,6 +436,11 @@ fn check_exhibition(
     let article_prefix = raw.article_prefix.as_ref().and_then(|p| {
         check_url(src, p, "article_prefix", report).map(|_| p.get_ref().trim().to_string())
     });
+    let wording = |raw: &Option<Spanned<RawText>>, field: &str, report: &mut Report| {
+        raw.as_ref().map(|t| check_text(src, t, field, report))
+    };
+    let access_note = wording(&raw.access_note, "access_note", report);
+    let call_to_action = wording(&raw.call_to_action, "call_to_action", report);
     let scan_distance_m = check_distance(
         src,
         raw.scan_distance_m.as_ref(),
@@ -461,6 +468,8 @@ fn check_exhibition(
         closes,
         time_zone,
         article_prefix,
+        access_note,
+        call_to_action,
         scan_distance_m,
         stations: stations.good,
         stories: stories.good,

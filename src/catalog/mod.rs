@@ -81,6 +81,10 @@ pub struct Exhibition {
     pub time_zone: TimeZone,
     /// A library proxy prefix such as `https://proxy.example.edu/login?url=`.
     pub article_prefix: Option<String>,
+    /// The landing page's note on reaching the full text; `None` for the library's default.
+    pub access_note: Option<Text>,
+    /// The poster's line above the code; `None` for the default.
+    pub call_to_action: Option<Text>,
     pub scan_distance_m: f64,
     pub stations: Vec<Station>,
     pub stories: Vec<Story>,

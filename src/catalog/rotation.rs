@@ -143,6 +143,8 @@ mod tests {
             closes: date(2027, 1, 8),
             time_zone: TimeZone::UTC,
             article_prefix: None,
+            access_note: None,
+            call_to_action: None,
             scan_distance_m: 1.0,
             stations: vec![],
             stories: vec![],

@@ -117,6 +117,7 @@ struct LandingPage<'a> {
     show_href: String,
     notice: Option<String>,
     in_app: bool,
+    access_note: &'a str,
     station_place: Option<&'a str>,
     story: StoryView<'a>,
     others: Vec<Card<'a>>,
@@ -223,6 +224,10 @@ fn landing_page<'a>(
         show_href: format!("/e/{}?lang={}&via=show", e.id, lang.as_str()),
         notice,
         in_app,
+        access_note: e
+            .access_note
+            .as_ref()
+            .map_or(i18n::ui(lang).access_note, |n| n.get(lang)),
         station_place: here.station.map(|s| e.stations[s].place.get(lang)),
         story: story_view(e, here.story, lang),
         others,

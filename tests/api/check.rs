@@ -450,3 +450,29 @@ fn serve_refuses_to_start_on_a_broken_catalog() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no stories/alphago-typo.toml"), "{err}");
 }
+
+#[test]
+fn an_empty_custom_wording_is_named() {
+    let dir = broken(&[(
+        "nature-covers/exhibition.toml",
+        "scan_distance_m = 1.0\n",
+        "scan_distance_m = 1.0\ncall_to_action = { zh = \"\", en = \" \" }\n",
+    )]);
+    let file = "nature-covers/exhibition.toml";
+    assert_problem(
+        dir.path(),
+        file,
+        "call_to_action = { zh = \"\"",
+        "call_to_action",
+        "empty",
+    );
+    let (code, out) = check(dir.path());
+    assert_eq!((code, out.lines().count()), (1, 1), "one message:\n{out}");
+
+    let fine = broken(&[(
+        "nature-covers/exhibition.toml",
+        "scan_distance_m = 1.0\n",
+        "scan_distance_m = 1.0\naccess_note = { zh = \"免费阅读。\", en = \"Free to read.\" }\n",
+    )]);
+    assert_eq!(check(fine.path()).0, 0);
+}

@@ -394,3 +394,34 @@ fn the_poster_sheet_prints_one_a4_page_per_station_in_chromium() {
         400
     );
 }
+
+#[test]
+fn an_exhibitions_own_wording_replaces_the_library_default_on_page_and_poster() {
+    let exhibits = demo_copy(|t| {
+        t.replace(
+            "scan_distance_m = 1.0\n",
+            "scan_distance_m = 1.0\naccess_note = { zh = \"论文可免费阅读。\", en = \"The paper is free to read.\" }\ncall_to_action = { zh = \"扫码看展品\", en = \"Scan for the story\" }\n",
+        )
+    });
+    let app = spawn_app_with(exhibits, IN_PHASE_1);
+    let en = app.get("/s/NCA1?lang=en").body;
+    assert!(en.contains("The paper is free to read."), "{en}");
+    assert!(!en.contains("subscription"));
+    assert!(app.get("/s/NCA1?lang=zh").body.contains("论文可免费阅读。"));
+    let posters = app.admin_get("/admin/print/nature-covers").body;
+    assert!(posters.contains("扫码看展品 · Scan for the story"));
+    assert!(!posters.contains("Scan to read the full paper"));
+    let labels = app
+        .admin_get("/admin/print/nature-covers?sheet=labels")
+        .body;
+    assert!(labels.contains("扫码看展品 · Scan for the story"));
+
+    let plain = spawn_app(IN_PHASE_1);
+    assert!(plain.get("/s/NCA1?lang=en").body.contains("subscription"));
+    assert!(
+        plain
+            .admin_get("/admin/print/nature-covers")
+            .body
+            .contains("扫码阅读全文 · Scan to read the full paper")
+    );
+}
