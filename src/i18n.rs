@@ -20,8 +20,9 @@ pub struct Ui {
     pub privacy: &'static str,
     pub station: &'static str,
     pub now_showing: &'static str,
-    /// Between a label and its text: full-width in Chinese, a dash in English.
-    pub colon: &'static str,
+    /// Around the phase name after `now_showing`: corner quotes in Chinese, a dash in English.
+    pub phase_open: &'static str,
+    pub phase_close: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub exhibitions: &'static str,
@@ -43,7 +44,9 @@ pub const ZH: Ui = Ui {
     privacy: "本页不使用 Cookie。扫码统计只保存每日更换的匿名编号，不保存 IP 地址和浏览器信息原文。",
     station: "展位",
     now_showing: "当前展期",
-    colon: "：",
+    // Phase names hold colons of their own (第一期：冬季), so the name is quoted, not introduced.
+    phase_open: "「",
+    phase_close: "」",
     not_found_title: "没有找到这个二维码",
     not_found_text: "这个二维码没有对应的展品，可能是打印有误或链接不完整。请查看正在举办的展览：",
     exhibitions: "正在举办的展览",
@@ -65,7 +68,8 @@ pub const EN: Ui = Ui {
     privacy: "No cookies. Scan statistics keep only an anonymous id that changes every day; no IP address or browser string is stored.",
     station: "Station",
     now_showing: "Now showing",
-    colon: " — ",
+    phase_open: " — ",
+    phase_close: "",
     not_found_title: "We do not know this code",
     not_found_text: "This QR code does not lead to an exhibit; it may be misprinted or cut short. These exhibitions are on:",
     exhibitions: "Exhibitions",

@@ -300,6 +300,12 @@ fn the_exhibition_page_lists_what_is_on_show_now() {
         "one card per station"
     );
     assert!(page.body.contains("Phase 1"));
+    let zh = app.get("/e/nature-covers?lang=zh").body;
+    assert!(
+        zh.contains("<h2>当前展期「第一期：2016年封面」</h2>"),
+        "one colon, the phase name's own: {zh}"
+    );
+    assert!(page.body.contains("<h2>Now showing — Phase 1"));
     assert_eq!(app.get("/e/no-such-show").status, 404);
     let home = app.get("/");
     assert_eq!(home.status, 302, "a single show: / goes to it");
