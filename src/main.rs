@@ -459,6 +459,18 @@ fn print_all(args: PrintArgs) -> Result<(), String> {
                 sheet,
                 ecc: args.ecc,
             };
+            if sheet == Sheet::Posters {
+                let big = docent::print::too_big_for_a4(e, phase, &base_url, &options)
+                    .map_err(|e| e.to_string())?;
+                for b in big {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "warning: {} station {} (code {}): a {} m scanning distance needs a {:.0} mm code, more than the 180 mm an A4 poster holds; print its poster on A3, or lower its scan_distance_m",
+                            e.id, b.station, b.code, b.distance_m, b.wanted_mm
+                        )
+                    });
+                }
+            }
             let html =
                 docent::print::render(e, phase, &base_url, &options).map_err(|e| e.to_string())?;
             let file = args

@@ -150,6 +150,42 @@ pub fn render(
     Ok(page.render()?)
 }
 
+/// A code that needs more room than an A4 poster gives it.
+pub struct TooBig {
+    pub station: String,
+    pub code: String,
+    pub distance_m: f64,
+    pub wanted_mm: f64,
+}
+
+/// The poster codes that would need more than `MAX_POSTER_QR_MM` (what A4 holds) to be read
+/// from their station's distance: the sheet caps them, so the command line says so too.
+pub fn too_big_for_a4(
+    e: &Exhibition,
+    phase: usize,
+    base_url: &str,
+    options: &PrintOptions,
+) -> Result<Vec<TooBig>, PrintError> {
+    let mut big = Vec::new();
+    for (i, station) in e.stations.iter().enumerate() {
+        let code = match options.codes {
+            Codes::Station => &station.code,
+            Codes::Story => &e.story_at(phase, i).code,
+        };
+        let symbol = Symbol::new(&qr::code_url(base_url, code), options.ecc)?;
+        let wanted_mm = symbol.size_for_distance(station.scan_distance_m);
+        if wanted_mm > MAX_POSTER_QR_MM {
+            big.push(TooBig {
+                station: station.id.clone(),
+                code: code.to_string(),
+                distance_m: station.scan_distance_m,
+                wanted_mm,
+            });
+        }
+    }
+    Ok(big)
+}
+
 /// The line that asks people to scan: the exhibition's own, or the default for libraries.
 fn cta(e: &Exhibition, lang: Lang) -> &str {
     e.call_to_action

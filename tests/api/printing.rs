@@ -425,3 +425,37 @@ fn an_exhibitions_own_wording_replaces_the_library_default_on_page_and_poster() 
             .contains("扫码阅读全文 · Scan to read the full paper")
     );
 }
+
+#[test]
+fn print_warns_on_the_command_line_when_a_code_outgrows_a4() {
+    let exhibits =
+        demo_copy(|t| t.replacen("id = \"B1\"\n", "id = \"B1\"\nscan_distance_m = 2.0\n", 1));
+    let dir = tempfile::tempdir().unwrap();
+    let run = |exhibits: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+            .env_remove("DOCENT_BASE_URL")
+            .args(["print", "--base-url", "https://docent.example.org", "--out"])
+            .arg(dir.path())
+            .arg("--exhibits")
+            .arg(exhibits)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(exhibits.path());
+    assert_eq!(code, Some(0), "{err}");
+    let warnings: Vec<_> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(
+        warnings[0].contains("station B1")
+            && warnings[0].contains("2 m")
+            && warnings[0].contains("A3"),
+        "{err}"
+    );
+    let (code, err) = run(&demo_exhibits());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("warning:"), "the demo fits A4: {err}");
+}
