@@ -176,8 +176,26 @@ impl Symbol {
     }
 }
 
-/// Decodes every QR symbol in a grey-scale image with an independent decoder (rqrr).
+/// Decodes every QR symbol in a grey-scale image with an independent decoder (rqrr). Images
+/// wider than `DECODE_MAX_PX` are scaled down first: rqrr 0.11 overflows (a panic in debug
+/// builds) on very large images, such as a poster code for a 6 m scanning distance, and a
+/// symbol of up to 177 modules still has several pixels a module at this size.
 pub fn decode(img: &image::GrayImage) -> Vec<String> {
+    const DECODE_MAX_PX: u32 = 1600;
+    let scaled;
+    let img = if img.width().max(img.height()) > DECODE_MAX_PX {
+        let (w, h) = (img.width(), img.height());
+        let factor = f64::from(DECODE_MAX_PX) / f64::from(w.max(h));
+        scaled = image::imageops::resize(
+            img,
+            ((f64::from(w) * factor) as u32).max(1),
+            ((f64::from(h) * factor) as u32).max(1),
+            image::imageops::FilterType::Triangle,
+        );
+        &scaled
+    } else {
+        img
+    };
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
         img.width() as usize,
         img.height() as usize,
