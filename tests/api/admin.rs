@@ -295,6 +295,57 @@ fn a_cross_site_switch_is_refused() {
     assert_eq!(bad_phase.status, 400);
 }
 
+/// A switch posted from `origin` with `extra` headers: its status.
+fn switch_from(app: &TestApp, origin: &str, extra: &[(&str, &str)]) -> u16 {
+    let mut headers = vec![("Origin", origin)];
+    headers.extend_from_slice(extra);
+    let form = [("phase", "phase-2"), ("confirm", "yes")];
+    app.admin_post("/admin/switch/nature-covers", &form, &headers)
+        .status
+}
+
+#[test]
+fn a_forged_forwarded_host_from_a_peer_that_is_not_the_proxy_is_refused() {
+    let app = spawn_app(IN_PHASE_1);
+    let forged = [
+        ("X-Forwarded-Host", "evil.example"),
+        ("X-Forwarded-Proto", "https"),
+    ];
+    assert_eq!(switch_from(&app, "https://evil.example", &forged), 403);
+    let forwarded = [("Forwarded", "host=evil.example;proto=https")];
+    assert_eq!(switch_from(&app, "https://evil.example", &forwarded), 403);
+    let referer = app.admin_post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-2"), ("confirm", "yes")],
+        &[
+            ("Referer", "https://evil.example/page"),
+            forged[0],
+            forged[1],
+        ],
+    );
+    assert_eq!(referer.status, 403, "a foreign Referer without Origin");
+    assert!(app.store.switches("nature-covers").unwrap().is_empty());
+
+    assert_eq!(switch_from(&app, &app.base, &forged), 303, "our own origin");
+    assert_eq!(app.store.switches("nature-covers").unwrap().len(), 1);
+}
+
+#[test]
+fn behind_the_trusted_proxy_its_forwarded_host_is_the_origin() {
+    let app = spawn_app_tuned(IN_PHASE_1, |s| {
+        s.trusted_proxy = Some("127.0.0.1".parse().unwrap());
+    });
+    let proxied = [
+        ("X-Forwarded-Host", "docent.example"),
+        ("X-Forwarded-Proto", "https"),
+    ];
+    assert_eq!(switch_from(&app, "https://evil.example", &proxied), 403);
+    assert_eq!(switch_from(&app, "http://docent.example", &proxied), 403);
+    assert!(app.store.switches("nature-covers").unwrap().is_empty());
+    assert_eq!(switch_from(&app, "https://docent.example", &proxied), 303);
+    assert_eq!(app.store.switches("nature-covers").unwrap().len(), 1);
+}
+
 fn stats_json(app: &TestApp, query: &str) -> Value {
     let reply = app.admin_get(&format!("/admin/api/stats/nature-covers{query}"));
     assert_eq!(reply.status, 200, "{}", reply.body);
