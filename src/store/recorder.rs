@@ -44,11 +44,9 @@ const SLOW: &str = "the disk is slow";
 
 /// Observations of the writer, for metrics.
 pub trait BatchObserver: Send + Sync + 'static {
+    /// One attempt at writing a batch: its size, how long it took, and whether it is durable
+    /// (a failed batch stays queued and is tried again).
     fn batch_written(&self, events: usize, seconds: f64, ok: bool);
-}
-
-impl BatchObserver for () {
-    fn batch_written(&self, _: usize, _: f64, _: bool) {}
 }
 
 struct Job {
