@@ -29,6 +29,7 @@ use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use tracing::Instrument;
 
 use crate::catalog::{self, Catalog, Problem, Switch};
 use crate::clock::Clock;
@@ -280,8 +281,20 @@ pub async fn observe_requests(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let response = next.call(req).await?;
+    // One span per request: with `RUST_LOG=debug` every line a request causes (store waits,
+    // renders) carries its method and path, and the span ends with status and latency.
+    let span = tracing::debug_span!(
+        "request",
+        method = %req.method(),
+        path = %req.path(),
+        status = tracing::field::Empty,
+        ms = tracing::field::Empty,
+    );
+    let response = next.call(req).instrument(span.clone()).await?;
+    let _entered = span.enter();
     let status = response.status();
+    span.record("status", status.as_u16());
+    span.record("ms", started.elapsed().as_secs_f64() * 1000.0);
     let request = response.request();
     if let Some(state) = request.app_data::<web::Data<AppState>>() {
         state
