@@ -472,7 +472,12 @@ async fn record(state: &AppState, event: Event) {
         Event::Open(_) => state.metrics.opens.inc(),
         Event::Unknown(_) => state.metrics.unknown_codes.inc(),
     };
-    match state.recorder.record(event).await {
+    let started = std::time::Instant::now();
+    let stored = state.recorder.record(event).await;
+    // In the request's span, so a slow answer shows how long it waited for its batch.
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::debug!(ms, ok = stored.is_ok(), "waited for the store");
+    match stored {
         Ok(()) => {}
         Err(StoreError::TimedOut) => {
             state.metrics.scans_unconfirmed.inc();
