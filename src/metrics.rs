@@ -67,6 +67,8 @@ pub struct Metrics {
     pub scans_unconfirmed: Counter,
     pub batch_seconds: Histogram,
     pub batch_events: Histogram,
+    /// Batch writes that failed (retried until the disk recovers).
+    pub batch_failures: Counter,
     pub reloads: Family<Outcome, Counter>,
 }
 
@@ -83,6 +85,7 @@ impl Default for Metrics {
             // 0.1 ms to about 3 s.
             batch_seconds: Histogram::new(exponential_buckets(0.0001, 2.0, 16)),
             batch_events: Histogram::new(exponential_buckets(1.0, 2.0, 12)),
+            batch_failures: Counter::default(),
             reloads: Family::default(),
             registry: Registry::default(),
         };
@@ -127,6 +130,11 @@ impl Default for Metrics {
             metrics.batch_events.clone(),
         );
         registry.register(
+            "store_batch_failures",
+            "Batch writes that failed; their events stay queued and are written again",
+            metrics.batch_failures.clone(),
+        );
+        registry.register(
             "catalog_reloads",
             "Exhibit reloads by result",
             metrics.reloads.clone(),
@@ -159,7 +167,11 @@ impl Metrics {
 }
 
 impl BatchObserver for Metrics {
-    fn batch_written(&self, events: usize, seconds: f64, _ok: bool) {
+    fn batch_written(&self, events: usize, seconds: f64, ok: bool) {
+        if !ok {
+            self.batch_failures.inc();
+            return;
+        }
         self.batch_seconds.observe(seconds);
         self.batch_events.observe(events as f64);
     }
@@ -174,11 +186,14 @@ mod tests {
         let m = Metrics::default();
         m.scans.inc();
         m.batch_written(3, 0.002, true);
+        m.batch_written(3, 0.5, false);
         m.reloaded(false);
         let text = m.encode();
         for name in [
             "docent_scans_total 1",
             "docent_store_batch_seconds_bucket",
+            "docent_store_batch_failures_total 1",
+            "docent_store_batch_events_count 1",
             "docent_catalog_reloads_total{result=\"error\"} 1",
             "docent_log_failures_total 0",
         ] {

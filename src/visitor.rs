@@ -37,25 +37,6 @@ pub enum InApp {
     Line,
 }
 
-impl InApp {
-    pub fn label(self) -> &'static str {
-        match self {
-            InApp::None => "none",
-            InApp::WeChat => "WeChat",
-            InApp::WeCom => "WeCom",
-            InApp::Qq => "QQ",
-            InApp::Weibo => "Weibo",
-            InApp::Alipay => "Alipay",
-            InApp::DingTalk => "DingTalk",
-            InApp::Douyin => "Douyin",
-            InApp::Feishu => "Feishu",
-            InApp::Facebook => "Facebook",
-            InApp::Instagram => "Instagram",
-            InApp::Line => "LINE",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Client {
     pub device: Device,

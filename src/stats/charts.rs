@@ -12,7 +12,6 @@ const OPENS: RGBColor = RGBColor(0xc2, 0x41, 0x0c);
 pub enum Series {
     Scans,
     Opens,
-    Visitors,
 }
 
 impl Series {
@@ -20,7 +19,6 @@ impl Series {
         match self {
             Series::Scans => row.figures.scans,
             Series::Opens => row.figures.opens,
-            Series::Visitors => row.figures.visitors,
         }
     }
 
@@ -28,7 +26,6 @@ impl Series {
         match self {
             Series::Scans => "scans",
             Series::Opens => "article opens",
-            Series::Visitors => "daily visitors",
         }
     }
 }

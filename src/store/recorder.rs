@@ -44,11 +44,9 @@ const SLOW: &str = "the disk is slow";
 
 /// Observations of the writer, for metrics.
 pub trait BatchObserver: Send + Sync + 'static {
+    /// One attempt at writing a batch: its size, how long it took, and whether it is durable
+    /// (a failed batch stays queued and is tried again).
     fn batch_written(&self, events: usize, seconds: f64, ok: bool);
-}
-
-impl BatchObserver for () {
-    fn batch_written(&self, _: usize, _: f64, _: bool) {}
 }
 
 struct Job {
@@ -237,9 +235,14 @@ impl Writer {
             .take(n)
             .map(|j| j.event.clone())
             .collect();
+        // A span per batch, so a slow request can be followed into the write it waited for.
+        let span = tracing::debug_span!("batch", events = n, seconds = tracing::field::Empty);
+        let _entered = span.enter();
         let started = Instant::now();
         let outcome = self.store.append(&events);
         let took = started.elapsed();
+        span.record("seconds", took.as_secs_f64());
+        tracing::debug!(ok = outcome.is_ok(), "batch written");
         self.observer
             .batch_written(n, took.as_secs_f64(), outcome.is_ok());
         match outcome {

@@ -29,6 +29,7 @@ use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use tracing::Instrument;
 
 use crate::catalog::{self, Catalog, Problem, Switch};
 use crate::clock::Clock;
@@ -222,26 +223,62 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", read().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
-        .service(
-            web::scope("/admin")
-                .wrap(from_fn(auth::require_admin))
-                .route("", read().to(admin::overview))
-                .route("/e/{exhibition}", read().to(admin::dashboard))
-                .route("/switch/{exhibition}", web::post().to(admin::switch))
-                .route(
-                    "/return/{exhibition}",
-                    web::post().to(admin::return_to_schedule),
-                )
-                .route("/print/{exhibition}", read().to(admin::print))
-                .route("/api/stats/{exhibition}", read().to(admin::stats_json))
-                .route("/export/{file}", read().to(admin::export_csv))
-                .route("/reload", web::post().to(admin::reload))
-                .route("/backup", read().to(admin::backup))
-                .route("/healthz", read().to(ops::health_details))
-                .route("/metrics", read().to(ops::metrics))
-                .default_service(web::to(admin_not_found)),
-        )
+        .service(admin_scope())
         .default_service(web::to(visitor::not_found));
+}
+
+/// Every route in the guarded `/admin` scope, as (method, path). The scope is built from this
+/// list, so a test can walk each one anonymously without reading the source.
+pub const ADMIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/admin"),
+    ("GET", "/admin/e/{exhibition}"),
+    ("POST", "/admin/switch/{exhibition}"),
+    ("POST", "/admin/return/{exhibition}"),
+    ("GET", "/admin/print/{exhibition}"),
+    ("GET", "/admin/api/stats/{exhibition}"),
+    ("GET", "/admin/export/{file}"),
+    ("POST", "/admin/reload"),
+    ("GET", "/admin/backup"),
+    ("GET", "/admin/healthz"),
+    ("GET", "/admin/metrics"),
+];
+
+/// The `/admin` scope: every route in `ADMIN_ROUTES`, all behind one guard.
+fn admin_scope() -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let scope = web::scope("/admin").wrap(from_fn(auth::require_admin));
+    ADMIN_ROUTES
+        .iter()
+        .fold(scope, |scope, &(method, path)| {
+            let route = if method == "POST" {
+                web::post()
+            } else {
+                read()
+            };
+            let route = match path {
+                "/admin" => route.to(admin::overview),
+                "/admin/e/{exhibition}" => route.to(admin::dashboard),
+                "/admin/switch/{exhibition}" => route.to(admin::switch),
+                "/admin/return/{exhibition}" => route.to(admin::return_to_schedule),
+                "/admin/print/{exhibition}" => route.to(admin::print),
+                "/admin/api/stats/{exhibition}" => route.to(admin::stats_json),
+                "/admin/export/{file}" => route.to(admin::export_csv),
+                "/admin/reload" => route.to(admin::reload),
+                "/admin/backup" => route.to(admin::backup),
+                "/admin/healthz" => route.to(ops::health_details),
+                "/admin/metrics" => route.to(ops::metrics),
+                _ => unreachable!("{path} is in ADMIN_ROUTES without a handler"),
+            };
+            scope.route(&path["/admin".len()..], route)
+        })
+        .default_service(web::to(admin_not_found))
 }
 
 /// The routes of the `--metrics-bind` listener: `/metrics` without a password, because that
@@ -284,8 +321,20 @@ pub async fn observe_requests(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let response = next.call(req).await?;
+    // One span per request: with `RUST_LOG=debug` every line a request causes (store waits,
+    // renders) carries its method and path, and the span ends with status and latency.
+    let span = tracing::debug_span!(
+        "request",
+        method = %req.method(),
+        path = %req.path(),
+        status = tracing::field::Empty,
+        ms = tracing::field::Empty,
+    );
+    let response = next.call(req).instrument(span.clone()).await?;
+    let _entered = span.enter();
     let status = response.status();
+    span.record("status", status.as_u16());
+    span.record("ms", started.elapsed().as_secs_f64() * 1000.0);
     let request = response.request();
     if let Some(state) = request.app_data::<web::Data<AppState>>() {
         state

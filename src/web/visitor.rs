@@ -5,6 +5,8 @@
 //! Landing and exhibition pages are rendered once per variant and then served from memory
 //! (`pages`); the scan is still recorded on every request.
 
+use std::sync::Arc;
+
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -104,6 +106,51 @@ fn resolve<'a>(state: &AppState, catalog: &'a Catalog, target: Target) -> Resolv
     }
 }
 
+/// What `/s/` and `/go/` both start from: who asked, and the code they asked about, resolved
+/// against the catalog now serving.
+struct CodeRequest {
+    query: PageQuery,
+    visitor: Visitor,
+    /// Read before the catalog and switches: see `PageCache::generation`.
+    generation: pages::Generation,
+    catalog: Arc<Catalog>,
+    code: Code,
+    target: Target,
+}
+
+impl CodeRequest {
+    /// The request's code, or (as `Err`) the unknown-code page, with the unknown scan recorded.
+    async fn of(
+        state: &web::Data<AppState>,
+        req: &HttpRequest,
+        raw: &str,
+    ) -> Result<CodeRequest, HttpResponse> {
+        let query = PageQuery::of(req);
+        let visitor = Visitor::of(req, &query);
+        let generation = state.pages.generation();
+        let catalog = state.catalog();
+        let known = Code::parse(raw)
+            .ok()
+            .and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
+        let Some((code, target)) = known else {
+            return Err(unknown_code(state, req, raw, &visitor).await);
+        };
+        Ok(CodeRequest {
+            query,
+            visitor,
+            generation,
+            catalog,
+            code,
+            target,
+        })
+    }
+
+    /// What the code shows right now.
+    fn here(&self, state: &AppState) -> Resolved<'_> {
+        resolve(state, &self.catalog, self.target)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // GET /s/{code}
 
@@ -158,21 +205,19 @@ pub(super) async fn landing(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let query = PageQuery::of(&req);
-    let visitor = Visitor::of(&req, &query);
-    // Before the catalog and switches are read: see `PageCache::generation`.
-    let generation = state.pages.generation();
-    let catalog = state.catalog();
-    let target = Code::parse(&path)
-        .ok()
-        .and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
-    let Some((code, target)) = target else {
-        return unknown_code(&state, &req, &path, &visitor).await;
+    let asked = match CodeRequest::of(&state, &req, &path).await {
+        Ok(asked) => asked,
+        Err(unknown) => return unknown,
     };
-    let here = resolve(&state, &catalog, target);
+    let (code, visitor) = (&asked.code, &asked.visitor);
+    let here = asked.here(&state);
     if req.method() != Method::HEAD {
-        let via = if query.browsing { Via::Browse } else { Via::Qr };
-        let visit = visit_record(&state, &code, &here, &visitor, via).await;
+        let via = if asked.query.browsing {
+            Via::Browse
+        } else {
+            Via::Qr
+        };
+        let visit = visit_record(&state, code, &here, visitor, via).await;
         record(&state, Event::Scan(visit)).await;
     }
     let (lang, in_app) = (visitor.lang, visitor.client.in_app != InApp::None);
@@ -182,8 +227,8 @@ pub(super) async fn landing(
         in_app,
         showing: here.showing,
     };
-    let page = state.pages.get_or_render(generation, key, || {
-        landing_page(&here, &code, lang, in_app).render()
+    let page = state.pages.get_or_render(asked.generation, key, || {
+        landing_page(&here, code, lang, in_app).render()
     });
     let mut response = match page {
         Ok(page) => pages::respond(&req, &page),
@@ -349,19 +394,14 @@ pub(super) async fn go(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> HttpResponse {
-    let query = PageQuery::of(&req);
-    let visitor = Visitor::of(&req, &query);
-    let catalog = state.catalog();
-    let target = Code::parse(&path)
-        .ok()
-        .and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
-    let Some((code, target)) = target else {
-        return unknown_code(&state, &req, &path, &visitor).await;
+    let asked = match CodeRequest::of(&state, &req, &path).await {
+        Ok(asked) => asked,
+        Err(unknown) => return unknown,
     };
-    let here = resolve(&state, &catalog, target);
+    let here = asked.here(&state);
     // A link checker's HEAD is not a reader opening the article.
     if req.method() != Method::HEAD {
-        let visit = visit_record(&state, &code, &here, &visitor, Via::Browse).await;
+        let visit = visit_record(&state, &asked.code, &here, &asked.visitor, Via::Browse).await;
         record(&state, Event::Open(visit)).await;
     }
     // Only catalog URLs are ever redirected to: the code picks the story, nothing else does.
@@ -437,7 +477,12 @@ async fn record(state: &AppState, event: Event) {
         Event::Open(_) => state.metrics.opens.inc(),
         Event::Unknown(_) => state.metrics.unknown_codes.inc(),
     };
-    match state.recorder.record(event).await {
+    let started = std::time::Instant::now();
+    let stored = state.recorder.record(event).await;
+    // In the request's span, so a slow answer shows how long it waited for its batch.
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::debug!(ms, ok = stored.is_ok(), "waited for the store");
+    match stored {
         Ok(()) => {}
         Err(StoreError::TimedOut) => {
             state.metrics.scans_unconfirmed.inc();

@@ -276,3 +276,60 @@ fn every_answered_scan_survives_a_kill_9_mid_load() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn with_debug_logs_a_request_can_be_followed_into_its_store_batch() {
+    let data = tempfile::tempdir().unwrap();
+    let log_path = data.path().join("log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--watch-seconds", "0"])
+        .arg("--exhibits")
+        .arg(demo_exhibits())
+        .arg("--data")
+        .arg(data.path().join("store"))
+        .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "docent=debug")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let base = first.split("serving at ").nth(1).unwrap().trim();
+    let base = base.trim_end_matches('/').to_string();
+    assert_eq!(
+        agent()
+            .get(format!("{base}/s/NCA1"))
+            .call()
+            .unwrap()
+            .status(),
+        200
+    );
+    let logged = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let found = eventually(|| {
+        let text = logged();
+        text.contains("batch written") && text.contains("answered")
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = logged();
+    assert!(found, "{text}");
+    let batch = text.lines().find(|l| l.contains("batch written")).unwrap();
+    assert!(batch.contains("batch{events=1 seconds="), "{batch}");
+    let waited = text.lines().find(|l| l.contains("waited for the store"));
+    assert!(
+        waited.is_some_and(|l| l.contains("request{method=GET path=/s/NCA1")),
+        "the wait is logged in the request's span: {text}"
+    );
+    let answered = text.lines().find(|l| l.contains("answered")).unwrap();
+    assert!(
+        answered.contains("status=200") && answered.contains("ms="),
+        "{answered}"
+    );
+}
