@@ -184,6 +184,8 @@ struct RawExhibition {
     article_prefix: Option<Spanned<String>>,
     access_note: Option<Spanned<RawText>>,
     call_to_action: Option<Spanned<RawText>>,
+    /// The languages every visitor-facing text must be written in; both by default.
+    languages: Option<Spanned<Vec<String>>>,
     scan_distance_m: Option<Spanned<f64>>,
     #[serde(default)]
     stations: Vec<RawStation>,
@@ -387,11 +389,13 @@ fn load_exhibition(folder: &Path, report: &mut Report) -> Option<Exhibition> {
             "exhibition folder names use lower-case letters, digits and '-' (they appear in URLs)",
         );
     }
-    // Stories first, so a broken exhibition.toml does not hide their problems.
-    let stories = load_stories(folder, &id, report);
+    // Stories first, so a broken exhibition.toml does not hide their problems; they only need
+    // to know which languages the show is written in.
+    let langs = Langs::declared_in(&file);
+    let stories = load_stories(folder, &id, langs, report);
     let src = Source::read(file, report)?;
     let raw: RawExhibition = src.parse(report)?;
-    let exhibition = check_exhibition(&src, raw, id, folder, stories, report)?;
+    let exhibition = check_exhibition(&src, raw, id, folder, stories, langs, report)?;
     (report.problems.len() == before).then_some(exhibition)
 }
 
@@ -401,11 +405,22 @@ fn check_exhibition(
     id: String,
     folder: &Path,
     stories: Loaded<Story>,
+    langs: Langs,
     report: &mut Report,
 ) -> Option<Exhibition> {
-    let title = check_text(src, &raw.title, "title", report);
+    if let Some(declared) = &raw.languages
+        && (declared.get_ref().is_empty()
+            || declared.get_ref().iter().any(|l| l != "zh" && l != "en"))
+    {
+        report.at(
+            src,
+            declared.span(),
+            "languages: write [\"zh\", \"en\"] (the default), [\"zh\"] or [\"en\"]",
+        );
+    }
+    let title = check_text(src, &raw.title, "title", langs, report);
     let venue = match &raw.venue {
-        Some(v) => check_text(src, v, "venue", report),
+        Some(v) => check_text(src, v, "venue", langs, report),
         None => Text::default(),
     };
     let time_zone = match TimeZone::get(raw.time_zone.get_ref()) {
@@ -437,7 +452,8 @@ fn check_exhibition(
         check_url(src, p, "article_prefix", report).map(|_| p.get_ref().trim().to_string())
     });
     let wording = |raw: &Option<Spanned<RawText>>, field: &str, report: &mut Report| {
-        raw.as_ref().map(|t| check_text(src, t, field, report))
+        raw.as_ref()
+            .map(|t| check_text(src, t, field, langs, report))
     };
     let access_note = wording(&raw.access_note, "access_note", report);
     let call_to_action = wording(&raw.call_to_action, "call_to_action", report);
@@ -707,7 +723,12 @@ fn check_show(
 // ---------------------------------------------------------------------------------------------
 // Stories
 
-fn load_stories(folder: &Path, exhibition: &str, report: &mut Report) -> Loaded<Story> {
+fn load_stories(
+    folder: &Path,
+    exhibition: &str,
+    langs: Langs,
+    report: &mut Report,
+) -> Loaded<Story> {
     let mut stories = Loaded {
         good: Vec::new(),
         broken: Vec::new(),
@@ -730,7 +751,7 @@ fn load_stories(folder: &Path, exhibition: &str, report: &mut Report) -> Loaded<
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match load_story(folder, exhibition, file, report) {
+        match load_story(folder, exhibition, file, langs, report) {
             Some(story) => stories.good.push(story),
             None => stories.broken.push(id),
         }
@@ -742,6 +763,7 @@ fn load_story(
     folder: &Path,
     exhibition: &str,
     file: PathBuf,
+    langs: Langs,
     report: &mut Report,
 ) -> Option<Story> {
     let id = file.file_stem()?.to_string_lossy().into_owned();
@@ -754,8 +776,8 @@ fn load_story(
     let src = Source::read(file, report)?;
     let raw: RawStory = src.parse(report)?;
     let before = report.problems.len();
-    let title = check_text(&src, &raw.title, "title", report);
-    let summary = check_text(&src, &raw.summary, "summary", report);
+    let title = check_text(&src, &raw.title, "title", langs, report);
+    let summary = check_text(&src, &raw.summary, "summary", langs, report);
     let code = check_code(&src, &raw.code, "code", report);
     if let Some(code) = &code {
         let owner = format!("story `{id}` of `{exhibition}`");
@@ -917,7 +939,58 @@ fn text(raw: &RawText) -> Text {
     }
 }
 
-fn check_text(src: &Source, raw: &Spanned<RawText>, field: &str, report: &mut Report) -> Text {
+/// The languages an exhibition is written in (`languages` in exhibition.toml): every
+/// visitor-facing text must have each of them, so an English visitor never silently gets
+/// Chinese. Read before the stories are, from the file alone; a bad value is reported when
+/// the exhibition file itself is checked.
+#[derive(Debug, Clone, Copy)]
+struct Langs {
+    zh: bool,
+    en: bool,
+}
+
+impl Langs {
+    fn declared_in(exhibition_file: &Path) -> Langs {
+        let declared = std::fs::read_to_string(exhibition_file)
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+            .and_then(|table| table.get("languages").cloned())
+            .and_then(|v| v.as_array().cloned())
+            .map(|list| {
+                let has = |l: &str| list.iter().any(|v| v.as_str() == Some(l));
+                Langs {
+                    zh: has("zh"),
+                    en: has("en"),
+                }
+            });
+        match declared {
+            Some(l) if l.zh || l.en => l,
+            _ => Langs { zh: true, en: true },
+        }
+    }
+
+    /// A message for a text missing a required language, if it does.
+    fn missing(self, t: &Text, field: &str) -> Option<String> {
+        let (lang, name, other) = if self.en && t.en.is_none() {
+            ("en", "English", "zh")
+        } else if self.zh && t.zh.is_none() {
+            ("zh", "Chinese", "en")
+        } else {
+            return None;
+        };
+        Some(format!(
+            "{field}: the {name} text ({field}.{lang}) is missing or empty; write it, or, if the show is in one language only, put languages = [\"{other}\"] in exhibition.toml"
+        ))
+    }
+}
+
+fn check_text(
+    src: &Source,
+    raw: &Spanned<RawText>,
+    field: &str,
+    langs: Langs,
+    report: &mut Report,
+) -> Text {
     let t = text(raw.get_ref());
     if t.zh.is_none() && t.en.is_none() {
         report.at(
@@ -925,6 +998,8 @@ fn check_text(src: &Source, raw: &Spanned<RawText>, field: &str, report: &mut Re
             raw.span(),
             format!("{field}: give zh, en or both; both are empty"),
         );
+    } else if let Some(message) = langs.missing(&t, field) {
+        report.at(src, raw.span(), message);
     }
     t
 }

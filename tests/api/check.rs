@@ -476,3 +476,50 @@ fn an_empty_custom_wording_is_named() {
     )]);
     assert_eq!(check(fine.path()).0, 0);
 }
+
+#[test]
+fn a_text_missing_one_language_is_named_unless_the_show_declares_one_language() {
+    let empty_en = (
+        ALPHAGO,
+        "en = \"AlphaGo: a computer beats a Go professional\"",
+        "en = \"\"",
+    );
+    let dir = broken(&[empty_en]);
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "[title]",
+        "title",
+        "the English text (title.en) is missing or empty",
+    );
+    let (_, out) = check(dir.path());
+    assert_eq!(
+        out.lines().filter(|l| l.contains(".toml:")).count(),
+        1,
+        "one mistake, one message:\n{out}"
+    );
+    // A Chinese-only show may leave English out.
+    let dir = broken(&[
+        empty_en,
+        (
+            EXHIBITION,
+            "time_zone = \"Asia/Shanghai\"",
+            "time_zone = \"Asia/Shanghai\"\nlanguages = [\"zh\"]",
+        ),
+    ]);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "{out}");
+    // And a nonsense value is named.
+    let dir = broken(&[(
+        EXHIBITION,
+        "time_zone = \"Asia/Shanghai\"",
+        "time_zone = \"Asia/Shanghai\"\nlanguages = [\"fr\"]",
+    )]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "languages = ",
+        "languages",
+        "[\"zh\", \"en\"] (the default)",
+    );
+}
