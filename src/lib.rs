@@ -17,3 +17,15 @@ pub mod stats;
 pub mod store;
 pub mod visitor;
 pub mod web;
+
+/// An error and its causes on one line: "a: b: c".
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut line = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
+}

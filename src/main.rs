@@ -11,10 +11,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use docent::catalog::{self, Catalog, Code};
 use docent::clock::SystemClock;
 use docent::config::{AdminPassword, Settings};
+use docent::error_chain;
 use docent::print::{Codes, PrintOptions, Sheet};
 use docent::qr::{self, DEFAULT_DPI, Ecc, Symbol};
 use docent::startup::Application;
-use docent::store::{Store, backup, error_chain};
+use docent::store::{Store, backup};
 use indicatif::{ProgressBar, ProgressStyle};
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";

@@ -152,7 +152,7 @@ impl Application {
         match self.state.store.flush() {
             Ok(_) => tracing::info!("shut down: the store is flushed"),
             Err(e) => {
-                tracing::error!(error = %crate::store::error_chain(&e), "final flush of the store failed")
+                tracing::error!(error = %crate::error_chain(&e), "final flush of the store failed")
             }
         }
         served

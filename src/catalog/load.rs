@@ -857,23 +857,16 @@ fn check_cover(
     // a link to elsewhere on the server.
     let resolved =
         std::fs::canonicalize(&path).and_then(|p| Ok((p, std::fs::canonicalize(folder)?)));
-    let path = match resolved {
-        Ok((p, root)) if p.starts_with(&root) => p,
-        Ok((p, _)) => {
+    let read = match resolved {
+        Ok((p, root)) if !p.starts_with(&root) => {
             report.at(src, raw.span(), format!("cover: `{relative}` leads to {}, outside the exhibition folder; copy the image itself into covers/", p.display()));
             return None;
         }
-        Err(e) => {
-            report.at(
-                src,
-                raw.span(),
-                format!("cover: cannot read `{}`: {e}", path.display()),
-            );
-            return None;
-        }
+        Ok((p, _)) => std::fs::read(&p).map(|bytes| (p, bytes)),
+        Err(e) => Err(e),
     };
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
+    let (path, bytes) = match read {
+        Ok(read) => read,
         Err(e) => {
             report.at(
                 src,

@@ -20,7 +20,7 @@ mod sessions;
 mod views;
 
 pub use record::NameId;
-pub use recorder::{BatchObserver, Health, Recorder, error_chain};
+pub use recorder::{BatchObserver, Health, Recorder};
 pub use views::{Dimension, Metric, Period};
 
 use std::collections::BTreeMap;
@@ -416,9 +416,10 @@ impl Store {
     /// Writes a batch of events durably (one sled batch, one flush), then counts them. On an
     /// error nothing is counted and the same batch can be written again: it lands at the same
     /// position, so nothing is counted twice.
-    pub fn append(&self, events: &[Event]) -> Result<()> {
+    pub fn append<'a>(&self, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
         let _writer = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
         let first = self.position();
+        let events: Vec<&Event> = events.into_iter().collect();
         let visits: Vec<(Kind, &Visit)> = events
             .iter()
             .filter_map(|e| match e {
@@ -438,10 +439,10 @@ impl Store {
             for (id, name) in memory.names.unsaved() {
                 batch.insert(name_key(id).as_slice(), name.as_bytes());
             }
-            (block, unknown_tally(&memory.unknown, events))
+            (block, unknown_tally(&memory.unknown, &events))
         };
-        if let Some(block) = &block {
-            batch.insert(&block_key(first), block.as_slice());
+        if let Some((bytes, _)) = &block {
+            batch.insert(&block_key(first), bytes.as_slice());
         }
         for ((day, code), (total, _)) in &unknown {
             batch.insert(unknown_key(*day, code), &total.to_be_bytes());
@@ -451,10 +452,7 @@ impl Store {
             t.db.flush()?;
             Ok(())
         })?;
-        let facts = match &block {
-            Some(block) => record::decode_block(block)?,
-            None => vec![],
-        };
+        let facts = block.map(|(_, facts)| facts).unwrap_or_default();
         let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());
         memory.names.mark_saved();
         for (i, fact) in facts.iter().enumerate() {
@@ -471,7 +469,7 @@ impl Store {
 
     /// Convenience for one event (tests, tools): a batch of one.
     pub fn record(&self, event: Event) -> Result<()> {
-        self.append(&[event])
+        self.append([&event])
     }
 
     /// Stores the figures with the position they cover, so a restart replays only the tail.
@@ -730,7 +728,7 @@ impl Store {
                     Ok(())
                 });
                 if let Err(e) = saved {
-                    tracing::warn!(error = %error_chain(&e), "the new daily salt could not be stored; it is used from memory");
+                    tracing::warn!(error = %crate::error_chain(&e), "the new daily salt could not be stored; it is used from memory");
                 }
                 salt
             }
@@ -821,7 +819,7 @@ fn name_at(names: &[String], value: u32) -> &str {
 /// New totals of the unknown codes in a batch, by (day, code): (total, added).
 fn unknown_tally(
     known: &BTreeMap<(Date, String), u64>,
-    events: &[Event],
+    events: &[&Event],
 ) -> BTreeMap<(Date, String), (u64, u64)> {
     let mut out: BTreeMap<(Date, String), (u64, u64)> = BTreeMap::new();
     for event in events {

@@ -166,11 +166,12 @@ pub(super) fn day_of_number(n: i32) -> Option<Date> {
     Date::new(year, (rest / 32) as i8, (rest % 32) as i8).ok()
 }
 
-/// Encodes a batch of visits, interning their names, as one block.
+/// Encodes a batch of visits, interning their names, as one block; with the facts the block
+/// holds (made from the very records written, as a replay would decode them).
 pub(super) fn encode_block(
     visits: &[(Kind, &Visit)],
     dictionary: &mut Dictionary,
-) -> Result<Vec<u8>, StoreError> {
+) -> Result<(Vec<u8>, Vec<Fact>), StoreError> {
     let base = visits
         .first()
         .map(|(_, v)| v.at.as_microsecond())
@@ -202,10 +203,12 @@ pub(super) fn encode_block(
             visitor: v.visitor.0.to_be_bytes(),
         });
     }
-    Ok(postcard::to_extend(
-        &Block { base, records },
-        vec![BLOCK_VERSION],
-    )?)
+    let facts = records
+        .iter()
+        .map(|r| fact(base, r))
+        .collect::<Result<_, _>>()?;
+    let bytes = postcard::to_extend(&Block { base, records }, vec![BLOCK_VERSION])?;
+    Ok((bytes, facts))
 }
 
 /// Decodes a block written by any version up to `BLOCK_VERSION`.
@@ -344,10 +347,12 @@ mod tests {
         let a = visit(Some("A1"), "2026-11-21");
         let b = visit(None, "2026-11-20");
         let many: Vec<(Kind, &Visit)> = (0..100).map(|_| (Kind::Scan, &a)).collect();
-        let bytes = encode_block(&many, &mut dict).unwrap();
+        let (bytes, _) = encode_block(&many, &mut dict).unwrap();
         assert!(bytes.len() < 100 * 24, "{} bytes", bytes.len());
-        let bytes = encode_block(&[(Kind::Open, &a), (Kind::Scan, &b)], &mut dict).unwrap();
+        let (bytes, written) =
+            encode_block(&[(Kind::Open, &a), (Kind::Scan, &b)], &mut dict).unwrap();
         let facts = decode_block(&bytes).unwrap();
+        assert_eq!(written, facts, "what is counted is what a replay reads");
         let f = facts[0];
         assert_eq!((f.kind, f.via, f.bot), (Kind::Open, Via::Browse, true));
         assert_eq!((f.at, f.day, f.hour), (a.at, a.day, 1));

@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
+use crate::error_chain;
+
 use super::{Event, Store, StoreError};
 
 /// How long a request waits for its event to be durable before it is answered anyway.
@@ -229,17 +231,13 @@ impl Writer {
     /// Writes the oldest queued events as one batch; true when they are durable.
     fn write_batch(&mut self) -> bool {
         let n = self.backlog.len().min(MAX_BATCH);
-        let events: Vec<Event> = self
-            .backlog
-            .iter()
-            .take(n)
-            .map(|j| j.event.clone())
-            .collect();
         // A span per batch, so a slow request can be followed into the write it waited for.
         let span = tracing::debug_span!("batch", events = n, seconds = tracing::field::Empty);
         let _entered = span.enter();
         let started = Instant::now();
-        let outcome = self.store.append(&events);
+        let outcome = self
+            .store
+            .append(self.backlog.iter().take(n).map(|j| &j.event));
         let took = started.elapsed();
         span.record("seconds", took.as_secs_f64());
         tracing::debug!(ok = outcome.is_ok(), "batch written");
@@ -292,16 +290,4 @@ fn reason(e: &StoreError) -> &'static str {
         Some(_) => "the disk cannot be written",
         None => "the store cannot be written",
     }
-}
-
-/// An error and its causes on one line: "a: b: c".
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut line = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        line.push_str(": ");
-        line.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    line
 }

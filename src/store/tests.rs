@@ -562,7 +562,7 @@ fn a_migration_that_stopped_half_way_starts_again_without_doubling() {
         for (id, name) in names.unsaved() {
             trees.log.insert(name_key(id), name.as_bytes()).unwrap();
         }
-        trees.log.insert(block_key(0), block).unwrap();
+        trees.log.insert(block_key(0), block.0).unwrap();
         db.flush().unwrap();
     }
     let store = open(dir.path());

@@ -301,11 +301,7 @@ pub(super) async fn switch(
     path: web::Path<String>,
     form: web::Form<SwitchForm>,
 ) -> Result<HttpResponse, WebError> {
-    let organizer = Organizer::of(&req)?;
-    if !organizer.allows(form.csrf.as_deref()) {
-        let message = "missing or wrong form token: reload the dashboard and try again";
-        return Err(WebError::Forbidden(message.into()));
-    }
+    let organizer = organizer_with_token(&req, form.csrf.as_deref())?;
     let catalog = state.catalog();
     let e = find(&catalog, &path)?;
     let Some((_, phase)) = e.phase(&form.phase) else {
@@ -333,6 +329,16 @@ pub(super) async fn switch(
         by: organizer.name,
     };
     record(&state, switch).await
+}
+
+/// The organizer behind a state-changing form, if the form carries their session's token.
+fn organizer_with_token(req: &HttpRequest, csrf: Option<&str>) -> Result<Organizer, WebError> {
+    let organizer = Organizer::of(req)?;
+    if !organizer.allows(csrf) {
+        let message = "missing or wrong form token: reload the dashboard and try again";
+        return Err(WebError::Forbidden(message.into()));
+    }
+    Ok(organizer)
 }
 
 /// Stores a switch (or a return to the schedule), makes it live, and sends the organizer back
@@ -377,11 +383,7 @@ pub(super) async fn return_to_schedule(
     path: web::Path<String>,
     form: web::Form<ReturnForm>,
 ) -> Result<HttpResponse, WebError> {
-    let organizer = Organizer::of(&req)?;
-    if !organizer.allows(form.csrf.as_deref()) {
-        let message = "missing or wrong form token: reload the dashboard and try again";
-        return Err(WebError::Forbidden(message.into()));
-    }
+    let organizer = organizer_with_token(&req, form.csrf.as_deref())?;
     let catalog = state.catalog();
     let e = find(&catalog, &path)?;
     let now = state.clock.now();
@@ -454,9 +456,7 @@ pub(super) async fn reload(
     req: HttpRequest,
     form: web::Form<ReloadForm>,
 ) -> Result<HttpResponse, WebError> {
-    if !Organizer::of(&req)?.allows(form.csrf.as_deref()) {
-        return Err(WebError::Forbidden("missing or wrong form token".into()));
-    }
+    organizer_with_token(&req, form.csrf.as_deref())?;
     let worker = state.clone();
     let outcome = web::block(move || worker.reload_catalog())
         .await

@@ -434,7 +434,7 @@ pub(super) async fn logout(
             let stored = web::block(move || store.revoke_session(&token, s.expires)).await;
             if let Err(e) = stored
                 .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| crate::store::error_chain(&e)))
+                .and_then(|r| r.map_err(|e| crate::error_chain(&e)))
             {
                 tracing::error!(error = %e, "a logout could not be stored; it ends at the next restart");
             }

@@ -45,7 +45,7 @@ impl ResponseError for WebError {
     fn error_response(&self) -> HttpResponse {
         if let WebError::Internal { what, cause } = self {
             // The whole chain once, on one line; the client gets a generic sentence.
-            let cause = crate::store::error_chain(cause.as_ref());
+            let cause = crate::error_chain(cause.as_ref());
             tracing::error!(what, cause, "request failed");
         }
         HttpResponse::build(self.status_code())

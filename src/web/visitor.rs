@@ -16,8 +16,9 @@ use super::{AppState, html, render_failed};
 use crate::catalog::{
     Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Story, Target,
 };
+use crate::error_chain;
 use crate::i18n::{self, Ui};
-use crate::store::{Event, StoreError, UnknownScan, Via, Visit, VisitorId, error_chain};
+use crate::store::{Event, StoreError, UnknownScan, Via, Visit, VisitorId};
 use crate::visitor::{self, Client, InApp};
 
 /// Query options every visitor page understands. Parsed leniently: apps append their own

@@ -90,14 +90,6 @@ fn session_cookie(reply: &Reply) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-fn csrf_of(page: &str) -> String {
-    let at = page
-        .find(r#"name="csrf" value=""#)
-        .expect("a form token on the page")
-        + 19;
-    page[at..at + page[at..].find('"').unwrap()].to_string()
-}
-
 #[test]
 fn a_browser_logs_in_switches_with_a_form_token_and_logs_out() {
     let app = spawn_app(IN_PHASE_1);

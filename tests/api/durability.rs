@@ -152,10 +152,13 @@ fn a_full_disk_keeps_pages_up_says_503_and_stores_the_queued_scans_once_space_is
         .body_mut()
         .read_to_string()
         .unwrap();
-    assert!(
-        !metrics.contains("docent_scans_unconfirmed_total 0\n"),
-        "unconfirmed scans are counted:\n{metrics}"
-    );
+    // A missing metric must fail this too, not only a zero.
+    let unconfirmed: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("docent_scans_unconfirmed_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(unconfirmed > 0, "unconfirmed scans are counted:\n{metrics}");
 
     std::fs::remove_file(&filler).unwrap();
     wait_for(

@@ -325,3 +325,22 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The form token on an admin page.
+pub fn csrf_of(page: &str) -> String {
+    let at = page
+        .find(r#"name="csrf" value=""#)
+        .expect("a form token on the page")
+        + 19;
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+/// A finished command's exit code (-1 when killed), stdout and stderr.
+pub fn outcome(out: std::process::Output) -> (i32, String, String) {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}

@@ -166,12 +166,7 @@ fn docent_with_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String)
         .arg(demo_exhibits())
         .output()
         .unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
+    outcome(out)
 }
 
 #[test]

@@ -63,14 +63,6 @@ fn cookie_of(reply: &Reply) -> String {
     set.split(';').next().unwrap().to_string()
 }
 
-fn csrf_of(page: &str) -> String {
-    let at = page
-        .find(r#"name="csrf" value=""#)
-        .expect("a form token on the page")
-        + 19;
-    page[at..at + page[at..].find('"').unwrap()].to_string()
-}
-
 /// A session cookie for `name` signed with `key`, in the server's own format.
 fn mint(key: &Key, name: &str, expires: i64) -> String {
     let value = format!(

@@ -16,12 +16,7 @@ fn simulate(exhibits: &Path, data: &Path, args: &[&str]) -> (i32, String, String
         .arg(data)
         .output()
         .unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
+    outcome(out)
 }
 
 #[test]
