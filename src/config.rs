@@ -33,6 +33,8 @@ pub struct Settings {
     /// A second listener serving only `/metrics`, without a password (for a private
     /// interface); `None` (the default) leaves metrics at `/admin/metrics` alone.
     pub metrics_bind: Option<String>,
+    /// NATS URLs (comma-separated) when this server is one of several replicas.
+    pub nats: Option<String>,
     /// Serve `/_baseline`, a static page the size of a landing page, for benchmarks.
     pub bench_baseline: bool,
     /// How much the login throttle remembers and tolerates.
@@ -75,6 +77,7 @@ impl Settings {
             trusted_proxy: None,
             watch_every: Some(Duration::from_secs(2)),
             metrics_bind: None,
+            nats: None,
             bench_baseline: false,
             login_limits: LoginLimits::default(),
         }

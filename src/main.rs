@@ -189,6 +189,10 @@ struct ServeArgs {
     /// otherwise metrics are only at /admin/metrics.
     #[arg(long, env = "DOCENT_METRICS_BIND")]
     metrics_bind: Option<String>,
+    /// Run as one of several replicas sharing a NATS JetStream cluster: comma-separated
+    /// nats:// URLs. Without it the server keeps everything in its own store.
+    #[arg(long, env = "DOCENT_NATS", value_name = "URLS")]
+    nats: Option<String>,
     /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
     #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
     bench_baseline: bool,
@@ -346,6 +350,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .then(|| std::time::Duration::from_secs(args.watch_seconds)),
         bench_baseline: args.bench_baseline,
         metrics_bind: args.metrics_bind,
+        nats: args.nats,
         ..Settings::new(
             args.common.exhibits,
             args.common.data,

@@ -17,6 +17,7 @@ use actix_web::{App, HttpServer, web};
 use crate::catalog::{self, Problem};
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::store::jetstream::Replica;
 use crate::store::{Store, StoreError};
 use crate::web::{AppState, metrics_routes, observe_requests, routes, security_headers};
 
@@ -31,6 +32,8 @@ pub enum StartupError {
         addr: String,
         source: std::io::Error,
     },
+    #[error("cannot join the NATS cluster: {0}")]
+    Nats(String),
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -48,6 +51,8 @@ pub struct Application {
     metrics: Option<(SocketAddr, Server)>,
     state: web::Data<AppState>,
     watch_every: Option<Duration>,
+    /// Replicated: exhibitions whose switches another replica changed.
+    switch_changes: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
 }
 
 impl Application {
@@ -60,6 +65,17 @@ impl Application {
         };
         let store =
             Arc::new(Store::open(&settings.data, settings.cache_bytes).map_err(store_error)?);
+        // Joined before the state is made, so the session secret is the shared one.
+        let (replica, switch_changes) = match &settings.nats {
+            Some(urls) => {
+                let (replica, changes) =
+                    Replica::start(urls, store.clone(), Duration::from_secs(5))
+                        .map_err(StartupError::Nats)?;
+                replica.set_fingerprint(catalog::fingerprint(&settings.exhibits));
+                (Some(replica), Some(changes))
+            }
+            None => (None, None),
+        };
         let bind_error = |source| StartupError::Bind {
             addr: settings.bind.clone(),
             source,
@@ -70,8 +86,9 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
-        let state =
-            AppState::new(catalog, store, clock, &settings, base_url).map_err(store_error)?;
+        let state = AppState::new(catalog, store, clock, &settings, base_url)
+            .map_err(store_error)?
+            .with_replica(replica);
         let state = web::Data::new(state);
         let app_state = state.clone();
         let baseline = settings.bench_baseline;
@@ -106,6 +123,7 @@ impl Application {
             metrics,
             state,
             watch_every: settings.watch_every,
+            switch_changes,
         })
     }
 
@@ -138,6 +156,9 @@ impl Application {
             actix_web::rt::spawn(watch_exhibits(self.state.clone(), every));
         }
         actix_web::rt::spawn(reload_on_hangup(self.state.clone()));
+        if let Some(changes) = self.switch_changes {
+            actix_web::rt::spawn(follow_switches(self.state.clone(), changes));
+        }
         let metrics = self.metrics.map(|(_, server)| {
             let handle = server.handle();
             actix_web::rt::spawn(server);
@@ -149,6 +170,9 @@ impl Application {
             metrics.stop(true).await;
         }
         self.state.recorder.shutdown();
+        if let Some(replica) = &self.state.replica {
+            replica.shutdown(Duration::from_secs(3));
+        }
         match self.state.store.flush() {
             Ok(_) => tracing::info!("shut down: the store is flushed"),
             Err(e) => {
@@ -156,6 +180,27 @@ impl Application {
             }
         }
         served
+    }
+}
+
+/// Shows switches made on other replicas: each changed exhibition's latest switch is read
+/// from the store (where the replica has just put it) into the landing pages' mirror.
+async fn follow_switches(
+    state: web::Data<AppState>,
+    mut changes: tokio::sync::mpsc::UnboundedReceiver<String>,
+) {
+    while let Some(exhibition) = changes.recv().await {
+        let store = state.store.clone();
+        let id = exhibition.clone();
+        if let Ok(Ok(Some(switch))) = web::block(move || store.last_switch(&id)).await {
+            tracing::info!(
+                exhibition,
+                phase = switch.phase,
+                by = switch.by,
+                "a switch made on another replica"
+            );
+            state.remember_switch(switch);
+        }
     }
 }
 

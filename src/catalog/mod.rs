@@ -8,6 +8,7 @@ mod code;
 mod friendly;
 mod load;
 mod rotation;
+mod version;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use jiff::tz::TimeZone;
 pub use code::{Code, CodeError};
 pub use load::{Problem, load};
 pub use rotation::{ShowState, Showing, Switch};
+pub use version::fingerprint;
 
 /// The two languages every visitor-facing text may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

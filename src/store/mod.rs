@@ -14,11 +14,14 @@
 //! Calls block: async callers run them on a blocking thread.
 
 pub mod backup;
+pub mod jetstream;
+mod outbox;
 mod record;
 mod recorder;
 mod sessions;
 mod views;
 
+pub use outbox::Shared;
 pub use record::NameId;
 pub use recorder::{BatchObserver, Health, Recorder};
 pub use views::{Dimension, Metric, Period};
@@ -58,6 +61,8 @@ pub enum StoreError {
     Reopening,
     #[error("{0}")]
     Backup(String),
+    #[error("the other replicas cannot be reached: {0}")]
+    Replication(String),
     #[error("reading or writing a file failed")]
     Io(#[from] std::io::Error),
 }
@@ -174,6 +179,8 @@ struct Memory {
     views: Views,
     /// Unknown-code hits (not bots) by local day and code.
     unknown: BTreeMap<(Date, String), u64>,
+    /// Replicated: the last stream message in the log, and each origin's last batch in it.
+    stream: outbox::StreamPosition,
 }
 
 /// The open sled database and its trees. Replaced whole when it must be reopened: after a
@@ -184,6 +191,8 @@ struct Trees {
     checkpoints: sled::Tree,
     switches: sled::Tree,
     meta: sled::Tree,
+    /// Replicated: this replica's batches not yet acknowledged by the stream.
+    outbox: sled::Tree,
 }
 
 impl Trees {
@@ -211,6 +220,7 @@ impl Trees {
             checkpoints: db.open_tree("checkpoint.v2")?,
             switches: db.open_tree("switches.v1")?,
             meta: db.open_tree("meta.v1")?,
+            outbox: db.open_tree("outbox.v1")?,
             db,
         })
     }
@@ -244,6 +254,8 @@ pub struct Store {
     /// (slow) work of `daily_salt`, which `salt_change` serialises.
     salt: RwLock<Option<(Date, [u8; 32])>>,
     salt_change: Mutex<()>,
+    /// Set when replicas share the log (`--nats`): the state they agree on.
+    shared: std::sync::OnceLock<std::sync::Arc<dyn Shared>>,
 }
 
 impl Store {
@@ -261,6 +273,7 @@ impl Store {
             position: AtomicU64::new(0),
             salt: RwLock::new(None),
             salt_change: Mutex::new(()),
+            shared: std::sync::OnceLock::new(),
         };
         store.undo_unfinished_restore()?;
         store.load()?;
@@ -357,6 +370,7 @@ impl Store {
                 memory.unknown.insert((day, code), u64_at(&count)?);
             }
         }
+        memory.stream = outbox::StreamPosition::load(&t.log)?;
         let (views, sets_from) = match t.checkpoints.get(CHECKPOINT_KEY)? {
             Some(head) => {
                 let scopes = t
@@ -417,9 +431,20 @@ impl Store {
     /// error nothing is counted and the same batch can be written again: it lands at the same
     /// position, so nothing is counted twice.
     pub fn append<'a>(&self, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
+        let events: Vec<&Event> = events.into_iter().collect();
+        self.append_with(&events, true, |_| {})
+    }
+
+    /// `append`, adding to the same atomic batch what `extra` writes; `durable` flushes
+    /// before returning.
+    fn append_with(
+        &self,
+        events: &[&Event],
+        durable: bool,
+        extra: impl FnOnce(&mut sled::Batch),
+    ) -> Result<()> {
         let _writer = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
         let first = self.position();
-        let events: Vec<&Event> = events.into_iter().collect();
         let visits: Vec<(Kind, &Visit)> = events
             .iter()
             .filter_map(|e| match e {
@@ -439,17 +464,20 @@ impl Store {
             for (id, name) in memory.names.unsaved() {
                 batch.insert(name_key(id).as_slice(), name.as_bytes());
             }
-            (block, unknown_tally(&memory.unknown, &events))
+            (block, unknown_tally(&memory.unknown, events))
         };
         if let Some((bytes, _)) = &block {
             batch.insert(&block_key(first), bytes.as_slice());
         }
+        extra(&mut batch);
         for ((day, code), (total, _)) in &unknown {
             batch.insert(unknown_key(*day, code), &total.to_be_bytes());
         }
         self.writing(|t| {
             t.log.apply_batch(batch)?;
-            t.db.flush()?;
+            if durable {
+                t.db.flush()?;
+            }
             Ok(())
         })?;
         let facts = block.map(|(_, facts)| facts).unwrap_or_default();
@@ -613,30 +641,15 @@ impl Store {
         let mut facts = record::decode_block(block)?;
         facts.sort_by_key(|f| f.at);
         let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
-        let name = |id| memory.names.name(id).to_string();
-        Ok(facts
-            .into_iter()
+        facts
+            .iter()
             .map(|f| {
-                let visit = Visit {
-                    at: f.at,
-                    day: f.day,
-                    hour: f.hour,
-                    code: name(f.code),
-                    exhibition: name(f.exhibition),
-                    station: f.station.map(name),
-                    story: name(f.story),
-                    phase: name(f.phase),
-                    state: f.state,
-                    visitor: f.visitor,
-                    device: f.device,
-                    in_app: f.app,
-                    lang: f.lang,
-                    bot: f.bot,
-                    via: f.via,
-                };
-                (f.kind, visit)
+                Ok((
+                    f.kind,
+                    record::visit_of(f, |id| Ok(memory.names.name(id).to_string()))?,
+                ))
             })
-            .collect())
+            .collect()
     }
 
     /// Every scan, oldest first (tests and tools).
@@ -661,13 +674,34 @@ impl Store {
 
     /// Stores a manual phase switch; it is flushed at once, as an organizer waits for it.
     pub fn record_switch(&self, switch: &Switch) -> Result<()> {
+        // A replica tells the others first; they store it under the same number.
+        let id = match self.shared() {
+            Some(shared) => Some(
+                shared
+                    .share_switch(switch)
+                    .map_err(StoreError::Replication)?,
+            ),
+            None => None,
+        };
+        self.insert_switch(switch, id).map(|_| ())
+    }
+
+    /// Stores a switch under `id` (a new one when `None`); false when it was already stored.
+    pub fn insert_switch(&self, switch: &Switch, id: Option<u64>) -> Result<bool> {
         let value = serde_json::to_vec(switch)?;
         self.writing(|t| {
+            let id = match id {
+                Some(id) => id,
+                None => t.db.generate_id()?,
+            };
             let mut key = switch_prefix(&switch.exhibition);
-            key.extend_from_slice(&event_key(switch.at, t.db.generate_id()?));
+            key.extend_from_slice(&event_key(switch.at, id));
+            if t.switches.contains_key(&key)? {
+                return Ok(false);
+            }
             t.switches.insert(key, value)?;
             t.db.flush()?;
-            Ok(())
+            Ok(true)
         })
     }
 
@@ -717,11 +751,35 @@ impl Store {
             .ok()
             .and_then(|t| t.meta.get(SALT_KEY).ok().flatten())
             .and_then(|v| decode_salt(&v));
-        let salt = match stored {
-            Some((d, salt)) if d == day => salt,
+        let mine = match stored {
+            Some((d, salt)) if d == day => Some(salt),
+            _ => None,
+        };
+        // Replicas agree on one salt a day, so a visitor seen by two is one visitor. Asked
+        // once a day per process; when the cluster cannot be reached the local one is used.
+        let agreed = self.shared().and_then(|shared| {
+            let mut fresh = [0u8; 32];
+            getrandom::fill(&mut fresh).ok()?;
+            match shared.agree_salt(day, mine.unwrap_or(fresh)) {
+                Ok(salt) => Some(salt),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the replicas' daily salt could not be read; this replica uses its own today");
+                    None
+                }
+            }
+        });
+        let salt = match (agreed, mine) {
+            (None, Some(salt)) => salt,
+            (Some(salt), Some(m)) if salt == m => salt,
             _ => {
-                let mut salt = [0u8; 32];
-                getrandom::fill(&mut salt).map_err(StoreError::Random)?;
+                let salt = match agreed {
+                    Some(salt) => salt,
+                    None => {
+                        let mut salt = [0u8; 32];
+                        getrandom::fill(&mut salt).map_err(StoreError::Random)?;
+                        salt
+                    }
+                };
                 let saved = self.trees().and_then(|t| {
                     t.meta.insert(SALT_KEY, encode_salt(day, &salt))?;
                     t.meta.flush()?;

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{Kind, StoreError, Via, Visit, VisitorId};
+use super::{Event, Kind, StoreError, UnknownScan, Via, Visit, VisitorId};
 use crate::catalog::{Lang, ShowState};
 use crate::visitor::{Device, InApp};
 
@@ -261,6 +261,114 @@ fn fact(base: i64, r: &Record) -> Result<Fact, StoreError> {
     })
 }
 
+/// A batch of events that carries its own names: what a replica publishes, so that another
+/// replica (with its own dictionary) can read it. The visits are one block encoded against a
+/// dictionary private to the batch; unknown-code hits travel as they are.
+#[derive(Serialize, Deserialize)]
+struct Portable {
+    names: Vec<String>,
+    block: Vec<u8>,
+    /// (time in microseconds, local day number, code, bot)
+    unknown: Vec<(i64, i32, String, bool)>,
+}
+
+/// Encodes events for another replica.
+pub(super) fn encode_portable(events: &[&Event]) -> Result<Vec<u8>, StoreError> {
+    let visits: Vec<(Kind, &Visit)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Scan(v) => Some((Kind::Scan, v)),
+            Event::Open(v) => Some((Kind::Open, v)),
+            Event::Unknown(_) => None,
+        })
+        .collect();
+    let mut names = Dictionary::default();
+    let block = if visits.is_empty() {
+        Vec::new()
+    } else {
+        encode_block(&visits, &mut names)?.0
+    };
+    let unknown = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Unknown(u) => Some((
+                u.at.as_microsecond(),
+                day_number(u.day),
+                u.code.clone(),
+                u.bot,
+            )),
+            _ => None,
+        })
+        .collect();
+    let portable = Portable {
+        names: names.names.iter().map(|n| n.to_string()).collect(),
+        block,
+        unknown,
+    };
+    Ok(postcard::to_extend(&portable, vec![BLOCK_VERSION])?)
+}
+
+/// Decodes what `encode_portable` wrote (any version up to this one's).
+pub(super) fn decode_portable(bytes: &[u8]) -> Result<Vec<Event>, StoreError> {
+    let (&version, body) = bytes
+        .split_first()
+        .ok_or(StoreError::Corrupt("an empty batch"))?;
+    if version == 0 || version > BLOCK_VERSION {
+        return Err(StoreError::Corrupt("a batch of an unknown format version"));
+    }
+    let portable: Portable = postcard::from_bytes(body)?;
+    let name = |id: NameId| -> Result<String, StoreError> {
+        id.0.checked_sub(1)
+            .and_then(|i| portable.names.get(i as usize))
+            .cloned()
+            .ok_or(StoreError::Corrupt("a name missing from a batch"))
+    };
+    let mut events = Vec::new();
+    if !portable.block.is_empty() {
+        for f in decode_block(&portable.block)? {
+            let visit = visit_of(&f, &name)?;
+            events.push(match f.kind {
+                Kind::Scan => Event::Scan(visit),
+                Kind::Open => Event::Open(visit),
+            });
+        }
+    }
+    for (at, day, code, bot) in portable.unknown {
+        events.push(Event::Unknown(UnknownScan {
+            at: Timestamp::from_microsecond(at)
+                .map_err(|_| StoreError::Corrupt("a time out of range"))?,
+            day: day_of_number(day).ok_or(StoreError::Corrupt("a day out of range"))?,
+            code,
+            bot,
+        }));
+    }
+    Ok(events)
+}
+
+/// A fact with its names resolved.
+pub(super) fn visit_of(
+    f: &Fact,
+    mut name: impl FnMut(NameId) -> Result<String, StoreError>,
+) -> Result<Visit, StoreError> {
+    Ok(Visit {
+        at: f.at,
+        day: f.day,
+        hour: f.hour,
+        code: name(f.code)?,
+        exhibition: name(f.exhibition)?,
+        station: f.station.map(&mut name).transpose()?,
+        story: name(f.story)?,
+        phase: name(f.phase)?,
+        state: f.state,
+        visitor: f.visitor,
+        device: f.device,
+        in_app: f.app,
+        lang: f.lang,
+        bot: f.bot,
+        via: f.via,
+    })
+}
+
 /// Every name ever stored, by id. Append-only: ids never change meaning. Names added since
 /// the last durable write are `unsaved` and go into the next batch, so a failed write that is
 /// retried still stores them before (and atomically with) the records using them.
@@ -365,6 +473,32 @@ mod tests {
         assert_eq!(f.visitor, a.visitor);
         assert_eq!(facts[1].station, None);
         assert_eq!(facts[1].day, b.day);
+    }
+
+    #[test]
+    fn a_portable_batch_reads_back_as_the_same_events_without_the_dictionary() {
+        let a = visit(Some("A1"), "2026-11-21");
+        let b = visit(None, "2026-11-20");
+        let events = [
+            Event::Scan(a.clone()),
+            Event::Unknown(UnknownScan {
+                at: a.at,
+                day: a.day,
+                code: "ZZ9".into(),
+                bot: false,
+            }),
+            Event::Open(b),
+        ];
+        let refs: Vec<&Event> = events.iter().collect();
+        let bytes = encode_portable(&refs).unwrap();
+        let back = decode_portable(&bytes).unwrap();
+        // Visits first, in order, then the unknown-code hits.
+        assert_eq!(
+            back,
+            vec![events[0].clone(), events[2].clone(), events[1].clone()]
+        );
+        assert!(decode_portable(&bytes[..bytes.len() - 3]).is_err());
+        assert!(decode_portable(&[BLOCK_VERSION + 1]).is_err());
     }
 
     #[test]

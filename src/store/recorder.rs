@@ -235,18 +235,25 @@ impl Writer {
         let span = tracing::debug_span!("batch", events = n, seconds = tracing::field::Empty);
         let _entered = span.enter();
         let started = Instant::now();
-        let outcome = self
-            .store
-            .append(self.backlog.iter().take(n).map(|j| &j.event));
+        let events: Vec<&Event> = self.backlog.iter().take(n).map(|j| &j.event).collect();
+        // A replica stages its events for the stream; a single server counts them at once.
+        let outcome = match self.store.shared() {
+            Some(_) => self.store.stage(&events).map(Some),
+            None => self.store.append(events).map(|()| None),
+        };
         let took = started.elapsed();
         span.record("seconds", took.as_secs_f64());
         tracing::debug!(ok = outcome.is_ok(), "batch written");
         self.observer
             .batch_written(n, took.as_secs_f64(), outcome.is_ok());
         match outcome {
-            Ok(()) => {
-                for job in self.backlog.drain(..n) {
-                    let _ = job.done.send(());
+            Ok(staged) => {
+                let waiters = self.backlog.drain(..n).map(|job| job.done);
+                match (staged, self.store.shared()) {
+                    (Some(upto), Some(shared)) => shared.staged(upto, waiters.collect()),
+                    _ => waiters.for_each(|done| {
+                        let _ = done.send(());
+                    }),
                 }
                 self.queued.fetch_sub(n, Ordering::SeqCst);
                 let problem = (took > WAIT_AT_MOST).then_some(SLOW);

@@ -25,6 +25,14 @@ impl Store {
         Ok(secret)
     }
 
+    /// Replaces the session secret (replicas adopt the one they share), flushed.
+    pub fn set_session_secret(&self, secret: [u8; 32]) -> Result<()> {
+        let t = self.trees()?;
+        t.meta.insert(SECRET_KEY, &secret)?;
+        t.meta.flush()?;
+        Ok(())
+    }
+
     /// Sessions ended by logging out that would still be live at `now` (seconds since 1970),
     /// as (token, expiry); the rest are removed.
     pub fn revoked_sessions(&self, now: i64) -> Result<Vec<(String, i64)>> {

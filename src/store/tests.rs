@@ -554,6 +554,7 @@ fn a_migration_that_stopped_half_way_starts_again_without_doubling() {
             checkpoints: db.open_tree("checkpoint.v2").unwrap(),
             switches: db.open_tree("switches.v1").unwrap(),
             meta: db.open_tree("meta.v1").unwrap(),
+            outbox: db.open_tree("outbox.v1").unwrap(),
             db: db.clone(),
         };
         let mut names = Dictionary::default();

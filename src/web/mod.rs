@@ -44,6 +44,8 @@ pub struct AppState {
     /// never reads sled for it.
     switches: RwLock<HashMap<String, Switch>>,
     pub store: Arc<Store>,
+    /// Replicated (`--nats`): the link to the other replicas.
+    pub replica: Option<Arc<crate::store::jetstream::Replica>>,
     /// The one way events reach the store: batched, durable before the answer.
     pub recorder: Recorder,
     pub clock: Arc<dyn Clock>,
@@ -108,6 +110,7 @@ impl AppState {
             switches: RwLock::new(switches),
             recorder: Recorder::start(store.clone(), metrics.clone()),
             store,
+            replica: None,
             clock,
             day_zone,
             admin_password: settings.admin_password.clone(),
@@ -124,6 +127,14 @@ impl AppState {
         })
     }
 
+    pub fn with_replica(
+        mut self,
+        replica: Option<Arc<crate::store::jetstream::Replica>>,
+    ) -> AppState {
+        self.replica = replica;
+        self
+    }
+
     /// Loads the exhibit files again. A valid catalog replaces the one serving; an invalid
     /// one is reported and the last good catalog keeps serving.
     pub fn reload_catalog(&self) -> Result<(), Vec<Problem>> {
@@ -137,6 +148,9 @@ impl AppState {
                 self.refresh_switches(&fresh);
                 *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
                 self.pages.invalidate();
+                if let Some(replica) = &self.replica {
+                    replica.set_fingerprint(catalog::fingerprint(&self.exhibits));
+                }
                 *status = ReloadStatus {
                     loaded_at: Some(self.clock.now()),
                     ..ReloadStatus::default()
@@ -187,7 +201,7 @@ impl AppState {
             .cloned()
     }
 
-    fn remember_switch(&self, switch: Switch) {
+    pub(crate) fn remember_switch(&self, switch: Switch) {
         self.switches
             .write()
             .unwrap_or_else(|e| e.into_inner())

@@ -83,6 +83,20 @@ pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
             "log_failures": state.metrics.log_failures.get(),
             "scans_unconfirmed": state.metrics.scans_unconfirmed.get(),
             "qr_images": state.qr_images.counters(),
+            "replication": state.replica.as_ref().map(|r| {
+                let replicas = r.replicas();
+                let versions: std::collections::BTreeSet<&str> =
+                    replicas.iter().map(|p| p.fingerprint.as_str()).collect();
+                serde_json::json!({
+                    "replica": r.id(),
+                    "problem": r.problem(),
+                    "outbox_batches": state.store.outbox_len(),
+                    "stream_position": state.store.stream_position(),
+                    "catalog_fingerprint": crate::catalog::fingerprint(&state.exhibits),
+                    "replicas": replicas,
+                    "replicas_differ": versions.len() > 1,
+                })
+            }),
         }))
 }
 

@@ -278,6 +278,16 @@ pub fn start_server(data: &std::path::Path, port: u16) -> Child {
 /// The real binary serving the demo from `data` on `bind` (port 0 for any), the admin password
 /// set; returns the process and the base URL it printed.
 pub fn serve_binary(data: &std::path::Path, bind: &str, password: &str) -> (Child, String) {
+    serve_binary_env(data, bind, password, &[])
+}
+
+/// `serve_binary` with more environment (`DOCENT_NATS`, ...).
+pub fn serve_binary_env(
+    data: &std::path::Path,
+    bind: &str,
+    password: &str,
+    env: &[(&str, &str)],
+) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docent"))
         .args([
             "serve",
@@ -291,6 +301,7 @@ pub fn serve_binary(data: &std::path::Path, bind: &str, password: &str) -> (Chil
         .arg("--data")
         .arg(data)
         .env("DOCENT_ADMIN_PASSWORD", password)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -1,0 +1,202 @@
+//! The store's side of replication (`--nats`). Replicas share one event stream; each keeps a
+//! local copy of it in its log and materialises the figures from that copy, so any replica's
+//! dashboard shows every replica's scans.
+//!
+//! - A replica's own events are first written (durably) to its outbox, `outbox.v1`, one entry
+//!   per recorder batch under an increasing number, in a form that carries its own names
+//!   (`record::encode_portable`). The publisher sends entries to the stream in order and
+//!   removes them once the stream has acknowledged them. While the stream cannot be reached
+//!   they wait there: nothing is lost and the visitor is not kept waiting.
+//! - Every replica reads the stream in order and appends each message's events to its log
+//!   (`apply_stream`), together with the stream position and, per origin replica, the number
+//!   of the last outbox entry applied. An entry sent twice (an acknowledgement lost, a
+//!   restart) has a number already applied and is skipped: nothing is counted twice, however
+//!   long the stream was away.
+//! - State that is not an event (the daily salt, switches, the session secret) is agreed
+//!   through `Shared`.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use tokio::sync::oneshot;
+
+use super::{Event, Result, Store, StoreError, record};
+use crate::catalog::Switch;
+
+/// In `log.v2`: the last stream message applied.
+const STREAM_KEY: &[u8] = b"S";
+/// In `log.v2`: `O` + origin replica id: the last outbox entry of that replica applied.
+const ORIGIN: u8 = b'O';
+/// In `meta.v1`: this replica's id.
+const REPLICA_KEY: &[u8] = b"replica-id";
+
+/// What the replicas agree on beside the events. Calls block (a blocking thread or the
+/// writer thread calls them), and fail when the cluster cannot be reached.
+pub trait Shared: Send + Sync + 'static {
+    /// The salt every replica uses for `day`: `mine` if no replica has one yet.
+    fn agree_salt(&self, day: Date, mine: [u8; 32]) -> std::result::Result<[u8; 32], String>;
+    /// Tells every replica about a switch; returns the number it is known by everywhere.
+    fn share_switch(&self, switch: &Switch) -> std::result::Result<u64, String>;
+    /// Outbox entries up to `upto` are durable here; `waiters` are answered when the stream
+    /// has them (or at once, when it cannot be reached).
+    fn staged(&self, upto: u64, waiters: Vec<oneshot::Sender<()>>);
+}
+
+/// How far the log follows the stream.
+#[derive(Debug, Default, Clone)]
+pub(super) struct StreamPosition {
+    pub last: u64,
+    pub origins: HashMap<String, u64>,
+}
+
+impl StreamPosition {
+    pub fn load(log: &sled::Tree) -> Result<StreamPosition> {
+        let mut position = StreamPosition::default();
+        if let Some(v) = log.get(STREAM_KEY)? {
+            position.last = super::u64_at(&v)?;
+        }
+        for kv in log.scan_prefix([ORIGIN]) {
+            let (key, v) = kv?;
+            let origin = String::from_utf8_lossy(&key[1..]).into_owned();
+            position.origins.insert(origin, super::u64_at(&v)?);
+        }
+        Ok(position)
+    }
+}
+
+fn origin_key(origin: &str) -> Vec<u8> {
+    let mut key = vec![ORIGIN];
+    key.extend_from_slice(origin.as_bytes());
+    key
+}
+
+impl Store {
+    /// Makes this store a replica: events go through the outbox and the stream.
+    pub fn share(&self, shared: std::sync::Arc<dyn Shared>) {
+        let _ = self.shared.set(shared);
+    }
+
+    pub(super) fn shared(&self) -> Option<&std::sync::Arc<dyn Shared>> {
+        self.shared.get()
+    }
+
+    /// Whether events go through the stream (`--nats`).
+    pub fn is_replica(&self) -> bool {
+        self.shared.get().is_some()
+    }
+
+    /// This replica's id, made on first use: names its batches in the stream.
+    pub fn replica_id(&self) -> Result<String> {
+        let t = self.trees()?;
+        if let Some(id) = t.meta.get(REPLICA_KEY)? {
+            return Ok(String::from_utf8_lossy(&id).into_owned());
+        }
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).map_err(StoreError::Random)?;
+        let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        t.meta.insert(REPLICA_KEY, id.as_bytes())?;
+        t.meta.flush()?;
+        Ok(id)
+    }
+
+    /// Writes a batch of this replica's events to the outbox, durably; returns its number.
+    pub(super) fn stage(&self, events: &[&Event]) -> Result<u64> {
+        let bytes = record::encode_portable(events)?;
+        self.writing(|t| {
+            let n = t.db.generate_id()?;
+            t.outbox.insert(n.to_be_bytes(), bytes)?;
+            t.db.flush()?;
+            Ok(n)
+        })
+    }
+
+    /// The oldest outbox entries, in order, up to about `max_bytes`: (number, entry).
+    pub fn outbox(&self, max_bytes: usize) -> Result<Vec<(u64, Vec<u8>)>> {
+        let t = self.trees()?;
+        let mut out = Vec::new();
+        let mut size = 0;
+        for kv in t.outbox.iter() {
+            let (key, v) = kv?;
+            if !out.is_empty() && size + v.len() > max_bytes {
+                break;
+            }
+            size += v.len();
+            out.push((super::u64_at(&key)?, v.to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// Outbox entries waiting for the stream.
+    pub fn outbox_len(&self) -> usize {
+        self.trees().map_or(0, |t| t.outbox.len())
+    }
+
+    /// Removes the outbox entries up to `upto`: the stream has them. Not flushed: an entry
+    /// that comes back after a crash is sent again and skipped by every reader.
+    pub fn unstage(&self, upto: u64) -> Result<()> {
+        let t = self.trees()?;
+        let mut batch = sled::Batch::default();
+        for key in t.outbox.range(..=upto.to_be_bytes()).keys() {
+            batch.remove(key?);
+        }
+        t.outbox.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// The last stream message in the log (0: none).
+    pub fn stream_position(&self) -> u64 {
+        self.memory
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .stream
+            .last
+    }
+
+    /// Appends stream message `seq`, sent by replica `origin`, holding its outbox entries
+    /// `entries`: entries already applied are skipped; the rest are counted. The position is
+    /// written in the same atomic batch; not flushed, as the stream keeps the message (a
+    /// crash reads it again). Returns how many events were new.
+    pub fn apply_stream(
+        &self,
+        seq: u64,
+        origin: &str,
+        entries: &[(u64, Vec<u8>)],
+    ) -> Result<usize> {
+        let applied = self
+            .memory
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .stream
+            .origins
+            .get(origin)
+            .copied();
+        let mut events = Vec::new();
+        let mut last = applied;
+        for (n, bytes) in entries {
+            if applied.is_some_and(|a| *n <= a) {
+                continue;
+            }
+            match record::decode_portable(bytes) {
+                Ok(decoded) => events.extend(decoded),
+                Err(e) => tracing::warn!(
+                    error = %crate::error_chain(&e), origin, entry = n,
+                    "a replicated batch could not be read; it is skipped"
+                ),
+            }
+            last = Some(last.map_or(*n, |l| l.max(*n)));
+        }
+        let refs: Vec<&Event> = events.iter().collect();
+        self.append_with(&refs, false, |batch| {
+            batch.insert(STREAM_KEY, &seq.to_be_bytes());
+            if let Some(last) = last {
+                batch.insert(origin_key(origin), &last.to_be_bytes());
+            }
+        })?;
+        let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());
+        memory.stream.last = seq;
+        if let Some(last) = last {
+            memory.stream.origins.insert(origin.to_string(), last);
+        }
+        Ok(events.len())
+    }
+}

