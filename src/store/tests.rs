@@ -573,3 +573,61 @@ fn a_migration_that_stopped_half_way_starts_again_without_doubling() {
         3
     );
 }
+
+#[test]
+fn a_stream_batch_sent_twice_or_overlapping_counts_once_even_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let portable = |visitors: &[u64]| -> Vec<u8> {
+        let events: Vec<Event> = visitors
+            .iter()
+            .map(|v| Event::Scan(visit("2026-11-20", "alphago", *v, false)))
+            .collect();
+        let refs: Vec<&Event> = events.iter().collect();
+        record::encode_portable(&refs).unwrap()
+    };
+    let scans = |s: &Store| count(s, Period::All, Metric::Scans, Dimension::Total, "");
+    {
+        let store = open(dir.path());
+        let first = vec![(1, portable(&[1, 2])), (2, portable(&[3]))];
+        assert_eq!(store.apply_stream(1, "a", &first).unwrap(), 3);
+        // The same batches again (an acknowledgement was lost), then an overlap.
+        assert_eq!(store.apply_stream(2, "a", &first).unwrap(), 0);
+        let overlap = vec![(2, portable(&[3])), (5, portable(&[4]))];
+        assert_eq!(store.apply_stream(3, "a", &overlap).unwrap(), 1);
+        // Another replica's numbers are its own.
+        assert_eq!(store.apply_stream(4, "b", &[(1, portable(&[9]))]).unwrap(), 1);
+        assert_eq!(scans(&store), 5);
+        assert_eq!(store.stream_position(), 4);
+        store.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!((scans(&store), store.stream_position()), (5, 4));
+    assert_eq!(store.apply_stream(5, "a", &[(5, portable(&[4]))]).unwrap(), 0);
+    assert_eq!(store.apply_stream(6, "b", &[(2, portable(&[8]))]).unwrap(), 1);
+    assert_eq!(scans(&store), 6);
+    assert_eq!(store.scans().unwrap().len(), 6, "the log holds each event once");
+}
+
+#[test]
+fn the_outbox_keeps_batches_in_order_until_the_stream_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = {
+        let store = open(dir.path());
+        let one = Event::Scan(visit("2026-11-20", "alphago", 1, false));
+        let two = Event::Open(visit("2026-11-20", "exac", 2, false));
+        (store.stage(&[&one]).unwrap(), store.stage(&[&two, &one]).unwrap())
+    };
+    assert!(a < b);
+    // Staged batches are durable: they survive a restart, and are not counted until read
+    // back from the stream.
+    let store = open(dir.path());
+    let staged = store.outbox(usize::MAX).unwrap();
+    assert_eq!(staged.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec![a, b]);
+    assert_eq!(record::decode_portable(&staged[1].1).unwrap().len(), 2);
+    assert_eq!(count(&store, Period::All, Metric::Scans, Dimension::Total, ""), 0);
+    assert_eq!(store.outbox(1).unwrap().len(), 1, "at least one batch, at most the size");
+    store.unstage(a).unwrap();
+    assert_eq!(store.outbox_len(), 1);
+    store.unstage(b).unwrap();
+    assert_eq!(store.outbox_len(), 0);
+}
