@@ -231,6 +231,8 @@ struct RawStory {
 struct RawArticle {
     url: Option<Spanned<String>>,
     doi: Option<Spanned<String>>,
+    /// A free, legal copy (open access, a repository, arXiv), named by hand.
+    oa_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -805,6 +807,12 @@ fn load_story(
         report.code(&src, raw.code.span(), code, owner);
     }
     let article_url = check_article(&src, &raw.article, report);
+    let oa_url = raw
+        .article
+        .get_ref()
+        .oa_url
+        .as_ref()
+        .and_then(|u| check_url(&src, u, "article.oa_url", report));
     let doi = raw
         .article
         .get_ref()
@@ -831,6 +839,7 @@ fn load_story(
         summary,
         topics: raw.topics,
         article_url: article_url?,
+        oa_url,
         doi,
         citation,
     })

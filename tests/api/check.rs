@@ -625,3 +625,27 @@ fn a_station_without_a_place_or_a_phase_without_a_name_is_named() {
     assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
 }
 
+#[test]
+fn a_bad_free_copy_url_is_named() {
+    let trappist = "nature-covers/stories/trappist-1.toml";
+    let arxiv = "oa_url = \"https://arxiv.org/abs/1703.01424\"";
+    for (bad, words) in [
+        (
+            "oa_url = \"arxiv.org/abs/1703.01424\"",
+            "`arxiv.org/abs/1703.01424` is not a valid http(s) URL",
+        ),
+        (
+            "oa_url = \"ftp://arxiv.org/abs/1703.01424\"",
+            "is not a valid http(s) URL",
+        ),
+        (
+            "oa_url = \"https://arxiv.org/abs/1703.01424\\nLocation: x\"",
+            "the URL holds a line break; remove it",
+        ),
+    ] {
+        let dir = broken(&[(trappist, arxiv, bad)]);
+        assert_problem(dir.path(), trappist, "oa_url = ", "article.oa_url", words);
+        let (_, out) = check(dir.path());
+        assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
+    }
+}
