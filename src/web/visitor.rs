@@ -165,6 +165,8 @@ struct LandingPage<'a> {
     show_href: String,
     notice: Option<String>,
     in_app: bool,
+    /// "Free to read", before the note, for a story with a free copy.
+    free: bool,
     access_note: &'a str,
     station_place: Option<&'a str>,
     story: StoryView<'a>,
@@ -270,6 +272,7 @@ fn landing_page<'a>(
         show_href: format!("/e/{}?lang={}&via=show", e.id, lang.as_str()),
         notice,
         in_app,
+        free: here.story.oa_url.is_some(),
         access_note: access_note(e, here.story, lang),
         station_place: here.station.map(|s| e.stations[s].place.get(lang)),
         story: story_view(e, here.story, lang),
@@ -284,7 +287,7 @@ fn landing_page<'a>(
 fn access_note<'a>(e: &'a Exhibition, story: &Story, lang: Lang) -> &'a str {
     let t = i18n::ui(lang);
     if story.oa_url.is_some() {
-        return t.free_note;
+        return t.free_note; // after `free_lead`, see landing.html
     }
     e.access_note
         .as_ref()

@@ -335,7 +335,9 @@ fn a_story_with_a_free_copy_says_free_to_read_and_the_open_goes_there() {
     let en = app.get("/s/NCA3?lang=en").body;
     assert!(heading(&en).contains("TRAPPIST-1"), "{en}");
     assert!(
-        en.contains("Free to read: the full paper is open to everyone"),
+        en.contains(
+            "<strong class=\"free\">Free to read</strong>: the full paper is open to everyone"
+        ),
         "{en}"
     );
     assert!(
@@ -344,7 +346,7 @@ fn a_story_with_a_free_copy_says_free_to_read_and_the_open_goes_there() {
     );
     let zh = app.get("/s/NCA3?lang=zh").body;
     assert!(
-        zh.contains("免费阅读：这篇论文的全文对所有人免费开放"),
+        zh.contains("<strong class=\"free\">免费阅读</strong>：全文对所有人开放，无需订阅"),
         "{zh}"
     );
     assert!(
