@@ -649,3 +649,26 @@ fn a_bad_free_copy_url_is_named() {
         assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
     }
 }
+
+#[test]
+fn a_station_distance_in_quotes_says_to_drop_them() {
+    let dir = broken(&[(
+        EXHIBITION,
+        "place.en = \"Right wall, panel 3\"\n",
+        "place.en = \"Right wall, panel 3\"\nscan_distance_m = \"2.5\"\n",
+    )]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "scan_distance_m = \"2.5\"",
+        "scan_distance_m",
+        "a number goes without quotes: write scan_distance_m = 2.5",
+    );
+    // Written as the docs say, a station's own distance is accepted.
+    let fine = broken(&[(
+        EXHIBITION,
+        "place.en = \"Right wall, panel 3\"\n",
+        "place.en = \"Right wall, panel 3\"\nscan_distance_m = 3\n",
+    )]);
+    assert_eq!(check(fine.path()).0, 0);
+}
