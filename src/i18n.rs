@@ -14,6 +14,13 @@ pub struct Ui {
     pub access_note: &'static str,
     /// The default of an exhibition's `call_to_action` on posters and labels.
     pub call_to_action: &'static str,
+    /// In place of the access note, for a story with a free copy (`article.oa_url`): the lead
+    /// in bold, `colon`, then the note.
+    pub free_lead: &'static str,
+    pub free_note: &'static str,
+    pub colon: &'static str,
+    /// In place of the call to action, on the poster of a story with a free copy.
+    pub free_call_to_action: &'static str,
     pub in_app_hint: &'static str,
     pub on_show: &'static str,
     pub whole_show: &'static str,
@@ -38,6 +45,10 @@ pub const ZH: Ui = Ui {
     read_full: "阅读全文",
     access_note: "全文需图书馆订阅：请连接校园网，或经图书馆远程访问登录后阅读。",
     call_to_action: "扫码阅读全文",
+    free_lead: "免费阅读",
+    free_note: "全文对所有人开放，无需订阅，也无需登录。",
+    colon: "：",
+    free_call_to_action: "扫码免费阅读全文",
     in_app_hint: "若全文在此无法打开，请点右上角「···」，选择「在浏览器中打开」。",
     on_show: "正在展出",
     whole_show: "查看全部展品",
@@ -62,6 +73,10 @@ pub const EN: Ui = Ui {
     read_full: "Read the full paper",
     access_note: "The full text needs the library's subscription: use the campus network, or sign in through the library's remote access.",
     call_to_action: "Scan to read the full paper",
+    free_lead: "Free to read",
+    free_note: "the full paper is open to everyone, with no subscription or sign-in.",
+    colon: ": ",
+    free_call_to_action: "Scan to read the full paper, free",
     in_app_hint: "If the paper does not open here, tap ··· at the top right and choose “Open in browser”.",
     on_show: "Also on show",
     whole_show: "See the whole exhibition",

@@ -69,6 +69,8 @@ struct Poster {
     cover_alt: String,
     qr_svg: String,
     short_url: String,
+    cta_zh: String,
+    cta_en: String,
     capped: Option<String>,
 }
 
@@ -80,8 +82,6 @@ struct PrintPage<'a> {
     venue_zh: &'a str,
     venue_en: &'a str,
     phase: &'a str,
-    cta_zh: &'a str,
-    cta_en: &'a str,
     labels: bool,
     posters: Vec<Poster>,
 }
@@ -130,6 +130,7 @@ pub fn render(
                 station.scan_distance_m
             };
             poster(base_url, code, story, distance, options.ecc, labels, |p| {
+                (p.cta_zh, p.cta_en) = (cta(e, story, Lang::Zh), cta(e, story, Lang::En));
                 p.station = station.id.clone();
                 p.place_zh = station.place.get(Lang::Zh).to_string();
                 p.place_en = station.place.get(Lang::En).to_string();
@@ -142,8 +143,6 @@ pub fn render(
         venue_zh: e.venue.get(Lang::Zh),
         venue_en: e.venue.get(Lang::En),
         phase: &e.phases[phase].id,
-        cta_zh: cta(e, Lang::Zh),
-        cta_en: cta(e, Lang::En),
         labels,
         posters,
     };
@@ -186,11 +185,18 @@ pub fn too_big_for_a4(
     Ok(big)
 }
 
-/// The line that asks people to scan: the exhibition's own, or the default for libraries.
-fn cta(e: &Exhibition, lang: Lang) -> &str {
+/// The line that asks people to scan: free to read when the story has a free copy (a fact
+/// about the paper, so it wins over the exhibition's wording), else the exhibition's own line,
+/// else the default for libraries.
+fn cta(e: &Exhibition, story: &Story, lang: Lang) -> String {
+    let t = crate::i18n::ui(lang);
+    if story.oa_url.is_some() {
+        return t.free_call_to_action.to_string();
+    }
     e.call_to_action
         .as_ref()
-        .map_or(crate::i18n::ui(lang).call_to_action, |t| t.get(lang))
+        .map_or(t.call_to_action, |t| t.get(lang))
+        .to_string()
 }
 
 fn poster(
@@ -232,6 +238,8 @@ fn poster(
         cover_alt: story.cover.alt.get(Lang::En).to_string(),
         qr_svg,
         short_url: short_url(base_url, code),
+        cta_zh: String::new(),
+        cta_en: String::new(),
         capped,
     };
     place(&mut p);

@@ -26,6 +26,8 @@ pub(super) fn explain(text: &str, line: Option<usize>) -> Option<(usize, String)
         )
     } else if DATE_KEYS.contains(&key) {
         date_message(key, value)?
+    } else if let Some(number) = quoted_number(key, value) {
+        format!("`{key}`: a number goes without quotes: write {key} = {number}")
     } else if !NOT_TEXT_KEYS.contains(&key) && looks_unquoted(value) {
         format!(
             "`{key}`: text goes in double quotes: write {key} = \"{value}\"",
@@ -67,6 +69,15 @@ fn key_value(line: &str) -> Option<(&str, &str)> {
         value.split('#').next().unwrap_or("").trim()
     };
     Some((key, value))
+}
+
+/// `scan_distance_m = "2.5"`: the number inside the quotes, when it is one.
+fn quoted_number<'a>(key: &str, value: &'a str) -> Option<&'a str> {
+    let inner = value
+        .strip_prefix(['"', '\''])?
+        .strip_suffix(['"', '\''])?
+        .trim();
+    (key == "scan_distance_m" && inner.parse::<f64>().is_ok()).then_some(inner)
 }
 
 fn looks_unquoted(value: &str) -> bool {
@@ -127,6 +138,11 @@ mod tests {
         assert!(m.contains("Chinese-keyboard quotes"), "{m}");
         assert_eq!(explain("colour = \"red\"\n", Some(1)), None);
         assert_eq!(explain("scan_distance_m = x\n", Some(1)), None);
+        let (_, m) = explain("scan_distance_m = \"2.5\"\n", Some(1)).unwrap();
+        assert!(
+            m.ends_with("without quotes: write scan_distance_m = 2.5"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -198,7 +198,7 @@ struct RawExhibition {
 struct RawStation {
     id: Spanned<String>,
     code: Spanned<String>,
-    place: Option<RawText>,
+    place: Option<Spanned<RawText>>,
     scan_distance_m: Option<Spanned<f64>>,
 }
 
@@ -206,7 +206,7 @@ struct RawStation {
 #[serde(deny_unknown_fields)]
 struct RawPhase {
     id: Spanned<String>,
-    name: Option<RawText>,
+    name: Option<Spanned<RawText>>,
     starts: Spanned<Datetime>,
     ends: Option<Spanned<Datetime>>,
     show: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
@@ -231,6 +231,8 @@ struct RawStory {
 struct RawArticle {
     url: Option<Spanned<String>>,
     doi: Option<Spanned<String>>,
+    /// A free, legal copy (open access, a repository, arXiv), named by hand.
+    oa_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -463,16 +465,16 @@ fn check_exhibition(
         DEFAULT_DISTANCE_M,
         report,
     );
-    let stations = check_stations(src, &id, &raw.stations, scan_distance_m, report);
+    let stations = check_stations(src, &id, &raw.stations, scan_distance_m, langs, report);
     let (time_zone, opens, closes) = (time_zone?, opens?, closes?);
     let window = Window::new(&time_zone, opens, closes);
     let phases = check_phases(
         src,
         &raw.phases,
-        &stations,
-        &stories,
+        (&stations, &stories),
         &time_zone,
         window,
+        langs,
         report,
     );
     Some(Exhibition {
@@ -526,6 +528,7 @@ fn check_stations(
     exhibition: &str,
     raw: &[RawStation],
     default_distance: f64,
+    langs: Langs,
     report: &mut Report,
 ) -> Loaded<Station> {
     if raw.is_empty() {
@@ -556,6 +559,16 @@ fn check_stations(
         let code = check_code(src, &s.code, "stations.code", report);
         let scan_distance_m =
             check_distance(src, s.scan_distance_m.as_ref(), default_distance, report);
+        let whose = format!("station `{id}`");
+        let place = required_text(
+            src,
+            s.place.as_ref(),
+            &s.id,
+            "stations.place",
+            &whose,
+            langs,
+            report,
+        );
         let Some(code) = code else {
             stations.broken.push(id.to_string());
             continue;
@@ -565,7 +578,7 @@ fn check_stations(
         stations.good.push(Station {
             id: id.to_string(),
             code,
-            place: s.place.as_ref().map(text).unwrap_or_default(),
+            place,
             scan_distance_m,
         });
     }
@@ -575,10 +588,10 @@ fn check_stations(
 fn check_phases(
     src: &Source,
     raw: &[RawPhase],
-    stations: &Loaded<Station>,
-    stories: &Loaded<Story>,
+    (stations, stories): (&Loaded<Station>, &Loaded<Story>),
     tz: &TimeZone,
     window: Window,
+    langs: Langs,
     report: &mut Report,
 ) -> Vec<Phase> {
     if raw.is_empty() {
@@ -650,10 +663,20 @@ fn check_phases(
             previous = Some((s, id.clone()));
         }
         let show = check_show(src, p, &id, stations, stories, report);
+        let whose = format!("phase `{id}`");
+        let name = required_text(
+            src,
+            p.name.as_ref(),
+            &p.id,
+            "phases.name",
+            &whose,
+            langs,
+            report,
+        );
         if let Some(starts) = starts {
             let phase = Phase {
                 id,
-                name: p.name.as_ref().map(text).unwrap_or_default(),
+                name,
                 starts,
                 show,
             };
@@ -784,6 +807,12 @@ fn load_story(
         report.code(&src, raw.code.span(), code, owner);
     }
     let article_url = check_article(&src, &raw.article, report);
+    let oa_url = raw
+        .article
+        .get_ref()
+        .oa_url
+        .as_ref()
+        .and_then(|u| check_url(&src, u, "article.oa_url", report));
     let doi = raw
         .article
         .get_ref()
@@ -810,6 +839,7 @@ fn load_story(
         summary,
         topics: raw.topics,
         article_url: article_url?,
+        oa_url,
         doi,
         citation,
     })
@@ -962,8 +992,10 @@ impl Langs {
         }
     }
 
-    /// A message for a text missing a required language, if it does.
-    fn missing(self, t: &Text, field: &str) -> Option<String> {
+    /// A message for a text missing a required language, if it does. `whose` says which
+    /// station or phase the text belongs to (" for station `A1`"), or is empty.
+    fn missing(self, t: &Text, field: &str, whose: &str) -> Option<String> {
+        let key = field.rsplit('.').next().unwrap_or(field);
         let (lang, name, other) = if self.en && t.en.is_none() {
             ("en", "English", "zh")
         } else if self.zh && t.zh.is_none() {
@@ -972,8 +1004,17 @@ impl Langs {
             return None;
         };
         Some(format!(
-            "{field}: the {name} text ({field}.{lang}) is missing or empty; write it, or, if the show is in one language only, put languages = [\"{other}\"] in exhibition.toml"
+            "{field}: the {name} text{whose} ({key}.{lang}) is missing or empty; write it, or, if the show is in one language only, put languages = [\"{other}\"] in exhibition.toml"
         ))
+    }
+
+    /// The keys a text needs, as staff write them: `place.zh and place.en`, or one of them.
+    fn keys(self, key: &str) -> String {
+        match (self.zh, self.en) {
+            (true, true) => format!("{key}.zh and {key}.en"),
+            (true, false) => format!("{key}.zh"),
+            _ => format!("{key}.en"),
+        }
     }
 }
 
@@ -984,17 +1025,65 @@ fn check_text(
     langs: Langs,
     report: &mut Report,
 ) -> Text {
+    check_text_of(src, raw, field, "", langs, report)
+}
+
+/// `check_text` for a text of one station or phase, named by `whose`.
+fn check_text_of(
+    src: &Source,
+    raw: &Spanned<RawText>,
+    field: &str,
+    whose: &str,
+    langs: Langs,
+    report: &mut Report,
+) -> Text {
     let t = text(raw.get_ref());
     if t.zh.is_none() && t.en.is_none() {
         report.at(
             src,
             raw.span(),
-            format!("{field}: give zh, en or both; both are empty"),
+            format!("{field}: give zh, en or both{whose}; both are empty"),
         );
-    } else if let Some(message) = langs.missing(&t, field) {
+    } else if let Some(message) = langs.missing(&t, field, whose) {
         report.at(src, raw.span(), message);
     }
     t
+}
+
+/// A station's place or a phase's name: shown to visitors, so required, in every language the
+/// show is written in. A missing one is reported at the station's or phase's `id`.
+fn required_text(
+    src: &Source,
+    raw: Option<&Spanned<RawText>>,
+    id: &Spanned<String>,
+    field: &str,
+    whose: &str,
+    langs: Langs,
+    report: &mut Report,
+) -> Text {
+    let key = field.rsplit('.').next().unwrap_or(field);
+    match raw {
+        Some(raw) => check_text_of(src, raw, field, &format!(" for {whose}"), langs, report),
+        None => {
+            let example = match key {
+                "place" => {
+                    "where visitors find it, such as place.zh = \"左侧展墙 第1块\" and place.en = \"Left wall, panel 1\""
+                }
+                _ => {
+                    "the name visitors see on the exhibition page, such as name.zh = \"第一期：2016年封面\" and name.en = \"Phase 1: 2016 covers\""
+                }
+            };
+            report.at(
+                src,
+                id.span(),
+                format!(
+                    "{field}: {whose} has no {key}; write {} below its id ({example})",
+                    langs.keys(key)
+                ),
+            );
+            Text::default()
+        }
+    }
 }
 
 fn check_code(

@@ -112,6 +112,8 @@ pub struct Story {
     pub topics: Vec<String>,
     /// Where the article is, before any access prefix.
     pub article_url: String,
+    /// A free, legal copy of the paper (`article.oa_url`), linked without the access prefix.
+    pub oa_url: Option<String>,
     pub doi: Option<String>,
     pub citation: Option<Citation>,
 }
@@ -205,8 +207,12 @@ impl Exhibition {
         self.phases.iter().enumerate().find(|(_, p)| p.id == id)
     }
 
-    /// The article URL a visitor is sent to, behind the access prefix when one is set.
+    /// The URL a visitor is sent to: the story's free copy when it has one (no subscription,
+    /// so no proxy), else the article behind the access prefix when one is set.
     pub fn article_link(&self, story: &Story) -> String {
+        if let Some(free) = &story.oa_url {
+            return free.clone();
+        }
         match &self.article_prefix {
             Some(prefix) => format!("{prefix}{}", story.article_url),
             None => story.article_url.clone(),

@@ -165,6 +165,8 @@ struct LandingPage<'a> {
     show_href: String,
     notice: Option<String>,
     in_app: bool,
+    /// "Free to read", before the note, for a story with a free copy.
+    free: bool,
     access_note: &'a str,
     station_place: Option<&'a str>,
     story: StoryView<'a>,
@@ -270,16 +272,26 @@ fn landing_page<'a>(
         show_href: format!("/e/{}?lang={}&via=show", e.id, lang.as_str()),
         notice,
         in_app,
-        access_note: e
-            .access_note
-            .as_ref()
-            .map_or(i18n::ui(lang).access_note, |n| n.get(lang)),
+        free: here.story.oa_url.is_some(),
+        access_note: access_note(e, here.story, lang),
         station_place: here.station.map(|s| e.stations[s].place.get(lang)),
         story: story_view(e, here.story, lang),
         others,
         venue: e.venue.get(lang),
         dates: i18n::dates(lang, e.opens, e.closes),
     }
+}
+
+/// The line under the button: a story with a free copy says so, whatever the exhibition's
+/// wording (which describes the subscription route the free copy does not take).
+fn access_note<'a>(e: &'a Exhibition, story: &Story, lang: Lang) -> &'a str {
+    let t = i18n::ui(lang);
+    if story.oa_url.is_some() {
+        return t.free_note; // after `free_lead`, see landing.html
+    }
+    e.access_note
+        .as_ref()
+        .map_or(t.access_note, |n| n.get(lang))
 }
 
 /// The topics written in the page's language (Chinese ones hold Han characters), or all of

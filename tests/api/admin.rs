@@ -196,7 +196,7 @@ fn a_manual_switch_wins_until_the_next_scheduled_phase_and_is_listed() {
     // Phase 3 is added so there is a "next scheduled phase" after the switch.
     let exhibits = demo_copy(|t| {
         format!(
-            "{t}\n[[phases]]\nid = \"phase-3\"\nstarts = 2026-12-20T08:00:00\n[phases.show]\nA1 = \"alphago\"\nA2 = \"exac\"\nA3 = \"dnc\"\nB1 = \"proxima-b\"\nB2 = \"trappist-1\"\nB3 = \"zika-genomes\"\n"
+            "{t}\n[[phases]]\nid = \"phase-3\"\nname = {{ zh = \"第三期\", en = \"Phase 3\" }}\nstarts = 2026-12-20T08:00:00\n[phases.show]\nA1 = \"alphago\"\nA2 = \"exac\"\nA3 = \"dnc\"\nB1 = \"proxima-b\"\nB2 = \"trappist-1\"\nB3 = \"zika-genomes\"\n"
         )
     });
     let app = spawn_app_with(exhibits, "2026-12-10T02:00:00Z");

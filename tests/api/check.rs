@@ -523,3 +523,152 @@ fn a_text_missing_one_language_is_named_unless_the_show_declares_one_language() 
         "[\"zh\", \"en\"] (the default)",
     );
 }
+
+#[test]
+fn a_station_place_or_phase_name_missing_a_language_is_named() {
+    let no_place_en = (EXHIBITION, "place.en = \"Left wall, panel 2\"\n", "");
+    let dir = broken(&[no_place_en]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "place.zh = \"左侧展墙 第2块\"",
+        "stations.place",
+        "the English text for station `A2` (place.en) is missing or empty; write it",
+    );
+    let (_, out) = check(dir.path());
+    assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
+
+    let no_name_zh = (
+        EXHIBITION,
+        "name.zh = \"第二期：2017年封面（保留两篇2016年故事）\"\n",
+        "",
+    );
+    let dir = broken(&[no_name_zh]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "name.en = \"Phase 2: 2017 covers",
+        "phases.name",
+        "the Chinese text for phase `phase-2` (name.zh) is missing or empty; write it",
+    );
+    let (_, out) = check(dir.path());
+    assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
+
+    // An inline table with an empty language is the same mistake.
+    let dir = broken(&[(
+        EXHIBITION,
+        "place.zh = \"右侧展墙 第1块\"\nplace.en = \"Right wall, panel 1\"",
+        "place = { zh = \"右侧展墙 第1块\", en = \" \" }",
+    )]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "place = { zh = \"右侧展墙 第1块\"",
+        "stations.place",
+        "the English text for station `B1` (place.en) is missing or empty",
+    );
+
+    // An English-only show may leave the Chinese name out.
+    let dir = broken(&[
+        no_name_zh,
+        (
+            EXHIBITION,
+            "time_zone = \"Asia/Shanghai\"",
+            "time_zone = \"Asia/Shanghai\"\nlanguages = [\"en\"]",
+        ),
+    ]);
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "{out}");
+    // And a Chinese-only one the English place.
+    let zh_only = broken(&[
+        no_place_en,
+        (
+            EXHIBITION,
+            "time_zone = \"Asia/Shanghai\"",
+            "time_zone = \"Asia/Shanghai\"\nlanguages = [\"zh\"]",
+        ),
+    ]);
+    let (code, out) = check(zh_only.path());
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_station_without_a_place_or_a_phase_without_a_name_is_named() {
+    let dir = broken(&[(
+        EXHIBITION,
+        "place.zh = \"右侧展墙 第3块\"\nplace.en = \"Right wall, panel 3\"\n",
+        "",
+    )]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "id = \"B3\"",
+        "stations.place",
+        "station `B3` has no place; write place.zh and place.en below its id",
+    );
+    let (_, out) = check(dir.path());
+    assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
+
+    let dir = broken(&[(
+        EXHIBITION,
+        "name.zh = \"第一期：2016年封面\"\nname.en = \"Phase 1: 2016 covers\"\n",
+        "",
+    )]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "id = \"phase-1\"",
+        "phases.name",
+        "phase `phase-1` has no name; write name.zh and name.en below its id",
+    );
+    let (_, out) = check(dir.path());
+    assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
+}
+
+#[test]
+fn a_bad_free_copy_url_is_named() {
+    let trappist = "nature-covers/stories/trappist-1.toml";
+    let arxiv = "oa_url = \"https://arxiv.org/abs/1703.01424\"";
+    for (bad, words) in [
+        (
+            "oa_url = \"arxiv.org/abs/1703.01424\"",
+            "`arxiv.org/abs/1703.01424` is not a valid http(s) URL",
+        ),
+        (
+            "oa_url = \"ftp://arxiv.org/abs/1703.01424\"",
+            "is not a valid http(s) URL",
+        ),
+        (
+            "oa_url = \"https://arxiv.org/abs/1703.01424\\nLocation: x\"",
+            "the URL holds a line break; remove it",
+        ),
+    ] {
+        let dir = broken(&[(trappist, arxiv, bad)]);
+        assert_problem(dir.path(), trappist, "oa_url = ", "article.oa_url", words);
+        let (_, out) = check(dir.path());
+        assert_eq!(out.lines().count(), 1, "one mistake, one message:\n{out}");
+    }
+}
+
+#[test]
+fn a_station_distance_in_quotes_says_to_drop_them() {
+    let dir = broken(&[(
+        EXHIBITION,
+        "place.en = \"Right wall, panel 3\"\n",
+        "place.en = \"Right wall, panel 3\"\nscan_distance_m = \"2.5\"\n",
+    )]);
+    assert_problem(
+        dir.path(),
+        EXHIBITION,
+        "scan_distance_m = \"2.5\"",
+        "scan_distance_m",
+        "a number goes without quotes: write scan_distance_m = 2.5",
+    );
+    // Written as the docs say, a station's own distance is accepted.
+    let fine = broken(&[(
+        EXHIBITION,
+        "place.en = \"Right wall, panel 3\"\n",
+        "place.en = \"Right wall, panel 3\"\nscan_distance_m = 3\n",
+    )]);
+    assert_eq!(check(fine.path()).0, 0);
+}

@@ -455,3 +455,38 @@ fn print_warns_on_the_command_line_when_a_code_outgrows_a4() {
     assert_eq!(code, Some(0), "{err}");
     assert!(!err.contains("warning:"), "the demo fits A4: {err}");
 }
+
+#[test]
+fn a_poster_for_a_story_with_a_free_copy_says_free_to_read() {
+    // Custom wording too: the free copy is a fact about the paper, so it wins on its poster.
+    let exhibits = demo_copy(|t| {
+        t.replace(
+            "scan_distance_m = 1.0\n",
+            "scan_distance_m = 1.0\ncall_to_action = { zh = \"扫码看展品\", en = \"Scan for the story\" }\n",
+        )
+    });
+    let app = spawn_app_with(exhibits, IN_PHASE_1);
+    let free = "扫码免费阅读全文 · Scan to read the full paper, free";
+    for query in [
+        "?phase=phase-2",
+        "?phase=phase-2&sheet=labels",
+        "?phase=phase-2&codes=story",
+    ] {
+        let sheet = app
+            .admin_get(&format!("/admin/print/nature-covers{query}"))
+            .body;
+        assert_eq!(
+            sheet.matches(free).count(),
+            1,
+            "only trappist-1's ({query})"
+        );
+        assert_eq!(
+            sheet.matches("扫码看展品 · Scan for the story").count(),
+            5,
+            "{query}"
+        );
+    }
+    // Phase 1 does not show trappist-1: no poster says free.
+    let phase_1 = app.admin_get("/admin/print/nature-covers").body;
+    assert!(!phase_1.contains(free));
+}

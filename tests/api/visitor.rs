@@ -320,3 +320,62 @@ fn head_requests_are_answered_but_not_counted() {
     app.get("/s/NCA1");
     assert_eq!(app.store.scans().unwrap().len(), 1);
 }
+
+#[test]
+fn a_story_with_a_free_copy_says_free_to_read_and_the_open_goes_there() {
+    // trappist-1 (at A3 in phase 2) names its arXiv copy in article.oa_url; the proxy and
+    // the exhibition's own note are for the subscription route, which it does not take.
+    let exhibits = demo_copy(|t| {
+        t.replace(
+            "# article_prefix = \"https://proxy.example.edu/login?url=\"",
+            "article_prefix = \"https://proxy.example.edu/login?url=\"\naccess_note = { zh = \"请经图书馆代理阅读。\", en = \"Read through the library proxy.\" }",
+        )
+    });
+    let app = spawn_app_with(exhibits, "2026-12-10T02:00:00Z");
+    let en = app.get("/s/NCA3?lang=en").body;
+    assert!(heading(&en).contains("TRAPPIST-1"), "{en}");
+    assert!(
+        en.contains(
+            "<strong class=\"free\">Free to read</strong>: the full paper is open to everyone"
+        ),
+        "{en}"
+    );
+    assert!(
+        !en.contains("library proxy") && !en.contains("subscription:"),
+        "{en}"
+    );
+    let zh = app.get("/s/NCA3?lang=zh").body;
+    assert!(
+        zh.contains("<strong class=\"free\">免费阅读</strong>：全文对所有人开放，无需订阅"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("href=\"/go/NCA3?lang=zh\""),
+        "the button goes through /go/"
+    );
+    // A story without one keeps the exhibition's note and the proxy.
+    let other = app.get("/s/NCA1?lang=en").body;
+    assert!(other.contains("Read through the library proxy."), "{other}");
+    assert!(!other.contains("Free to read"), "{other}");
+
+    for code in ["NCA3", "trap17"] {
+        let reply = app.get_as(&format!("/go/{code}"), ANDROID_CHROME, &[]);
+        assert_eq!(reply.status, 302);
+        assert_eq!(reply.header("location"), "https://arxiv.org/abs/1703.01424");
+    }
+    assert_eq!(
+        app.get("/go/NCA1").header("location"),
+        "https://proxy.example.edu/login?url=https://www.nature.com/articles/nature24270"
+    );
+    let stats = stats_json(&app.base);
+    let trappist = stats["by_story"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "trappist-1")
+        .unwrap();
+    assert_eq!(
+        trappist["opens"], 2,
+        "opens of the free copy are logged: {stats}"
+    );
+}
