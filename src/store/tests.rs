@@ -595,17 +595,30 @@ fn a_stream_batch_sent_twice_or_overlapping_counts_once_even_after_a_restart() {
         let overlap = vec![(2, portable(&[3])), (5, portable(&[4]))];
         assert_eq!(store.apply_stream(3, "a", &overlap).unwrap(), 1);
         // Another replica's numbers are its own.
-        assert_eq!(store.apply_stream(4, "b", &[(1, portable(&[9]))]).unwrap(), 1);
+        assert_eq!(
+            store.apply_stream(4, "b", &[(1, portable(&[9]))]).unwrap(),
+            1
+        );
         assert_eq!(scans(&store), 5);
         assert_eq!(store.stream_position(), 4);
         store.flush().unwrap();
     }
     let store = open(dir.path());
     assert_eq!((scans(&store), store.stream_position()), (5, 4));
-    assert_eq!(store.apply_stream(5, "a", &[(5, portable(&[4]))]).unwrap(), 0);
-    assert_eq!(store.apply_stream(6, "b", &[(2, portable(&[8]))]).unwrap(), 1);
+    assert_eq!(
+        store.apply_stream(5, "a", &[(5, portable(&[4]))]).unwrap(),
+        0
+    );
+    assert_eq!(
+        store.apply_stream(6, "b", &[(2, portable(&[8]))]).unwrap(),
+        1
+    );
     assert_eq!(scans(&store), 6);
-    assert_eq!(store.scans().unwrap().len(), 6, "the log holds each event once");
+    assert_eq!(
+        store.scans().unwrap().len(),
+        6,
+        "the log holds each event once"
+    );
 }
 
 #[test]
@@ -615,17 +628,30 @@ fn the_outbox_keeps_batches_in_order_until_the_stream_has_them() {
         let store = open(dir.path());
         let one = Event::Scan(visit("2026-11-20", "alphago", 1, false));
         let two = Event::Open(visit("2026-11-20", "exac", 2, false));
-        (store.stage(&[&one]).unwrap(), store.stage(&[&two, &one]).unwrap())
+        (
+            store.stage(&[&one]).unwrap(),
+            store.stage(&[&two, &one]).unwrap(),
+        )
     };
     assert!(a < b);
     // Staged batches are durable: they survive a restart, and are not counted until read
     // back from the stream.
     let store = open(dir.path());
     let staged = store.outbox(usize::MAX).unwrap();
-    assert_eq!(staged.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec![a, b]);
+    assert_eq!(
+        staged.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        vec![a, b]
+    );
     assert_eq!(record::decode_portable(&staged[1].1).unwrap().len(), 2);
-    assert_eq!(count(&store, Period::All, Metric::Scans, Dimension::Total, ""), 0);
-    assert_eq!(store.outbox(1).unwrap().len(), 1, "at least one batch, at most the size");
+    assert_eq!(
+        count(&store, Period::All, Metric::Scans, Dimension::Total, ""),
+        0
+    );
+    assert_eq!(
+        store.outbox(1).unwrap().len(),
+        1,
+        "at least one batch, at most the size"
+    );
     store.unstage(a).unwrap();
     assert_eq!(store.outbox_len(), 1);
     store.unstage(b).unwrap();
