@@ -229,20 +229,8 @@ mod tests {
         ] {
             assert_eq!(d.as_str(), serde_name(serde_json::to_value(d).unwrap()));
         }
-        let apps = [
-            InApp::None,
-            InApp::WeChat,
-            InApp::WeCom,
-            InApp::Qq,
-            InApp::Weibo,
-            InApp::Alipay,
-            InApp::DingTalk,
-            InApp::Douyin,
-            InApp::Feishu,
-            InApp::Facebook,
-            InApp::Instagram,
-            InApp::Line,
-        ];
+        // IN_APP names every app but None.
+        let apps = IN_APP.iter().map(|(_, app)| *app).chain([InApp::None]);
         for a in apps {
             assert_eq!(a.as_str(), serde_name(serde_json::to_value(a).unwrap()));
         }
