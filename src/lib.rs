@@ -9,6 +9,7 @@ pub mod config;
 pub mod covers;
 pub mod i18n;
 pub mod metrics;
+pub mod ops;
 pub mod print;
 pub mod qr;
 pub mod simulate;

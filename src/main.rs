@@ -12,10 +12,11 @@ use docent::catalog::{self, Catalog, Code};
 use docent::clock::SystemClock;
 use docent::config::{AdminPassword, Settings};
 use docent::error_chain;
-use docent::print::{Codes, PrintOptions, Sheet};
+use docent::ops;
+use docent::print::{self, Codes, PrintJob, Progress};
 use docent::qr::{self, DEFAULT_DPI, Ecc, Symbol};
 use docent::startup::Application;
-use docent::store::{Store, backup};
+use docent::store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -270,9 +271,14 @@ fn main() -> ExitCode {
         Command::Qr(args) => write_qr(args),
         Command::Print(args) => print_all(args),
         Command::Simulate(args) => simulate(args),
-        Command::Healthcheck { bind } => healthcheck(&bind),
-        Command::Backup { out, bind, common } => backup(&out, &bind, &common),
-        Command::Restore { file, common } => restore(&file, &common),
+        Command::Healthcheck { bind } => ops::healthcheck(&bind),
+        Command::Backup { out, bind, common } => {
+            let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+            ops::backup(&out, &bind, &password, &common.data).map(|done| println!("{done}"))
+        }
+        Command::Restore { file, common } => {
+            ops::restore(&file, &common.data).map(|done| println!("{done}"))
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -410,91 +416,42 @@ fn write_qr(args: QrArgs) -> Result<(), String> {
 fn print_all(args: PrintArgs) -> Result<(), String> {
     let base_url = args.common.printing_base_url()?;
     let catalog = load(&args.common.exhibits)?;
-    let exhibitions: Vec<_> = match &args.exhibition {
-        Some(id) => vec![catalog.exhibition(id).map(|(_, e)| e).ok_or_else(|| {
-            let known: Vec<_> = catalog.exhibitions.iter().map(|e| e.id.as_str()).collect();
-            format!("no exhibition `{id}` (exhibitions: {})", known.join(", "))
-        })?],
-        None => catalog.exhibitions.iter().collect(),
+    let job = PrintJob {
+        out: &args.out,
+        base_url: &base_url,
+        exhibition: args.exhibition.as_deref(),
+        phase: args.phase.as_deref(),
+        codes: if args.story_codes {
+            Codes::Story
+        } else {
+            Codes::Station
+        },
+        ecc: args.ecc,
     };
-    let qr_dir = args.out.join("qr");
-    std::fs::create_dir_all(&qr_dir).map_err(|e| format!("{}: {e}", qr_dir.display()))?;
-    let now = jiff::Timestamp::now();
-    // Check every phase name before writing anything.
-    let phases = exhibitions
-        .iter()
-        .map(|e| docent::print::pick_phase(e, args.phase.as_deref(), e.showing(now, None).phase))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
-    let codes: Vec<_> = catalog
-        .codes()
-        .into_iter()
-        .filter(|(_, t)| {
-            exhibitions
-                .iter()
-                .any(|e| e.id == catalog.exhibitions[t.exhibition()].id)
-        })
-        .collect();
-    let bar = ProgressBar::new((codes.len() + exhibitions.len() * 2) as u64);
+    let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"),
     );
-    for (code, target) in &codes {
-        bar.set_message(code.to_string());
-        let distance = catalog.scan_distance_m(*target);
-        let symbol =
-            Symbol::new(&qr::code_url(&base_url, code), args.ecc).map_err(|e| e.to_string())?;
-        let size = symbol.size_for_distance(distance);
-        let svg = qr::verified_svg(&symbol, size).map_err(|e| e.to_string())?;
-        let png = qr::verified_png(&symbol, size, DEFAULT_DPI).map_err(|e| e.to_string())?;
-        write(&qr_dir.join(format!("{code}.svg")), svg.as_bytes())?;
-        write(&qr_dir.join(format!("{code}.png")), &png)?;
-        bar.inc(1);
-    }
-    let mut sheets = Vec::new();
-    for (e, phase) in exhibitions.iter().zip(phases) {
-        for (sheet, name) in [(Sheet::Posters, "posters"), (Sheet::Labels, "labels")] {
-            bar.set_message(format!("{} {name}", e.id));
-            let options = PrintOptions {
-                phase: None,
-                codes: if args.story_codes {
-                    Codes::Story
-                } else {
-                    Codes::Station
-                },
-                sheet,
-                ecc: args.ecc,
-            };
-            if sheet == Sheet::Posters {
-                let big = docent::print::too_big_for_a4(e, phase, &base_url, &options)
-                    .map_err(|e| e.to_string())?;
-                for b in big {
-                    bar.suspend(|| {
-                        eprintln!(
-                            "warning: {} station {} (code {}): a {} m scanning distance needs a {:.0} mm code, more than the 180 mm an A4 poster holds; print its poster on A3, or lower its scan_distance_m",
-                            e.id, b.station, b.code, b.distance_m, b.wanted_mm
-                        )
-                    });
-                }
-            }
-            let html =
-                docent::print::render(e, phase, &base_url, &options).map_err(|e| e.to_string())?;
-            let file = args
-                .out
-                .join(format!("{}-{}-{name}.html", e.id, e.phases[phase].id));
-            write(&file, html.as_bytes())?;
-            sheets.push(file);
-            bar.inc(1);
-        }
-    }
+    let written = print::write_all(
+        &catalog,
+        &job,
+        jiff::Timestamp::now(),
+        &mut |step| match step {
+            Progress::Steps(n) => bar.set_length(n),
+            Progress::Doing(what) => bar.set_message(what.to_string()),
+            Progress::Done => bar.inc(1),
+            Progress::Warning(w) => bar.suspend(|| eprintln!("warning: {w}")),
+        },
+    )
+    .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     println!(
         "{}: {} codes as SVG and PNG (each decoded back to its URL), {} print sheets:",
         args.out.display(),
-        codes.len(),
-        sheets.len()
+        written.codes,
+        written.sheets.len()
     );
-    for s in sheets {
+    for s in written.sheets {
         println!("  {}", s.display());
     }
     Ok(())
@@ -562,131 +519,4 @@ fn simulate(args: SimulateArgs) -> Result<(), String> {
         e.id,
     );
     Ok(())
-}
-
-/// `http://` and the bind address, with an all-interfaces bind reached on loopback.
-fn local_origin(bind: &str) -> String {
-    let bind = bind
-        .replace("0.0.0.0", "127.0.0.1")
-        .replace("[::]", "[::1]");
-    format!("http://{bind}")
-}
-
-fn healthcheck(bind: &str) -> Result<(), String> {
-    let url = format!("{}/healthz", local_origin(bind));
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(std::time::Duration::from_secs(5)))
-        .build()
-        .into();
-    match agent.get(&url).call() {
-        Ok(r) if r.status().is_success() => Ok(()),
-        Ok(r) => Err(format!("{url} answered {}", r.status())),
-        Err(e) => Err(format!("{url}: {e}")),
-    }
-}
-
-/// Writes a backup to `out`: first to `out.partial`, checked against its trailer, then renamed,
-/// so an earlier backup of the same name is never replaced by a broken one.
-fn backup(out: &Path, bind: &str, common: &Common) -> Result<(), String> {
-    let partial = PathBuf::from(format!("{}.partial", out.display()));
-    let outcome = backup_into(&partial, bind, common).and_then(|message| {
-        std::fs::rename(&partial, out).map_err(|e| format!("{}: {e}", out.display()))?;
-        println!("{}: {message}", out.display());
-        Ok(())
-    });
-    if outcome.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    outcome
-}
-
-fn backup_into(out: &Path, bind: &str, common: &Common) -> Result<String, String> {
-    let url = format!("{}/admin/backup", local_origin(bind));
-    let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
-    let auth = {
-        use base64::Engine;
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("backup:{password}"))
-        )
-    };
-    let file =
-        |path: &Path| std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()));
-    match ureq::get(&url).header("Authorization", &auth).call() {
-        Ok(mut response) => {
-            let copied = file(out).and_then(|mut target| {
-                std::io::copy(&mut response.body_mut().as_reader(), &mut target)
-                    .and_then(|_| target.sync_all())
-                    .map_err(|e| format!("{}: {e}", out.display()))
-            });
-            // A stream cut short (server stopped, network) leaves no file that looks whole.
-            let summary = copied.and_then(|()| {
-                backup::verify(out).map_err(|e| format!("{}: {}", out.display(), error_chain(&e)))
-            });
-            match summary {
-                Ok(s) => Ok(format!(
-                    "backup from the running server, {} events ({} records), verified",
-                    s.events, s.rows
-                )),
-                Err(e) => Err(format!("the backup is incomplete and was removed: {e}")),
-            }
-        }
-        Err(ureq::Error::StatusCode(401)) => {
-            Err("the server refused the password: set DOCENT_ADMIN_PASSWORD".into())
-        }
-        Err(ureq::Error::Io(_) | ureq::Error::ConnectionFailed) => {
-            // No server: the store can be opened directly.
-            let store = Store::open(&common.data, 32 << 20).map_err(|e| {
-                format!(
-                    "no server at {url}, and {}: {}",
-                    common.data.display(),
-                    error_chain(&e)
-                )
-            })?;
-            let written = file(out).and_then(|target| {
-                let mut target = std::io::BufWriter::new(target);
-                let summary = backup::write(&store, &mut target).map_err(|e| error_chain(&e))?;
-                target
-                    .into_inner()
-                    .map_err(|e| e.to_string())?
-                    .sync_all()
-                    .map_err(|e| e.to_string())?;
-                Ok(summary)
-            });
-            match written {
-                Ok(s) => Ok(format!(
-                    "backup of {} ({} events; no server was running)",
-                    common.data.display(),
-                    s.events
-                )),
-                Err(e) => Err(format!("{}: {e}", out.display())),
-            }
-        }
-        Err(e) => Err(format!("{url}: {e}")),
-    }
-}
-
-fn restore(file: &Path, common: &Common) -> Result<(), String> {
-    let store = Store::open(&common.data, 32 << 20).map_err(|e| {
-        format!(
-            "{}: {} (stop the server first)",
-            common.data.display(),
-            error_chain(&e)
-        )
-    })?;
-    let summary = backup::restore(&store, file)
-        .map_err(|e| format!("{}: {}", file.display(), error_chain(&e)))?;
-    store.flush().map_err(|e| error_chain(&e))?;
-    println!(
-        "{}: restored {} events ({} records) from {}",
-        common.data.display(),
-        summary.events,
-        summary.rows,
-        file.display()
-    );
-    Ok(())
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }

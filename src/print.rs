@@ -1,13 +1,17 @@
 //! Print sheets for staff: one A4 poster per station, or a sheet of small labels, as one
 //! self-contained HTML page (QR codes as inline SVG, covers as data URIs) that the admin side
-//! serves and `docent print` writes to disk. Every code is decoded again before it is placed.
+//! serves and `docent print` writes to disk (`write_all`, with each code as SVG and PNG).
+//! Every code is decoded again before it is placed.
+
+use std::path::{Path, PathBuf};
 
 use askama::Template;
 use base64::Engine;
+use jiff::Timestamp;
 
-use crate::catalog::{Exhibition, Lang, Story};
+use crate::catalog::{Catalog, Exhibition, Lang, Story};
 use crate::covers;
-use crate::qr::{self, Ecc, QrError, Symbol};
+use crate::qr::{self, DEFAULT_DPI, Ecc, QrError, Symbol};
 
 /// The widest code a poster holds: A4 less its margins.
 const MAX_POSTER_QR_MM: f64 = 180.0;
@@ -31,6 +35,10 @@ pub enum PrintError {
     },
     #[error("the print page could not be rendered: {0}")]
     Template(#[from] askama::Error),
+    #[error("no exhibition `{id}` (exhibitions: {known})")]
+    UnknownExhibition { id: String, known: String },
+    #[error("{path}: {error}")]
+    Write { path: String, error: std::io::Error },
 }
 
 /// Which code goes on a station's poster.
@@ -244,6 +252,126 @@ fn poster(
     };
     place(&mut p);
     Ok(p)
+}
+
+/// What `docent print` writes.
+pub struct PrintJob<'a> {
+    /// The folder: codes go to `qr/`, sheets beside it.
+    pub out: &'a Path,
+    pub base_url: &'a str,
+    /// Only this exhibition; `None` for all of them.
+    pub exhibition: Option<&'a str>,
+    /// The phase whose stories are printed; `None` for the one live at `now`.
+    pub phase: Option<&'a str>,
+    pub codes: Codes,
+    pub ecc: Ecc,
+}
+
+/// What `write_all` reports as it goes, for a progress bar.
+pub enum Progress<'a> {
+    /// How many steps there are: one per code and one per sheet.
+    Steps(u64),
+    /// The step begun now.
+    Doing(&'a str),
+    Done,
+    /// Something printed but worth telling staff (a code too big for A4).
+    Warning(String),
+}
+
+/// What `write_all` wrote.
+pub struct Written {
+    pub codes: usize,
+    pub sheets: Vec<PathBuf>,
+}
+
+/// Writes every code of the chosen exhibitions as SVG and PNG (each decoded back to its URL)
+/// and each exhibition's poster and label sheets. Every phase name is checked before anything
+/// is written.
+pub fn write_all(
+    catalog: &Catalog,
+    job: &PrintJob<'_>,
+    now: Timestamp,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Written, PrintError> {
+    let exhibitions: Vec<&Exhibition> = match job.exhibition {
+        Some(id) => vec![catalog.exhibition(id).map(|(_, e)| e).ok_or_else(|| {
+            let known: Vec<_> = catalog.exhibitions.iter().map(|e| e.id.as_str()).collect();
+            PrintError::UnknownExhibition {
+                id: id.to_string(),
+                known: known.join(", "),
+            }
+        })?],
+        None => catalog.exhibitions.iter().collect(),
+    };
+    let phases = exhibitions
+        .iter()
+        .map(|e| pick_phase(e, job.phase, e.showing(now, None).phase))
+        .collect::<Result<Vec<_>, _>>()?;
+    let qr_dir = job.out.join("qr");
+    std::fs::create_dir_all(&qr_dir).map_err(|error| write_error(&qr_dir, error))?;
+    let codes: Vec<_> = catalog
+        .codes()
+        .into_iter()
+        .filter(|(_, t)| {
+            let id = &catalog.exhibitions[t.exhibition()].id;
+            exhibitions.iter().any(|e| e.id == *id)
+        })
+        .collect();
+    progress(Progress::Steps(
+        (codes.len() + exhibitions.len() * 2) as u64,
+    ));
+    for (code, target) in &codes {
+        progress(Progress::Doing(code.as_str()));
+        let symbol = Symbol::new(&qr::code_url(job.base_url, code), job.ecc)?;
+        let size = symbol.size_for_distance(catalog.scan_distance_m(*target));
+        let svg = qr::verified_svg(&symbol, size)?;
+        let png = qr::verified_png(&symbol, size, DEFAULT_DPI)?;
+        write(&qr_dir.join(format!("{code}.svg")), svg.as_bytes())?;
+        write(&qr_dir.join(format!("{code}.png")), &png)?;
+        progress(Progress::Done);
+    }
+    let mut sheets = Vec::new();
+    for (e, phase) in exhibitions.iter().zip(phases) {
+        for (sheet, name) in [(Sheet::Posters, "posters"), (Sheet::Labels, "labels")] {
+            progress(Progress::Doing(&format!("{} {name}", e.id)));
+            let options = PrintOptions {
+                phase: None,
+                codes: job.codes,
+                sheet,
+                ecc: job.ecc,
+            };
+            if sheet == Sheet::Posters {
+                for b in too_big_for_a4(e, phase, job.base_url, &options)? {
+                    progress(Progress::Warning(format!(
+                        "{} station {} (code {}): a {} m scanning distance needs a {:.0} mm code, more than the {MAX_POSTER_QR_MM:.0} mm an A4 poster holds; print its poster on A3, or lower its scan_distance_m",
+                        e.id, b.station, b.code, b.distance_m, b.wanted_mm
+                    )));
+                }
+            }
+            let html = render(e, phase, job.base_url, &options)?;
+            let file = job
+                .out
+                .join(format!("{}-{}-{name}.html", e.id, e.phases[phase].id));
+            write(&file, html.as_bytes())?;
+            sheets.push(file);
+            progress(Progress::Done);
+        }
+    }
+    Ok(Written {
+        codes: codes.len(),
+        sheets,
+    })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
+    std::fs::write(path, bytes).map_err(|error| write_error(path, error))
+}
+
+fn write_error(path: &Path, error: std::io::Error) -> PrintError {
+    PrintError::Write {
+        path: path.display().to_string(),
+        error,
+    }
 }
 
 /// The code's address as people type it: no scheme, lower-case `/s/`.

@@ -10,14 +10,17 @@ use std::path::Path;
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::catalog::{Exhibition, Lang};
+use crate::catalog::{Code, Exhibition, Lang, Shown};
 use crate::store::{Event, UnknownScan, Via, Visit, VisitorId};
-use crate::visitor::{Device, InApp};
+use crate::visitor::{Client, Device, InApp};
 
 /// Relative traffic by hour of day (the library is open 8:00 to 22:00).
 const HOURLY: [u32; 24] = [
     0, 0, 0, 0, 0, 0, 0, 1, 4, 6, 7, 8, 12, 10, 7, 7, 8, 11, 9, 6, 5, 4, 2, 0,
 ];
+
+/// Of the pages viewed (by people, not bots), those whose article is opened.
+const OPEN_PERCENT: u32 = 30;
 
 /// The file in the data folder that says simulate wrote it: the store's position after the last
 /// run. A store whose position moved since then has had other events (a server's real scans).
@@ -147,7 +150,6 @@ fn visit_events(
     } else {
         station
     };
-    let story = e.story_at(showing.phase, station);
     let bot = rng.u32(0..100) < 5;
     let device = match rng.u32(0..100) {
         0..85 => Device::Phone,
@@ -163,50 +165,41 @@ fn visit_events(
         (_, 73..75) => InApp::DingTalk,
         _ => InApp::None,
     };
-    let scan = Visit {
-        at,
-        day: local.date(),
-        hour: local.hour(),
-        code: e.stations[station].code.to_string(),
-        exhibition: e.id.clone(),
-        station: Some(e.stations[station].id.clone()),
-        story: story.id.clone(),
-        phase: e.phases[showing.phase].id.clone(),
-        state: showing.state,
-        visitor: VisitorId(1 + (rng.u32(0..visitors) as u64 ^ (local.date().day() as u64) << 40)),
+    let client = Client {
         device,
         in_app,
-        lang: if rng.u32(0..100) < 85 {
-            Lang::Zh
-        } else {
-            Lang::En
-        },
         bot,
-        via: Via::Qr,
     };
-    let mut events = vec![Event::Scan(scan.clone())];
-    let later = |secs: i64| {
-        at.checked_add(SignedDuration::from_secs(secs))
-            .unwrap_or(at)
+    let visitor = VisitorId(1 + (rng.u32(0..visitors) as u64 ^ (local.date().day() as u64) << 40));
+    let lang = if rng.u32(0..100) < 85 {
+        Lang::Zh
+    } else {
+        Lang::En
     };
-    if !bot && rng.u32(0..100) < 30 {
-        events.push(Event::Open(Visit {
-            at: later(40),
-            via: Via::Browse,
-            ..scan.clone()
-        }));
+    let visit = |secs: i64, code: &Code, shown: &Shown<'_>, via: Via| {
+        let at = at
+            .checked_add(SignedDuration::from_secs(secs))
+            .unwrap_or(at);
+        Visit::new(at, code, shown, visitor, client, lang, via)
+    };
+    // An open follows the page it was opened from, with that page's code, story and station,
+    // as `/go/` logs it; and every page viewed leads to one equally often, so a story's open
+    // rate reads the same in the by-story and the by-station tables.
+    let opens = |rng: &mut fastrand::Rng| !bot && rng.u32(0..100) < OPEN_PERCENT;
+    let here = Shown::station(e, showing, station);
+    let code = &e.stations[station].code;
+    let mut events = vec![Event::Scan(visit(0, code, &here, Via::Qr))];
+    if opens(rng) {
+        events.push(Event::Open(visit(40, code, &here, Via::Browse)));
     }
     if !bot && rng.u32(0..100) < 20 {
         let others = e.stories_in(showing.phase);
         let other = &e.stories[others[rng.usize(0..others.len())]];
-        events.push(Event::Scan(Visit {
-            at: later(90),
-            code: other.code.to_string(),
-            station: None,
-            story: other.id.clone(),
-            via: Via::Browse,
-            ..scan
-        }));
+        let there = Shown::story(e, showing, other);
+        events.push(Event::Scan(visit(90, &other.code, &there, Via::Browse)));
+        if opens(rng) {
+            events.push(Event::Open(visit(130, &other.code, &there, Via::Browse)));
+        }
     }
     events
 }

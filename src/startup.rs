@@ -8,13 +8,13 @@
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web};
 
-use crate::catalog::{self, Problem};
+use crate::catalog::{self, Fingerprint, Problem};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::store::jetstream::Replica;
@@ -239,7 +239,7 @@ async fn baseline_page() -> actix_web::HttpResponse {
 
 /// Reloads the catalog whenever a file under the exhibits folder changes.
 async fn watch_exhibits(state: web::Data<AppState>, every: Duration) {
-    let dir = state.exhibits.clone();
+    let dir = state.exhibits().to_path_buf();
     let mut seen = fingerprint_of(&dir).await;
     loop {
         actix_web::rt::time::sleep(every).await;
@@ -267,30 +267,9 @@ async fn reload_on_hangup(state: web::Data<AppState>) {
     }
 }
 
-async fn fingerprint_of(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+async fn fingerprint_of(dir: &Path) -> Fingerprint {
     let dir = dir.to_path_buf();
-    web::block(move || fingerprint(&dir))
+    web::block(move || Fingerprint::of(&dir))
         .await
         .unwrap_or_default()
-}
-
-/// Every file under `dir` with its modification time and size.
-fn fingerprint(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                stack.push(entry.path());
-            } else {
-                out.push((entry.path(), meta.modified().ok(), meta.len()));
-            }
-        }
-    }
-    out.sort();
-    out
 }

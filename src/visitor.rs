@@ -37,6 +37,38 @@ pub enum InApp {
     Line,
 }
 
+impl Device {
+    /// The name the statistics, the CSV export and serde use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Device::Phone => "phone",
+            Device::Tablet => "tablet",
+            Device::Desktop => "desktop",
+            Device::Other => "other",
+        }
+    }
+}
+
+impl InApp {
+    /// The name the statistics, the CSV export and serde use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InApp::None => "none",
+            InApp::WeChat => "wechat",
+            InApp::WeCom => "wecom",
+            InApp::Qq => "qq",
+            InApp::Weibo => "weibo",
+            InApp::Alipay => "alipay",
+            InApp::DingTalk => "dingtalk",
+            InApp::Douyin => "douyin",
+            InApp::Feishu => "feishu",
+            InApp::Facebook => "facebook",
+            InApp::Instagram => "instagram",
+            InApp::Line => "line",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Client {
     pub device: Device,
@@ -185,6 +217,24 @@ pub fn visitor_id(salt: &[u8; 32], ip: &str, user_agent: &str) -> VisitorId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_the_serde_names() {
+        let serde_name = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for d in [
+            Device::Phone,
+            Device::Tablet,
+            Device::Desktop,
+            Device::Other,
+        ] {
+            assert_eq!(d.as_str(), serde_name(serde_json::to_value(d).unwrap()));
+        }
+        // IN_APP names every app but None.
+        let apps = IN_APP.iter().map(|(_, app)| *app).chain([InApp::None]);
+        for a in apps {
+            assert_eq!(a.as_str(), serde_name(serde_json::to_value(a).unwrap()));
+        }
+    }
 
     const WECHAT_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN";
     const WECOM: &str = "Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 Chrome/111.0 Mobile Safari/537.36 wxwork/4.1.16 MicroMessenger/7.0.1 Language/zh";

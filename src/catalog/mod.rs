@@ -1,12 +1,14 @@
 //! The catalog: exhibit files turned into validated exhibitions, stories, stations and phases.
 //!
 //! Everything here is plain data checked once at load time (`load`); the rest of docent never
-//! sees a raw TOML value. Rotation (which story a station shows at an instant) lives in
-//! `rotation`.
+//! sees a raw TOML value. Rotation (which story a station shows at an instant, and the
+//! manual switches that override the schedule) lives in `rotation`; the catalog while
+//! serving, reloaded after each edit, in `reload`.
 
 mod code;
 mod friendly;
 mod load;
+mod reload;
 mod rotation;
 mod version;
 
@@ -19,7 +21,8 @@ use jiff::tz::TimeZone;
 
 pub use code::{Code, CodeError};
 pub use load::{Problem, load};
-pub use rotation::{ShowState, Showing, Switch};
+pub use reload::{Fingerprint, LiveCatalog, ReloadStatus};
+pub use rotation::{ShowState, Showing, Shown, Switch, Switches};
 pub use version::fingerprint;
 
 /// The two languages every visitor-facing text may have.

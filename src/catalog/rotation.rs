@@ -5,10 +5,13 @@
 //! wall changed a day early or late is reflected at once and the schedule takes over again.
 //! A return to the schedule is a switch too, to no phase, so it ends the one before it.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Exhibition, Story};
+use super::{Catalog, Exhibition, Story};
 
 /// An organizer's manual phase switch, as stored. An empty `phase` is a return to the
 /// schedule: a marker rather than a new field, so switches stored before returns existed read
@@ -37,6 +40,47 @@ impl Switch {
     }
 }
 
+/// The latest manual switch per exhibition, kept in memory so a landing page never reads the
+/// store to learn what is showing. Filled from the store at start and for exhibitions that
+/// appear on a reload; a switch staff make is remembered once it is stored.
+#[derive(Debug, Default)]
+pub struct Switches(RwLock<HashMap<String, Switch>>);
+
+impl Switches {
+    pub fn get(&self, exhibition: &str) -> Option<Switch> {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(exhibition)
+            .cloned()
+    }
+
+    pub fn remember(&self, switch: Switch) {
+        self.0
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(switch.exhibition.clone(), switch);
+    }
+
+    /// Fills in every exhibition of `catalog` not known yet with `stored`, its last stored
+    /// switch: a new exhibition may bring switches made before it was removed and added back.
+    pub fn fill<E>(
+        &self,
+        catalog: &Catalog,
+        mut stored: impl FnMut(&str) -> Result<Option<Switch>, E>,
+    ) -> Result<(), E> {
+        let mut switches = self.0.write().unwrap_or_else(|e| e.into_inner());
+        for e in &catalog.exhibitions {
+            if !switches.contains_key(&e.id)
+                && let Some(s) = stored(&e.id)?
+            {
+                switches.insert(e.id.clone(), s);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Where an instant falls relative to the show's dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -48,6 +92,17 @@ pub enum ShowState {
     Closed,
 }
 
+impl ShowState {
+    /// The name the CSV export and serde use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShowState::Upcoming => "upcoming",
+            ShowState::Running => "running",
+            ShowState::Closed => "closed",
+        }
+    }
+}
+
 /// The phase an exhibition shows at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Showing {
@@ -56,6 +111,38 @@ pub struct Showing {
     /// True when a manual switch holds a phase other than the scheduled one: a switch to the
     /// phase the schedule would show anyway is nothing to tell visitors about.
     pub manual: bool,
+}
+
+/// What a code shows at an instant: a story of an exhibition, at one of its stations when the
+/// code is a station's.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    pub exhibition: &'a Exhibition,
+    pub station: Option<usize>,
+    pub story: &'a Story,
+    pub showing: Showing,
+}
+
+impl<'a> Shown<'a> {
+    /// What station `station` shows.
+    pub fn station(exhibition: &'a Exhibition, showing: Showing, station: usize) -> Shown<'a> {
+        Shown {
+            exhibition,
+            station: Some(station),
+            story: exhibition.story_at(showing.phase, station),
+            showing,
+        }
+    }
+
+    /// A story reached by its own code, whatever station holds it.
+    pub fn story(exhibition: &'a Exhibition, showing: Showing, story: &'a Story) -> Shown<'a> {
+        Shown {
+            exhibition,
+            station: None,
+            story,
+            showing,
+        }
+    }
 }
 
 impl Exhibition {

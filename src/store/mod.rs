@@ -34,8 +34,8 @@ use std::sync::{Mutex, RwLock};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use crate::catalog::{Lang, ShowState, Switch};
-use crate::visitor::{Device, InApp};
+use crate::catalog::{Code, Lang, ShowState, Shown, Switch};
+use crate::visitor::{Client, Device, InApp};
 use record::Dictionary;
 use views::Views;
 
@@ -77,6 +77,16 @@ pub enum Via {
     Qr,
     /// Followed a link from another docent page.
     Browse,
+}
+
+impl Via {
+    /// The name the CSV export and serde use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Qr => "qr",
+            Via::Browse => "browse",
+        }
+    }
 }
 
 /// A scan (landing view) or an open (article link followed).
@@ -131,6 +141,40 @@ pub struct Visit {
     pub lang: Lang,
     pub bot: bool,
     pub via: Via,
+}
+
+impl Visit {
+    /// A view or an open of what `code` shows (`shown`), at `at`, by `visitor` with `client`:
+    /// the one place a visit's fields are worked out, for the server and `simulate` alike.
+    pub fn new(
+        at: Timestamp,
+        code: &Code,
+        shown: &Shown<'_>,
+        visitor: VisitorId,
+        client: Client,
+        lang: Lang,
+        via: Via,
+    ) -> Visit {
+        let e = shown.exhibition;
+        let local = at.to_zoned_datetime(e.time_zone.clone());
+        Visit {
+            at,
+            day: local.date(),
+            hour: local.hour(),
+            code: code.to_string(),
+            exhibition: e.id.clone(),
+            station: shown.station.map(|s| e.stations[s].id.clone()),
+            story: shown.story.id.clone(),
+            phase: e.phases[shown.showing.phase].id.clone(),
+            state: shown.showing.state,
+            visitor,
+            device: client.device,
+            in_app: client.in_app,
+            lang,
+            bot: client.bot,
+            via,
+        }
+    }
 }
 
 /// A scan of a code the catalog does not know: counted per day and code, not stored.
@@ -982,14 +1026,6 @@ fn decode_salt(v: &[u8]) -> Option<(Date, [u8; 32])> {
     let day: Date = std::str::from_utf8(&v[..split]).ok()?.parse().ok()?;
     let salt: [u8; 32] = v[split + 1..].try_into().ok()?;
     Some((day, salt))
-}
-
-/// A serde enum's lower-case name, as the statistics and the CSV show it.
-pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// A visit as the first format stored it (JSON).

@@ -149,9 +149,9 @@ pub(super) fn lang_index(l: Lang) -> u8 {
 
 /// The lower-case names the statistics use, by stored number.
 pub(super) static DEVICE_NAMES: LazyLock<Vec<String>> =
-    LazyLock::new(|| DEVICES.iter().map(super::enum_name).collect());
+    LazyLock::new(|| DEVICES.iter().map(|d| d.as_str().to_string()).collect());
 pub(super) static APP_NAMES: LazyLock<Vec<String>> =
-    LazyLock::new(|| APPS.iter().map(super::enum_name).collect());
+    LazyLock::new(|| APPS.iter().map(|a| a.as_str().to_string()).collect());
 pub(super) static LANG_NAMES: LazyLock<Vec<String>> =
     LazyLock::new(|| LANGS.iter().map(|l| l.as_str().to_string()).collect());
 

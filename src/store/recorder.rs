@@ -130,7 +130,7 @@ impl Recorder {
         if self.health.problem().is_some() {
             return Err(StoreError::TimedOut);
         }
-        match actix_web::rt::time::timeout(WAIT_AT_MOST, wait).await {
+        match tokio::time::timeout(WAIT_AT_MOST, wait).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(StoreError::WriterGone),
             Err(_) => Err(StoreError::TimedOut),

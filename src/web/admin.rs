@@ -2,9 +2,7 @@
 //! one dashboard per exhibition (figures, charts, phase control), the manual switch and the
 //! return to the schedule, print sheets, statistics as JSON and the CSV export.
 
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
 use actix_web::http::{StatusCode, header};
 use actix_web::web::Bytes;
@@ -13,21 +11,14 @@ use askama::Template;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
+use tokio_stream::wrappers::ReceiverStream;
 
 use super::auth::Organizer;
 use super::error::WebError;
-use super::{AppState, html};
+use super::{AppState, html, no_store};
 use crate::catalog::{self, Catalog, Exhibition, Lang, ShowState, Switch};
 use crate::stats::{self, Stats, charts};
-use crate::store::{self, Visit, enum_name};
-
-fn no_store(mut response: HttpResponse) -> HttpResponse {
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
-}
+use crate::store::{self, Visit};
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional.
 #[derive(Deserialize, Default)]
@@ -138,7 +129,7 @@ fn range_of(
 struct Overview {
     organizer: String,
     csrf: String,
-    reload: super::ReloadStatus,
+    reload: catalog::ReloadStatus,
     shows: Vec<(String, String, String, Stats)>,
 }
 
@@ -183,7 +174,7 @@ struct Dashboard {
     organizer: String,
     csrf: String,
     /// A rejected edit holds back every exhibition's files, so each dashboard warns of it.
-    reload: super::ReloadStatus,
+    reload: catalog::ReloadStatus,
     state: &'static str,
     live: String,
     manual: bool,
@@ -434,7 +425,10 @@ impl std::io::Write for OutWriter<'_> {
         if self.0.send(Bytes::copy_from_slice(buf)) {
             Ok(buf.len())
         } else {
-            Err(std::io::Error::other("the client went away"))
+            Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the client went away",
+            ))
         }
     }
 
@@ -487,7 +481,23 @@ pub(super) async fn stats_json(
 // ---------------------------------------------------------------------------------------------
 // GET /admin/export/{exhibition}.csv
 
-const CSV_HEADER: &str = "kind,time_utc,local_date,local_hour,exhibition,code,station,story,phase,show_state,device,in_app,lang,bot,via\n";
+const CSV_HEADER: [&str; 15] = [
+    "kind",
+    "time_utc",
+    "local_date",
+    "local_hour",
+    "exhibition",
+    "code",
+    "station",
+    "story",
+    "phase",
+    "show_state",
+    "device",
+    "in_app",
+    "lang",
+    "bot",
+    "via",
+];
 
 pub(super) async fn export_csv(
     state: web::Data<AppState>,
@@ -513,57 +523,49 @@ pub(super) async fn export_csv(
     // sent in chunks; memory stays flat. A store error aborts the response, so a client never
     // takes a cut-short file for a whole one.
     let body = stream_blocking(move |out| {
-        let mut chunk = String::from(CSV_HEADER);
+        let mut csv = csv::WriterBuilder::new()
+            .buffer_capacity(32 * 1024)
+            .from_writer(OutWriter(out));
+        csv.write_record(CSV_HEADER)?;
         for row in store.visits() {
             let (kind, v) = row.map_err(std::io::Error::other)?;
             if v.exhibition == exhibition && (from..to).contains(&v.at) {
-                csv_row(&mut chunk, kind.name(), &v);
-            }
-            if chunk.len() > 32 * 1024 && !out.send(Bytes::from(std::mem::take(&mut chunk))) {
-                return Ok(());
+                csv.write_record(csv_row(kind.name(), &v).iter().map(|f| f.as_bytes()))?;
             }
         }
-        out.send(Bytes::from(chunk));
-        Ok(())
+        csv.flush()
     });
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{id}-scans.csv\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(body))
+    Ok(no_store(
+        HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{id}-scans.csv\""),
+            ))
+            .streaming(body),
+    ))
 }
 
-/// One CSV line; ids and enum names never hold commas or quotes, but quote anyway if they do.
-fn csv_row(out: &mut String, kind: &str, v: &Visit) {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let cells = [
-        kind.to_string(),
-        v.at.to_string(),
-        v.day.to_string(),
-        v.hour.to_string(),
-        field(&v.exhibition),
-        field(&v.code),
-        field(v.station.as_deref().unwrap_or("")),
-        field(&v.story),
-        field(&v.phase),
-        enum_name(&v.state),
-        enum_name(&v.device),
-        enum_name(&v.in_app),
-        v.lang.as_str().to_string(),
-        v.bot.to_string(),
-        enum_name(&v.via),
-    ];
-    out.push_str(&cells.join(","));
-    out.push('\n');
+/// One CSV record, in `CSV_HEADER`'s order.
+fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 15] {
+    use std::borrow::Cow::{Borrowed, Owned};
+    [
+        Borrowed(kind),
+        Owned(v.at.to_string()),
+        Owned(v.day.to_string()),
+        Owned(v.hour.to_string()),
+        Borrowed(&v.exhibition),
+        Borrowed(&v.code),
+        Borrowed(v.station.as_deref().unwrap_or("")),
+        Borrowed(&v.story),
+        Borrowed(&v.phase),
+        Borrowed(v.state.as_str()),
+        Borrowed(v.device.as_str()),
+        Borrowed(v.in_app.as_str()),
+        Borrowed(v.lang.as_str()),
+        Borrowed(if v.bot { "true" } else { "false" }),
+        Borrowed(v.via.as_str()),
+    ]
 }
 
 /// Where a blocking producer sends a streamed body.
@@ -580,27 +582,23 @@ impl Out {
 /// aborts the response instead of ending it as if complete.
 fn stream_blocking(
     produce: impl FnOnce(&Out) -> std::io::Result<()> + Send + 'static,
-) -> ChannelStream {
+) -> ReceiverStream<std::io::Result<Bytes>> {
     let (sender, receiver) = tokio::sync::mpsc::channel(8);
     actix_web::rt::task::spawn_blocking(move || {
         let out = Out(sender);
-        if let Err(e) = produce(&out) {
-            tracing::error!(error = %e, "streamed response stopped");
-            let _ = out.0.blocking_send(Err(e));
+        match produce(&out) {
+            Ok(()) => {}
+            // Nobody is left to tell.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                tracing::debug!(error = %e, "streamed response stopped");
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "streamed response stopped");
+                let _ = out.0.blocking_send(Err(e));
+            }
         }
     });
-    ChannelStream(receiver)
-}
-
-/// A response body fed from a channel.
-struct ChannelStream(tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>);
-
-impl futures_core::Stream for ChannelStream {
-    type Item = std::io::Result<Bytes>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_recv(cx)
-    }
+    ReceiverStream::new(receiver)
 }
 
 // ---------------------------------------------------------------------------------------------

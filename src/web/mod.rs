@@ -1,8 +1,8 @@
-//! The HTTP surface: shared state, the route table, and headers every response carries.
+//! The HTTP surface: the route table, the middleware, and headers every response carries.
 //!
 //! One module per URL area: `visitor` (/s, /go, /e), `covers` (/cover), `qr` (/qr), `admin`
 //! (/admin, all behind one guard), `ops` (/healthz, /admin/healthz, /admin/metrics), `favicon`;
-//! `pages` keeps rendered visitor pages.
+//! `state` is what handlers share, `pages` keeps rendered visitor pages.
 
 mod admin;
 mod auth;
@@ -12,13 +12,11 @@ mod favicon;
 mod ops;
 mod pages;
 mod qr;
+mod state;
 mod throttle;
 mod visitor;
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -27,195 +25,11 @@ use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{HttpResponse, guard, web};
 use askama::Template;
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use tracing::Instrument;
 
-use crate::catalog::{self, Catalog, Problem, Switch};
-use crate::clock::Clock;
-use crate::config::{AdminPassword, Settings};
-use crate::metrics::{Metrics, StatusClass};
-use crate::store::{Recorder, Store};
+pub use state::AppState;
 
-/// Everything handlers share.
-pub struct AppState {
-    catalog: RwLock<Arc<Catalog>>,
-    /// The latest manual switch per exhibition, mirrored from the store so the landing page
-    /// never reads sled for it.
-    switches: RwLock<HashMap<String, Switch>>,
-    pub store: Arc<Store>,
-    /// Replicated (`--nats`): the link to the other replicas.
-    pub replica: Option<Arc<crate::store::jetstream::Replica>>,
-    /// The one way events reach the store: batched, durable before the answer.
-    pub recorder: Recorder,
-    pub clock: Arc<dyn Clock>,
-    /// The zone whose midnight starts a new visitor-id day.
-    pub day_zone: TimeZone,
-    pub admin_password: AdminPassword,
-    /// The public origin QR codes encode.
-    pub base_url: String,
-    pub exhibits: PathBuf,
-    pub trusted_proxy: Option<IpAddr>,
-    pub metrics: Arc<Metrics>,
-    /// The outcome of the latest catalog reload.
-    reload: Mutex<ReloadStatus>,
-    covers: covers::CoverCache,
-    /// Public QR images made so far, and the limit on drawing more at once.
-    qr_images: qr::QrImages,
-    /// Landing and exhibition pages as rendered bytes; cleared whenever the catalog or a
-    /// switch changes.
-    pages: pages::PageCache,
-    throttle: throttle::Throttle,
-    sessions: auth::Sessions,
-}
-
-/// What the last reload of the exhibit files did.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct ReloadStatus {
-    /// When the catalog now serving was loaded.
-    pub loaded_at: Option<Timestamp>,
-    /// The problems of the last rejected edit, if the last attempt failed.
-    pub problems: Vec<String>,
-    pub failed_at: Option<Timestamp>,
-}
-
-impl AppState {
-    pub fn new(
-        catalog: Catalog,
-        store: Arc<Store>,
-        clock: Arc<dyn Clock>,
-        settings: &Settings,
-        base_url: String,
-    ) -> Result<AppState, crate::store::StoreError> {
-        let mut switches = HashMap::new();
-        for e in &catalog.exhibitions {
-            if let Some(s) = store.last_switch(&e.id)? {
-                switches.insert(e.id.clone(), s);
-            }
-        }
-        let day_zone = settings
-            .day_zone
-            .clone()
-            .or_else(|| catalog.exhibitions.first().map(|e| e.time_zone.clone()))
-            .unwrap_or_else(TimeZone::system);
-        let metrics = Arc::new(Metrics::default());
-        let reload = ReloadStatus {
-            loaded_at: Some(clock.now()),
-            ..ReloadStatus::default()
-        };
-        let sessions =
-            auth::Sessions::load(&store, &settings.admin_password, clock.now().as_second())?;
-        Ok(AppState {
-            catalog: RwLock::new(Arc::new(catalog)),
-            switches: RwLock::new(switches),
-            recorder: Recorder::start(store.clone(), metrics.clone()),
-            store,
-            replica: None,
-            clock,
-            day_zone,
-            admin_password: settings.admin_password.clone(),
-            base_url,
-            exhibits: settings.exhibits.clone(),
-            trusted_proxy: settings.trusted_proxy,
-            metrics,
-            reload: Mutex::new(reload),
-            covers: covers::CoverCache::default(),
-            qr_images: qr::QrImages::default(),
-            pages: pages::PageCache::default(),
-            throttle: throttle::Throttle::new(settings.login_limits),
-            sessions,
-        })
-    }
-
-    pub fn with_replica(
-        mut self,
-        replica: Option<Arc<crate::store::jetstream::Replica>>,
-    ) -> AppState {
-        self.replica = replica;
-        self
-    }
-
-    /// Loads the exhibit files again. A valid catalog replaces the one serving; an invalid
-    /// one is reported and the last good catalog keeps serving.
-    pub fn reload_catalog(&self) -> Result<(), Vec<Problem>> {
-        // Held across the load, so overlapping reloads (watch, SIGHUP, button) cannot finish
-        // out of order and leave an older catalog serving.
-        let mut status = self.reload.lock().unwrap_or_else(|e| e.into_inner());
-        let outcome = catalog::load(&self.exhibits);
-        self.metrics.reloaded(outcome.is_ok());
-        match outcome {
-            Ok(fresh) => {
-                self.refresh_switches(&fresh);
-                *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
-                self.pages.invalidate();
-                if let Some(replica) = &self.replica {
-                    replica.set_fingerprint(catalog::fingerprint(&self.exhibits));
-                }
-                *status = ReloadStatus {
-                    loaded_at: Some(self.clock.now()),
-                    ..ReloadStatus::default()
-                };
-                tracing::info!(dir = %self.exhibits.display(), "exhibit files reloaded");
-                Ok(())
-            }
-            Err(problems) => {
-                status.problems = problems.iter().map(ToString::to_string).collect();
-                status.failed_at = Some(self.clock.now());
-                tracing::warn!(problems = ?status.problems, "exhibit edit rejected; the last good catalog keeps serving");
-                Err(problems)
-            }
-        }
-    }
-
-    pub fn reload_status(&self) -> ReloadStatus {
-        self.reload
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// A new exhibition may bring switches made before it was removed and added back.
-    fn refresh_switches(&self, catalog: &Catalog) {
-        let mut switches = self.switches.write().unwrap_or_else(|e| e.into_inner());
-        for e in &catalog.exhibitions {
-            if !switches.contains_key(&e.id)
-                && let Ok(Some(s)) = self.store.last_switch(&e.id)
-            {
-                switches.insert(e.id.clone(), s);
-            }
-        }
-    }
-
-    pub fn catalog(&self) -> Arc<Catalog> {
-        self.catalog
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    pub fn last_switch(&self, exhibition: &str) -> Option<Switch> {
-        self.switches
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(exhibition)
-            .cloned()
-    }
-
-    pub(crate) fn remember_switch(&self, switch: Switch) {
-        self.switches
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(switch.exhibition.clone(), switch);
-        // The variant key already tells a switched page apart (phase, manual); clearing as
-        // well keeps that from resting on what the templates happen to show today. After the
-        // switch is visible, so no page rendered before it outlives this.
-        self.pages.invalidate();
-    }
-
-    fn count_log_failure(&self) {
-        self.metrics.log_failures.inc();
-    }
-}
+use crate::metrics::StatusClass;
 
 /// The route table. Every GET route is a `read()` route, so HEAD answers like GET: actix
 /// routes HEAD to no GET handler by itself, and uptime monitors and link checkers use HEAD.
@@ -386,6 +200,16 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+}
+
+/// Marks a response as not to be kept by any cache: counted pages and redirects (each request
+/// is a scan or an open), admin pages and figures, health answers.
+fn no_store(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// Renders a page, or a plain 500 (with the cause in the log) if the template fails.

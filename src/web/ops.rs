@@ -5,10 +5,10 @@
 //! The anonymous answer says nothing an attacker could use (paths, validation messages,
 //! queue depth): a monitor needs the status code and one word.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::AppState;
+use super::{AppState, no_store};
 
 /// What a probe finds, computed the same way for the anonymous and the admin answer.
 struct Health {
@@ -51,9 +51,9 @@ impl Health {
 /// `GET /healthz`: `{"status":"ok"}` or, with 503, `{"status":"degraded"}`.
 pub(super) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let health = Health::of(&state);
-    HttpResponse::build(health.status())
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(serde_json::json!({ "status": health.word() }))
+    no_store(
+        HttpResponse::build(health.status()).json(serde_json::json!({ "status": health.word() })),
+    )
 }
 
 /// `GET /admin/healthz`: the same status code, with why, what is queued, the catalog's state
@@ -67,43 +67,44 @@ pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
         (None, true) => "ok",
         (None, false) => "ok, last exhibit edit rejected",
     };
-    HttpResponse::build(health.status())
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(serde_json::json!({
-            "status": summary,
-            "store": if health.problem.is_none() { "ok" } else { "error" },
-            "reason": health.problem,
-            "queued": state.recorder.queued(),
-            "catalog": {
-                "exhibitions": catalog.exhibitions.len(),
-                "loaded_at": reload.loaded_at,
-                "rejected_edit": reload.problems,
-                "rejected_at": reload.failed_at,
-            },
-            "log_failures": state.metrics.log_failures.get(),
-            "scans_unconfirmed": state.metrics.scans_unconfirmed.get(),
-            "qr_images": state.qr_images.counters(),
-            "replication": state.replica.as_ref().map(|r| {
-                let replicas = r.replicas();
-                let versions: std::collections::BTreeSet<&str> =
-                    replicas.iter().map(|p| p.fingerprint.as_str()).collect();
-                serde_json::json!({
-                    "replica": r.id(),
-                    "problem": r.problem(),
-                    "outbox_batches": state.store.outbox_len(),
-                    "stream_position": state.store.stream_position(),
-                    "catalog_fingerprint": crate::catalog::fingerprint(&state.exhibits),
-                    "replicas": replicas,
-                    "replicas_differ": versions.len() > 1,
-                })
-            }),
-        }))
+    no_store(
+        HttpResponse::build(health.status()).json(serde_json::json!({
+                    "status": summary,
+                    "store": if health.problem.is_none() { "ok" } else { "error" },
+                    "reason": health.problem,
+                    "queued": state.recorder.queued(),
+                    "catalog": {
+                        "exhibitions": catalog.exhibitions.len(),
+                        "loaded_at": reload.loaded_at,
+                        "rejected_edit": reload.problems,
+                        "rejected_at": reload.failed_at,
+                    },
+                    "log_failures": state.metrics.log_failures.get(),
+                    "scans_unconfirmed": state.metrics.scans_unconfirmed.get(),
+                    "qr_images": state.qr_images.counters(),
+                    "replication": state.replica.as_ref().map(|r| {
+                        let replicas = r.replicas();
+                        let versions: std::collections::BTreeSet<&str> =
+                            replicas.iter().map(|p| p.fingerprint.as_str()).collect();
+                        serde_json::json!({
+                            "replica": r.id(),
+                            "problem": r.problem(),
+                            "outbox_batches": state.store.outbox_len(),
+                            "stream_position": state.store.stream_position(),
+                            "catalog_fingerprint": crate::catalog::fingerprint(state.exhibits()),
+                            "replicas": replicas,
+                            "replicas_differ": versions.len() > 1,
+                        })
+                    }),
+        })),
+    )
 }
 
 /// Prometheus metrics, OpenMetrics text.
 pub(super) async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.encode())
+    no_store(
+        HttpResponse::Ok()
+            .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+            .body(state.metrics.encode()),
+    )
 }

@@ -12,9 +12,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::pages::{self, VariantKey};
-use super::{AppState, html, render_failed};
+use super::{AppState, html, no_store, render_failed};
 use crate::catalog::{
-    Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Story, Target,
+    Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Shown, Story, Target,
 };
 use crate::error_chain;
 use crate::i18n::{self, Ui};
@@ -22,8 +22,10 @@ use crate::store::{Event, StoreError, UnknownScan, Via, Visit, VisitorId};
 use crate::visitor::{self, Client, InApp};
 
 /// Query options every visitor page understands. Parsed leniently: apps append their own
-/// parameters (WeChat adds `from=singlemessage` to shared links) and repeat keys.
-#[derive(Default)]
+/// parameters (WeChat adds `from=singlemessage` to shared links) and repeat keys, so any key is
+/// accepted, unknown ones are ignored and the first `lang` wins.
+#[derive(Default, serde::Deserialize)]
+#[serde(from = "Vec<(String, String)>")]
 pub(super) struct PageQuery {
     lang: Option<String>,
     /// Set (`via=list`, `via=lang`, `via=show`) on links between docent pages, so browsing is
@@ -31,17 +33,26 @@ pub(super) struct PageQuery {
     browsing: bool,
 }
 
+impl From<Vec<(String, String)>> for PageQuery {
+    fn from(pairs: Vec<(String, String)>) -> PageQuery {
+        let values = |key: &'static str| {
+            pairs
+                .iter()
+                .filter(move |(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        PageQuery {
+            lang: values("lang").next().map(str::to_string),
+            browsing: values("via").any(|v| matches!(v, "list" | "lang" | "show")),
+        }
+    }
+}
+
 impl PageQuery {
     fn of(req: &HttpRequest) -> PageQuery {
-        let mut query = PageQuery::default();
-        for (key, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
-            match key.as_ref() {
-                "lang" if query.lang.is_none() => query.lang = Some(value.into_owned()),
-                "via" => query.browsing |= matches!(value.as_ref(), "list" | "lang" | "show"),
-                _ => {}
-            }
-        }
-        query
+        web::Query::<PageQuery>::from_query(req.query_string())
+            .map(web::Query::into_inner)
+            .unwrap_or_default()
     }
 }
 
@@ -79,31 +90,13 @@ impl Visitor {
     }
 }
 
-/// What a resolved code shows right now.
-struct Resolved<'a> {
-    exhibition: &'a Exhibition,
-    station: Option<usize>,
-    story: &'a Story,
-    showing: Showing,
-}
-
-fn resolve<'a>(state: &AppState, catalog: &'a Catalog, target: Target) -> Resolved<'a> {
-    let exhibition = &catalog.exhibitions[target.exhibition()];
-    let switch = state.last_switch(&exhibition.id);
-    let showing = exhibition.showing(state.clock.now(), switch.as_ref());
+/// What `target` shows right now, the latest manual switch considered.
+fn resolve<'a>(state: &AppState, catalog: &'a Catalog, target: Target) -> Shown<'a> {
+    let e = &catalog.exhibitions[target.exhibition()];
+    let showing = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
     match target {
-        Target::Station { station, .. } => Resolved {
-            exhibition,
-            station: Some(station),
-            story: exhibition.story_at(showing.phase, station),
-            showing,
-        },
-        Target::Story { story, .. } => Resolved {
-            exhibition,
-            station: None,
-            story: &exhibition.stories[story],
-            showing,
-        },
+        Target::Station { station, .. } => Shown::station(e, showing, station),
+        Target::Story { story, .. } => Shown::story(e, showing, &e.stories[story]),
     }
 }
 
@@ -147,7 +140,7 @@ impl CodeRequest {
     }
 
     /// What the code shows right now.
-    fn here(&self, state: &AppState) -> Resolved<'_> {
+    fn here(&self, state: &AppState) -> Shown<'_> {
         resolve(state, &self.catalog, self.target)
     }
 }
@@ -233,25 +226,15 @@ pub(super) async fn landing(
     let page = state.pages.get_or_render(asked.generation, key, || {
         landing_page(&here, code, lang, in_app).render()
     });
-    let mut response = match page {
+    no_store(match page {
         Ok(page) => pages::respond(&req, &page),
         Err(e) => render_failed(&e),
-    };
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
+    })
 }
 
 /// The landing page, from exactly what its `VariantKey::Landing` holds: the code (which with
 /// the phase picks `here`), the language, the in-app hint and what is showing.
-fn landing_page<'a>(
-    here: &Resolved<'a>,
-    code: &'a Code,
-    lang: Lang,
-    in_app: bool,
-) -> LandingPage<'a> {
+fn landing_page<'a>(here: &Shown<'a>, code: &'a Code, lang: Lang, in_app: bool) -> LandingPage<'a> {
     let e = here.exhibition;
     let notice = notice(e, here.showing.state, lang);
     let others = if here.showing.state == ShowState::Running {
@@ -370,15 +353,20 @@ fn cover_url(e: &Exhibition, story: &Story, width: u32) -> String {
     )
 }
 
+/// The cover at both widths on offer, for the browser to pick from.
+fn cover_srcset(e: &Exhibition, story: &Story) -> String {
+    format!(
+        "{} 160w, {} 480w",
+        cover_url(e, story, 160),
+        cover_url(e, story, 480)
+    )
+}
+
 fn cover_view(e: &Exhibition, story: &Story, lang: Lang) -> CoverView {
     let (w, h) = (story.cover.width.max(1), story.cover.height.max(1));
     CoverView {
         src: cover_url(e, story, 480),
-        srcset: format!(
-            "{} 160w, {} 480w",
-            cover_url(e, story, 160),
-            cover_url(e, story, 480)
-        ),
+        srcset: cover_srcset(e, story),
         width: 480,
         height: (480 * h / w).max(1),
         alt: story.cover.alt.get(lang).to_string(),
@@ -390,11 +378,7 @@ fn card<'a>(e: &Exhibition, story: &'a Story, lang: Lang, label: Option<String>)
         href: format!("/s/{}?lang={}&via=list", story.code, lang.as_str()),
         title: story.title.get(lang),
         thumb: cover_url(e, story, 160),
-        thumb_srcset: format!(
-            "{} 160w, {} 480w",
-            cover_url(e, story, 160),
-            cover_url(e, story, 480)
-        ),
+        thumb_srcset: cover_srcset(e, story),
         label: label.unwrap_or_default(),
     }
 }
@@ -418,10 +402,11 @@ pub(super) async fn go(
         record(&state, Event::Open(visit)).await;
     }
     // Only catalog URLs are ever redirected to: the code picks the story, nothing else does.
-    HttpResponse::Found()
-        .insert_header((header::LOCATION, here.exhibition.article_link(here.story)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish()
+    no_store(
+        HttpResponse::Found()
+            .insert_header((header::LOCATION, here.exhibition.article_link(here.story)))
+            .finish(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,7 +415,7 @@ pub(super) async fn go(
 async fn visit_record(
     state: &AppState,
     code: &Code,
-    here: &Resolved<'_>,
+    here: &Shown<'_>,
     visitor: &Visitor,
     via: Via,
 ) -> Visit {
@@ -441,25 +426,15 @@ async fn visit_record(
         Some(salt) => visitor::visitor_id(&salt, &visitor.ip, &visitor.user_agent),
         None => VisitorId::default(),
     };
-    let e = here.exhibition;
-    let local = now.to_zoned_datetime(e.time_zone.clone());
-    Visit {
-        at: now,
-        day: local.date(),
-        hour: local.hour(),
-        code: code.to_string(),
-        exhibition: e.id.clone(),
-        station: here.station.map(|s| e.stations[s].id.clone()),
-        story: here.story.id.clone(),
-        phase: e.phases[here.showing.phase].id.clone(),
-        state: here.showing.state,
-        visitor: visitor_id,
-        device: visitor.client.device,
-        in_app: visitor.client.in_app,
-        lang: visitor.lang,
-        bot: visitor.client.bot,
+    Visit::new(
+        now,
+        code,
+        here,
+        visitor_id,
+        visitor.client,
+        visitor.lang,
         via,
-    }
+    )
 }
 
 /// Today's salt: from memory, or (once a day) from the store on a blocking thread.

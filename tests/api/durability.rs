@@ -102,9 +102,7 @@ fn a_full_disk_keeps_pages_up_says_503_and_stores_the_queued_scans_once_space_is
     }
     let disk = Tmpfs::mount("48m");
     let data = disk.0.join("data");
-    let port = free_port();
-    let mut server = start_server(&data, port);
-    let base = format!("http://127.0.0.1:{port}");
+    let (mut server, base) = start_server(&data);
     let mut answered = 0;
     for _ in 0..20 {
         assert_eq!(scan(&base, answered), 200);
@@ -177,7 +175,7 @@ fn a_full_disk_keeps_pages_up_says_503_and_stores_the_queued_scans_once_space_is
     // And durably: a kill -9 now loses none of them.
     server.kill().unwrap();
     server.wait().unwrap();
-    let mut server = start_server(&data, port);
+    let (mut server, base) = start_server(&data);
     assert_eq!(stored_scans(&base), answered);
     server.kill().unwrap();
     server.wait().unwrap();
@@ -208,9 +206,7 @@ fn a_kill_9_during_a_backup_under_load_loses_no_answered_scan_and_leaves_no_half
         "{}",
         String::from_utf8_lossy(&simulated.stderr)
     );
-    let port = free_port();
-    let mut server = start_server(&data, port);
-    let base = format!("http://127.0.0.1:{port}");
+    let (mut server, base) = start_server(&data);
     let before = stored_scans(&base);
 
     let answered = Arc::new(AtomicU64::new(0));
@@ -232,7 +228,12 @@ fn a_kill_9_during_a_backup_under_load_loses_no_answered_scan_and_leaves_no_half
     std::thread::sleep(Duration::from_millis(300));
     let file = dir.path().join("docent.backup");
     let backup = Command::new(env!("CARGO_BIN_EXE_docent"))
-        .args(["backup", "--bind", &format!("127.0.0.1:{port}"), "--out"])
+        .args([
+            "backup",
+            "--bind",
+            base.trim_start_matches("http://"),
+            "--out",
+        ])
         .arg(&file)
         .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
         .stdout(std::process::Stdio::piped())
@@ -272,7 +273,7 @@ fn a_kill_9_during_a_backup_under_load_loses_no_answered_scan_and_leaves_no_half
 
     let acknowledged = answered.load(Ordering::SeqCst);
     assert!(acknowledged > 20, "the load ran: {acknowledged} answers");
-    let mut server = start_server(&data, port);
+    let (mut server, base) = start_server(&data);
     let stored = stored_scans(&base) - before;
     assert!(
         stored >= acknowledged,

@@ -270,9 +270,10 @@ pub fn basic(user: &str, password: &str) -> String {
     )
 }
 
-/// The real binary on `port`, with its first output line read (the URL).
-pub fn start_server(data: &std::path::Path, port: u16) -> Child {
-    serve_binary(data, &format!("127.0.0.1:{port}"), PASSWORD).0
+/// The real binary serving the demo from `data` on a port of its choosing (bound as port 0);
+/// returns the process and the base URL it printed.
+pub fn start_server(data: &std::path::Path) -> (Child, String) {
+    serve_binary(data, "127.0.0.1:0", PASSWORD)
 }
 
 /// The real binary serving the demo from `data` on `bind` (port 0 for any), the admin password
@@ -327,14 +328,6 @@ pub fn stats_json(base: &str) -> serde_json::Value {
         .call()
         .unwrap();
     serde_json::from_str(&reply.body_mut().read_to_string().unwrap()).unwrap()
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The form token on an admin page.

@@ -210,9 +210,7 @@ fn a_backup_taken_while_serving_restores_into_a_new_store() {
 #[test]
 fn every_answered_scan_survives_a_kill_9_mid_load() {
     let data = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut server = start_server(data.path(), port);
-    let base = format!("http://127.0.0.1:{port}");
+    let (mut server, base) = start_server(data.path());
     let answered = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let load: Vec<_> = (0..4)
@@ -249,7 +247,7 @@ fn every_answered_scan_survives_a_kill_9_mid_load() {
     let acknowledged = answered.load(Ordering::SeqCst);
     assert!(acknowledged > 50, "the load ran: {acknowledged} answers");
 
-    let mut server = start_server(data.path(), port);
+    let (mut server, base) = start_server(data.path());
     let stats = stats_json(&base);
     let stored = stats["totals"]["scans"].as_u64().unwrap();
     assert!(
@@ -267,7 +265,7 @@ fn every_answered_scan_survives_a_kill_9_mid_load() {
     assert!(before["totals"]["visitors"].as_u64().unwrap() > 0);
     server.kill().unwrap();
     server.wait().unwrap();
-    let mut server = start_server(data.path(), port);
+    let (mut server, base) = start_server(data.path());
     assert_eq!(
         stats_json(&base),
         before,

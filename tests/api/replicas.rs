@@ -23,6 +23,16 @@ struct Cluster {
     _dir: tempfile::TempDir,
 }
 
+/// A port free now, for nats-server, which takes its ports on the command line (its client
+/// port is then waited for, so a clash shows as a failed start, not a wrong answer).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 fn nats_server() -> PathBuf {
     let found = Command::new("sh")
         .args(["-c", "command -v nats-server"])

@@ -1,0 +1,137 @@
+//! What every handler shares: the catalog and switches now serving, the store and its writer,
+//! settings, and the caches of rendered pages, covers and QR images.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use jiff::tz::TimeZone;
+
+use super::{auth, covers, pages, qr, throttle};
+use crate::catalog::{Catalog, LiveCatalog, Problem, ReloadStatus, Switch, Switches};
+use crate::clock::Clock;
+use crate::config::{AdminPassword, Settings};
+use crate::error_chain;
+use crate::metrics::Metrics;
+use crate::store::jetstream::Replica;
+use crate::store::{Recorder, Store, StoreError};
+
+pub struct AppState {
+    catalog: LiveCatalog,
+    switches: Switches,
+    pub store: Arc<Store>,
+    /// Replicated (`--nats`): the link to the other replicas.
+    pub replica: Option<Arc<Replica>>,
+    /// The one way events reach the store: batched, durable before the answer.
+    pub recorder: Recorder,
+    pub clock: Arc<dyn Clock>,
+    /// The zone whose midnight starts a new visitor-id day.
+    pub day_zone: TimeZone,
+    pub admin_password: AdminPassword,
+    /// The public origin QR codes encode.
+    pub base_url: String,
+    pub trusted_proxy: Option<IpAddr>,
+    pub metrics: Arc<Metrics>,
+    pub(super) covers: covers::CoverCache,
+    /// Public QR images made so far, and the limit on drawing more at once.
+    pub(super) qr_images: qr::QrImages,
+    /// Landing and exhibition pages as rendered bytes; cleared whenever the catalog or a
+    /// switch changes.
+    pub(super) pages: pages::PageCache,
+    pub(super) throttle: throttle::Throttle,
+    pub(super) sessions: auth::Sessions,
+}
+
+impl AppState {
+    pub fn new(
+        catalog: Catalog,
+        store: Arc<Store>,
+        clock: Arc<dyn Clock>,
+        settings: &Settings,
+        base_url: String,
+    ) -> Result<AppState, StoreError> {
+        let switches = Switches::default();
+        switches.fill(&catalog, |id| store.last_switch(id))?;
+        let day_zone = settings
+            .day_zone
+            .clone()
+            .or_else(|| catalog.exhibitions.first().map(|e| e.time_zone.clone()))
+            .unwrap_or_else(TimeZone::system);
+        let metrics = Arc::new(Metrics::default());
+        let sessions =
+            auth::Sessions::load(&store, &settings.admin_password, clock.now().as_second())?;
+        Ok(AppState {
+            catalog: LiveCatalog::new(catalog, settings.exhibits.clone(), clock.now()),
+            switches,
+            recorder: Recorder::start(store.clone(), metrics.clone()),
+            store,
+            replica: None,
+            clock,
+            day_zone,
+            admin_password: settings.admin_password.clone(),
+            base_url,
+            trusted_proxy: settings.trusted_proxy,
+            metrics,
+            covers: covers::CoverCache::default(),
+            qr_images: qr::QrImages::default(),
+            pages: pages::PageCache::default(),
+            throttle: throttle::Throttle::new(settings.login_limits),
+            sessions,
+        })
+    }
+
+    pub fn with_replica(mut self, replica: Option<Arc<Replica>>) -> AppState {
+        self.replica = replica;
+        self
+    }
+
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.get()
+    }
+
+    /// The folder the exhibit files are loaded from.
+    pub fn exhibits(&self) -> &std::path::Path {
+        self.catalog.dir()
+    }
+
+    /// Loads the exhibit files again: a valid catalog replaces the one serving (with the
+    /// switches of any exhibition it brings back); an invalid one is reported and the last
+    /// good catalog keeps serving.
+    pub fn reload_catalog(&self) -> Result<(), Vec<Problem>> {
+        let outcome = self.catalog.reload(self.clock.now(), |fresh| {
+            let _ = self.switches.fill(fresh, |id| {
+                Ok::<_, StoreError>(self.store.last_switch(id).unwrap_or_else(|e| {
+                    tracing::warn!(exhibition = id, error = %error_chain(&e), "a stored switch could not be read");
+                    None
+                }))
+            });
+        });
+        self.metrics.reloaded(outcome.is_ok());
+        if outcome.is_ok() {
+            self.pages.invalidate();
+            if let Some(replica) = &self.replica {
+                replica.set_fingerprint(crate::catalog::fingerprint(self.exhibits()));
+            }
+        }
+        outcome
+    }
+
+    pub fn reload_status(&self) -> ReloadStatus {
+        self.catalog.status()
+    }
+
+    pub fn last_switch(&self, exhibition: &str) -> Option<Switch> {
+        self.switches.get(exhibition)
+    }
+
+    pub(crate) fn remember_switch(&self, switch: Switch) {
+        self.switches.remember(switch);
+        // The variant key already tells a switched page apart (phase, manual); clearing as
+        // well keeps that from resting on what the templates happen to show today. After the
+        // switch is visible, so no page rendered before it outlives this.
+        self.pages.invalidate();
+    }
+
+    pub(super) fn count_log_failure(&self) {
+        self.metrics.log_failures.inc();
+    }
+}
