@@ -17,7 +17,7 @@ use actix_web::{App, HttpServer, web};
 use crate::catalog::{self, Fingerprint, Problem};
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::store::jetstream::Replica;
+use crate::store::jetstream::{Change, Replica};
 use crate::store::{Store, StoreError};
 use crate::web::{AppState, metrics_routes, observe_requests, routes, security_headers};
 
@@ -52,7 +52,7 @@ pub struct Application {
     state: web::Data<AppState>,
     watch_every: Option<Duration>,
     /// Replicated: exhibitions whose switches another replica changed.
-    switch_changes: Option<tokio::sync::mpsc::UnboundedReceiver<String>>,
+    switch_changes: Option<tokio::sync::mpsc::UnboundedReceiver<Change>>,
 }
 
 impl Application {
@@ -157,7 +157,7 @@ impl Application {
         }
         actix_web::rt::spawn(reload_on_hangup(self.state.clone()));
         if let Some(changes) = self.switch_changes {
-            actix_web::rt::spawn(follow_switches(self.state.clone(), changes));
+            actix_web::rt::spawn(follow_replicas(self.state.clone(), changes));
         }
         let metrics = self.metrics.map(|(_, server)| {
             let handle = server.handle();
@@ -183,13 +183,21 @@ impl Application {
     }
 }
 
-/// Shows switches made on other replicas: each changed exhibition's latest switch is read
-/// from the store (where the replica has just put it) into the landing pages' mirror.
-async fn follow_switches(
+/// Follows what other replicas changed: each changed exhibition's latest switch is read from
+/// the store (where the replica has just put it) into the landing pages' mirror, and logouts
+/// end those sessions here too.
+async fn follow_replicas(
     state: web::Data<AppState>,
-    mut changes: tokio::sync::mpsc::UnboundedReceiver<String>,
+    mut changes: tokio::sync::mpsc::UnboundedReceiver<Change>,
 ) {
-    while let Some(exhibition) = changes.recv().await {
+    while let Some(change) = changes.recv().await {
+        let exhibition = match change {
+            Change::Switch(exhibition) => exhibition,
+            Change::Logout(token, expires) => {
+                state.forget_session(&token, expires);
+                continue;
+            }
+        };
         let store = state.store.clone();
         let id = exhibition.clone();
         if let Ok(Ok(Some(switch))) = web::block(move || store.last_switch(&id)).await {

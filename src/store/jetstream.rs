@@ -36,6 +36,7 @@ const SALTS: &str = "docent-salt";
 const SWITCHES: &str = "docent-switches";
 const SECRETS: &str = "docent-secrets";
 const REPLICAS: &str = "docent-replicas";
+const LOGOUTS: &str = "docent-logouts";
 /// A message stays under NATS's default 1 MB payload limit.
 const MESSAGE_BYTES: usize = 512 * 1024;
 /// How long a blocking caller (salt, switch) waits for the cluster.
@@ -66,6 +67,16 @@ struct Buckets {
     switches: kv::Store,
     secrets: kv::Store,
     replicas: kv::Store,
+    logouts: kv::Store,
+}
+
+/// What another replica changed that the web side shows from memory.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// An exhibition's switches (read its latest from the store).
+    Switch(String),
+    /// A session ended by logging out: (token, expiry in seconds since 1970).
+    Logout(String, i64),
 }
 
 struct Inner {
@@ -83,7 +94,7 @@ struct Inner {
     wake: Notify,
     /// A new fingerprint to announce.
     announce_now: Notify,
-    changed: mpsc::UnboundedSender<String>,
+    changed: mpsc::UnboundedSender<Change>,
     fingerprint: Mutex<String>,
     presence: Mutex<HashMap<String, Presence>>,
 }
@@ -106,7 +117,7 @@ impl Replica {
         urls: &str,
         store: Arc<Store>,
         wait: Duration,
-    ) -> Result<(Arc<Replica>, mpsc::UnboundedReceiver<String>), String> {
+    ) -> Result<(Arc<Replica>, mpsc::UnboundedReceiver<Change>), String> {
         let servers: Vec<String> = urls
             .split(',')
             .map(str::trim)
@@ -127,7 +138,13 @@ impl Replica {
         })?;
         let receiver = inner.1;
         let inner = inner.0;
-        for task in [Task::Publish, Task::Read, Task::Switches, Task::Presence] {
+        for task in [
+            Task::Publish,
+            Task::Read,
+            Task::Switches,
+            Task::Logouts,
+            Task::Presence,
+        ] {
             runtime.spawn(task.run(inner.clone()));
         }
         let replica = Arc::new(Replica {
@@ -150,7 +167,7 @@ impl Replica {
     ) -> Result<
         (
             tokio::runtime::Runtime,
-            (Arc<Inner>, mpsc::UnboundedReceiver<String>),
+            (Arc<Inner>, mpsc::UnboundedReceiver<Change>),
         ),
         String,
     > {
@@ -300,6 +317,8 @@ impl Shared for Replica {
     fn agree_salt(&self, day: Date, mine: [u8; 32]) -> Result<[u8; 32], String> {
         let inner = self.inner.clone();
         self.ask(async move {
+            // A replica that has just started may still be joining: wait for it (bounded).
+            inner.ready().await;
             let b = inner.buckets.get().ok_or("not connected yet")?;
             let key = day.to_string();
             match b.salts.create(&key, mine.to_vec().into()).await {
@@ -332,6 +351,19 @@ impl Shared for Replica {
         })
     }
 
+    fn share_logout(&self, token: &str, expires: i64) -> Result<(), String> {
+        let key = hex(token.as_bytes());
+        let inner = self.inner.clone();
+        self.ask(async move {
+            let b = inner.buckets.get().ok_or("not connected yet")?;
+            b.logouts
+                .put(key, expires.to_be_bytes().to_vec().into())
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        })
+    }
+
     fn staged(&self, upto: u64, waiters: Vec<oneshot::Sender<()>>) {
         if !self.inner.connected.load(Ordering::SeqCst) {
             // Durable here already; the stream gets it when it is back.
@@ -351,8 +383,19 @@ impl Shared for Replica {
 
 /// A switch's key: the exhibition (hex, as ids may hold characters keys may not) and its number.
 fn switch_key(exhibition: &str, id: u64) -> String {
-    let hex: String = exhibition.bytes().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}.{id:016x}")
+    format!("{}.{id:016x}", hex(exhibition.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<String> {
+    let bytes = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    String::from_utf8(bytes).ok()
 }
 
 fn switch_id(key: &str) -> Option<u64> {
@@ -364,6 +407,7 @@ enum Task {
     Publish,
     Read,
     Switches,
+    Logouts,
     Presence,
 }
 
@@ -377,6 +421,7 @@ impl Task {
                 Task::Publish => inner.publish().await,
                 Task::Read => inner.read().await,
                 Task::Switches => inner.watch_switches().await,
+                Task::Logouts => inner.watch_logouts().await,
                 Task::Presence => inner.announce().await,
             };
             if let Err(e) = outcome {
@@ -445,6 +490,8 @@ impl Inner {
             switches: self.bucket(bucket(SWITCHES, 1, Duration::ZERO)).await?,
             secrets: self.bucket(bucket(SECRETS, 1, Duration::ZERO)).await?,
             replicas: self.bucket(bucket(REPLICAS, 1, PRESENCE_FOR)).await?,
+            // Sessions last 12 hours; a logout is kept a little longer.
+            logouts: self.bucket(bucket(LOGOUTS, 1, day)).await?,
         };
         self.adopt_session_secret(&buckets.secrets).await?;
         Ok(buckets)
@@ -604,7 +651,11 @@ impl Inner {
     /// Stores every switch any replica made, and says which exhibitions changed.
     async fn watch_switches(&self) -> Result<(), String> {
         let b = self.buckets.get().ok_or("not ready")?;
-        let mut entries = b.switches.watch_all().await.map_err(|e| e.to_string())?;
+        let mut entries = b
+            .switches
+            .watch_with_history(">")
+            .await
+            .map_err(|e| e.to_string())?;
         while let Some(entry) = entries.next().await {
             let entry = entry.map_err(|e| e.to_string())?;
             if entry.operation != kv::Operation::Put {
@@ -629,17 +680,53 @@ impl Inner {
             })
             .await?;
             if new {
-                let _ = self.changed.send(exhibition);
+                let _ = self.changed.send(Change::Switch(exhibition));
             }
         }
         Err("the switch watch ended".into())
+    }
+
+    /// Keeps every logout any replica stored, and tells the web side.
+    async fn watch_logouts(&self) -> Result<(), String> {
+        let b = self.buckets.get().ok_or("not ready")?;
+        let mut entries = b
+            .logouts
+            .watch_with_history(">")
+            .await
+            .map_err(|e| e.to_string())?;
+        while let Some(entry) = entries.next().await {
+            let entry = entry.map_err(|e| e.to_string())?;
+            let (Some(token), Ok(expires)) = (
+                unhex(&entry.key),
+                <[u8; 8]>::try_from(entry.value.as_ref()).map(i64::from_be_bytes),
+            ) else {
+                continue;
+            };
+            if entry.operation != kv::Operation::Put {
+                continue;
+            }
+            let store = self.store.clone();
+            let kept = token.clone();
+            blocking(move || {
+                store
+                    .keep_revoked(&kept, expires)
+                    .map_err(|e| error_chain(&e))
+            })
+            .await?;
+            let _ = self.changed.send(Change::Logout(token, expires));
+        }
+        Err("the logout watch ended".into())
     }
 
     /// Says every few seconds that this replica is alive and what it serves; listens to the
     /// others.
     async fn announce(&self) -> Result<(), String> {
         let b = self.buckets.get().ok_or("not ready")?;
-        let mut others = b.replicas.watch_all().await.map_err(|e| e.to_string())?;
+        let mut others = b
+            .replicas
+            .watch_with_history(">")
+            .await
+            .map_err(|e| e.to_string())?;
         let mut tick = tokio::time::interval(PRESENCE_EVERY);
         loop {
             tokio::select! {
@@ -701,5 +788,10 @@ mod tests {
         );
         assert_eq!(switch_id(&key), Some(0xdead_beef));
         assert_eq!(switch_id("garbage"), None);
+        assert_eq!(
+            unhex(&hex("Zz-09_=".as_bytes())).as_deref(),
+            Some("Zz-09_=")
+        );
+        assert_eq!(unhex("abc"), None);
     }
 }

@@ -200,6 +200,10 @@ pub const UNKNOWN_CODES_A_DAY: usize = 100;
 pub const OTHER_CODES: &str = "(other)";
 
 const SALT_KEY: &[u8] = b"daily-salt";
+/// A day, its salt and, for a replica that could not agree on it yet, when to ask again.
+type DaySalt = (Date, [u8; 32], Option<std::time::Instant>);
+/// How long a replica uses its own salt before asking the others again.
+const SALT_ASK_AGAIN: std::time::Duration = std::time::Duration::from_secs(30);
 /// In `meta.v1` while a restore is writing.
 const RESTORING_KEY: &[u8] = b"restoring";
 /// In `checkpoint.v2`: the head under this key, each scope under its 9-byte key.
@@ -296,7 +300,8 @@ pub struct Store {
     position: AtomicU64,
     /// Today's salt, so the hot path does not read sled for it. Written only after the
     /// (slow) work of `daily_salt`, which `salt_change` serialises.
-    salt: RwLock<Option<(Date, [u8; 32])>>,
+    /// With, for a replica that could not agree on it with the others, when to ask again.
+    salt: RwLock<Option<DaySalt>>,
     salt_change: Mutex<()>,
     /// Set when replicas share the log (`--nats`): the state they agree on.
     shared: std::sync::OnceLock<std::sync::Arc<dyn Shared>>,
@@ -776,7 +781,10 @@ impl Store {
     /// thread for `daily_salt` only when the day has changed.
     pub fn cached_salt(&self, day: Date) -> Option<[u8; 32]> {
         match *self.salt.read().unwrap_or_else(|e| e.into_inner()) {
-            Some((d, salt)) if d == day => Some(salt),
+            Some((d, salt, None)) if d == day => Some(salt),
+            Some((d, salt, Some(again))) if d == day && std::time::Instant::now() < again => {
+                Some(salt)
+            }
             _ => None,
         }
     }
@@ -800,14 +808,15 @@ impl Store {
             _ => None,
         };
         // Replicas agree on one salt a day, so a visitor seen by two is one visitor. Asked
-        // once a day per process; when the cluster cannot be reached the local one is used.
+        // once a day per process; when the cluster cannot be reached the local one is used,
+        // and the others are asked again a little later.
         let agreed = self.shared().and_then(|shared| {
             let mut fresh = [0u8; 32];
             getrandom::fill(&mut fresh).ok()?;
             match shared.agree_salt(day, mine.unwrap_or(fresh)) {
                 Ok(salt) => Some(salt),
                 Err(e) => {
-                    tracing::warn!(error = %e, "the replicas' daily salt could not be read; this replica uses its own today");
+                    tracing::warn!(error = %e, "the replicas' daily salt could not be read; this replica uses its own until they answer");
                     None
                 }
             }
@@ -835,7 +844,9 @@ impl Store {
                 salt
             }
         };
-        *self.salt.write().unwrap_or_else(|e| e.into_inner()) = Some((day, salt));
+        let again = (self.shared().is_some() && agreed.is_none())
+            .then(|| std::time::Instant::now() + SALT_ASK_AGAIN);
+        *self.salt.write().unwrap_or_else(|e| e.into_inner()) = Some((day, salt, again));
         Ok(salt)
     }
 

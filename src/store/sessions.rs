@@ -53,8 +53,19 @@ impl Store {
         Ok(live)
     }
 
-    /// Records a logout durably: flushed before it returns.
+    /// Records a logout durably: flushed before it returns. A replica tells the others too
+    /// (when they cannot be reached, the logout holds here and is logged).
     pub fn revoke_session(&self, token: &str, expires: i64) -> Result<()> {
+        if let Some(shared) = self.shared()
+            && let Err(e) = shared.share_logout(token, expires)
+        {
+            tracing::warn!(error = %e, "a logout could not be shared; the other replicas still accept that session");
+        }
+        self.keep_revoked(token, expires)
+    }
+
+    /// Records a logout here only (one made on another replica).
+    pub fn keep_revoked(&self, token: &str, expires: i64) -> Result<()> {
         let t = self.trees()?;
         let mut key = REVOKED_PREFIX.to_vec();
         key.extend_from_slice(token.as_bytes());

@@ -130,6 +130,7 @@ struct Overview {
     organizer: String,
     csrf: String,
     reload: catalog::ReloadStatus,
+    replicas: Option<Replicas>,
     shows: Vec<(String, String, String, Stats)>,
 }
 
@@ -154,9 +155,43 @@ pub(super) async fn overview(
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
         reload: state.reload_status(),
+        replicas: Replicas::of(&state),
         shows,
     };
     Ok(no_store(html(StatusCode::OK, &page)))
+}
+
+/// Replicated (`--nats`): the replicas heard from, and whether they serve the same files.
+struct Replicas {
+    me: String,
+    /// Why this replica is out of step with the cluster, if it is.
+    problem: Option<&'static str>,
+    /// (replica, catalog fingerprint, heard from seconds ago)
+    all: Vec<(String, String, i64)>,
+    differ: bool,
+}
+
+impl Replicas {
+    fn of(state: &AppState) -> Option<Replicas> {
+        let replica = state.replica.as_ref()?;
+        let now = jiff::Timestamp::now();
+        let all: Vec<(String, String, i64)> = replica
+            .replicas()
+            .into_iter()
+            .map(|p| {
+                let ago = now.duration_since(p.at).as_secs().max(0);
+                (p.replica, p.fingerprint, ago)
+            })
+            .collect();
+        let versions: std::collections::BTreeSet<&str> =
+            all.iter().map(|(_, f, _)| f.as_str()).collect();
+        Some(Replicas {
+            me: replica.id().to_string(),
+            problem: replica.problem(),
+            differ: versions.len() > 1,
+            all,
+        })
+    }
 }
 
 fn title(e: &Exhibition) -> String {
@@ -175,6 +210,7 @@ struct Dashboard {
     csrf: String,
     /// A rejected edit holds back every exhibition's files, so each dashboard warns of it.
     reload: catalog::ReloadStatus,
+    replicas: Option<Replicas>,
     state: &'static str,
     live: String,
     manual: bool,
@@ -232,6 +268,7 @@ pub(super) async fn dashboard(
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
         reload: state.reload_status(),
+        replicas: Replicas::of(&state),
         state: match showing.state {
             ShowState::Upcoming => "not open yet",
             ShowState::Running => "running",

@@ -91,7 +91,7 @@ impl Sessions {
         })
     }
 
-    fn revoke(&self, token: &str, expires: i64, now: i64) {
+    pub(super) fn revoke(&self, token: &str, expires: i64, now: i64) {
         let mut map = self.revoked.lock().unwrap_or_else(|e| e.into_inner());
         map.retain(|_, until| *until > now);
         map.insert(token.to_string(), expires);

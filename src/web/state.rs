@@ -123,6 +123,12 @@ impl AppState {
         self.switches.get(exhibition)
     }
 
+    /// A session ended by logging out on another replica.
+    pub(crate) fn forget_session(&self, token: &str, expires: i64) {
+        self.sessions
+            .revoke(token, expires, self.clock.now().as_second());
+    }
+
     pub(crate) fn remember_switch(&self, switch: Switch) {
         self.switches.remember(switch);
         // The variant key already tells a switched page apart (phase, manual); clearing as

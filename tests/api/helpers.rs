@@ -289,6 +289,17 @@ pub fn serve_binary_env(
     password: &str,
     env: &[(&str, &str)],
 ) -> (Child, String) {
+    serve_exhibits(&demo_exhibits(), data, bind, password, env)
+}
+
+/// `serve_binary_env` serving the exhibit files in `exhibits`.
+pub fn serve_exhibits(
+    exhibits: &std::path::Path,
+    data: &std::path::Path,
+    bind: &str,
+    password: &str,
+    env: &[(&str, &str)],
+) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docent"))
         .args([
             "serve",
@@ -298,7 +309,7 @@ pub fn serve_binary_env(
             "0",
             "--exhibits",
         ])
-        .arg(demo_exhibits())
+        .arg(exhibits)
         .arg("--data")
         .arg(data)
         .env("DOCENT_ADMIN_PASSWORD", password)

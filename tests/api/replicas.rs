@@ -137,11 +137,26 @@ impl Replica {
     fn start(data: &Path, urls: &str) -> Replica {
         let (child, base) =
             serve_binary_env(data, "127.0.0.1:0", PASSWORD, &[("DOCENT_NATS", urls)]);
-        Replica {
+        let replica = Replica {
             child,
             base,
             data: data.to_path_buf(),
             urls: urls.to_string(),
+        };
+        replica.joined();
+        replica
+    }
+
+    /// Waits (a busy machine elects the cluster's leaders slowly) until the replica has joined.
+    fn joined(&self) {
+        let until = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (_, health) = admin_health(&self.base);
+            if health["replication"]["problem"].is_null() {
+                return;
+            }
+            assert!(Instant::now() < until, "the replica did not join: {health}");
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 
@@ -381,6 +396,54 @@ fn replicas_share_visitors_switches_and_logins() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+
+    // A replica that joins later learns the switches made before it.
+    let switched_heading =
+        heading(&read(client().get(format!("{}/s/NCA1?lang=en", b.base)).call()).body);
+    let c = Replica::start(&data.path().join("c"), &urls);
+    let until = Instant::now() + Duration::from_secs(10);
+    while heading(&read(client().get(format!("{}/s/NCA1?lang=en", c.base)).call()).body)
+        != switched_heading
+    {
+        assert!(
+            Instant::now() < until,
+            "the late replica does not show the switch"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // Logging out on one replica ends the session on the other.
+    let page = read(
+        client()
+            .get(format!("{}/admin", b.base))
+            .header("Cookie", &cookie)
+            .call(),
+    );
+    let out = read(
+        client()
+            .post(format!("{}/logout", b.base))
+            .header("Cookie", &cookie)
+            .header("Origin", &b.base)
+            .send_form([("csrf", csrf_of(&page.body).as_str())]),
+    );
+    assert_eq!(out.status, 303, "{}", out.body);
+    let until = Instant::now() + Duration::from_secs(10);
+    loop {
+        let on_a = read(
+            client()
+                .get(format!("{}/admin", a.base))
+                .header("Cookie", &cookie)
+                .call(),
+        );
+        if on_a.status != 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < until,
+            "the session still works on the other replica"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 fn admin_health(base: &str) -> (u16, serde_json::Value) {
@@ -391,4 +454,58 @@ fn admin_health(base: &str) -> (u16, serde_json::Value) {
             .call(),
     );
     (reply.status, serde_json::from_str(&reply.body).unwrap())
+}
+
+#[test]
+fn replicas_serving_different_exhibit_files_are_pointed_out_to_the_organizer() {
+    let cluster = Cluster::start();
+    let urls = cluster.urls();
+    let data = tempfile::tempdir().unwrap();
+    let edited = demo_copy(|t| t.replace("closes = 2027-01-08", "closes = 2027-01-15"));
+    let a = Replica::start(&data.path().join("a"), &urls);
+    let (b, base_b) = serve_exhibits(
+        edited.path(),
+        &data.path().join("b"),
+        "127.0.0.1:0",
+        PASSWORD,
+        &[("DOCENT_NATS", urls.as_str())],
+    );
+    let _b = Served(b);
+    let until = Instant::now() + Duration::from_secs(15);
+    let overview = loop {
+        let page = read(
+            client()
+                .get(format!("{}/admin", a.base))
+                .header("Authorization", &basic("ci", PASSWORD))
+                .call(),
+        );
+        if page.body.contains("different versions") || Instant::now() > until {
+            break page;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert!(
+        overview
+            .body
+            .contains("The replicas serve different versions of the exhibit files"),
+        "{}",
+        overview.body
+    );
+    let (_, health) = admin_health(&base_b);
+    assert_eq!(health["replication"]["replicas_differ"], true, "{health}");
+    assert_eq!(
+        health["replication"]["replicas"].as_array().unwrap().len(),
+        2,
+        "{health}"
+    );
+}
+
+/// Kills the process when the test ends.
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
