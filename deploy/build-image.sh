@@ -49,8 +49,8 @@ if ! image_exists docker.io/library/rust:1-bookworm; then
     'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc libc6-dev ca-certificates >/dev/null && rm -rf /var/lib/apt/lists/*'
   mnt=$(buildah "${STORAGE[@]}" mount "$ctr")
   mkdir -p "$mnt/usr/local/rust" "$mnt/usr/local/cargo/bin"
-  # The toolchain without its documentation.
-  tar -C "$TOOLCHAIN" --exclude=./share/doc -cf - . | tar -C "$mnt/usr/local/rust" -xf -
+  # The toolchain without its documentation (cargo, rustc and the standard library).
+  tar -C "$TOOLCHAIN" --exclude=./share -cf - . | tar -C "$mnt/usr/local/rust" -xf -
   for bin in cargo rustc rustdoc; do ln -sf "/usr/local/rust/bin/$bin" "$mnt/usr/local/cargo/bin/$bin"; done
   buildah "${STORAGE[@]}" umount "$ctr" >/dev/null
   buildah "${STORAGE[@]}" config \
@@ -64,7 +64,11 @@ buildah "${STORAGE[@]}" run --isolation chroot \
   "$(buildah "${STORAGE[@]}" from docker.io/library/rust:1-bookworm)" -- cargo --version
 
 step "docent image (buildah bud of the Dockerfile)"
-buildah "${STORAGE[@]}" bud --isolation chroot --layers \
+# The build's RUN steps see this machine's CA certificates (read-only, not kept in the
+# image): cargo fetches crates over HTTPS, and a network that inspects TLS has its own CA.
+# No --layers: with the vfs driver every kept layer is a full copy of the file system.
+buildah "${STORAGE[@]}" bud --isolation chroot \
+  --volume /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro \
   --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
   -t localhost/docent:local .
 
