@@ -127,6 +127,17 @@ impl Replica {
         if servers.is_empty() {
             return Err("--nats names no server".into());
         }
+        // Events counted here but never read from the stream (a single server's history, a
+        // restored backup) would be missing on every other replica, and counted twice here
+        // if they were published now: refuse rather than diverge.
+        if store.position() > 0 && store.stream_position() == 0 {
+            return Err(format!(
+                "this data folder holds {} scans and opens counted by a single server, which the \
+                 other replicas would never see. Start each replica on an empty data folder (it \
+                 reads every scan from the stream); keep this one with `docent backup` first",
+                store.position()
+            ));
+        }
         let id = store.replica_id().map_err(|e| error_chain(&e))?;
         // On a thread of its own: the caller may be inside another runtime (actix's), where
         // blocking on this one is not allowed.

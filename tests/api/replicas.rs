@@ -509,3 +509,30 @@ impl Drop for Served {
         let _ = self.0.wait();
     }
 }
+
+#[test]
+fn a_data_folder_with_a_single_servers_scans_is_refused_as_a_replica() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut single, base) = serve_binary(data.path(), "127.0.0.1:0", PASSWORD);
+    assert_eq!(scan(&base, 1), 200);
+    let _ = single.kill();
+    let _ = single.wait();
+    // Refused before any connection is tried: no cluster needed.
+    let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--exhibits"])
+        .arg(demo_exhibits())
+        .arg("--data")
+        .arg(data.path())
+        .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
+        .env("DOCENT_NATS", "nats://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let (code, _, stderr) = outcome(out);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("cannot join the NATS cluster")
+            && stderr.contains("holds 1 scans and opens counted by a single server")
+            && stderr.contains("Start each replica on an empty data folder"),
+        "{stderr}"
+    );
+}
