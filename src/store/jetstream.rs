@@ -79,6 +79,13 @@ pub enum Change {
     Logout(String, i64),
 }
 
+#[derive(Default)]
+struct Pending {
+    /// (outbox entry, waiter)
+    waiters: Vec<(u64, oneshot::Sender<()>)>,
+    acknowledged: u64,
+}
+
 struct Inner {
     store: Arc<Store>,
     id: String,
@@ -88,8 +95,9 @@ struct Inner {
     buckets: OnceCell<Buckets>,
     /// Whether the last publish reached the stream.
     connected: AtomicBool,
-    /// Waiters for outbox entries not yet acknowledged: (entry, waiter).
-    pending: Mutex<Vec<(u64, oneshot::Sender<()>)>>,
+    /// Waiters for outbox entries not yet acknowledged, and the last entry acknowledged.
+    /// One lock, so a waiter added just after its entry was acknowledged is answered too.
+    pending: Mutex<Pending>,
     /// New outbox entries to send.
     wake: Notify,
     /// A new fingerprint to announce.
@@ -209,7 +217,7 @@ impl Replica {
             js,
             buckets: OnceCell::new(),
             connected: AtomicBool::new(false),
-            pending: Mutex::new(Vec::new()),
+            pending: Mutex::new(Pending::default()),
             wake: Notify::new(),
             announce_now: Notify::new(),
             changed,
@@ -376,17 +384,19 @@ impl Shared for Replica {
     }
 
     fn staged(&self, upto: u64, waiters: Vec<oneshot::Sender<()>>) {
-        if !self.inner.connected.load(Ordering::SeqCst) {
-            // Durable here already; the stream gets it when it is back.
+        let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
+        // Durable here already: answered at once when the stream is away (it gets the entry
+        // when it is back) or has already acknowledged it (the publisher can be that quick).
+        if !self.inner.connected.load(Ordering::SeqCst) || upto <= pending.acknowledged {
+            drop(pending);
             for w in waiters {
                 let _ = w.send(());
             }
         } else {
-            self.inner
-                .pending
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
+            pending
+                .waiters
                 .extend(waiters.into_iter().map(|w| (upto, w)));
+            drop(pending);
         }
         self.inner.wake.notify_one();
     }
@@ -591,7 +601,7 @@ impl Inner {
                     }
                     let store = self.store.clone();
                     blocking(move || store.unstage(last).map_err(|e| error_chain(&e))).await?;
-                    self.answer(|entry| entry <= last);
+                    self.answer(Some(last));
                     pause = Duration::from_millis(50);
                 }
                 Err(e) => {
@@ -599,7 +609,7 @@ impl Inner {
                         tracing::warn!(error = %e, "the NATS stream cannot be reached; scans wait in the outbox");
                     }
                     // They are durable here: nobody waits for the stream while it is away.
-                    self.answer(|_| true);
+                    self.answer(None);
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(2));
                 }
@@ -607,10 +617,17 @@ impl Inner {
         }
     }
 
-    fn answer(&self, which: impl Fn(u64) -> bool) {
+    /// Answers the waiters for entries up to `acknowledged`, or (`None`, the stream is away)
+    /// all of them.
+    fn answer(&self, acknowledged: Option<u64>) {
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        let (done, wait): (Vec<_>, Vec<_>) = pending.drain(..).partition(|(n, _)| which(*n));
-        *pending = wait;
+        if let Some(last) = acknowledged {
+            pending.acknowledged = pending.acknowledged.max(last);
+        }
+        let (done, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut pending.waiters)
+            .into_iter()
+            .partition(|(n, _)| acknowledged.is_none_or(|last| *n <= last));
+        pending.waiters = wait;
         drop(pending);
         for (_, w) in done {
             let _ = w.send(());
