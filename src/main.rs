@@ -14,9 +14,8 @@ use docent::config::{AdminPassword, Settings};
 use docent::error_chain;
 use docent::ops;
 use docent::print::{self, Codes, PrintJob, Progress};
-use docent::qr::{self, DEFAULT_DPI, Ecc, Symbol};
+use docent::qr::{DEFAULT_DPI, Ecc};
 use docent::startup::Application;
-use docent::store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -386,29 +385,27 @@ fn write_qr(args: QrArgs) -> Result<(), String> {
     let base_url = args.common.printing_base_url()?;
     let catalog = load(&args.common.exhibits)?;
     let code = Code::parse(&args.code).map_err(|e| format!("code `{}`: {e}", args.code))?;
-    let target = catalog
-        .resolve(&code)
-        .ok_or_else(|| format!("code `{code}` is not in {}", args.common.exhibits.display()))?;
-    let symbol =
-        Symbol::new(&qr::code_url(&base_url, &code), args.ecc).map_err(|e| e.to_string())?;
-    let distance = args
-        .distance
-        .unwrap_or_else(|| catalog.scan_distance_m(target));
-    let size = args
-        .size_mm
-        .unwrap_or_else(|| symbol.size_for_distance(distance));
-    let bytes = match args.format {
-        Format::Svg => qr::verified_svg(&symbol, size).map(String::into_bytes),
-        Format::Png => qr::verified_png(&symbol, size, args.dpi),
-    }
-    .map_err(|e| e.to_string())?;
-    std::fs::write(&args.out, bytes).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    let request = print::OneCode {
+        code: &code,
+        base_url: &base_url,
+        format: match args.format {
+            Format::Svg => print::Format::Svg,
+            Format::Png => print::Format::Png,
+        },
+        distance_m: args.distance,
+        size_mm: args.size_mm,
+        dpi: args.dpi,
+        ecc: args.ecc,
+    };
+    let written = print::write_one(&catalog, &request, &args.out)?;
     println!(
-        "{}: {} (QR version {}, ECC {}, {size} mm for {distance} m, decoded and checked)",
+        "{}: {} (QR version {}, ECC {}, {} mm for {} m, decoded and checked)",
         args.out.display(),
-        symbol.url,
-        symbol.version(),
-        args.ecc
+        written.url,
+        written.version,
+        args.ecc,
+        written.size_mm,
+        written.distance_m
     );
     Ok(())
 }
@@ -459,52 +456,17 @@ fn print_all(args: PrintArgs) -> Result<(), String> {
 
 fn simulate(args: SimulateArgs) -> Result<(), String> {
     let catalog = load(&args.common.exhibits)?;
-    let known = || {
-        let ids: Vec<_> = catalog.exhibitions.iter().map(|e| e.id.as_str()).collect();
-        ids.join(", ")
-    };
-    let e = match (&args.exhibition, catalog.exhibitions.as_slice()) {
-        (Some(id), _) => catalog
-            .exhibition(id)
-            .map(|(_, e)| e)
-            .ok_or_else(|| format!("no exhibition `{id}` (exhibitions: {})", known()))?,
-        (None, [only]) => only,
-        (None, _) => {
-            return Err(format!(
-                "there are several exhibitions ({}): choose one with --exhibition ID",
-                known()
-            ));
-        }
-    };
-    let now = jiff::Timestamp::now();
-    let today = now.to_zoned_datetime(e.time_zone.clone()).date();
-    let first_day = args.from.unwrap_or(e.opens);
-    let days = docent::simulate::days_until(first_day, args.days, today, args.future)?;
-    let store = Store::open(&args.common.data, 64 << 20).map_err(|e| {
-        format!(
-            "{}: {} (is docent serve running on it?)",
-            args.common.data.display(),
-            error_chain(&e)
-        )
-    })?;
-    let mark = docent::simulate::check_store(&args.common.data, store.position(), args.force)?;
-    let traffic = docent::simulate::Traffic {
-        first_day,
-        days,
-        scans_per_day: args.per_day,
+    let request = docent::simulate::Request {
+        exhibition: args.exhibition.as_deref(),
+        first_day: args.from,
+        days: args.days,
+        per_day: args.per_day,
         seed: args.seed,
-        not_after: (!args.future).then_some(now),
+        future: args.future,
+        force: args.force,
     };
-    let events = docent::simulate::events(e, &traffic);
-    for batch in events.chunks(256) {
-        store.append(batch).map_err(|e| error_chain(&e))?;
-    }
-    store.checkpoint().map_err(|e| error_chain(&e))?;
-    if mark {
-        docent::simulate::mark_store(&args.common.data, store.position())
-            .map_err(|e| format!("{}: {e}", args.common.data.display()))?;
-    }
-    let cut = if days < args.days {
+    let done = docent::simulate::run(&catalog, &args.common.data, &request)?;
+    let cut = if done.days < args.days {
         format!(
             " ({} asked for; the rest are after today: --future writes them)",
             args.days
@@ -513,10 +475,11 @@ fn simulate(args: SimulateArgs) -> Result<(), String> {
         String::new()
     };
     println!(
-        "{}: {} synthetic events for `{}` over {days} days{cut}",
+        "{}: {} synthetic events for `{}` over {} days{cut}",
         args.common.data.display(),
-        events.len(),
-        e.id,
+        done.events,
+        done.exhibition,
+        done.days,
     );
     Ok(())
 }

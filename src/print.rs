@@ -254,6 +254,60 @@ fn poster(
     Ok(p)
 }
 
+/// What `docent qr` writes: one code.
+pub struct OneCode<'a> {
+    pub code: &'a crate::catalog::Code,
+    pub base_url: &'a str,
+    pub format: Format,
+    /// Default: the station's or the exhibition's scanning distance.
+    pub distance_m: Option<f64>,
+    /// Printed width, quiet zone included; default: from the distance.
+    pub size_mm: Option<f64>,
+    pub dpi: u32,
+    pub ecc: Ecc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Svg,
+    Png,
+}
+
+/// What `write_one` wrote.
+pub struct OneWritten {
+    pub url: String,
+    pub version: i16,
+    pub size_mm: f64,
+    pub distance_m: f64,
+}
+
+/// Writes one code as SVG or PNG to `out`, decoded back to its URL before it is written.
+pub fn write_one(catalog: &Catalog, job: &OneCode<'_>, out: &Path) -> Result<OneWritten, String> {
+    let target = catalog
+        .resolve(job.code)
+        .ok_or_else(|| format!("code `{}` is not in the exhibit files", job.code))?;
+    let symbol =
+        Symbol::new(&qr::code_url(job.base_url, job.code), job.ecc).map_err(|e| e.to_string())?;
+    let distance_m = job
+        .distance_m
+        .unwrap_or_else(|| catalog.scan_distance_m(target));
+    let size_mm = job
+        .size_mm
+        .unwrap_or_else(|| symbol.size_for_distance(distance_m));
+    let bytes = match job.format {
+        Format::Svg => qr::verified_svg(&symbol, size_mm).map(String::into_bytes),
+        Format::Png => qr::verified_png(&symbol, size_mm, job.dpi),
+    }
+    .map_err(|e| e.to_string())?;
+    std::fs::write(out, bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(OneWritten {
+        url: symbol.url.clone(),
+        version: symbol.version(),
+        size_mm,
+        distance_m,
+    })
+}
+
 /// What `docent print` writes.
 pub struct PrintJob<'a> {
     /// The folder: codes go to `qr/`, sheets beside it.

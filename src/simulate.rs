@@ -10,8 +10,9 @@ use std::path::Path;
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::catalog::{Code, Exhibition, Lang, Shown};
-use crate::store::{Event, UnknownScan, Via, Visit, VisitorId};
+use crate::catalog::{Catalog, Code, Exhibition, Lang, Shown};
+use crate::error_chain;
+use crate::store::{Event, Store, UnknownScan, Via, Visit, VisitorId};
 use crate::visitor::{Client, Device, InApp};
 
 /// Relative traffic by hour of day (the library is open 8:00 to 22:00).
@@ -25,6 +26,82 @@ const OPEN_PERCENT: u32 = 30;
 /// The file in the data folder that says simulate wrote it: the store's position after the last
 /// run. A store whose position moved since then has had other events (a server's real scans).
 const MARKER: &str = "simulated";
+
+/// What `docent simulate` was asked for.
+pub struct Request<'a> {
+    /// Required when the catalog has several exhibitions.
+    pub exhibition: Option<&'a str>,
+    /// Default: the opening day.
+    pub first_day: Option<Date>,
+    pub days: u32,
+    pub per_day: u32,
+    pub seed: u64,
+    /// Also write days after today.
+    pub future: bool,
+    /// Write into a store that holds events simulate did not write.
+    pub force: bool,
+}
+
+/// What a run wrote.
+pub struct Simulated {
+    pub exhibition: String,
+    pub events: usize,
+    /// Days written (fewer than asked when the rest are after today).
+    pub days: u32,
+}
+
+/// Writes synthetic traffic into the (stopped) server's store in `data`.
+pub fn run(catalog: &Catalog, data: &Path, request: &Request) -> Result<Simulated, String> {
+    let known = || {
+        let ids: Vec<_> = catalog.exhibitions.iter().map(|e| e.id.as_str()).collect();
+        ids.join(", ")
+    };
+    let e = match (request.exhibition, catalog.exhibitions.as_slice()) {
+        (Some(id), _) => catalog
+            .exhibition(id)
+            .map(|(_, e)| e)
+            .ok_or_else(|| format!("no exhibition `{id}` (exhibitions: {})", known()))?,
+        (None, [only]) => only,
+        (None, _) => {
+            return Err(format!(
+                "there are several exhibitions ({}): choose one with --exhibition ID",
+                known()
+            ));
+        }
+    };
+    let now = Timestamp::now();
+    let today = now.to_zoned_datetime(e.time_zone.clone()).date();
+    let first_day = request.first_day.unwrap_or(e.opens);
+    let days = days_until(first_day, request.days, today, request.future)?;
+    let store = Store::open(data, 64 << 20).map_err(|e| {
+        format!(
+            "{}: {} (is docent serve running on it?)",
+            data.display(),
+            error_chain(&e)
+        )
+    })?;
+    let mark = check_store(data, store.position(), request.force)?;
+    let traffic = Traffic {
+        first_day,
+        days,
+        scans_per_day: request.per_day,
+        seed: request.seed,
+        not_after: (!request.future).then_some(now),
+    };
+    let events = events(e, &traffic);
+    for batch in events.chunks(256) {
+        store.append(batch).map_err(|e| error_chain(&e))?;
+    }
+    store.checkpoint().map_err(|e| error_chain(&e))?;
+    if mark {
+        mark_store(data, store.position()).map_err(|e| format!("{}: {e}", data.display()))?;
+    }
+    Ok(Simulated {
+        exhibition: e.id.clone(),
+        events: events.len(),
+        days,
+    })
+}
 
 pub struct Traffic {
     pub first_day: Date,
