@@ -407,6 +407,35 @@ fn switch_key(exhibition: &str, id: u64) -> String {
     format!("{}.{id:016x}", hex(exhibition.as_bytes()))
 }
 
+/// Stores what a bucket entry (key, value) says, here; returns what the web side must show.
+type Keep = fn(&Store, &str, &[u8]) -> Result<Option<Change>, String>;
+
+/// Stores a switch made on any replica; says which exhibition changed, if it is new here.
+fn keep_switch(store: &Store, key: &str, value: &[u8]) -> Result<Option<Change>, String> {
+    let (Some(id), Ok(switch)) = (switch_id(key), serde_json::from_slice::<Switch>(value)) else {
+        tracing::warn!(key, "a shared switch could not be read; skipped");
+        return Ok(None);
+    };
+    let new = store
+        .insert_switch(&switch, Some(id))
+        .map_err(|e| error_chain(&e))?;
+    Ok(new.then_some(Change::Switch(switch.exhibition)))
+}
+
+/// Stores a logout made on any replica.
+fn keep_logout(store: &Store, key: &str, value: &[u8]) -> Result<Option<Change>, String> {
+    let (Some(token), Ok(expires)) = (
+        unhex(key),
+        <[u8; 8]>::try_from(value).map(i64::from_be_bytes),
+    ) else {
+        return Ok(None);
+    };
+    store
+        .keep_revoked(&token, expires)
+        .map_err(|e| error_chain(&e))?;
+    Ok(Some(Change::Logout(token, expires)))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -438,12 +467,15 @@ impl Task {
         let mut pause = Duration::from_millis(100);
         loop {
             inner.ready().await;
+            let Some(b) = inner.buckets.get() else {
+                continue;
+            };
             let outcome = match self {
                 Task::Publish => inner.publish().await,
                 Task::Read => inner.read().await,
-                Task::Switches => inner.watch_switches().await,
-                Task::Logouts => inner.watch_logouts().await,
-                Task::Presence => inner.announce().await,
+                Task::Switches => inner.follow(&b.switches, keep_switch).await,
+                Task::Logouts => inner.follow(&b.logouts, keep_logout).await,
+                Task::Presence => inner.announce(b).await,
             };
             if let Err(e) = outcome {
                 tracing::debug!(error = %e, "replication task restarts");
@@ -676,11 +708,11 @@ impl Inner {
         Err("the stream's reader ended".into())
     }
 
-    /// Stores every switch any replica made, and says which exhibitions changed.
-    async fn watch_switches(&self) -> Result<(), String> {
-        let b = self.buckets.get().ok_or("not ready")?;
-        let mut entries = b
-            .switches
+    /// Hands every value put in `bucket` (those already there first, so a replica that was
+    /// away learns what it missed) to `apply` on a blocking thread, and what it reports
+    /// changed to the web side.
+    async fn follow(&self, bucket: &kv::Store, apply: Keep) -> Result<(), String> {
+        let mut entries = bucket
             .watch_with_history(">")
             .await
             .map_err(|e| e.to_string())?;
@@ -689,67 +721,18 @@ impl Inner {
             if entry.operation != kv::Operation::Put {
                 continue;
             }
-            let (Some(id), Ok(switch)) = (
-                switch_id(&entry.key),
-                serde_json::from_slice::<Switch>(&entry.value),
-            ) else {
-                tracing::warn!(
-                    key = entry.key,
-                    "a shared switch could not be read; skipped"
-                );
-                continue;
-            };
             let store = self.store.clone();
-            let exhibition = switch.exhibition.clone();
-            let new = blocking(move || {
-                store
-                    .insert_switch(&switch, Some(id))
-                    .map_err(|e| error_chain(&e))
-            })
-            .await?;
-            if new {
-                let _ = self.changed.send(Change::Switch(exhibition));
+            let change = blocking(move || apply(&store, &entry.key, &entry.value)).await?;
+            if let Some(change) = change {
+                let _ = self.changed.send(change);
             }
         }
-        Err("the switch watch ended".into())
-    }
-
-    /// Keeps every logout any replica stored, and tells the web side.
-    async fn watch_logouts(&self) -> Result<(), String> {
-        let b = self.buckets.get().ok_or("not ready")?;
-        let mut entries = b
-            .logouts
-            .watch_with_history(">")
-            .await
-            .map_err(|e| e.to_string())?;
-        while let Some(entry) = entries.next().await {
-            let entry = entry.map_err(|e| e.to_string())?;
-            let (Some(token), Ok(expires)) = (
-                unhex(&entry.key),
-                <[u8; 8]>::try_from(entry.value.as_ref()).map(i64::from_be_bytes),
-            ) else {
-                continue;
-            };
-            if entry.operation != kv::Operation::Put {
-                continue;
-            }
-            let store = self.store.clone();
-            let kept = token.clone();
-            blocking(move || {
-                store
-                    .keep_revoked(&kept, expires)
-                    .map_err(|e| error_chain(&e))
-            })
-            .await?;
-            let _ = self.changed.send(Change::Logout(token, expires));
-        }
-        Err("the logout watch ended".into())
+        Err(format!("the watch of {} ended", bucket.name))
     }
 
     /// Says every few seconds that this replica is alive and what it serves; listens to the
     /// others.
-    async fn announce(&self) -> Result<(), String> {
-        let b = self.buckets.get().ok_or("not ready")?;
+    async fn announce(&self, b: &Buckets) -> Result<(), String> {
         let mut others = b
             .replicas
             .watch_with_history(">")

@@ -195,6 +195,17 @@ pub enum Event {
     Unknown(UnknownScan),
 }
 
+impl Event {
+    /// A scan or an open, with its kind; `None` for an unknown code.
+    pub fn visit(&self) -> Option<(Kind, &Visit)> {
+        match self {
+            Event::Scan(v) => Some((Kind::Scan, v)),
+            Event::Open(v) => Some((Kind::Open, v)),
+            Event::Unknown(_) => None,
+        }
+    }
+}
+
 /// Distinct unknown codes counted by name per day; the rest are counted as `OTHER_CODES`.
 pub const UNKNOWN_CODES_A_DAY: usize = 100;
 pub const OTHER_CODES: &str = "(other)";
@@ -494,14 +505,7 @@ impl Store {
     ) -> Result<()> {
         let _writer = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
         let first = self.position();
-        let visits: Vec<(Kind, &Visit)> = events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Scan(v) => Some((Kind::Scan, v)),
-                Event::Open(v) => Some((Kind::Open, v)),
-                Event::Unknown(_) => None,
-            })
-            .collect();
+        let visits: Vec<(Kind, &Visit)> = events.iter().filter_map(|e| e.visit()).collect();
         let mut batch = sled::Batch::default();
         let (block, unknown) = {
             let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());

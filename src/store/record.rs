@@ -274,14 +274,7 @@ struct Portable {
 
 /// Encodes events for another replica.
 pub(super) fn encode_portable(events: &[&Event]) -> Result<Vec<u8>, StoreError> {
-    let visits: Vec<(Kind, &Visit)> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Scan(v) => Some((Kind::Scan, v)),
-            Event::Open(v) => Some((Kind::Open, v)),
-            Event::Unknown(_) => None,
-        })
-        .collect();
+    let visits: Vec<(Kind, &Visit)> = events.iter().filter_map(|e| e.visit()).collect();
     let mut names = Dictionary::default();
     let block = if visits.is_empty() {
         Vec::new()
