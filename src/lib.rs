@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod covers;
 pub mod i18n;
+pub mod import;
 pub mod metrics;
 pub mod ops;
 pub mod print;

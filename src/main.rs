@@ -73,6 +73,22 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Add stories from a CSV (columns code, doi, title_zh, title_en, summary_zh, summary_en,
+    /// cover; optionally url, topics, cover_alt_zh, cover_alt_en). Writes nothing unless every
+    /// row passes the same checks as `docent check`.
+    Import {
+        /// The CSV file (UTF-8, Excel's UTF-8 with BOM, UTF-16 or GBK). Cover paths in it are
+        /// relative to its folder.
+        csv: PathBuf,
+        /// The exhibition the stories go to.
+        #[arg(long)]
+        exhibition: String,
+        /// The Crossref REST API, for citations (left out when it does not answer).
+        #[arg(long, default_value = "https://api.crossref.org")]
+        crossref_url: String,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Load a backup into an empty --data folder (stop the server first).
     Restore {
         file: PathBuf,
@@ -278,6 +294,12 @@ fn main() -> ExitCode {
         Command::Restore { file, common } => {
             ops::restore(&file, &common.data).map(|done| println!("{done}"))
         }
+        Command::Import {
+            csv,
+            exhibition,
+            crossref_url,
+            common,
+        } => import(&csv, &exhibition, &crossref_url, &common.exhibits),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -285,6 +307,37 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn import(csv: &Path, exhibition: &str, crossref: &str, exhibits: &Path) -> Result<(), String> {
+    let request = docent::import::Request {
+        csv,
+        exhibits,
+        exhibition,
+        crossref: Some(crossref),
+    };
+    match docent::import::import(&request) {
+        Ok(done) => {
+            for note in &done.notes {
+                eprintln!("note: {note}");
+            }
+            println!(
+                "{}: {} stories written ({} with a citation from Crossref); name them in a phase of exhibition.toml to show them:",
+                exhibits.display(),
+                done.stories.len(),
+                done.citations
+            );
+            for (_, path) in &done.stories {
+                println!("  {}", path.display());
+            }
+            Ok(())
+        }
+        Err(problems) => Err(format!(
+            "nothing was written; {} problem(s):\n{}",
+            problems.len(),
+            problems.join("\n")
+        )),
     }
 }
 

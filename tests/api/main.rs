@@ -10,6 +10,7 @@ mod ops;
 mod ops_hardening;
 mod pages;
 mod printing;
+mod import;
 mod replicas;
 mod robustness;
 mod sessions;

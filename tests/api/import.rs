@@ -1,0 +1,194 @@
+//! `docent import`: stories from a CSV, the real binary on a copy of the demo, with a stand-in
+//! Crossref server on loopback.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::helpers::*;
+
+/// A Crossref `works` answer in the API's shape, trimmed to the fields docent reads (written
+/// for this test from the API's documented format; not a live recording).
+const GRAVITATIONAL_WAVES: &str = r#"{"status":"ok","message-type":"work","message-version":"1.0.0","message":{
+  "DOI":"10.1103/PhysRevLett.116.061102","type":"journal-article",
+  "title":["Observation of Gravitational Waves from a Binary Black Hole Merger"],
+  "container-title":["Physical Review Letters"],
+  "author":[{"given":"B. P.","family":"Abbott","sequence":"first"},{"given":"R.","family":"Abbott","sequence":"additional"}],
+  "volume":"116","issue":"6","page":"061102",
+  "published-print":{"date-parts":[[2016,2,12]]},"issued":{"date-parts":[[2016,2,11]]}}}"#;
+
+/// Serves `GET /works/{doi}` for the DOIs it knows, 404 for others, on a loopback port.
+fn crossref_stand_in() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let (status, body) = if request.contains("/works/10.1103/PhysRevLett.116.061102") {
+                ("200 OK", GRAVITATIONAL_WAVES)
+            } else {
+                ("404 Not Found", "Resource not found.")
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    base
+}
+
+const HEADER: &str = "code,doi,title_zh,title_en,summary_zh,summary_en,cover,topics";
+
+fn good_rows() -> String {
+    format!(
+        "{HEADER}\n\
+         GW16,10.1103/PhysRevLett.116.061102,首次直接探测到引力波,\"Gravitational waves, seen at last\",两个黑洞并合时发出的引力波被LIGO探测到。,\"LIGO caught the ripples in spacetime from two merging black holes.\",cover.png,物理学;Physics\n\
+         CRISPR17,10.9999/unknown.doi,基因编辑新工具,A new gene-editing tool,一种新的基因编辑方法。,A new way to edit genes.,cover.png,\n"
+    )
+}
+
+/// A copy of the demo, and a folder with the CSV (in `encode`'s bytes) and a cover image.
+fn setup(csv: &str, encode: impl Fn(&str) -> Vec<u8>) -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
+    let exhibits = tempfile::tempdir().unwrap();
+    copy_dir(&demo_exhibits(), exhibits.path());
+    let input = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        demo_exhibits().join("nature-covers/covers/alphago.png"),
+        input.path().join("cover.png"),
+    )
+    .unwrap();
+    let file = input.path().join("papers.csv");
+    std::fs::write(&file, encode(csv)).unwrap();
+    (exhibits, input, file)
+}
+
+fn import(csv: &Path, exhibits: &Path, crossref: &str) -> (i32, String, String) {
+    outcome(
+        Command::new(env!("CARGO_BIN_EXE_docent"))
+            .arg("import")
+            .arg(csv)
+            .args(["--exhibition", "nature-covers", "--crossref-url", crossref])
+            .arg("--exhibits")
+            .arg(exhibits)
+            .output()
+            .unwrap(),
+    )
+}
+
+fn stories(exhibits: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(exhibits.join("nature-covers/stories"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn check_passes(exhibits: &Path) {
+    let (code, out, err) = outcome(
+        Command::new(env!("CARGO_BIN_EXE_docent"))
+            .arg("check")
+            .arg(exhibits)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn a_good_csv_writes_commented_story_files_covers_and_crossref_citations() {
+    let (exhibits, _input, csv) = setup(&good_rows(), |t| t.as_bytes().to_vec());
+    let (code, out, err) = import(&csv, exhibits.path(), &crossref_stand_in());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 stories written (1 with a citation from Crossref)"), "{out}");
+    assert!(err.contains("papers.csv:3: citation left out"), "the unknown DOI: {err}");
+    check_passes(exhibits.path());
+
+    let gw = std::fs::read_to_string(exhibits.path().join("nature-covers/stories/gw16.toml")).unwrap();
+    let parsed: toml::Value = toml::from_str(&gw).unwrap();
+    assert_eq!(parsed["code"].as_str(), Some("GW16"));
+    assert_eq!(parsed["title"]["en"].as_str(), Some("Gravitational waves, seen at last"));
+    assert_eq!(parsed["topics"].as_array().unwrap().len(), 2);
+    let citation = &parsed["citation"];
+    assert_eq!(citation["authors"].as_str(), Some("Abbott, B. P. & Abbott, R."));
+    assert_eq!(citation["journal"].as_str(), Some("Physical Review Letters"));
+    assert_eq!(citation["pages"].as_str(), Some("061102"));
+    assert_eq!(citation["issue_date"].to_string(), "2016-02-12");
+    assert!(gw.contains("# PERMANENT short code"), "commented like the demo: {gw}");
+    assert!(gw.contains("describe what the picture shows"), "the alt text is marked for staff");
+    let crispr =
+        std::fs::read_to_string(exhibits.path().join("nature-covers/stories/crispr17.toml")).unwrap();
+    assert!(!crispr.contains("[citation]"), "{crispr}");
+
+    let cover = image::open(exhibits.path().join("nature-covers/covers/gw16.jpg")).unwrap();
+    assert!(cover.width() <= 720 && cover.height() <= 960);
+}
+
+#[test]
+fn a_csv_with_problems_writes_nothing_and_names_every_row() {
+    let csv = format!(
+        "{HEADER}\n\
+         GO16,10.1/a,标题,Title,摘要,Summary,cover.png,\n\
+         NEW1,10.1/b,,Title,摘要,Summary,cover.png,\n\
+         NEW2,10.1/c,标题,Title,摘要,Summary,missing.png,\n\
+         NEW3,10.1/d,标题,Title,摘要,Summary,cover.png,\n\
+         NEW3,10.1/e,标题,Title,摘要,Summary,cover.png,\n"
+    );
+    let (exhibits, _input, file) = setup(&csv, |t| t.as_bytes().to_vec());
+    let before = stories(exhibits.path());
+    let (code, _, err) = import(&file, exhibits.path(), "http://127.0.0.1:9");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(err.contains("papers.csv:3: `title_zh` is empty"), "{err}");
+    assert!(err.contains("papers.csv:4: cover `missing.png`"), "{err}");
+    assert!(
+        err.contains("papers.csv:6: code `NEW3` is also on row 5"),
+        "the repeated code: {err}"
+    );
+    assert_eq!(stories(exhibits.path()), before, "nothing written");
+
+    // Without the rows the cheap checks catch, the code already in use is found by the full
+    // check, on the row that brings it.
+    let csv = format!("{HEADER}\nGO16,10.1/a,标题,Title,摘要,Summary,cover.png,\n");
+    let (exhibits, _input, file) = setup(&csv, |t| t.as_bytes().to_vec());
+    let (code, _, err) = import(&file, exhibits.path(), "http://127.0.0.1:9");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("papers.csv:2:") && err.contains("GO16"), "{err}");
+    assert_eq!(stories(exhibits.path()), before);
+
+    let (exhibits, _input, file) = setup("code,titel_zh\nAB1,x\n", |t| t.as_bytes().to_vec());
+    let (code, _, err) = import(&file, exhibits.path(), "http://127.0.0.1:9");
+    assert_eq!(code, 1);
+    assert!(err.contains("papers.csv:1: unknown column `titel_zh`"), "{err}");
+    assert!(err.contains("papers.csv:1: the column `doi` is missing"), "{err}");
+}
+
+#[test]
+fn excel_utf8_with_bom_and_gbk_files_import_the_same_chinese_text() {
+    for (what, encode) in [
+        ("BOM", (|t: &str| [b"\xEF\xBB\xBF".as_slice(), t.as_bytes()].concat()) as fn(&str) -> Vec<u8>),
+        ("GBK", |t: &str| encoding_rs::GBK.encode(t).0.into_owned()),
+    ] {
+        let (exhibits, _input, csv) = setup(&good_rows(), encode);
+        let (code, out, err) = import(&csv, exhibits.path(), "http://127.0.0.1:9");
+        assert_eq!(code, 0, "{what}: {out}{err}");
+        assert!(err.contains("citation left out"), "Crossref unreachable: {err}");
+        let gw = std::fs::read_to_string(exhibits.path().join("nature-covers/stories/gw16.toml"))
+            .unwrap();
+        assert!(gw.contains("首次直接探测到引力波"), "{what}: {gw}");
+        assert!(!gw.contains("[citation]"), "{what}: no citation without Crossref");
+        check_passes(exhibits.path());
+    }
+}
