@@ -286,10 +286,13 @@ fn read_rows(text: &str) -> Result<Vec<Row>, Vec<(u64, String)>> {
 
 /// The cover resized to fit `COVER_BOX`, as JPEG.
 fn cover(path: &Path) -> Result<Vec<u8>, String> {
-    let image = image::open(path).map_err(|e| match e {
-        image::ImageError::IoError(io) => io.to_string(),
-        other => format!("not a PNG or JPEG image ({other})"),
-    })?;
+    resize_cover(&std::fs::read(path).map_err(|e| e.to_string())?)
+}
+
+/// An uploaded or imported cover (PNG or JPEG), resized to fit 720x960, as JPEG.
+pub fn resize_cover(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let image =
+        image::load_from_memory(bytes).map_err(|e| format!("not a PNG or JPEG image ({e})"))?;
     let image = if image.width() > COVER_BOX.0 || image.height() > COVER_BOX.1 {
         image.resize(
             COVER_BOX.0,

@@ -6,6 +6,7 @@
 //! serving, reloaded after each edit, in `reload`.
 
 mod code;
+pub mod edit;
 mod friendly;
 mod load;
 mod reload;

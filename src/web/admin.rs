@@ -211,6 +211,10 @@ struct Dashboard {
     /// A rejected edit holds back every exhibition's files, so each dashboard warns of it.
     reload: catalog::ReloadStatus,
     replicas: Option<Replicas>,
+    /// (id, code, English title), to edit.
+    stories: Vec<(String, String, String)>,
+    /// Kept versions of the exhibit files, newest first.
+    changes: Vec<catalog::edit::Kept>,
     state: &'static str,
     live: String,
     manual: bool,
@@ -288,6 +292,21 @@ pub(super) async fn dashboard(
             })
             .collect(),
         history,
+        stories: e
+            .stories
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.code.to_string(),
+                    s.title.get(Lang::En).to_string(),
+                )
+            })
+            .collect(),
+        changes: catalog::edit::history(&e.dir)
+            .into_iter()
+            .take(20)
+            .collect(),
         from: range.map(|r| r.0.to_string()).unwrap_or_default(),
         to: range.map(|r| r.1.to_string()).unwrap_or_default(),
         range_query: range
@@ -360,7 +379,10 @@ pub(super) async fn switch(
 }
 
 /// The organizer behind a state-changing form, if the form carries their session's token.
-fn organizer_with_token(req: &HttpRequest, csrf: Option<&str>) -> Result<Organizer, WebError> {
+pub(super) fn organizer_with_token(
+    req: &HttpRequest,
+    csrf: Option<&str>,
+) -> Result<Organizer, WebError> {
     let organizer = Organizer::of(req)?;
     if !organizer.allows(csrf) {
         let message = "missing or wrong form token: reload the dashboard and try again";

@@ -7,6 +7,7 @@
 mod admin;
 mod auth;
 mod covers;
+mod editor;
 mod error;
 mod favicon;
 mod ops;
@@ -69,6 +70,9 @@ pub const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/backup"),
     ("GET", "/admin/healthz"),
     ("GET", "/admin/metrics"),
+    ("GET", "/admin/e/{exhibition}/stories/{story}"),
+    ("POST", "/admin/e/{exhibition}/stories/{story}"),
+    ("POST", "/admin/e/{exhibition}/undo/{entry}"),
 ];
 
 /// The `/admin` scope: every route in `ADMIN_ROUTES`, all behind one guard.
@@ -102,6 +106,11 @@ fn admin_scope() -> actix_web::Scope<
                 "/admin/backup" => route.to(admin::backup),
                 "/admin/healthz" => route.to(ops::health_details),
                 "/admin/metrics" => route.to(ops::metrics),
+                "/admin/e/{exhibition}/stories/{story}" if method == "POST" => {
+                    route.to(editor::story_save)
+                }
+                "/admin/e/{exhibition}/stories/{story}" => route.to(editor::story_form),
+                "/admin/e/{exhibition}/undo/{entry}" => route.to(editor::undo),
                 _ => unreachable!("{path} is in ADMIN_ROUTES without a handler"),
             };
             scope.route(&path["/admin".len()..], route)

@@ -15,7 +15,12 @@ fn admin_walk() -> Vec<(&'static str, String)> {
         .map(|&(method, path)| {
             let path = path
                 .replace("{exhibition}", "nature-covers")
-                .replace("{file}", "nature-covers.csv");
+                .replace("{file}", "nature-covers.csv")
+                .replace("{story}", "alphago")
+                .replace(
+                    "{entry}",
+                    "20261120T020000.000000Z--curator--stories__alphago.toml",
+                );
             assert!(
                 !path.contains('{'),
                 "{path}: a placeholder the walk cannot fill"
@@ -30,7 +35,7 @@ fn admin_walk() -> Vec<(&'static str, String)> {
 #[test]
 fn the_walk_covers_the_whole_admin_scope() {
     let walk = admin_walk();
-    assert_eq!(walk.len(), 12);
+    assert_eq!(walk.len(), 15);
     assert!(walk.contains(&("POST", "/admin/switch/nature-covers".into())));
     assert!(walk.contains(&("GET", "/admin/metrics".into())));
 }

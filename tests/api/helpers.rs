@@ -175,6 +175,13 @@ pub fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Re
 }
 
 impl TestApp {
+    /// The exhibits folder served: the app's own copy, or the demo.
+    pub fn exhibits_dir(&self) -> PathBuf {
+        self._exhibits
+            .as_ref()
+            .map_or_else(demo_exhibits, |d| d.path().to_path_buf())
+    }
+
     /// GET with a user agent and extra headers.
     pub fn get_as(&self, path: &str, user_agent: &str, headers: &[(&str, &str)]) -> Reply {
         let mut req = agent()

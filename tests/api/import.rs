@@ -60,7 +60,10 @@ fn good_rows() -> String {
 }
 
 /// A copy of the demo, and a folder with the CSV (in `encode`'s bytes) and a cover image.
-fn setup(csv: &str, encode: impl Fn(&str) -> Vec<u8>) -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
+fn setup(
+    csv: &str,
+    encode: impl Fn(&str) -> Vec<u8>,
+) -> (tempfile::TempDir, tempfile::TempDir, PathBuf) {
     let exhibits = tempfile::tempdir().unwrap();
     copy_dir(&demo_exhibits(), exhibits.path());
     let input = tempfile::tempdir().unwrap();
@@ -112,24 +115,47 @@ fn a_good_csv_writes_commented_story_files_covers_and_crossref_citations() {
     let (exhibits, _input, csv) = setup(&good_rows(), |t| t.as_bytes().to_vec());
     let (code, out, err) = import(&csv, exhibits.path(), &crossref_stand_in());
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("2 stories written (1 with a citation from Crossref)"), "{out}");
-    assert!(err.contains("papers.csv:3: citation left out"), "the unknown DOI: {err}");
+    assert!(
+        out.contains("2 stories written (1 with a citation from Crossref)"),
+        "{out}"
+    );
+    assert!(
+        err.contains("papers.csv:3: citation left out"),
+        "the unknown DOI: {err}"
+    );
     check_passes(exhibits.path());
 
-    let gw = std::fs::read_to_string(exhibits.path().join("nature-covers/stories/gw16.toml")).unwrap();
+    let gw =
+        std::fs::read_to_string(exhibits.path().join("nature-covers/stories/gw16.toml")).unwrap();
     let parsed: toml::Value = toml::from_str(&gw).unwrap();
     assert_eq!(parsed["code"].as_str(), Some("GW16"));
-    assert_eq!(parsed["title"]["en"].as_str(), Some("Gravitational waves, seen at last"));
+    assert_eq!(
+        parsed["title"]["en"].as_str(),
+        Some("Gravitational waves, seen at last")
+    );
     assert_eq!(parsed["topics"].as_array().unwrap().len(), 2);
     let citation = &parsed["citation"];
-    assert_eq!(citation["authors"].as_str(), Some("Abbott, B. P. & Abbott, R."));
-    assert_eq!(citation["journal"].as_str(), Some("Physical Review Letters"));
+    assert_eq!(
+        citation["authors"].as_str(),
+        Some("Abbott, B. P. & Abbott, R.")
+    );
+    assert_eq!(
+        citation["journal"].as_str(),
+        Some("Physical Review Letters")
+    );
     assert_eq!(citation["pages"].as_str(), Some("061102"));
     assert_eq!(citation["issue_date"].to_string(), "2016-02-12");
-    assert!(gw.contains("# PERMANENT short code"), "commented like the demo: {gw}");
-    assert!(gw.contains("describe what the picture shows"), "the alt text is marked for staff");
+    assert!(
+        gw.contains("# PERMANENT short code"),
+        "commented like the demo: {gw}"
+    );
+    assert!(
+        gw.contains("describe what the picture shows"),
+        "the alt text is marked for staff"
+    );
     let crispr =
-        std::fs::read_to_string(exhibits.path().join("nature-covers/stories/crispr17.toml")).unwrap();
+        std::fs::read_to_string(exhibits.path().join("nature-covers/stories/crispr17.toml"))
+            .unwrap();
     assert!(!crispr.contains("[citation]"), "{crispr}");
 
     let cover = image::open(exhibits.path().join("nature-covers/covers/gw16.jpg")).unwrap();
@@ -165,30 +191,48 @@ fn a_csv_with_problems_writes_nothing_and_names_every_row() {
     let (exhibits, _input, file) = setup(&csv, |t| t.as_bytes().to_vec());
     let (code, _, err) = import(&file, exhibits.path(), "http://127.0.0.1:9");
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("papers.csv:2:") && err.contains("GO16"), "{err}");
+    assert!(
+        err.contains("papers.csv:2:") && err.contains("GO16"),
+        "{err}"
+    );
     assert_eq!(stories(exhibits.path()), before);
 
     let (exhibits, _input, file) = setup("code,titel_zh\nAB1,x\n", |t| t.as_bytes().to_vec());
     let (code, _, err) = import(&file, exhibits.path(), "http://127.0.0.1:9");
     assert_eq!(code, 1);
-    assert!(err.contains("papers.csv:1: unknown column `titel_zh`"), "{err}");
-    assert!(err.contains("papers.csv:1: the column `doi` is missing"), "{err}");
+    assert!(
+        err.contains("papers.csv:1: unknown column `titel_zh`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("papers.csv:1: the column `doi` is missing"),
+        "{err}"
+    );
 }
 
 #[test]
 fn excel_utf8_with_bom_and_gbk_files_import_the_same_chinese_text() {
     for (what, encode) in [
-        ("BOM", (|t: &str| [b"\xEF\xBB\xBF".as_slice(), t.as_bytes()].concat()) as fn(&str) -> Vec<u8>),
+        (
+            "BOM",
+            (|t: &str| [b"\xEF\xBB\xBF".as_slice(), t.as_bytes()].concat()) as fn(&str) -> Vec<u8>,
+        ),
         ("GBK", |t: &str| encoding_rs::GBK.encode(t).0.into_owned()),
     ] {
         let (exhibits, _input, csv) = setup(&good_rows(), encode);
         let (code, out, err) = import(&csv, exhibits.path(), "http://127.0.0.1:9");
         assert_eq!(code, 0, "{what}: {out}{err}");
-        assert!(err.contains("citation left out"), "Crossref unreachable: {err}");
+        assert!(
+            err.contains("citation left out"),
+            "Crossref unreachable: {err}"
+        );
         let gw = std::fs::read_to_string(exhibits.path().join("nature-covers/stories/gw16.toml"))
             .unwrap();
         assert!(gw.contains("首次直接探测到引力波"), "{what}: {gw}");
-        assert!(!gw.contains("[citation]"), "{what}: no citation without Crossref");
+        assert!(
+            !gw.contains("[citation]"),
+            "{what}: no citation without Crossref"
+        );
         check_passes(exhibits.path());
     }
 }

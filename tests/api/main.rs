@@ -4,13 +4,14 @@
 mod admin;
 mod check;
 mod durability;
+mod editor;
 mod helpers;
+mod import;
 mod logging;
 mod ops;
 mod ops_hardening;
 mod pages;
 mod printing;
-mod import;
 mod replicas;
 mod robustness;
 mod sessions;

@@ -1,0 +1,438 @@
+//! Changing exhibit files from the dashboard, so staff without a shell can edit a show. The
+//! files stay the source of truth and stay clean to edit by hand:
+//! - an edit rewrites only the values that changed (`toml_edit`), so comments, order and
+//!   layout stay byte for byte;
+//! - every save is checked first with the same checks as `docent check`, on a scratch copy of
+//!   all exhibit files; a rejected save writes nothing;
+//! - a save based on an older version of the file than the one on disk is refused;
+//! - the previous file is kept in the exhibition's `.history/` folder (who, when), and any kept
+//!   version can be put back (which is itself a change that can be undone).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use jiff::Timestamp;
+use toml_edit::{DocumentMut, Item, Value};
+
+/// One save at a time, server-wide: the version check and the write are one step.
+static SAVING: Mutex<()> = Mutex::new(());
+
+const HISTORY: &str = ".history";
+
+/// A story's fields as the editor shows them: (form name, place in the file).
+pub const STORY_FIELDS: [(&str, &[&str]); 16] = [
+    ("title_zh", &["title", "zh"]),
+    ("title_en", &["title", "en"]),
+    ("summary_zh", &["summary", "zh"]),
+    ("summary_en", &["summary", "en"]),
+    ("topics", &["topics"]),
+    ("cover_alt_zh", &["cover_alt", "zh"]),
+    ("cover_alt_en", &["cover_alt", "en"]),
+    ("doi", &["article", "doi"]),
+    ("url", &["article", "url"]),
+    ("oa_url", &["article", "oa_url"]),
+    ("citation_authors", &["citation", "authors"]),
+    ("citation_title", &["citation", "title"]),
+    ("citation_journal", &["citation", "journal"]),
+    ("citation_volume", &["citation", "volume"]),
+    ("citation_pages", &["citation", "pages"]),
+    // Not a text field: set when a new cover is uploaded.
+    ("cover", &["cover"]),
+];
+/// Also editable: the issue date, a TOML date rather than text.
+pub const ISSUE_DATE: (&str, &[&str]) = ("citation_issue_date", &["citation", "issue_date"]);
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error(
+        "someone saved this file after you opened it; nothing was written. Open it again to see their change, then make yours"
+    )]
+    Stale,
+    #[error("the change was not saved: {} problem(s)", .0.len())]
+    Rejected(Vec<String>),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the file could not be read or written: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A short fingerprint of a file's bytes: what the editor saw, checked again at save.
+pub fn version(text: &str) -> String {
+    blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
+}
+
+/// The values of a story file, by form name (`""` when absent).
+pub fn story_values(text: &str) -> Result<Vec<(&'static str, String)>, EditError> {
+    let doc: DocumentMut = text
+        .parse()
+        .map_err(|e| EditError::Invalid(format!("the file is not valid TOML: {e}")))?;
+    let mut out = Vec::new();
+    for (name, path) in STORY_FIELDS.iter().chain([&ISSUE_DATE]) {
+        let value = lookup(doc.as_item(), path).and_then(Item::as_value);
+        let shown = match value {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
+            Some(Value::String(s)) => s.value().clone(),
+            Some(other) => other.to_string().trim().to_string(),
+            None => String::new(),
+        };
+        out.push((*name, shown));
+    }
+    Ok(out)
+}
+
+fn lookup<'a>(item: &'a Item, path: &[&str]) -> Option<&'a Item> {
+    path.iter().try_fold(item, |item, key| item.get(key))
+}
+
+/// The story file with the form's values put in: only changed values are rewritten (keeping
+/// their comments and, for a long text, the triple-quoted style); an empty value removes an
+/// optional key (a required one is then reported by the check).
+pub fn edit_story(
+    text: &str,
+    values: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, EditError> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| EditError::Invalid(format!("the file is not valid TOML: {e}")))?;
+    for (name, path) in STORY_FIELDS {
+        let Some(new) = values(name) else { continue };
+        let new = new.trim().replace("\r\n", "\n");
+        let value = if new.is_empty() {
+            None
+        } else if name == "topics" {
+            let topics: toml_edit::Array = new
+                .split([';', '；'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect();
+            Some(Value::Array(topics))
+        } else {
+            Some(Value::from(new))
+        };
+        set(&mut doc, path, value);
+    }
+    if let Some(date) = values(ISSUE_DATE.0) {
+        let date = date.trim();
+        let value = if date.is_empty() {
+            None
+        } else {
+            let parsed: toml_edit::Datetime = date.parse().map_err(|_| {
+                EditError::Invalid(format!(
+                    "citation issue date `{date}`: write it as YYYY-MM-DD"
+                ))
+            })?;
+            Some(Value::from(parsed))
+        };
+        set(&mut doc, ISSUE_DATE.1, value);
+    }
+    // A citation with nothing left in it goes away whole.
+    if doc
+        .get("citation")
+        .and_then(Item::as_table)
+        .is_some_and(|t| t.is_empty())
+    {
+        doc.remove("citation");
+    }
+    Ok(doc.to_string())
+}
+
+/// Puts `value` at `path` (or removes it), leaving the file as it was when it is unchanged.
+fn set(doc: &mut DocumentMut, path: &[&str], value: Option<Value>) {
+    let (last, tables) = path.split_last().expect("a path has a key");
+    let mut table = doc.as_table_mut();
+    for key in tables {
+        if value.is_none() && !table.contains_key(key) {
+            return;
+        }
+        let item = table.entry(key).or_insert(toml_edit::table());
+        let Some(t) = item.as_table_mut() else { return };
+        table = t;
+    }
+    let old = table.get(last).and_then(Item::as_value).cloned();
+    match (old, value) {
+        (Some(old), Some(new)) if same(&old, &new) => {}
+        (Some(old), Some(new)) => {
+            let mut new = styled_like(&old, new);
+            *new.decor_mut() = old.decor().clone();
+            table.insert(last, Item::Value(new));
+        }
+        (None, Some(new)) => {
+            table.insert(last, Item::Value(new));
+        }
+        (Some(_), None) => {
+            table.remove(last);
+        }
+        (None, None) => {}
+    }
+}
+
+fn same(old: &Value, new: &Value) -> bool {
+    match (old, new) {
+        (Value::String(a), Value::String(b)) => a.value() == b.value(),
+        (Value::Array(a), Value::Array(b)) => {
+            a.iter().map(Value::as_str).eq(b.iter().map(Value::as_str))
+        }
+        (a, b) => a.to_string().trim() == b.to_string().trim(),
+    }
+}
+
+/// A long text written `"""..."""` in the file stays that way when it can.
+fn styled_like(old: &Value, new: Value) -> Value {
+    let triple = old.as_str().and_then(|_| {
+        old.to_string()
+            .trim_start()
+            .starts_with("\"\"\"")
+            .then_some(())
+    });
+    match (triple, new.as_str()) {
+        (Some(()), Some(text))
+            if !text.contains("\"\"\"") && !text.contains('\\') && !text.ends_with('"') =>
+        {
+            format!("\"\"\"{text}\"\"\"").parse().unwrap_or(new)
+        }
+        _ => new,
+    }
+}
+
+/// A file to write, relative to an exhibition folder, with its new bytes.
+pub struct Change<'a> {
+    pub file: &'a str,
+    pub bytes: Vec<u8>,
+}
+
+/// Saves `changes` into the exhibition folder `dir` (inside the exhibits folder `root`):
+/// refused as stale when `file` on disk is no longer at `base_version` (`None`: it must not
+/// exist yet), checked on a scratch copy, then written, the old files kept in history.
+pub fn save(
+    root: &Path,
+    dir: &Path,
+    base: (&str, Option<&str>),
+    changes: &[Change<'_>],
+    who: &str,
+    now: Timestamp,
+) -> Result<(), EditError> {
+    let _one = SAVING.lock().unwrap_or_else(|e| e.into_inner());
+    let (file, base_version) = base;
+    let current = std::fs::read_to_string(dir.join(file)).ok();
+    if current.as_deref().map(version).as_deref() != base_version {
+        return Err(EditError::Stale);
+    }
+    check_on_scratch(root, dir, changes)?;
+    let stamp = now.strftime("%Y%m%dT%H%M%S%.6fZ").to_string();
+    for change in changes {
+        let path = dir.join(change.file);
+        if let Ok(old) = std::fs::read(&path) {
+            keep(dir, &stamp, who, change.file, &old)?;
+        }
+        write_atomically(&path, &change.bytes)?;
+    }
+    Ok(())
+}
+
+/// The same checks as `docent check`, on a copy of every exhibit file with `changes` made.
+fn check_on_scratch(root: &Path, dir: &Path, changes: &[Change<'_>]) -> Result<(), EditError> {
+    let scratch = tempfile::tempdir()?;
+    copy_dir(root, scratch.path())?;
+    let relative = dir.strip_prefix(root).unwrap_or(Path::new(""));
+    for change in changes {
+        let path = scratch.path().join(relative).join(change.file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, &change.bytes)?;
+    }
+    match super::load(scratch.path()) {
+        Ok(_) => Ok(()),
+        Err(problems) => {
+            let (from, to) = (
+                scratch.path().display().to_string(),
+                root.display().to_string(),
+            );
+            Err(EditError::Rejected(
+                problems
+                    .iter()
+                    .map(|p| p.to_string().replace(&from, &to))
+                    .collect(),
+            ))
+        }
+    }
+}
+
+/// A kept version: `.history/<time>--<who>--<file with / as __>.bak`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Kept {
+    pub id: String,
+    pub at: String,
+    pub who: String,
+    pub file: String,
+}
+
+fn keep(dir: &Path, stamp: &str, who: &str, file: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let history = dir.join(HISTORY);
+    std::fs::create_dir_all(&history)?;
+    let who: String = who
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .take(40)
+        .collect();
+    let name = format!("{stamp}--{who}--{}.bak", file.replace('/', "__"));
+    std::fs::write(history.join(name), bytes)
+}
+
+/// The kept versions of an exhibition's files, newest first.
+pub fn history(dir: &Path) -> Vec<Kept> {
+    let mut kept: Vec<Kept> = std::fs::read_dir(dir.join(HISTORY))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(".bak")?;
+            let mut parts = stem.splitn(3, "--");
+            let (at, who, file) = (parts.next()?, parts.next()?, parts.next()?);
+            Some(Kept {
+                id: stem.to_string(),
+                at: at.to_string(),
+                who: who.to_string(),
+                file: file.replace("__", "/"),
+            })
+        })
+        .collect();
+    kept.sort_by(|a, b| b.id.cmp(&a.id));
+    kept
+}
+
+/// Puts a kept version back (checked like any save; the file it replaces is kept in turn).
+pub fn undo(
+    root: &Path,
+    dir: &Path,
+    id: &str,
+    who: &str,
+    now: Timestamp,
+) -> Result<String, EditError> {
+    let kept = history(dir)
+        .into_iter()
+        .find(|k| k.id == id)
+        .ok_or_else(|| EditError::Invalid(format!("no kept version `{id}`")))?;
+    let bytes = std::fs::read(dir.join(HISTORY).join(format!("{id}.bak")))?;
+    let current = std::fs::read_to_string(dir.join(&kept.file)).ok();
+    let base = current.as_deref().map(version);
+    save(
+        root,
+        dir,
+        (&kept.file, base.as_deref()),
+        &[Change {
+            file: &kept.file,
+            bytes,
+        }],
+        who,
+        now,
+    )?;
+    Ok(kept.file)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let tmp: PathBuf = path.with_extension("saving");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_name() == HISTORY {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = r#"# A comment at the top.
+code = "GO16"  # never change
+cover = "covers/alphago.png"
+topics = ["人工智能", "AI"]
+
+# The title.
+[title]
+zh = "旧标题"
+en = "Old title"   # trailing comment
+
+[summary]
+zh = """长文本。"""
+en = """Long text."""
+
+[article]
+doi = "10.1038/nature16961"
+"#;
+
+    fn form(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn only_the_changed_value_is_rewritten_and_comments_stay() {
+        let edited = edit_story(
+            STORY,
+            &form(&[
+                ("title_en", "New title"),
+                ("title_zh", "旧标题"),
+                ("summary_en", "A new long text."),
+                ("topics", "人工智能; AI"),
+                ("url", ""),
+            ]),
+        )
+        .unwrap();
+        let expected = STORY
+            .replace("en = \"Old title\"", "en = \"New title\"")
+            .replace("\"\"\"Long text.\"\"\"", "\"\"\"A new long text.\"\"\"");
+        assert_eq!(edited, expected);
+    }
+
+    #[test]
+    fn empty_optional_values_go_away_and_new_ones_arrive() {
+        let edited = edit_story(
+            STORY,
+            &form(&[
+                ("topics", ""),
+                ("oa_url", "https://arxiv.org/abs/1"),
+                ("citation_journal", "Nature"),
+                ("citation_issue_date", "2016-01-28"),
+            ]),
+        )
+        .unwrap();
+        let doc: toml::Value = toml::from_str(&edited).unwrap();
+        assert!(doc.get("topics").is_none());
+        assert_eq!(
+            doc["article"]["oa_url"].as_str(),
+            Some("https://arxiv.org/abs/1")
+        );
+        assert_eq!(doc["citation"]["issue_date"].to_string(), "2016-01-28");
+        assert!(edited.starts_with("# A comment at the top.\ncode = \"GO16\"  # never change\n"));
+        let values = story_values(&edited).unwrap();
+        assert!(values.contains(&("citation_journal", "Nature".to_string())));
+        assert!(edit_story(STORY, &form(&[("citation_issue_date", "28/01/2016")])).is_err());
+    }
+}

@@ -1,0 +1,368 @@
+//! Editing a story from the dashboard: `GET /admin/e/{exhibition}/stories/{story}` shows every
+//! field, `POST` saves (with a cover upload) through `catalog::edit`, which checks the whole
+//! exhibit folder first, refuses a save based on an older file, and keeps the old one; then the
+//! catalog is reloaded, so visitors see the change at once. `POST
+//! /admin/e/{exhibition}/undo/{entry}` puts a kept version back.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::auth::Organizer;
+use super::error::WebError;
+use super::{AppState, html, no_store};
+use crate::catalog::edit::{self, Change, EditError};
+
+/// The largest cover accepted, and the most text a form may carry.
+const COVER_BYTES: usize = 5 << 20;
+const TEXT_BYTES: usize = 64 << 10;
+
+/// Labels of the fields, in the editor's order; long ones get a text area.
+const LABELS: [(&str, &str, bool); 16] = [
+    ("title_zh", "Title (Chinese)", false),
+    ("title_en", "Title (English)", false),
+    (
+        "summary_zh",
+        "Summary (Chinese): 2-4 sentences, plain text",
+        true,
+    ),
+    (
+        "summary_en",
+        "Summary (English): 2-4 sentences, plain text",
+        true,
+    ),
+    (
+        "topics",
+        "Topics, separated by ; (Chinese ones show on the Chinese page)",
+        false,
+    ),
+    (
+        "cover_alt_zh",
+        "Cover description for screen readers (Chinese)",
+        false,
+    ),
+    (
+        "cover_alt_en",
+        "Cover description for screen readers (English)",
+        false,
+    ),
+    ("doi", "DOI (without https://doi.org/)", false),
+    ("url", "Article URL (optional when the DOI is set)", false),
+    ("oa_url", "Free, legal copy of the paper (optional)", false),
+    (
+        "citation_authors",
+        "Citation: authors (e.g. Silver, D. et al.)",
+        false,
+    ),
+    ("citation_title", "Citation: the paper's title", false),
+    (
+        "citation_journal",
+        "Citation: journal (required when any citation field is set)",
+        false,
+    ),
+    ("citation_volume", "Citation: volume", false),
+    ("citation_pages", "Citation: pages", false),
+    (
+        "citation_issue_date",
+        "Citation: issue date (YYYY-MM-DD)",
+        false,
+    ),
+];
+
+#[derive(Template)]
+#[template(path = "admin_story.html")]
+struct StoryPage {
+    organizer: String,
+    csrf: String,
+    exhibition: String,
+    story: String,
+    code: String,
+    version: String,
+    fields: Vec<(&'static str, &'static str, String, bool)>,
+    problems: Vec<String>,
+    saved: bool,
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct Shown {
+    saved: Option<String>,
+}
+
+/// Where a story's file is: (exhibition folder, story code).
+fn story_of(
+    state: &AppState,
+    exhibition: &str,
+    story: &str,
+) -> Result<(std::path::PathBuf, String), WebError> {
+    let catalog = state.catalog();
+    let (_, e) = catalog
+        .exhibition(exhibition)
+        .ok_or_else(|| WebError::NotFound(format!("no exhibition `{exhibition}`")))?;
+    let s = e
+        .stories
+        .iter()
+        .find(|s| s.id == story)
+        .ok_or_else(|| WebError::NotFound(format!("no story `{story}` in `{exhibition}`")))?;
+    Ok((e.dir.clone(), s.code.to_string()))
+}
+
+fn page(
+    req: &HttpRequest,
+    (exhibition, story, code): (&str, &str, String),
+    text: &str,
+    values: Option<&HashMap<String, String>>,
+    problems: Vec<String>,
+    saved: bool,
+) -> Result<StoryPage, WebError> {
+    let organizer = Organizer::of(req)?;
+    let stored = edit::story_values(text).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let fields = LABELS
+        .iter()
+        .map(|&(name, label, long)| {
+            let value = values
+                .and_then(|v| v.get(name).cloned())
+                .or_else(|| {
+                    stored
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, v)| v.clone())
+                })
+                .unwrap_or_default();
+            (name, label, value, long)
+        })
+        .collect();
+    Ok(StoryPage {
+        organizer: organizer.name.clone(),
+        csrf: organizer.csrf().to_string(),
+        exhibition: exhibition.to_string(),
+        story: story.to_string(),
+        code,
+        version: edit::version(text),
+        fields,
+        problems,
+        saved,
+    })
+}
+
+pub(super) async fn story_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    shown: web::Query<Shown>,
+) -> Result<HttpResponse, WebError> {
+    let (exhibition, story) = path.into_inner();
+    let (dir, code) = story_of(&state, &exhibition, &story)?;
+    let text = std::fs::read_to_string(dir.join("stories").join(format!("{story}.toml")))
+        .map_err(|e| WebError::internal("story file", e))?;
+    let page = page(
+        &req,
+        (&exhibition, &story, code),
+        &text,
+        None,
+        Vec::new(),
+        shown.saved.is_some(),
+    )?;
+    Ok(no_store(html(StatusCode::OK, &page)))
+}
+
+/// The form's text fields and the uploaded cover, within the size limits.
+async fn read_form(
+    mut payload: Multipart,
+) -> Result<(HashMap<String, String>, Option<Vec<u8>>), WebError> {
+    let mut fields = HashMap::new();
+    let mut cover = None;
+    let mut text = 0;
+    while let Some(field) = payload.next().await {
+        let mut field =
+            field.map_err(|e| WebError::BadRequest(format!("the form could not be read: {e}")))?;
+        let name = field.name().unwrap_or_default().to_string();
+        let limit = if name == "cover_file" {
+            COVER_BYTES
+        } else {
+            TEXT_BYTES
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk
+                .map_err(|e| WebError::BadRequest(format!("the form could not be read: {e}")))?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(WebError::BadRequest(if name == "cover_file" {
+                    "the cover is larger than 5 MB: make it smaller (720×960 is plenty)".into()
+                } else {
+                    format!("the field `{name}` is too long")
+                }));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if name == "cover_file" {
+            // The uploaded file's own name is never used: covers are stored by story id.
+            if !bytes.is_empty() {
+                cover = Some(bytes);
+            }
+        } else {
+            text += bytes.len();
+            if text > TEXT_BYTES {
+                return Err(WebError::BadRequest("the form is too long".into()));
+            }
+            let value = String::from_utf8(bytes)
+                .map_err(|_| WebError::BadRequest(format!("the field `{name}` is not text")))?;
+            fields.insert(name, value);
+        }
+    }
+    Ok((fields, cover))
+}
+
+pub(super) async fn story_save(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    payload: Multipart,
+) -> Result<HttpResponse, WebError> {
+    let (exhibition, story) = path.into_inner();
+    let (fields, upload) = read_form(payload).await?;
+    let organizer =
+        super::admin::organizer_with_token(&req, fields.get("csrf").map(String::as_str))?;
+    let (dir, code) = story_of(&state, &exhibition, &story)?;
+    let file = format!("stories/{story}.toml");
+    let text = std::fs::read_to_string(dir.join(&file))
+        .map_err(|e| WebError::internal("story file", e))?;
+    let mut problems = Vec::new();
+    let mut changes = Vec::new();
+    let cover_file = format!("covers/{story}.jpg");
+    if let Some(bytes) = upload {
+        match crate::import::resize_cover(&bytes) {
+            Ok(jpeg) => changes.push((cover_file.clone(), jpeg)),
+            Err(e) => problems.push(format!("new cover: {e}")),
+        }
+    }
+    let has_cover = !changes.is_empty();
+    let values = |name: &str| {
+        if name == "cover" {
+            has_cover.then(|| cover_file.clone())
+        } else {
+            fields.get(name).cloned()
+        }
+    };
+    let edited = match edit::edit_story(&text, &values) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            problems.push(e.to_string());
+            None
+        }
+    };
+    let shown = (exhibition.as_str(), story.as_str(), code.clone());
+    let (Some(edited), true) = (edited, problems.is_empty()) else {
+        let page = page(&req, shown, &text, Some(&fields), problems, false)?;
+        return Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    };
+    changes.insert(0, (file.clone(), edited.into_bytes()));
+    let root = state.exhibits().to_path_buf();
+    let base = fields.get("version").cloned().unwrap_or_default();
+    let who = organizer.name.clone();
+    let now = state.clock.now();
+    let saved = web::block(move || {
+        let changes: Vec<Change> = changes
+            .iter()
+            .map(|(file, bytes)| Change {
+                file,
+                bytes: bytes.clone(),
+            })
+            .collect();
+        edit::save(&root, &dir, (&file, Some(&base)), &changes, &who, now)
+    })
+    .await
+    .map_err(|e| WebError::internal("save", e))?;
+    match saved {
+        Ok(()) => {
+            live(&state).await?;
+            tracing::info!(
+                exhibition,
+                story,
+                by = organizer.name,
+                "story saved from the dashboard"
+            );
+            Ok(HttpResponse::SeeOther()
+                .insert_header((
+                    header::LOCATION,
+                    format!("/admin/e/{exhibition}/stories/{story}?saved=1"),
+                ))
+                .finish())
+        }
+        Err(EditError::Rejected(problems)) => {
+            let page = page(&req, shown, &text, Some(&fields), problems, false)?;
+            Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)))
+        }
+        Err(EditError::Stale) => {
+            let page = page(
+                &req,
+                shown,
+                &text,
+                Some(&fields),
+                vec![EditError::Stale.to_string()],
+                false,
+            )?;
+            Ok(no_store(html(StatusCode::CONFLICT, &page)))
+        }
+        Err(e) => Err(WebError::internal("save", e)),
+    }
+}
+
+/// Loads the saved files, so visitors see them now.
+async fn live(state: &web::Data<AppState>) -> Result<(), WebError> {
+    let worker = state.clone();
+    let reloaded = web::block(move || worker.reload_catalog())
+        .await
+        .map_err(|e| WebError::internal("reload", e))?;
+    if let Err(problems) = reloaded {
+        tracing::error!(?problems, "a checked save did not load");
+    }
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct UndoForm {
+    csrf: Option<String>,
+}
+
+pub(super) async fn undo(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    form: web::Form<UndoForm>,
+) -> Result<HttpResponse, WebError> {
+    let organizer = super::admin::organizer_with_token(&req, form.csrf.as_deref())?;
+    let (exhibition, entry) = path.into_inner();
+    let catalog = state.catalog();
+    let (_, e) = catalog
+        .exhibition(&exhibition)
+        .ok_or_else(|| WebError::NotFound(format!("no exhibition `{exhibition}`")))?;
+    let (root, dir) = (state.exhibits().to_path_buf(), e.dir.clone());
+    let (who, now) = (organizer.name.clone(), state.clock.now());
+    let undone = web::block(move || edit::undo(&root, &dir, &entry, &who, now))
+        .await
+        .map_err(|e| WebError::internal("undo", e))?;
+    match undone {
+        Ok(file) => {
+            live(&state).await?;
+            tracing::info!(
+                exhibition,
+                file,
+                by = organizer.name,
+                "change undone from the dashboard"
+            );
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/admin/e/{exhibition}#files")))
+                .finish())
+        }
+        Err(EditError::Invalid(message)) => Err(WebError::NotFound(message)),
+        Err(EditError::Rejected(problems)) => Err(WebError::BadRequest(format!(
+            "that version no longer passes the checks: {}",
+            problems.join("; ")
+        ))),
+        Err(e) => Err(WebError::internal("undo", e)),
+    }
+}

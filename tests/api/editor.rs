@@ -1,0 +1,194 @@
+//! Editing a story from the dashboard over HTTP: comments kept byte for byte, checks before
+//! writing, stale saves refused, uploads bounded, undo, and the change live at once.
+
+use std::path::PathBuf;
+
+use crate::helpers::*;
+
+const FORM: &str = "/admin/e/nature-covers/stories/alphago";
+
+fn story_file(app: &TestApp) -> PathBuf {
+    app.exhibits_dir()
+        .join("nature-covers/stories/alphago.toml")
+}
+
+/// A multipart body: text fields, and optionally a file as `cover_file`.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "docent-test-boundary-7d3f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((filename, bytes)) = file {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"cover_file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The form's version token, as the editor page carries it.
+fn version_on(page: &str) -> String {
+    let at = page
+        .find(r#"name="version" value=""#)
+        .expect("a version on the form")
+        + 22;
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+fn save(app: &TestApp, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Reply {
+    let (content_type, body) = multipart(fields, file);
+    read(
+        agent()
+            .post(format!("{}{FORM}", app.base))
+            .header("Authorization", &basic("curator", PASSWORD))
+            .header("Origin", &app.base)
+            .header("Content-Type", &content_type)
+            .send(&body[..]),
+    )
+}
+
+fn edited_app() -> TestApp {
+    spawn_app_with(
+        demo_copy(|t| t.replace("closes = 2027-01-08", "closes = 2027-01-09")),
+        "2026-11-20T02:00:00Z",
+    )
+}
+
+#[test]
+fn a_saved_edit_changes_only_that_value_and_goes_live() {
+    let app = edited_app();
+    let original = std::fs::read_to_string(story_file(&app)).unwrap();
+    let form = app.admin_get(FORM);
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body
+            .contains("AlphaGo: a computer beats a Go professional")
+    );
+    let version = version_on(&form.body);
+
+    let reply = save(
+        &app,
+        &[
+            ("version", &version),
+            ("title_en", "AlphaGo beats a Go professional"),
+            ("title_zh", "AlphaGo：计算机首次战胜职业围棋棋手"),
+        ],
+        None,
+    );
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let saved = std::fs::read_to_string(story_file(&app)).unwrap();
+    assert_eq!(
+        saved,
+        original.replace(
+            "en = \"AlphaGo: a computer beats a Go professional\"",
+            "en = \"AlphaGo beats a Go professional\""
+        ),
+        "every other byte, comments included, is as it was"
+    );
+    assert_ne!(saved, original);
+    assert!(
+        heading(&app.get("/s/GO16?lang=en").body).contains("AlphaGo beats a Go professional"),
+        "live on the landing page"
+    );
+    let dashboard = app.admin_get("/admin/e/nature-covers");
+    assert!(
+        dashboard
+            .body
+            .contains("<td>curator</td><td>stories/alphago.toml</td>"),
+        "listed"
+    );
+
+    // Put back: the file is byte for byte the original, and the page shows the old title.
+    let entry = {
+        let at = dashboard.body.find("/admin/e/nature-covers/undo/").unwrap() + 28;
+        dashboard.body[at..at + dashboard.body[at..].find('"').unwrap()].to_string()
+    };
+    let undone = app.admin_post(
+        &format!("/admin/e/nature-covers/undo/{entry}"),
+        &[],
+        &[("Origin", &app.base)],
+    );
+    assert_eq!(undone.status, 303, "{}", undone.body);
+    assert_eq!(std::fs::read_to_string(story_file(&app)).unwrap(), original);
+    assert!(heading(&app.get("/s/GO16?lang=en").body).contains("a computer beats"));
+}
+
+#[test]
+fn a_rejected_or_stale_save_writes_nothing() {
+    let app = edited_app();
+    let original = std::fs::read_to_string(story_file(&app)).unwrap();
+    let version = version_on(&app.admin_get(FORM).body);
+
+    let rejected = save(&app, &[("version", &version), ("title_en", "")], None);
+    assert_eq!(rejected.status, 422, "{}", rejected.body);
+    assert!(rejected.body.contains("Not saved"), "{}", rejected.body);
+    assert!(
+        rejected.body.contains("title"),
+        "the check's message: {}",
+        rejected.body
+    );
+    assert_eq!(std::fs::read_to_string(story_file(&app)).unwrap(), original);
+
+    // Two editors open the same story; the second save is refused.
+    let first = save(
+        &app,
+        &[("version", &version), ("citation_volume", "530")],
+        None,
+    );
+    assert_eq!(first.status, 303, "{}", first.body);
+    let after_first = std::fs::read_to_string(story_file(&app)).unwrap();
+    let second = save(
+        &app,
+        &[("version", &version), ("citation_pages", "1–2")],
+        None,
+    );
+    assert_eq!(second.status, 409, "{}", second.body);
+    assert!(
+        second
+            .body
+            .contains("someone saved this file after you opened it")
+    );
+    assert_eq!(
+        std::fs::read_to_string(story_file(&app)).unwrap(),
+        after_first
+    );
+}
+
+#[test]
+fn uploads_are_images_of_bounded_size_stored_by_story_never_by_their_name() {
+    let app = edited_app();
+    let original = std::fs::read_to_string(story_file(&app)).unwrap();
+    let version = version_on(&app.admin_get(FORM).body);
+
+    let not_image = save(
+        &app,
+        &[("version", &version)],
+        Some(("cover.png", b"<svg/>")),
+    );
+    assert_eq!(not_image.status, 422, "{}", not_image.body);
+    assert!(not_image.body.contains("not a PNG or JPEG image"));
+    let huge = vec![0u8; (5 << 20) + 1];
+    let too_big = save(&app, &[("version", &version)], Some(("big.png", &huge)));
+    assert_eq!(too_big.status, 400, "{}", too_big.body);
+    assert!(too_big.body.contains("larger than 5 MB"));
+    assert_eq!(std::fs::read_to_string(story_file(&app)).unwrap(), original);
+
+    let png = std::fs::read(demo_exhibits().join("nature-covers/covers/exac.png")).unwrap();
+    let saved = save(&app, &[("version", &version)], Some(("../../x.png", &png)));
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let text = std::fs::read_to_string(story_file(&app)).unwrap();
+    assert!(text.contains("cover = \"covers/alphago.jpg\""), "{text}");
+    let root = app.exhibits_dir();
+    assert!(root.join("nature-covers/covers/alphago.jpg").is_file());
+    assert!(!root.join("x.png").exists() && !root.join("nature-covers/x.png").exists());
+    assert_eq!(app.get("/s/GO16").status, 200);
+}
