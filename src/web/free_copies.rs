@@ -1,0 +1,80 @@
+//! Keeps the free copies of the papers on show up to date: at start, whenever the catalog
+//! changes, and every `check_every`, the DOIs never asked or asked over a day ago are looked
+//! up on Unpaywall, one at a time on a blocking thread, and each answer is cached in the
+//! store. Visitors' requests only ever read the result in memory.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix_web::web;
+
+use super::AppState;
+use crate::access::unpaywall::{self, Checked, Client};
+use crate::error_chain;
+
+/// Runs until the server stops.
+pub async fn keep_up_to_date(state: web::Data<AppState>, client: Client) {
+    let client = Arc::new(client);
+    let every = client.settings().check_every;
+    loop {
+        refresh(&state, &client).await;
+        tokio::select! {
+            _ = actix_web::rt::time::sleep(every) => {}
+            _ = state.catalog_changed.notified() => {}
+        }
+    }
+}
+
+/// One pass: looks up what is due, stores each answer, then shows the copies.
+async fn refresh(state: &web::Data<AppState>, client: &Arc<Client>) {
+    let store = state.store.clone();
+    let mut cache: HashMap<String, Checked> = match web::block(move || store.free_copies()).await {
+        Ok(Ok(cache)) => cache,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %error_chain(&e), "the cache of free copies cannot be read");
+            return;
+        }
+        Err(_) => return,
+    };
+    let catalog = state.catalog();
+    let dois = catalog
+        .exhibitions
+        .iter()
+        .flat_map(|e| e.stories.iter())
+        .filter(|s| s.oa_url.is_none())
+        .filter_map(|s| s.doi.as_deref());
+    let due = unpaywall::due(dois, &cache, state.clock.now());
+    let (mut found, mut failed) = (0, 0);
+    for doi in &due {
+        let (client, asked) = (client.clone(), doi.clone());
+        let answer = web::block(move || client.lookup(&asked)).await;
+        let copy = match answer {
+            Ok(Ok(copy)) => copy,
+            Ok(Err(e)) => {
+                failed += 1;
+                tracing::warn!(doi, error = %error_chain(&e), "Unpaywall lookup failed; the last answer (if any) stays");
+                continue;
+            }
+            Err(_) => continue,
+        };
+        found += usize::from(copy.is_some());
+        let checked = Checked {
+            at: state.clock.now(),
+            copy,
+        };
+        let (store, key, value) = (state.store.clone(), doi.clone(), checked.clone());
+        if let Ok(Err(e)) = web::block(move || store.put_free_copy(&key, &value)).await {
+            tracing::warn!(doi, error = %error_chain(&e), "an Unpaywall answer could not be cached");
+        }
+        cache.insert(doi.clone(), checked);
+    }
+    if !due.is_empty() {
+        tracing::info!(
+            asked = due.len(),
+            found,
+            failed,
+            "looked up free copies on Unpaywall"
+        );
+    }
+    state.set_free_copies(&cache);
+}
