@@ -7,17 +7,23 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::web;
+use jiff::Timestamp;
 
 use super::AppState;
 use crate::access::unpaywall::{self, Checked, Client};
 use crate::error_chain;
 
+/// A DOI whose lookup failed is asked again after this long (by the server's clock), not at
+/// every wake-up: an API that is down or answers garbage is not hammered.
+const RETRY_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
 /// Runs until the server stops.
 pub async fn keep_up_to_date(state: web::Data<AppState>, client: Client) {
     let client = Arc::new(client);
     let every = client.settings().check_every;
+    let mut failed: HashMap<String, Timestamp> = HashMap::new();
     loop {
-        refresh(&state, &client).await;
+        refresh(&state, &client, &mut failed).await;
         tokio::select! {
             _ = actix_web::rt::time::sleep(every) => {}
             _ = state.catalog_changed.notified() => {}
@@ -26,7 +32,11 @@ pub async fn keep_up_to_date(state: web::Data<AppState>, client: Client) {
 }
 
 /// One pass: looks up what is due, stores each answer, then shows the copies.
-async fn refresh(state: &web::Data<AppState>, client: &Arc<Client>) {
+async fn refresh(
+    state: &web::Data<AppState>,
+    client: &Arc<Client>,
+    failed: &mut HashMap<String, Timestamp>,
+) {
     let store = state.store.clone();
     let mut cache: HashMap<String, Checked> = match web::block(move || store.free_copies()).await {
         Ok(Ok(cache)) => cache,
@@ -43,15 +53,21 @@ async fn refresh(state: &web::Data<AppState>, client: &Arc<Client>) {
         .flat_map(|e| e.stories.iter())
         .filter(|s| s.oa_url.is_none())
         .filter_map(|s| s.doi.as_deref());
-    let due = unpaywall::due(dois, &cache, state.clock.now());
-    let (mut found, mut failed) = (0, 0);
+    let now = state.clock.now();
+    failed.retain(|_, at| now.duration_since(*at) < RETRY_AFTER);
+    let due: Vec<String> = unpaywall::due(dois, &cache, now)
+        .into_iter()
+        .filter(|doi| !failed.contains_key(doi))
+        .collect();
+    let (mut found, mut failures) = (0, 0);
     for doi in &due {
         let (client, asked) = (client.clone(), doi.clone());
         let answer = web::block(move || client.lookup(&asked)).await;
         let copy = match answer {
             Ok(Ok(copy)) => copy,
             Ok(Err(e)) => {
-                failed += 1;
+                failures += 1;
+                failed.insert(doi.clone(), now);
                 tracing::warn!(doi, error = %error_chain(&e), "Unpaywall lookup failed; the last answer (if any) stays");
                 continue;
             }
@@ -72,7 +88,7 @@ async fn refresh(state: &web::Data<AppState>, client: &Arc<Client>) {
         tracing::info!(
             asked = due.len(),
             found,
-            failed,
+            failed = failures,
             "looked up free copies on Unpaywall"
         );
     }
