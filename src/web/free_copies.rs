@@ -60,6 +60,7 @@ async fn refresh(
         .filter(|doi| !failed.contains_key(doi))
         .collect();
     let (mut found, mut failures) = (0, 0);
+    let mut first_error = None;
     for doi in &due {
         let (client, asked) = (client.clone(), doi.clone());
         let answer = web::block(move || client.lookup(&asked)).await;
@@ -68,7 +69,9 @@ async fn refresh(
             Ok(Err(e)) => {
                 failures += 1;
                 failed.insert(doi.clone(), now);
-                tracing::warn!(doi, error = %error_chain(&e), "Unpaywall lookup failed; the last answer (if any) stays");
+                // One warning a pass (below), not one per DOI, when the API is down.
+                tracing::debug!(doi, error = %error_chain(&e), "Unpaywall lookup failed");
+                first_error.get_or_insert_with(|| format!("{doi}: {}", error_chain(&e)));
                 continue;
             }
             Err(_) => continue,
@@ -84,11 +87,17 @@ async fn refresh(
         }
         cache.insert(doi.clone(), checked);
     }
-    if !due.is_empty() {
+    if let Some(error) = first_error {
+        tracing::warn!(
+            asked = due.len(),
+            failed = failures,
+            first = error,
+            "Unpaywall lookups failed; the last answers (if any) stay, and they are asked again in an hour"
+        );
+    } else if !due.is_empty() {
         tracing::info!(
             asked = due.len(),
             found,
-            failed = failures,
             "looked up free copies on Unpaywall"
         );
     }

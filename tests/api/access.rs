@@ -283,7 +283,7 @@ fn a_free_copy_comes_first_off_campus_and_not_on_campus() {
     );
     assert!(
         off.contains("href=\"/go/TRAP17?lang=en&#38;route=proxy\"")
-            && off.contains("The journal&#39;s version, through the library"),
+            && off.contains("Journal version, via the library"),
         "the library's route second: {off}"
     );
     assert_eq!(
