@@ -39,6 +39,8 @@ pub struct Settings {
     pub bench_baseline: bool,
     /// How much the login throttle remembers and tolerates.
     pub login_limits: LoginLimits,
+    /// Look free copies up on Unpaywall (`--unpaywall-email`); `None` leaves it off.
+    pub unpaywall: Option<crate::access::unpaywall::Settings>,
 }
 
 /// Bounds of the login throttle. Not on the command line: tests shrink them to reach the edges
@@ -80,6 +82,7 @@ impl Settings {
             nats: None,
             bench_baseline: false,
             login_limits: LoginLimits::default(),
+            unpaywall: None,
         }
     }
 }

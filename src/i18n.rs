@@ -18,7 +18,22 @@ pub struct Ui {
     /// in bold, `colon`, then the note.
     pub free_lead: &'static str,
     pub free_note: &'static str,
+    /// `free_note` for a copy that is the authors' manuscript, not the journal's version.
+    pub free_note_authors: &'static str,
     pub colon: &'static str,
+    /// The first button when it leads to a free copy.
+    pub read_free: &'static str,
+    /// The second button after a free copy: the library's proxy, or the publisher.
+    pub read_library: &'static str,
+    pub read_publisher: &'static str,
+    /// The note on the campus network, off campus through the proxy, off campus without one.
+    pub campus_note: &'static str,
+    pub proxy_note: &'static str,
+    pub off_campus_note: &'static str,
+    /// The link to the library's OpenURL resolver, after the note.
+    pub ask_library: &'static str,
+    /// Before the RIS and BibTeX links.
+    pub take_citation: &'static str,
     /// In place of the call to action, on the poster of a story with a free copy.
     pub free_call_to_action: &'static str,
     pub in_app_hint: &'static str,
@@ -47,7 +62,16 @@ pub const ZH: Ui = Ui {
     call_to_action: "扫码阅读全文",
     free_lead: "免费阅读",
     free_note: "全文对所有人开放，无需订阅，也无需登录。",
+    free_note_authors: "作者公开的合法全文，对所有人开放、无需登录；排版可能与期刊正式版不同。",
     colon: "：",
+    read_free: "免费阅读全文",
+    read_library: "经图书馆阅读期刊版",
+    read_publisher: "在出版社网站阅读",
+    campus_note: "您正在使用校园网：图书馆的订阅可直接打开全文。",
+    proxy_note: "您不在校园网内：请用图书馆账号登录，经图书馆的订阅阅读全文。",
+    off_campus_note: "您不在校园网内：出版社网站可能要求订阅；连接校园网后可直接阅读。",
+    ask_library: "无法访问？请图书馆帮忙",
+    take_citation: "带走引用：",
     free_call_to_action: "扫码免费阅读全文",
     in_app_hint: "若全文在此无法打开，请点右上角「···」，选择「在浏览器中打开」。",
     on_show: "正在展出",
@@ -75,7 +99,16 @@ pub const EN: Ui = Ui {
     call_to_action: "Scan to read the full paper",
     free_lead: "Free to read",
     free_note: "the full paper is open to everyone, with no subscription or sign-in.",
+    free_note_authors: "a legal copy the authors made public, open to everyone with no sign-in; its layout may differ from the journal's.",
     colon: ": ",
+    read_free: "Read the paper free",
+    read_library: "Journal version, via the library",
+    read_publisher: "Journal version, at the publisher",
+    campus_note: "You are on the campus network: the library's subscription opens the full text.",
+    proxy_note: "You are off the campus network: sign in with your library account to read through the library's subscription.",
+    off_campus_note: "You are off the campus network: the publisher may ask for a subscription; on the campus network it opens directly.",
+    ask_library: "No access? Ask the library",
+    take_citation: "Take the citation: ",
     free_call_to_action: "Scan to read the full paper, free",
     in_app_hint: "If the paper does not open here, tap ··· at the top right and choose “Open in browser”.",
     on_show: "Also on show",

@@ -1,4 +1,4 @@
-//! The `docent` command line: `serve`, `check`, `qr`, `print`. Nothing else lives here.
+//! The `docent` command line: `serve`, `check`, `qr`, `print`, `access`, ... Nothing else lives here.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +16,7 @@ use docent::ops;
 use docent::print::{self, Codes, PrintJob, Progress};
 use docent::qr::{DEFAULT_DPI, Ecc};
 use docent::startup::Application;
+use docent::store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -89,12 +90,33 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Print each story's DOI, free-copy status and the route an off-campus visitor gets.
+    Access(AccessArgs),
     /// Load a backup into an empty --data folder (stop the server first).
     Restore {
         file: PathBuf,
         #[command(flatten)]
         common: Common,
     },
+}
+
+#[derive(Args)]
+struct AccessArgs {
+    /// Only this exhibition.
+    #[arg(long)]
+    exhibition: Option<String>,
+    /// Ask Unpaywall now (and cache the answers in --data when no server holds it).
+    #[arg(long, env = "DOCENT_UNPAYWALL_EMAIL", value_name = "EMAIL")]
+    unpaywall_email: Option<String>,
+    #[arg(
+        long,
+        env = "DOCENT_UNPAYWALL_URL",
+        value_name = "URL",
+        requires = "unpaywall_email"
+    )]
+    unpaywall_url: Option<String>,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(Args)]
@@ -209,6 +231,19 @@ struct ServeArgs {
     /// nats:// URLs. Without it the server keeps everything in its own store.
     #[arg(long, env = "DOCENT_NATS", value_name = "URLS")]
     nats: Option<String>,
+    /// Look up free legal copies of the stories' papers on Unpaywall (in the background, at
+    /// start and daily; never on a visitor's request), giving this contact address as
+    /// Unpaywall asks. Without it only copies named by hand (article.oa_url) are offered.
+    #[arg(long, env = "DOCENT_UNPAYWALL_EMAIL", value_name = "EMAIL")]
+    unpaywall_email: Option<String>,
+    /// The Unpaywall API to ask (default: the public v2 API).
+    #[arg(
+        long,
+        env = "DOCENT_UNPAYWALL_URL",
+        value_name = "URL",
+        requires = "unpaywall_email"
+    )]
+    unpaywall_url: Option<String>,
     /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
     #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
     bench_baseline: bool,
@@ -286,6 +321,7 @@ fn main() -> ExitCode {
         Command::Qr(args) => write_qr(args),
         Command::Print(args) => print_all(args),
         Command::Simulate(args) => simulate(args),
+        Command::Access(args) => access(args),
         Command::Healthcheck { bind } => ops::healthcheck(&bind),
         Command::Backup { out, bind, common } => {
             let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
@@ -409,6 +445,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         bench_baseline: args.bench_baseline,
         metrics_bind: args.metrics_bind,
         nats: args.nats,
+        unpaywall: unpaywall_settings(args.unpaywall_email, args.unpaywall_url)?,
         ..Settings::new(
             args.common.exhibits,
             args.common.data,
@@ -432,6 +469,58 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         }
         app.run_until_stopped().await.map_err(|e| e.to_string())
     })
+}
+
+/// `--unpaywall-email` and `--unpaywall-url`, checked.
+fn unpaywall_settings(
+    email: Option<String>,
+    api: Option<String>,
+) -> Result<Option<docent::access::unpaywall::Settings>, String> {
+    let Some(email) = email.filter(|e| !e.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if !email.contains('@') {
+        return Err(format!(
+            "--unpaywall-email {email}: give a real contact address (Unpaywall asks for one)"
+        ));
+    }
+    if let Some(api) = &api
+        && !url::Url::parse(api).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    {
+        return Err(format!("--unpaywall-url {api}: not an http(s) URL"));
+    }
+    Ok(Some(docent::access::unpaywall::Settings::new(
+        email.trim().to_string(),
+        api,
+    )))
+}
+
+fn access(args: AccessArgs) -> Result<(), String> {
+    let catalog = load(&args.common.exhibits)?;
+    let unpaywall = unpaywall_settings(args.unpaywall_email, args.unpaywall_url)?;
+    // The cache is read when no server holds the store; a running server's answers are the
+    // same ones, so this only matters for the "checked" dates.
+    let store = args
+        .common
+        .data
+        .is_dir()
+        .then(|| Store::open(&args.common.data, 8 << 20))
+        .and_then(Result::ok);
+    if store.is_none() && args.common.data.is_dir() {
+        eprintln!(
+            "note: the store in {} is in use (a server is running?); cached Unpaywall answers are not shown",
+            args.common.data.display()
+        );
+    }
+    let report = docent::access::report::Report {
+        catalog: &catalog,
+        exhibition: args.exhibition.as_deref(),
+        store: store.as_ref(),
+        unpaywall: unpaywall.map(docent::access::unpaywall::Client::new),
+        now: jiff::Timestamp::now(),
+    };
+    print!("{}", report.write()?);
+    Ok(())
 }
 
 fn write_qr(args: QrArgs) -> Result<(), String> {

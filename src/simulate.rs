@@ -10,7 +10,8 @@ use std::path::Path;
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::catalog::{Catalog, Code, Exhibition, Lang, Shown};
+use crate::access::Route;
+use crate::catalog::{Catalog, Code, Exhibition, Lang, Shown, Story};
 use crate::error_chain;
 use crate::store::{Event, Store, UnknownScan, Via, Visit, VisitorId};
 use crate::visitor::{Client, Device, InApp};
@@ -267,7 +268,10 @@ fn visit_events(
     let code = &e.stations[station].code;
     let mut events = vec![Event::Scan(visit(0, code, &here, Via::Qr))];
     if opens(rng) {
-        events.push(Event::Open(visit(40, code, &here, Via::Browse)));
+        let route = route(rng, e, here.story);
+        events.push(Event::Open(
+            visit(40, code, &here, Via::Browse).opened_by(route),
+        ));
     }
     if !bot && rng.u32(0..100) < 20 {
         let others = e.stories_in(showing.phase);
@@ -275,8 +279,25 @@ fn visit_events(
         let there = Shown::story(e, showing, other);
         events.push(Event::Scan(visit(90, &other.code, &there, Via::Browse)));
         if opens(rng) {
-            events.push(Event::Open(visit(130, &other.code, &there, Via::Browse)));
+            let route = route(rng, e, other);
+            events.push(Event::Open(
+                visit(130, &other.code, &there, Via::Browse).opened_by(route),
+            ));
         }
     }
     events
+}
+
+/// The way a simulated open goes: about two in five visitors are on the campus network; the
+/// others take a free copy when the story names one, else the library's route.
+fn route(rng: &mut fastrand::Rng, e: &Exhibition, story: &Story) -> Route {
+    if rng.u32(0..100) < 40 {
+        Route::Campus
+    } else if story.oa_url.is_some() {
+        Route::Oa
+    } else if e.access.proxy.is_some() {
+        Route::Proxy
+    } else {
+        Route::Publisher
+    }
 }

@@ -19,7 +19,9 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::store::jetstream::{Change, Replica};
 use crate::store::{Store, StoreError};
-use crate::web::{AppState, metrics_routes, observe_requests, routes, security_headers};
+use crate::web::{
+    AppState, keep_free_copies, metrics_routes, observe_requests, routes, security_headers,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -53,6 +55,8 @@ pub struct Application {
     watch_every: Option<Duration>,
     /// Replicated: exhibitions whose switches another replica changed.
     switch_changes: Option<tokio::sync::mpsc::UnboundedReceiver<Change>>,
+    /// `--unpaywall-email`: free copies are looked up in the background.
+    unpaywall: Option<crate::access::unpaywall::Settings>,
 }
 
 impl Application {
@@ -124,6 +128,7 @@ impl Application {
             state,
             watch_every: settings.watch_every,
             switch_changes,
+            unpaywall: settings.unpaywall.clone(),
         })
     }
 
@@ -156,6 +161,10 @@ impl Application {
             actix_web::rt::spawn(watch_exhibits(self.state.clone(), every));
         }
         actix_web::rt::spawn(reload_on_hangup(self.state.clone()));
+        if let Some(unpaywall) = self.unpaywall {
+            let client = crate::access::unpaywall::Client::new(unpaywall);
+            actix_web::rt::spawn(keep_free_copies(self.state.clone(), client));
+        }
         if let Some(changes) = self.switch_changes {
             actix_web::rt::spawn(follow_replicas(self.state.clone(), changes));
         }

@@ -85,8 +85,8 @@ pub struct Exhibition {
     pub opens: Date,
     pub closes: Date,
     pub time_zone: TimeZone,
-    /// A library proxy prefix such as `https://proxy.example.edu/login?url=`.
-    pub article_prefix: Option<String>,
+    /// Campus networks, proxy and resolver (`[access]`, or the older `article_prefix`).
+    pub access: crate::access::Access,
     /// The landing page's note on reaching the full text; `None` for the library's default.
     pub access_note: Option<Text>,
     /// The poster's line above the code; `None` for the default.
@@ -116,7 +116,8 @@ pub struct Story {
     pub topics: Vec<String>,
     /// Where the article is, before any access prefix.
     pub article_url: String,
-    /// A free, legal copy of the paper (`article.oa_url`), linked without the access prefix.
+    /// A free, legal copy of the paper named by hand (`article.oa_url`): it wins over any
+    /// copy Unpaywall finds, and is never put behind the proxy.
     pub oa_url: Option<String>,
     pub doi: Option<String>,
     pub citation: Option<Citation>,
@@ -209,18 +210,6 @@ impl Exhibition {
 
     pub fn phase(&self, id: &str) -> Option<(usize, &Phase)> {
         self.phases.iter().enumerate().find(|(_, p)| p.id == id)
-    }
-
-    /// The URL a visitor is sent to: the story's free copy when it has one (no subscription,
-    /// so no proxy), else the article behind the access prefix when one is set.
-    pub fn article_link(&self, story: &Story) -> String {
-        if let Some(free) = &story.oa_url {
-            return free.clone();
-        }
-        match &self.article_prefix {
-            Some(prefix) => format!("{prefix}{}", story.article_url),
-            None => story.article_url.clone(),
-        }
     }
 
     /// The first instant after the show: midnight after the closing day, local time.

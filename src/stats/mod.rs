@@ -54,6 +54,10 @@ pub struct Stats {
     pub by_device: Vec<Row>,
     pub by_app: Vec<Row>,
     pub by_lang: Vec<Row>,
+    /// Article opens by the way they went: `campus` (publisher, from a campus network),
+    /// `proxy` (the library's proxy), `oa` (a free copy), `publisher` (publisher, off campus
+    /// or not known to be on it). Only `opens` and `visitors` are filled in these rows.
+    pub by_route: Vec<Row>,
 }
 
 /// Sums counters by dimension and value, one slot per metric. Looked up by `&str`, so
@@ -248,7 +252,25 @@ pub fn compute(
             known(&["none", "wechat", "qq", "weibo", "alipay", "dingtalk"]),
         ),
         by_lang: sums.rows(Dimension::Lang, known(&["zh", "en"])),
+        by_route: sums.rows(
+            Dimension::Route,
+            crate::access::Route::ALL
+                .iter()
+                .map(|r| (r.as_str().to_string(), route_label(*r).to_string()))
+                .collect(),
+        ),
     })
+}
+
+/// What the dashboard calls each route.
+fn route_label(r: crate::access::Route) -> &'static str {
+    use crate::access::Route;
+    match r {
+        Route::Campus => "campus network (publisher)",
+        Route::Proxy => "library proxy",
+        Route::Oa => "free copy",
+        Route::Publisher => "publisher, off campus",
+    }
 }
 
 /// Every date from `from` to `to`, inclusive; at most ten years of them.

@@ -34,6 +34,8 @@ use std::sync::{Mutex, RwLock};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use crate::access::Route;
+use crate::access::unpaywall::Checked;
 use crate::catalog::{Code, Lang, ShowState, Shown, Switch};
 use crate::visitor::{Client, Device, InApp};
 use record::Dictionary;
@@ -141,6 +143,8 @@ pub struct Visit {
     pub lang: Lang,
     pub bot: bool,
     pub via: Via,
+    /// For an open: the way to the paper it took. `None` for a scan.
+    pub route: Option<Route>,
 }
 
 impl Visit {
@@ -173,6 +177,15 @@ impl Visit {
             lang,
             bot: client.bot,
             via,
+            route: None,
+        }
+    }
+
+    /// The same visit as an open that took `route`.
+    pub fn opened_by(self, route: Route) -> Visit {
+        Visit {
+            route: Some(route),
+            ..self
         }
     }
 }
@@ -252,6 +265,8 @@ struct Trees {
     meta: sled::Tree,
     /// Replicated: this replica's batches not yet acknowledged by the stream.
     outbox: sled::Tree,
+    /// Unpaywall's answers by lower-case DOI (JSON `Checked`): a cache, not part of the log.
+    free_copies: sled::Tree,
 }
 
 impl Trees {
@@ -280,6 +295,7 @@ impl Trees {
             switches: db.open_tree("switches.v1")?,
             meta: db.open_tree("meta.v1")?,
             outbox: db.open_tree("outbox.v1")?,
+            free_copies: db.open_tree("free-copies.v1")?,
             db,
         })
     }
@@ -607,6 +623,7 @@ impl Store {
                     Dimension::Device => name_at(&record::DEVICE_NAMES, value),
                     Dimension::App => name_at(&record::APP_NAMES, value),
                     Dimension::Lang => name_at(&record::LANG_NAMES, value),
+                    Dimension::Route => name_at(&record::ROUTE_NAMES, value),
                     Dimension::Day => {
                         day = record::day_of_number(value as i32)
                             .map(|d| d.to_string())
@@ -779,6 +796,28 @@ impl Store {
             Some(v) => Ok(Some(serde_json::from_slice(&v?)?)),
             None => Ok(None),
         }
+    }
+
+    /// Every cached Unpaywall answer, by lower-case DOI. An entry that does not decode (a
+    /// later format) is skipped: it is only a cache, and is asked again.
+    pub fn free_copies(&self) -> Result<std::collections::HashMap<String, Checked>> {
+        let mut all = std::collections::HashMap::new();
+        for kv in self.trees()?.free_copies.iter() {
+            let (doi, value) = kv?;
+            if let Ok(checked) = serde_json::from_slice::<Checked>(&value) {
+                all.insert(String::from_utf8_lossy(&doi).into_owned(), checked);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Keeps one Unpaywall answer (`doi` in lower case).
+    pub fn put_free_copy(&self, doi: &str, checked: &Checked) -> Result<()> {
+        let value = serde_json::to_vec(checked)?;
+        self.writing(|t| {
+            t.free_copies.insert(doi.as_bytes(), value)?;
+            Ok(())
+        })
     }
 
     /// Today's salt if it is in memory: the hot path asks this first and goes to a blocking
@@ -1081,6 +1120,8 @@ impl OldVisit {
             lang: self.lang,
             bot: self.bot,
             via: self.via,
+            // The first format had no routes: an open then went to the publisher's link.
+            route: (kind == Kind::Open).then_some(Route::Publisher),
         };
         match kind {
             Kind::Scan => Event::Scan(visit),

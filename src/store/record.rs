@@ -16,11 +16,14 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{Event, Kind, StoreError, UnknownScan, Via, Visit, VisitorId};
+use crate::access::Route;
 use crate::catalog::{Lang, ShowState};
 use crate::visitor::{Device, InApp};
 
 /// The block format this code writes. Readers accept every version up to it.
-pub(super) const BLOCK_VERSION: u8 = 1;
+/// Version 2 added `route` to each record; version-1 records decode with no route for a scan
+/// and `publisher` for an open (what the link was when routes were not told apart).
+pub(super) const BLOCK_VERSION: u8 = 2;
 
 /// A small number standing for a name in the dictionary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -45,12 +48,63 @@ pub(super) struct Record {
     enums: u8,
     app: u8,
     visitor: [u8; 8],
+    /// An open's route by stored number plus one; 0 for a scan. (Since version 2.)
+    route: u8,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Block {
     base: i64,
     records: Vec<Record>,
+}
+
+/// A record as version 1 wrote it: `Record` without `route`. postcard writes fields in order
+/// with no names, so an old record is read with its own shape and then given the default.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+struct RecordV1 {
+    flags: u8,
+    at: i64,
+    when: u8,
+    exhibition: u32,
+    code: u32,
+    station: u32,
+    story: u32,
+    phase: u32,
+    enums: u8,
+    app: u8,
+    visitor: [u8; 8],
+}
+
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+struct BlockV1 {
+    base: i64,
+    records: Vec<RecordV1>,
+}
+
+impl From<RecordV1> for Record {
+    fn from(r: RecordV1) -> Record {
+        let open = r.flags & 1 == 1;
+        Record {
+            flags: r.flags,
+            at: r.at,
+            when: r.when,
+            exhibition: r.exhibition,
+            code: r.code,
+            station: r.station,
+            story: r.story,
+            phase: r.phase,
+            enums: r.enums,
+            app: r.app,
+            visitor: r.visitor,
+            route: if open {
+                route_index(Route::Publisher) + 1
+            } else {
+                0
+            },
+        }
+    }
 }
 
 /// A decoded record with its names still as ids: what the views count.
@@ -72,6 +126,7 @@ pub(super) struct Fact {
     pub app: InApp,
     pub lang: Lang,
     pub visitor: VisitorId,
+    pub route: Option<Route>,
 }
 
 // The enums' stored numbers. New variants go at the end; the order never changes.
@@ -83,6 +138,7 @@ const DEVICES: [Device; 4] = [
     Device::Other,
 ];
 const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
+const ROUTES: [Route; 4] = [Route::Campus, Route::Proxy, Route::Oa, Route::Publisher];
 pub(super) const APPS: [InApp; 12] = [
     InApp::None,
     InApp::WeChat,
@@ -140,6 +196,15 @@ pub(super) fn app_index(a: InApp) -> u8 {
     }
 }
 
+pub(super) fn route_index(r: Route) -> u8 {
+    match r {
+        Route::Campus => 0,
+        Route::Proxy => 1,
+        Route::Oa => 2,
+        Route::Publisher => 3,
+    }
+}
+
 pub(super) fn lang_index(l: Lang) -> u8 {
     match l {
         Lang::Zh => 0,
@@ -154,6 +219,8 @@ pub(super) static APP_NAMES: LazyLock<Vec<String>> =
     LazyLock::new(|| APPS.iter().map(|a| a.as_str().to_string()).collect());
 pub(super) static LANG_NAMES: LazyLock<Vec<String>> =
     LazyLock::new(|| LANGS.iter().map(|l| l.as_str().to_string()).collect());
+pub(super) static ROUTE_NAMES: LazyLock<Vec<String>> =
+    LazyLock::new(|| ROUTES.iter().map(|r| r.as_str().to_string()).collect());
 
 /// Days as one ordered number (not a count of days: only order and equality matter).
 pub(super) fn day_number(d: Date) -> i32 {
@@ -201,6 +268,7 @@ pub(super) fn encode_block(
             enums: state_index(v.state) | (device_index(v.device) << 2) | (lang_index(v.lang) << 4),
             app: app_index(v.in_app),
             visitor: v.visitor.0.to_be_bytes(),
+            route: v.route.map_or(0, |r| route_index(r) + 1),
         });
     }
     let facts = records
@@ -216,10 +284,17 @@ pub(super) fn decode_block(bytes: &[u8]) -> Result<Vec<Fact>, StoreError> {
     let (&version, body) = bytes
         .split_first()
         .ok_or(StoreError::Corrupt("an empty block"))?;
-    if version == 0 || version > BLOCK_VERSION {
-        return Err(StoreError::Corrupt("a block of an unknown format version"));
-    }
-    let block: Block = postcard::from_bytes(body)?;
+    let block: Block = match version {
+        1 => {
+            let old: BlockV1 = postcard::from_bytes(body)?;
+            Block {
+                base: old.base,
+                records: old.records.into_iter().map(Record::from).collect(),
+            }
+        }
+        2 => postcard::from_bytes(body)?,
+        _ => return Err(StoreError::Corrupt("a block of an unknown format version")),
+    };
     block.records.iter().map(|r| fact(block.base, r)).collect()
 }
 
@@ -258,6 +333,10 @@ fn fact(base: i64, r: &Record) -> Result<Fact, StoreError> {
         lang: nth(&LANGS, (r.enums >> 4) & 1)?,
         app: nth(&APPS, r.app)?,
         visitor: VisitorId(u64::from_be_bytes(r.visitor)),
+        route: match r.route {
+            0 => None,
+            n => Some(nth(&ROUTES, n - 1)?),
+        },
     })
 }
 
@@ -359,6 +438,7 @@ pub(super) fn visit_of(
         lang: f.lang,
         bot: f.bot,
         via: f.via,
+        route: f.route,
     })
 }
 
@@ -419,7 +499,7 @@ impl Dictionary {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn visit(station: Option<&str>, day: &str) -> Visit {
@@ -439,6 +519,7 @@ mod tests {
             lang: Lang::En,
             bot: true,
             via: Via::Browse,
+            route: None,
         }
     }
 
@@ -494,6 +575,85 @@ mod tests {
         assert!(decode_portable(&[BLOCK_VERSION + 1]).is_err());
     }
 
+    /// A version-1 block as the previous release wrote it, holding `visits`.
+    pub(in crate::store) fn version_1_block(
+        visits: &[(Kind, &Visit)],
+        dictionary: &mut Dictionary,
+    ) -> Vec<u8> {
+        let (bytes, _) = encode_block(visits, dictionary).unwrap();
+        let block: Block = postcard::from_bytes(&bytes[1..]).unwrap();
+        let old = BlockV1 {
+            base: block.base,
+            records: block
+                .records
+                .into_iter()
+                .map(|r| RecordV1 {
+                    flags: r.flags,
+                    at: r.at,
+                    when: r.when,
+                    exhibition: r.exhibition,
+                    code: r.code,
+                    station: r.station,
+                    story: r.story,
+                    phase: r.phase,
+                    enums: r.enums,
+                    app: r.app,
+                    visitor: r.visitor,
+                })
+                .collect(),
+        };
+        postcard::to_extend(&old, vec![1]).unwrap()
+    }
+
+    #[test]
+    fn version_1_blocks_decode_with_scans_routeless_and_opens_via_the_publisher() {
+        let mut dict = Dictionary::default();
+        let a = visit(Some("A1"), "2026-11-21");
+        let old = version_1_block(&[(Kind::Scan, &a), (Kind::Open, &a)], &mut dict);
+        assert_eq!(old[0], 1);
+        let facts = decode_block(&old).unwrap();
+        assert_eq!(facts[0].route, None);
+        assert_eq!(facts[1].route, Some(Route::Publisher));
+        assert_eq!(
+            (facts[1].kind, facts[1].at, facts[1].visitor),
+            (Kind::Open, a.at, a.visitor)
+        );
+        assert_eq!(dict.name(facts[1].story), "alphago");
+    }
+
+    #[test]
+    fn routes_survive_a_block_and_a_portable_batch() {
+        let mut dict = Dictionary::default();
+        let scan = visit(Some("A1"), "2026-11-21");
+        let opens: Vec<Visit> = Route::ALL
+            .iter()
+            .map(|r| scan.clone().opened_by(*r))
+            .collect();
+        let mut visits = vec![(Kind::Scan, &scan)];
+        visits.extend(opens.iter().map(|v| (Kind::Open, v)));
+        let (bytes, _) = encode_block(&visits, &mut dict).unwrap();
+        assert_eq!(bytes[0], BLOCK_VERSION);
+        let routes: Vec<Option<Route>> = decode_block(&bytes)
+            .unwrap()
+            .iter()
+            .map(|f| f.route)
+            .collect();
+        assert_eq!(
+            routes,
+            vec![
+                None,
+                Some(Route::Campus),
+                Some(Route::Proxy),
+                Some(Route::Oa),
+                Some(Route::Publisher)
+            ]
+        );
+        let events: Vec<Event> = opens.into_iter().map(Event::Open).collect();
+        let refs: Vec<&Event> = events.iter().collect();
+        let back = decode_portable(&encode_portable(&refs).unwrap()).unwrap();
+        assert_eq!(back, events, "a replica reads the route another one stored");
+    }
+
     #[test]
     fn every_enum_number_names_its_own_variant() {
         for (i, d) in DEVICES.iter().enumerate() {
@@ -507,6 +667,9 @@ mod tests {
         }
         for (i, s) in STATES.iter().enumerate() {
             assert_eq!(usize::from(state_index(*s)), i);
+        }
+        for (i, r) in ROUTES.iter().enumerate() {
+            assert_eq!(usize::from(route_index(*r)), i);
         }
     }
 

@@ -26,6 +26,7 @@ fn visit(day: &str, story: &str, visitor: u64, bot: bool) -> Visit {
         lang: Lang::Zh,
         bot,
         via: Via::Qr,
+        route: None,
     }
 }
 
@@ -555,6 +556,7 @@ fn a_migration_that_stopped_half_way_starts_again_without_doubling() {
             switches: db.open_tree("switches.v1").unwrap(),
             meta: db.open_tree("meta.v1").unwrap(),
             outbox: db.open_tree("outbox.v1").unwrap(),
+            free_copies: db.open_tree("free-copies.v1").unwrap(),
             db: db.clone(),
         };
         let mut names = Dictionary::default();
@@ -656,4 +658,52 @@ fn the_outbox_keeps_batches_in_order_until_the_stream_has_them() {
     assert_eq!(store.outbox_len(), 1);
     store.unstage(b).unwrap();
     assert_eq!(store.outbox_len(), 0);
+}
+
+#[test]
+fn a_log_written_before_routes_reads_back_and_counts_its_opens_under_publisher() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = visit("2026-11-20", "alphago", 1, false);
+    let open_old = visit("2026-11-20", "alphago", 1, false);
+    {
+        // The previous release's log: version-1 blocks and a version-1 checkpoint.
+        let db = sled::open(dir.path()).unwrap();
+        let log = db.open_tree("log.v2").unwrap();
+        let mut names = Dictionary::default();
+        let block = record::tests::version_1_block(
+            &[(Kind::Scan, &scan), (Kind::Open, &open_old)],
+            &mut names,
+        );
+        for (id, name) in names.unsaved() {
+            log.insert(name_key(id), name.as_bytes()).unwrap();
+        }
+        log.insert(block_key(0), block).unwrap();
+        let checkpoints = db.open_tree("checkpoint.v2").unwrap();
+        checkpoints
+            .insert(CHECKPOINT_KEY, vec![1u8, 2, 0, 0])
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.opens().unwrap()[0].route, Some(Route::Publisher));
+    assert_eq!(store.scans().unwrap()[0].route, None);
+    let new_open = visit("2026-11-20", "alphago", 2, false).opened_by(Route::Oa);
+    store.record(Event::Open(new_open)).unwrap();
+    let routes = |store: &Store| {
+        ["campus", "proxy", "oa", "publisher"]
+            .map(|r| count(store, Period::All, Metric::Opens, Dimension::Route, r))
+    };
+    assert_eq!(routes(&store), [0, 0, 1, 1]);
+    store.checkpoint().unwrap();
+    drop(store);
+    let store = open(dir.path());
+    assert_eq!(
+        routes(&store),
+        [0, 0, 1, 1],
+        "after a restart from the new checkpoint"
+    );
+    assert_eq!(
+        count(&store, Period::All, Metric::Opens, Dimension::Total, ""),
+        2
+    );
 }

@@ -64,6 +64,8 @@ pub enum Dimension {
     Lang,
     /// Local date; in the all-time period only.
     Day,
+    /// The way an open went (campus, proxy, oa, publisher); opens only.
+    Route,
 }
 
 impl Dimension {
@@ -78,6 +80,7 @@ impl Dimension {
             Dimension::App => "app",
             Dimension::Lang => "lang",
             Dimension::Day => "day",
+            Dimension::Route => "route",
         }
     }
 }
@@ -136,7 +139,9 @@ struct Head {
 }
 
 /// Checkpoint format; a checkpoint of another version is ignored (the log is replayed).
-const CHECKPOINT_VERSION: u8 = 1;
+/// Version 2 counts opens by route: a version-1 checkpoint lacks those counters, so the log
+/// is replayed once to fill them in.
+const CHECKPOINT_VERSION: u8 = 2;
 
 /// What `Views::checkpoint` hands the store to write.
 pub(super) struct CheckpointParts {
@@ -360,6 +365,8 @@ fn dimensions(f: &Fact) -> impl Iterator<Item = (Dimension, Value)> {
         Some((Dimension::App, u32::from(record::app_index(f.app)))),
         Some((Dimension::Lang, u32::from(record::lang_index(f.lang)))),
         f.station.map(|s| (Dimension::Station, s.0)),
+        f.route
+            .map(|r| (Dimension::Route, u32::from(record::route_index(r)))),
     ]
     .into_iter()
     .flatten()

@@ -540,7 +540,7 @@ pub(super) async fn stats_json(
 // ---------------------------------------------------------------------------------------------
 // GET /admin/export/{exhibition}.csv
 
-const CSV_HEADER: [&str; 15] = [
+const CSV_HEADER: [&str; 16] = [
     "kind",
     "time_utc",
     "local_date",
@@ -556,6 +556,7 @@ const CSV_HEADER: [&str; 15] = [
     "lang",
     "bot",
     "via",
+    "route",
 ];
 
 pub(super) async fn export_csv(
@@ -606,7 +607,7 @@ pub(super) async fn export_csv(
 }
 
 /// One CSV record, in `CSV_HEADER`'s order.
-fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 15] {
+fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 16] {
     use std::borrow::Cow::{Borrowed, Owned};
     [
         Borrowed(kind),
@@ -624,6 +625,8 @@ fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 
         Borrowed(v.lang.as_str()),
         Borrowed(if v.bot { "true" } else { "false" }),
         Borrowed(v.via.as_str()),
+        // Empty for a scan; an open's way to the paper.
+        Borrowed(v.route.map_or("", |r| r.as_str())),
     ]
 }
 

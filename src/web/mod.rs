@@ -1,8 +1,9 @@
 //! The HTTP surface: the route table, the middleware, and headers every response carries.
 //!
-//! One module per URL area: `visitor` (/s, /go, /e), `covers` (/cover), `qr` (/qr), `admin`
+//! One module per URL area: `visitor` (/s, /go, /cite, /e), `covers` (/cover), `qr` (/qr), `admin`
 //! (/admin, all behind one guard), `ops` (/healthz, /admin/healthz, /admin/metrics), `favicon`;
-//! `state` is what handlers share, `pages` keeps rendered visitor pages.
+//! `state` is what handlers share, `pages` keeps rendered visitor pages, `free_copies` keeps
+//! Unpaywall's answers up to date in the background.
 
 mod admin;
 mod auth;
@@ -10,6 +11,7 @@ mod covers;
 mod editor;
 mod error;
 mod favicon;
+mod free_copies;
 mod ops;
 mod pages;
 mod qr;
@@ -28,6 +30,7 @@ use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 use tracing::Instrument;
 
+pub use free_copies::keep_up_to_date as keep_free_copies;
 pub use state::AppState;
 
 use crate::metrics::StatusClass;
@@ -40,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{code}", read().to(visitor::landing))
         .route("/S/{code}", read().to(visitor::landing))
         .route("/go/{code}", read().to(visitor::go))
+        .route("/cite/{file}", read().to(visitor::cite))
         .route("/e/{exhibition}", read().to(visitor::exhibition))
         .route(
             "/cover/{exhibition}/{story}/{width}",

@@ -2,7 +2,9 @@
 //! its gzip and brotli forms are made once, and every later request is answered with bytes.
 //!
 //! A variant key holds everything such a page is rendered from besides the catalog: the code or
-//! exhibition, the language, the in-app hint, and what is on show (state, phase, manual). So the
+//! exhibition, the language, the in-app hint, where the visitor stands (on or off campus),
+//! and what is on show (state, phase, manual). Free copies found by Unpaywall change what a
+//! key renders, so a change in them clears the cache too. So the
 //! clock crossing into a new phase simply asks for a new variant, while a catalog reload or a
 //! manual switch changes what a key would render and clears the cache (`invalidate`).
 
@@ -14,10 +16,11 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 
+use crate::access::Place;
 use crate::catalog::{Code, Lang, Showing};
 
-/// More variants than any real catalog has at once (codes x 2 languages x 2 hints, plus a
-/// few phases' worth kept after the clock moved on). Past it the cache starts over, so memory
+/// More variants than any real catalog has at once (codes x 2 languages x 2 hints x 3
+/// places, plus a few phases' worth kept after the clock moved on). Past it the cache starts over, so memory
 /// stays bounded (about 10 KB a variant) even if the bound is wrong.
 const MAX_VARIANTS: usize = 4096;
 
@@ -35,6 +38,8 @@ pub(super) enum VariantKey {
         code: Code,
         lang: Lang,
         in_app: bool,
+        /// On or off campus picks the buttons (a free copy, the proxy, the publisher).
+        place: Place,
         showing: Showing,
     },
     Exhibition {
@@ -247,6 +252,7 @@ mod tests {
             code: Code::parse(code).unwrap(),
             lang: Lang::En,
             in_app: false,
+            place: Place::Unknown,
             showing: Showing {
                 state: ShowState::Running,
                 phase: 0,

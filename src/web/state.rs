@@ -1,13 +1,16 @@
 //! What every handler shares: the catalog and switches now serving, the store and its writer,
 //! settings, and the caches of rendered pages, covers and QR images.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use jiff::tz::TimeZone;
 
 use super::{auth, covers, pages, qr, throttle};
-use crate::catalog::{Catalog, LiveCatalog, Problem, ReloadStatus, Switch, Switches};
+use crate::access::FreeCopy;
+use crate::access::unpaywall::{self, Checked};
+use crate::catalog::{Catalog, LiveCatalog, Problem, ReloadStatus, Story, Switch, Switches};
 use crate::clock::Clock;
 use crate::config::{AdminPassword, Settings};
 use crate::error_chain;
@@ -39,6 +42,10 @@ pub struct AppState {
     pub(super) pages: pages::PageCache,
     pub(super) throttle: throttle::Throttle,
     pub(super) sessions: auth::Sessions,
+    /// Free copies Unpaywall found, by lower-case DOI; empty without `--unpaywall-email`.
+    free_copies: RwLock<Arc<HashMap<String, FreeCopy>>>,
+    /// Woken when the catalog changes, so new DOIs are looked up without waiting an hour.
+    pub(super) catalog_changed: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -59,6 +66,11 @@ impl AppState {
         let metrics = Arc::new(Metrics::default());
         let sessions =
             auth::Sessions::load(&store, &settings.admin_password, clock.now().as_second())?;
+        // Cached answers serve from the first request, even when the API is down at start.
+        let free_copies = match settings.unpaywall {
+            Some(_) => found_copies(&store.free_copies()?),
+            None => HashMap::new(),
+        };
         Ok(AppState {
             catalog: LiveCatalog::new(catalog, settings.exhibits.clone(), clock.now()),
             switches,
@@ -76,6 +88,8 @@ impl AppState {
             pages: pages::PageCache::default(),
             throttle: throttle::Throttle::new(settings.login_limits),
             sessions,
+            free_copies: RwLock::new(Arc::new(free_copies)),
+            catalog_changed: tokio::sync::Notify::new(),
         })
     }
 
@@ -108,6 +122,7 @@ impl AppState {
         self.metrics.reloaded(outcome.is_ok());
         if outcome.is_ok() {
             self.pages.invalidate();
+            self.catalog_changed.notify_one();
             if let Some(replica) = &self.replica {
                 replica.set_fingerprint(crate::catalog::fingerprint(self.exhibits()));
             }
@@ -137,7 +152,33 @@ impl AppState {
         self.pages.invalidate();
     }
 
+    /// The free copy to offer for a story: named by hand, else found by Unpaywall.
+    pub(super) fn free_copy(&self, story: &Story) -> Option<FreeCopy> {
+        let found = self.free_copies.read().unwrap_or_else(|e| e.into_inner());
+        let key = story.doi.as_deref().map(unpaywall::doi_key);
+        crate::access::free_copy(story, key.and_then(|k| found.get(&k)))
+    }
+
+    /// Replaces the copies Unpaywall found; pages showing the old ones are dropped.
+    pub(super) fn set_free_copies(&self, checked: &HashMap<String, Checked>) {
+        let fresh = found_copies(checked);
+        let mut copies = self.free_copies.write().unwrap_or_else(|e| e.into_inner());
+        if **copies != fresh {
+            *copies = Arc::new(fresh);
+            drop(copies);
+            self.pages.invalidate();
+        }
+    }
+
     pub(super) fn count_log_failure(&self) {
         self.metrics.log_failures.inc();
     }
+}
+
+/// The copies among cached answers (an answer may be "no free copy").
+fn found_copies(checked: &HashMap<String, Checked>) -> HashMap<String, FreeCopy> {
+    checked
+        .iter()
+        .filter_map(|(doi, c)| Some((doi.clone(), c.copy.clone()?)))
+        .collect()
 }

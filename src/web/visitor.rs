@@ -1,5 +1,7 @@
 //! Visitor pages: the landing page behind every code (`/s/{code}`), the article redirect
-//! (`/go/{code}`), the exhibition overview (`/e/{exhibition}`), and the friendly 404.
+//! (`/go/{code}`, by the route `access` picks for where the visitor stands), the citation to
+//! take home (`/cite/{code}.ris|.bib`), the exhibition overview (`/e/{exhibition}`), and the
+//! friendly 404.
 //!
 //! The page is served even when logging fails: the failure is counted and logged, never shown.
 //! Landing and exhibition pages are rendered once per variant and then served from memory
@@ -13,6 +15,7 @@ use askama::Template;
 
 use super::pages::{self, VariantKey};
 use super::{AppState, html, no_store, render_failed};
+use crate::access::{Case, FreeCopy, Place, Route, Ways};
 use crate::catalog::{
     Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Shown, Story, Target,
 };
@@ -31,6 +34,8 @@ pub(super) struct PageQuery {
     /// Set (`via=list`, `via=lang`, `via=show`) on links between docent pages, so browsing is
     /// not counted as scanning.
     browsing: bool,
+    /// `/go/` only: a route the visitor chose (`publisher`, `proxy`, `oa`).
+    route: Option<Route>,
 }
 
 impl From<Vec<(String, String)>> for PageQuery {
@@ -44,6 +49,7 @@ impl From<Vec<(String, String)>> for PageQuery {
         PageQuery {
             lang: values("lang").next().map(str::to_string),
             browsing: values("via").any(|v| matches!(v, "list" | "lang" | "show")),
+            route: values("route").find_map(Route::forced),
         }
     }
 }
@@ -60,6 +66,8 @@ impl PageQuery {
 struct Visitor {
     client: Client,
     lang: Lang,
+    /// The client's address (see `client_ip`): picks the route to the paper.
+    addr: Option<std::net::IpAddr>,
     ip: String,
     user_agent: String,
 }
@@ -76,15 +84,15 @@ impl Visitor {
         let prefetch = ["purpose", "sec-purpose", "x-moz"]
             .iter()
             .any(|h| header_str(h).is_some_and(|v| v.contains("prefetch")));
+        let addr = super::client_ip(req, trusted_proxy);
         Visitor {
             client: visitor::classify(&user_agent, prefetch),
             lang: visitor::pick_lang(
                 query.lang.as_deref(),
                 header_str(header::ACCEPT_LANGUAGE.as_str()),
             ),
-            ip: super::client_ip(req, trusted_proxy)
-                .map(|ip| ip.to_string())
-                .unwrap_or_default(),
+            addr,
+            ip: addr.map(|ip| ip.to_string()).unwrap_or_default(),
             user_agent,
         }
     }
@@ -152,20 +160,30 @@ impl CodeRequest {
 #[template(path = "landing.html")]
 struct LandingPage<'a> {
     t: &'static Ui,
-    lang: Lang,
     code: &'a str,
     show_title: &'a str,
     show_href: String,
     notice: Option<String>,
     in_app: bool,
-    /// "Free to read", before the note, for a story with a free copy.
+    /// The main button, and the library's route as a second one after a free copy.
+    first: Button,
+    second: Option<Button>,
+    /// "Free to read", before the note, when the first button is a free copy.
     free: bool,
     access_note: &'a str,
+    /// "No access? Ask the library": the exhibition's OpenURL resolver, for this paper.
+    resolver: Option<String>,
     station_place: Option<&'a str>,
     story: StoryView<'a>,
     others: Vec<Card<'a>>,
     venue: &'a str,
     dates: String,
+}
+
+/// A link to the paper through `/go/`.
+struct Button {
+    href: String,
+    label: &'static str,
 }
 
 /// A story as the page shows it.
@@ -217,14 +235,22 @@ pub(super) async fn landing(
         record(&state, Event::Scan(visit)).await;
     }
     let (lang, in_app) = (visitor.lang, visitor.client.in_app != InApp::None);
+    let place = here.exhibition.access.place(visitor.addr);
     let key = VariantKey::Landing {
         code: code.clone(),
         lang,
         in_app,
+        place,
         showing: here.showing,
     };
     let page = state.pages.get_or_render(asked.generation, key, || {
-        landing_page(&here, code, lang, in_app).render()
+        let free = state.free_copy(here.story);
+        let view = Variant {
+            lang,
+            in_app,
+            place,
+        };
+        landing_page(&here, code, view, free.as_ref()).render()
     });
     no_store(match page {
         Ok(page) => pages::respond(&req, &page),
@@ -232,10 +258,60 @@ pub(super) async fn landing(
     })
 }
 
+/// What a landing page variant is for, besides the code and what is showing.
+#[derive(Clone, Copy)]
+struct Variant {
+    lang: Lang,
+    in_app: bool,
+    place: Place,
+}
+
 /// The landing page, from exactly what its `VariantKey::Landing` holds: the code (which with
-/// the phase picks `here`), the language, the in-app hint and what is showing.
-fn landing_page<'a>(here: &Shown<'a>, code: &'a Code, lang: Lang, in_app: bool) -> LandingPage<'a> {
+/// the phase picks `here`), the language, the in-app hint, where the visitor stands and what
+/// is showing; and the story's free copy (the cache is cleared when the copies change).
+fn landing_page<'a>(
+    here: &Shown<'a>,
+    code: &'a Code,
+    view: Variant,
+    free: Option<&FreeCopy>,
+) -> LandingPage<'a> {
+    let Variant {
+        lang,
+        in_app,
+        place,
+    } = view;
     let e = here.exhibition;
+    let t = i18n::ui(lang);
+    let ways = Ways {
+        access: &e.access,
+        article: &here.story.article_url,
+        free: free.and_then(|f| f.link(in_app)),
+    };
+    let plan = ways.plan(place);
+    let go = |route: Option<Route>| match route {
+        None => format!("/go/{code}?lang={}", lang.as_str()),
+        Some(r) => format!("/go/{code}?lang={}&route={}", lang.as_str(), r.as_str()),
+    };
+    let first = Button {
+        href: go(None),
+        label: if plan.first == Route::Oa {
+            t.read_free
+        } else {
+            t.read_full
+        },
+    };
+    let second = plan.second.map(|r| Button {
+        href: go(Some(r)),
+        label: if r == Route::Proxy {
+            t.read_library
+        } else {
+            t.read_publisher
+        },
+    });
+    let resolver = match (&e.access.resolver, plan.resolver) {
+        (Some(base), true) => Some(crate::access::openurl(base, here.story)),
+        _ => None,
+    };
     let notice = notice(e, here.showing.state, lang);
     let others = if here.showing.state == ShowState::Running {
         e.stories_in(here.showing.phase)
@@ -248,15 +324,17 @@ fn landing_page<'a>(here: &Shown<'a>, code: &'a Code, lang: Lang, in_app: bool) 
         vec![]
     };
     LandingPage {
-        t: i18n::ui(lang),
-        lang,
+        t,
         code: code.as_str(),
         show_title: e.title.get(lang),
         show_href: format!("/e/{}?lang={}&via=show", e.id, lang.as_str()),
         notice,
         in_app,
-        free: here.story.oa_url.is_some(),
-        access_note: access_note(e, here.story, lang),
+        first,
+        second,
+        free: plan.case == Case::Free,
+        access_note: access_note(e, plan.case, place, free, lang),
+        resolver,
         station_place: here.station.map(|s| e.stations[s].place.get(lang)),
         story: story_view(e, here.story, lang),
         others,
@@ -265,16 +343,37 @@ fn landing_page<'a>(here: &Shown<'a>, code: &'a Code, lang: Lang, in_app: bool) 
     }
 }
 
-/// The line under the button: a story with a free copy says so, whatever the exhibition's
-/// wording (which describes the subscription route the free copy does not take).
-fn access_note<'a>(e: &'a Exhibition, story: &Story, lang: Lang) -> &'a str {
+/// The line under the button, one honest sentence per case. A free copy says so whatever the
+/// exhibition's wording, which describes the subscription route the free copy does not take;
+/// that wording (`access_note`) replaces the library's route off campus.
+fn access_note<'a>(
+    e: &'a Exhibition,
+    case: Case,
+    place: Place,
+    free: Option<&FreeCopy>,
+    lang: Lang,
+) -> &'a str {
     let t = i18n::ui(lang);
-    if story.oa_url.is_some() {
-        return t.free_note; // after `free_lead`, see landing.html
+    let library = || {
+        e.access_note
+            .as_ref()
+            .map_or(t.access_note, |n| n.get(lang))
+    };
+    match case {
+        Case::Campus => t.campus_note,
+        // After `free_lead`, see landing.html. An author's manuscript is not the journal's
+        // typeset version, and the page says so.
+        Case::Free => match free.and_then(|f| f.version.as_deref()) {
+            Some("acceptedVersion" | "submittedVersion") => t.free_note_authors,
+            _ => t.free_note,
+        },
+        Case::Proxy if place == Place::OffCampus && e.access_note.is_none() => t.proxy_note,
+        Case::Proxy | Case::Unknown => library(),
+        Case::OffCampus => e
+            .access_note
+            .as_ref()
+            .map_or(t.off_campus_note, |n| n.get(lang)),
     }
-    e.access_note
-        .as_ref()
-        .map_or(t.access_note, |n| n.get(lang))
 }
 
 /// The topics written in the page's language (Chinese ones hold Han characters), or all of
@@ -396,17 +495,78 @@ pub(super) async fn go(
         Err(unknown) => return unknown,
     };
     let here = asked.here(&state);
+    let visitor = &asked.visitor;
+    let place = here.exhibition.access.place(visitor.addr);
+    let free = state.free_copy(here.story);
+    let ways = Ways {
+        access: &here.exhibition.access,
+        article: &here.story.article_url,
+        free: free
+            .as_ref()
+            .and_then(|f| f.link(visitor.client.in_app != InApp::None)),
+    };
+    // The same rule as the landing page's first button, unless the visitor chose a route.
+    let route = match asked.query.route {
+        Some(asked) => ways.forced(asked, place),
+        None => ways.plan(place).first,
+    };
+    // `forced` and `plan` only ever name a route this paper has.
+    let location = ways
+        .url(route)
+        .unwrap_or_else(|| here.story.article_url.clone());
     // A link checker's HEAD is not a reader opening the article.
     if req.method() != Method::HEAD {
-        let visit = visit_record(&state, &asked.code, &here, &asked.visitor, Via::Browse).await;
-        record(&state, Event::Open(visit)).await;
+        let visit = visit_record(&state, &asked.code, &here, visitor, Via::Browse).await;
+        record(&state, Event::Open(visit.opened_by(route))).await;
     }
-    // Only catalog URLs are ever redirected to: the code picks the story, nothing else does.
+    // Only catalog URLs (and the copies found for them) are ever redirected to: the code
+    // picks the story, nothing else does.
     no_store(
         HttpResponse::Found()
-            .insert_header((header::LOCATION, here.exhibition.article_link(here.story)))
+            .insert_header((header::LOCATION, location))
             .finish(),
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /cite/{code}.ris and /cite/{code}.bib
+
+/// The citation of what a code shows now, for a reference manager. Not counted.
+pub(super) async fn cite(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let (raw, format) = match path.rsplit_once('.') {
+        Some((raw, "ris")) => (raw, "ris"),
+        Some((raw, "bib")) => (raw, "bib"),
+        _ => return not_found(state, req).await,
+    };
+    let catalog = state.catalog();
+    let Some(target) = Code::parse(raw).ok().and_then(|c| catalog.resolve(&c)) else {
+        return not_found(state, req).await;
+    };
+    let here = resolve(&state, &catalog, target);
+    let story = here.story;
+    let (body, content_type) = match format {
+        "ris" => (
+            crate::access::cite::ris(story, &story.article_url),
+            "application/x-research-info-systems; charset=utf-8",
+        ),
+        _ => (
+            crate::access::cite::bibtex(story, &story.article_url),
+            "application/x-bibtex; charset=utf-8",
+        ),
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}.{format}\"", story.id),
+        ))
+        // A station's code cites another story after a rotation: kept briefly only.
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .body(body)
 }
 
 // ---------------------------------------------------------------------------------------------

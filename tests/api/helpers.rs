@@ -84,6 +84,16 @@ pub fn spawn_app_tuned(now: &str, tune: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_with(demo_exhibits(), None, now, tune)
 }
 
+/// Exhibits of the test's own, with `tune` applied to the settings.
+pub fn spawn_app_with_tuned(
+    exhibits: TempDir,
+    now: &str,
+    tune: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let path = exhibits.path().to_path_buf();
+    spawn_with(path, Some(exhibits), now, tune)
+}
+
 fn spawn_with(
     exhibits: PathBuf,
     keep: Option<TempDir>,

@@ -1,6 +1,7 @@
 //! Black-box tests: the real server on port 0 with a temp sled store, spoken to over HTTP,
 //! and the real `docent` binary. One test binary for all of them (faster to link).
 
+mod access;
 mod admin;
 mod check;
 mod durability;
