@@ -518,7 +518,7 @@ pub(super) async fn stats_json(
 // ---------------------------------------------------------------------------------------------
 // GET /admin/export/{exhibition}.csv
 
-const CSV_HEADER: [&str; 15] = [
+const CSV_HEADER: [&str; 17] = [
     "kind",
     "time_utc",
     "local_date",
@@ -534,6 +534,8 @@ const CSV_HEADER: [&str; 15] = [
     "lang",
     "bot",
     "via",
+    "share",
+    "staff",
 ];
 
 pub(super) async fn export_csv(
@@ -584,7 +586,7 @@ pub(super) async fn export_csv(
 }
 
 /// One CSV record, in `CSV_HEADER`'s order.
-fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 15] {
+fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 17] {
     use std::borrow::Cow::{Borrowed, Owned};
     [
         Borrowed(kind),
@@ -602,6 +604,8 @@ fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 
         Borrowed(v.lang.as_str()),
         Borrowed(if v.bot { "true" } else { "false" }),
         Borrowed(v.via.as_str()),
+        Borrowed(v.share.map_or("", store::Share::as_str)),
+        Borrowed(if v.staff { "true" } else { "false" }),
     ]
 }
 

@@ -18,7 +18,7 @@ use crate::catalog::{
 };
 use crate::error_chain;
 use crate::i18n::{self, Ui};
-use crate::store::{Event, StoreError, UnknownScan, Via, Visit, VisitorId};
+use crate::store::{Event, Share, StoreError, UnknownScan, Via, Visit, VisitorId};
 use crate::visitor::{self, Client, InApp};
 
 /// Query options every visitor page understands. Parsed leniently: apps append their own
@@ -31,6 +31,8 @@ pub(super) struct PageQuery {
     /// Set (`via=list`, `via=lang`, `via=show`) on links between docent pages, so browsing is
     /// not counted as scanning.
     browsing: bool,
+    /// WeChat's marks on a forwarded link (`from=`, `isappinstalled`): a share, not a scan.
+    share: Option<Share>,
 }
 
 impl From<Vec<(String, String)>> for PageQuery {
@@ -44,6 +46,10 @@ impl From<Vec<(String, String)>> for PageQuery {
         PageQuery {
             lang: values("lang").next().map(str::to_string),
             browsing: values("via").any(|v| matches!(v, "list" | "lang" | "show")),
+            share: Share::of(
+                values("from").next(),
+                values("isappinstalled").next().is_some(),
+            ),
         }
     }
 }
@@ -213,7 +219,8 @@ pub(super) async fn landing(
         } else {
             Via::Qr
         };
-        let visit = visit_record(&state, code, &here, visitor, via).await;
+        let mut visit = visit_record(&state, code, &here, visitor, via).await;
+        visit.share = asked.query.share;
         record(&state, Event::Scan(visit)).await;
     }
     let (lang, in_app) = (visitor.lang, visitor.client.in_app != InApp::None);

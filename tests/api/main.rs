@@ -8,6 +8,7 @@ mod helpers;
 mod logging;
 mod ops;
 mod ops_hardening;
+mod organizers;
 mod pages;
 mod printing;
 mod replicas;
