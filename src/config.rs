@@ -39,6 +39,8 @@ pub struct Settings {
     pub bench_baseline: bool,
     /// How much the login throttle remembers and tolerates.
     pub login_limits: LoginLimits,
+    /// Views from these networks are staff's, left out of the figures.
+    pub staff_networks: crate::staff::StaffNetworks,
 }
 
 /// Bounds of the login throttle. Not on the command line: tests shrink them to reach the edges
@@ -80,6 +82,7 @@ impl Settings {
             nats: None,
             bench_baseline: false,
             login_limits: LoginLimits::default(),
+            staff_networks: crate::staff::StaffNetworks::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod ops;
 pub mod print;
 pub mod qr;
 pub mod simulate;
+pub mod staff;
 pub mod startup;
 pub mod stats;
 pub mod store;

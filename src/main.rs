@@ -194,6 +194,10 @@ struct ServeArgs {
     /// nats:// URLs. Without it the server keeps everything in its own store.
     #[arg(long, env = "DOCENT_NATS", value_name = "URLS")]
     nats: Option<String>,
+    /// Views from these networks (comma-separated CIDRs such as 10.1.0.0/16) are staff's:
+    /// stored, but left out of every figure like bots.
+    #[arg(long, env = "DOCENT_STAFF_NETWORKS", value_name = "CIDRS", value_parser = docent::staff::StaffNetworks::parse)]
+    staff_networks: Option<docent::staff::StaffNetworks>,
     /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
     #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
     bench_baseline: bool,
@@ -357,6 +361,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         bench_baseline: args.bench_baseline,
         metrics_bind: args.metrics_bind,
         nats: args.nats,
+        staff_networks: args.staff_networks.unwrap_or_default(),
         ..Settings::new(
             args.common.exhibits,
             args.common.data,

@@ -30,6 +30,8 @@ pub struct AppState {
     /// The public origin QR codes encode.
     pub base_url: String,
     pub trusted_proxy: Option<IpAddr>,
+    /// Views from these networks are staff's.
+    pub staff_networks: crate::staff::StaffNetworks,
     pub metrics: Arc<Metrics>,
     pub(super) covers: covers::CoverCache,
     /// Public QR images made so far, and the limit on drawing more at once.
@@ -70,6 +72,7 @@ impl AppState {
             admin_password: settings.admin_password.clone(),
             base_url,
             trusted_proxy: settings.trusted_proxy,
+            staff_networks: settings.staff_networks.clone(),
             metrics,
             covers: covers::CoverCache::default(),
             qr_images: qr::QrImages::default(),

@@ -221,6 +221,7 @@ pub(super) async fn landing(
         };
         let mut visit = visit_record(&state, code, &here, visitor, via).await;
         visit.share = asked.query.share;
+        visit.staff = super::auth::is_staff(&state, &req);
         record(&state, Event::Scan(visit)).await;
     }
     let (lang, in_app) = (visitor.lang, visitor.client.in_app != InApp::None);
@@ -405,7 +406,8 @@ pub(super) async fn go(
     let here = asked.here(&state);
     // A link checker's HEAD is not a reader opening the article.
     if req.method() != Method::HEAD {
-        let visit = visit_record(&state, &asked.code, &here, &asked.visitor, Via::Browse).await;
+        let mut visit = visit_record(&state, &asked.code, &here, &asked.visitor, Via::Browse).await;
+        visit.staff = super::auth::is_staff(&state, &req);
         record(&state, Event::Open(visit)).await;
     }
     // Only catalog URLs are ever redirected to: the code picks the story, nothing else does.
