@@ -12,6 +12,8 @@ pub mod metrics;
 pub mod ops;
 pub mod print;
 pub mod qr;
+pub mod report;
+pub mod sharelink;
 pub mod simulate;
 pub mod staff;
 pub mod startup;

@@ -74,6 +74,32 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Print a read-only link to an exhibition's figures, lobby screen and report (made by the
+    /// running server, needs DOCENT_ADMIN_PASSWORD; or stored in --data when none runs).
+    Share {
+        exhibition: String,
+        /// How long the link opens, 1 to 366 days.
+        #[arg(long, default_value_t = docent::sharelink::DEFAULT_DAYS)]
+        days: u32,
+        #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write the printable report (A4 HTML) of an exhibition or one of its phases: from the
+    /// running server (needs DOCENT_ADMIN_PASSWORD), or from --data when none runs.
+    Report {
+        exhibition: String,
+        /// Only the days this phase was scheduled.
+        #[arg(long)]
+        phase: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Load a backup into an empty --data folder (stop the server first).
     Restore {
         file: PathBuf,
@@ -280,6 +306,39 @@ fn main() -> ExitCode {
             let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
             ops::backup(&out, &bind, &password, &common.data).map(|done| println!("{done}"))
         }
+        Command::Share {
+            exhibition,
+            days,
+            bind,
+            common,
+        } => {
+            let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+            let offline = offline(&common, &bind);
+            ops::share(&exhibition, days, &bind, &password, &offline).map(|(link, note)| {
+                println!("{link}");
+                eprintln!("{note}");
+            })
+        }
+        Command::Report {
+            exhibition,
+            phase,
+            out,
+            bind,
+            common,
+        } => {
+            let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+            let offline = offline(&common, &bind);
+            ops::report(&exhibition, phase.as_deref(), &bind, &password, &offline).and_then(
+                |(page, from)| {
+                    std::fs::write(&out, page).map_err(|e| format!("{}: {e}", out.display()))?;
+                    println!(
+                        "{}: the report, {from}; open it in a browser and print to A4",
+                        out.display()
+                    );
+                    Ok(())
+                },
+            )
+        }
         Command::Restore { file, common } => {
             ops::restore(&file, &common.data).map(|done| println!("{done}"))
         }
@@ -290,6 +349,18 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Where `share` and `report` look when no server answers.
+fn offline<'a>(common: &'a Common, bind: &str) -> ops::Offline<'a> {
+    ops::Offline {
+        exhibits: &common.exhibits,
+        data: &common.data,
+        base_url: common
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bind}")),
     }
 }
 

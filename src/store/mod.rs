@@ -19,6 +19,7 @@ mod outbox;
 mod record;
 mod recorder;
 mod sessions;
+mod shares;
 mod views;
 
 pub use outbox::Shared;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
-use super::{auth, covers, pages, qr, throttle};
+use super::{auth, covers, pages, qr, share, throttle};
 use crate::catalog::{Catalog, LiveCatalog, Problem, ReloadStatus, Switch, Switches};
 use crate::clock::Clock;
 use crate::config::{AdminPassword, Settings};
@@ -41,6 +41,8 @@ pub struct AppState {
     pub(super) pages: pages::PageCache,
     pub(super) throttle: throttle::Throttle,
     pub(super) sessions: auth::Sessions,
+    /// Read-only share links: the key and the links issued.
+    pub(super) shares: share::Links,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
         let metrics = Arc::new(Metrics::default());
         let sessions =
             auth::Sessions::load(&store, &settings.admin_password, clock.now().as_second())?;
+        let shares = share::Links::load(&store)?;
         Ok(AppState {
             catalog: LiveCatalog::new(catalog, settings.exhibits.clone(), clock.now()),
             switches,
@@ -79,6 +82,7 @@ impl AppState {
             pages: pages::PageCache::default(),
             throttle: throttle::Throttle::new(settings.login_limits),
             sessions,
+            shares,
         })
     }
 
