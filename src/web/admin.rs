@@ -130,6 +130,8 @@ struct Overview {
     organizer: String,
     csrf: String,
     reload: catalog::ReloadStatus,
+    /// When the catalog was loaded, in the exhibitions' local time (as every admin time).
+    loaded_at: Option<String>,
     replicas: Option<Replicas>,
     shows: Vec<(String, String, String, Stats)>,
 }
@@ -151,10 +153,16 @@ pub(super) async fn overview(
         ));
     }
     let organizer = Organizer::of(&req)?;
+    let reload = state.reload_status();
     let page = Overview {
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
-        reload: state.reload_status(),
+        loaded_at: reload.loaded_at.map(|at| {
+            at.to_zoned_datetime(state.day_zone.clone())
+                .strftime("%Y-%m-%d %H:%M:%S %Z")
+                .to_string()
+        }),
+        reload,
         replicas: Replicas::of(&state),
         shows,
     };
