@@ -41,6 +41,8 @@ pub struct Settings {
     pub login_limits: LoginLimits,
     /// Look free copies up on Unpaywall (`--unpaywall-email`); `None` leaves it off.
     pub unpaywall: Option<crate::access::unpaywall::Settings>,
+    /// Views from these networks are staff's, left out of the figures.
+    pub staff_networks: crate::staff::StaffNetworks,
 }
 
 /// Bounds of the login throttle. Not on the command line: tests shrink them to reach the edges
@@ -83,6 +85,7 @@ impl Settings {
             bench_baseline: false,
             login_limits: LoginLimits::default(),
             unpaywall: None,
+            staff_networks: crate::staff::StaffNetworks::default(),
         }
     }
 }

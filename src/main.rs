@@ -92,6 +92,32 @@ enum Command {
     },
     /// Print each story's DOI, free-copy status and the route an off-campus visitor gets.
     Access(AccessArgs),
+    /// Print a read-only link to an exhibition's figures, lobby screen and report (made by the
+    /// running server, needs DOCENT_ADMIN_PASSWORD; or stored in --data when none runs).
+    Share {
+        exhibition: String,
+        /// How long the link opens, 1 to 366 days.
+        #[arg(long, default_value_t = docent::sharelink::DEFAULT_DAYS)]
+        days: u32,
+        #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write the printable report (A4 HTML) of an exhibition or one of its phases: from the
+    /// running server (needs DOCENT_ADMIN_PASSWORD), or from --data when none runs.
+    Report {
+        exhibition: String,
+        /// Only the days this phase was scheduled.
+        #[arg(long)]
+        phase: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Load a backup into an empty --data folder (stop the server first).
     Restore {
         file: PathBuf,
@@ -244,6 +270,10 @@ struct ServeArgs {
         requires = "unpaywall_email"
     )]
     unpaywall_url: Option<String>,
+    /// Views from these networks (comma-separated CIDRs such as 10.1.0.0/16) are staff's:
+    /// stored, but left out of every figure like bots.
+    #[arg(long, env = "DOCENT_STAFF_NETWORKS", value_name = "CIDRS", value_parser = docent::staff::StaffNetworks::parse)]
+    staff_networks: Option<docent::staff::StaffNetworks>,
     /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
     #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
     bench_baseline: bool,
@@ -327,6 +357,39 @@ fn main() -> ExitCode {
             let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
             ops::backup(&out, &bind, &password, &common.data).map(|done| println!("{done}"))
         }
+        Command::Share {
+            exhibition,
+            days,
+            bind,
+            common,
+        } => {
+            let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+            let offline = offline(&common, &bind);
+            ops::share(&exhibition, days, &bind, &password, &offline).map(|(link, note)| {
+                println!("{link}");
+                eprintln!("{note}");
+            })
+        }
+        Command::Report {
+            exhibition,
+            phase,
+            out,
+            bind,
+            common,
+        } => {
+            let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+            let offline = offline(&common, &bind);
+            ops::report(&exhibition, phase.as_deref(), &bind, &password, &offline).and_then(
+                |(page, from)| {
+                    std::fs::write(&out, page).map_err(|e| format!("{}: {e}", out.display()))?;
+                    println!(
+                        "{}: the report, {from}; open it in a browser and print to A4",
+                        out.display()
+                    );
+                    Ok(())
+                },
+            )
+        }
         Command::Restore { file, common } => {
             ops::restore(&file, &common.data).map(|done| println!("{done}"))
         }
@@ -374,6 +437,18 @@ fn import(csv: &Path, exhibition: &str, crossref: &str, exhibits: &Path) -> Resu
             problems.len(),
             problems.join("\n")
         )),
+    }
+}
+
+/// Where `share` and `report` look when no server answers.
+fn offline<'a>(common: &'a Common, bind: &str) -> ops::Offline<'a> {
+    ops::Offline {
+        exhibits: &common.exhibits,
+        data: &common.data,
+        base_url: common
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bind}")),
     }
 }
 
@@ -446,6 +521,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         metrics_bind: args.metrics_bind,
         nats: args.nats,
         unpaywall: unpaywall_settings(args.unpaywall_email, args.unpaywall_url)?,
+        staff_networks: args.staff_networks.unwrap_or_default(),
         ..Settings::new(
             args.common.exhibits,
             args.common.data,

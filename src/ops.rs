@@ -132,3 +132,173 @@ pub fn restore(file: &Path, data: &Path) -> Result<String, String> {
         file.display()
     ))
 }
+
+/// HTTP Basic for the running server's admin routes.
+fn basic_auth(user: &str, password: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// Whether an error means nobody listens at the address (so the store may be opened).
+fn no_server(e: &ureq::Error) -> bool {
+    matches!(e, ureq::Error::Io(_) | ureq::Error::ConnectionFailed)
+}
+
+/// What `docent share` and `docent report` need to work without a server.
+pub struct Offline<'a> {
+    pub exhibits: &'a Path,
+    pub data: &'a Path,
+    /// The public origin links start with.
+    pub base_url: String,
+}
+
+impl Offline<'_> {
+    fn exhibition(
+        &self,
+        id: &str,
+    ) -> Result<(crate::catalog::Catalog, std::sync::Arc<Store>), String> {
+        let catalog = crate::catalog::load(self.exhibits).map_err(|problems| {
+            format!(
+                "{}: {} problem(s) in the exhibit files (run `docent check`)",
+                self.exhibits.display(),
+                problems.len()
+            )
+        })?;
+        if catalog.exhibition(id).is_none() {
+            return Err(format!(
+                "no exhibition `{id}` in {}",
+                self.exhibits.display()
+            ));
+        }
+        let store = Store::open(self.data, 32 << 20).map_err(|e| {
+            format!(
+                "no server answered, and {}: {}",
+                self.data.display(),
+                error_chain(&e)
+            )
+        })?;
+        Ok((catalog, std::sync::Arc::new(store)))
+    }
+}
+
+/// `docent share`: a read-only link to `exhibition` for `days` days, made by the running
+/// server at `bind` (so it can be revoked from its dashboard at once), or straight in the store
+/// when no server runs. Returns the link and a note for the operator.
+pub fn share(
+    exhibition: &str,
+    days: u32,
+    bind: &str,
+    password: &str,
+    offline: &Offline<'_>,
+) -> Result<(String, String), String> {
+    let url = format!("{}/admin/shares/{exhibition}", local_origin(bind));
+    let days_text = days.to_string();
+    let asked = agent()
+        .post(&url)
+        .header("Authorization", &basic_auth("command line", password))
+        .header("Accept", "text/plain")
+        .send_form([("days", days_text.as_str())]);
+    match asked {
+        Ok(mut r) if r.status().is_success() => {
+            let link = r.body_mut().read_to_string().map_err(|e| e.to_string())?;
+            Ok((
+                link.trim().to_string(),
+                format!(
+                    "made by the running server; valid {days} days; revoke it on the dashboard"
+                ),
+            ))
+        }
+        Ok(r) if r.status() == 401 => {
+            Err("the server refused the password: set DOCENT_ADMIN_PASSWORD".into())
+        }
+        Ok(mut r) => Err(format!(
+            "{url}: {}: {}",
+            r.status(),
+            r.body_mut().read_to_string().unwrap_or_default().trim()
+        )),
+        Err(e) if no_server(&e) => {
+            let (_, store) = offline.exhibition(exhibition)?;
+            let link = crate::sharelink::ShareLink::new(
+                exhibition,
+                days,
+                jiff::Timestamp::now(),
+                "command line",
+            )?;
+            store.save_share_link(&link).map_err(|e| error_chain(&e))?;
+            let key = crate::sharelink::LinkKey::from_secret(
+                &store.session_secret().map_err(|e| error_chain(&e))?,
+            );
+            Ok((
+                format!(
+                    "{}/view/{}",
+                    offline.base_url.trim_end_matches('/'),
+                    key.token(&link)
+                ),
+                format!(
+                    "no server was running: stored in {}; the link opens once `docent serve` runs on it (valid {days} days)",
+                    offline.data.display()
+                ),
+            ))
+        }
+        Err(e) => Err(format!("{url}: {e}")),
+    }
+}
+
+/// `docent report`: the report as HTML, from the running server at `bind`, or made from the
+/// store when no server runs. Returns the page and where it came from.
+pub fn report(
+    exhibition: &str,
+    phase: Option<&str>,
+    bind: &str,
+    password: &str,
+    offline: &Offline<'_>,
+) -> Result<(String, &'static str), String> {
+    let mut url = format!("{}/admin/report/{exhibition}", local_origin(bind));
+    if let Some(p) = phase {
+        url.push_str(&format!(
+            "?phase={}",
+            url::form_urlencoded::byte_serialize(p.as_bytes()).collect::<String>()
+        ));
+    }
+    let asked = agent()
+        .get(&url)
+        .header("Authorization", &basic_auth("command line", password))
+        .call();
+    match asked {
+        Ok(mut r) if r.status().is_success() => Ok((
+            r.body_mut()
+                .with_config()
+                .limit(64 << 20)
+                .read_to_string()
+                .map_err(|e| e.to_string())?,
+            "from the running server",
+        )),
+        Ok(r) if r.status() == 401 => {
+            Err("the server refused the password: set DOCENT_ADMIN_PASSWORD".into())
+        }
+        Ok(mut r) => Err(format!(
+            "{url}: {}: {}",
+            r.status(),
+            r.body_mut().read_to_string().unwrap_or_default().trim()
+        )),
+        Err(e) if no_server(&e) => {
+            let (catalog, store) = offline.exhibition(exhibition)?;
+            let (_, e) = catalog.exhibition(exhibition).expect("checked");
+            let page = crate::report::render(&store, e, phase, jiff::Timestamp::now())
+                .map_err(|e| error_chain(&e))?;
+            Ok((page, "from the data folder (no server was running)"))
+        }
+        Err(e) => Err(format!("{url}: {e}")),
+    }
+}

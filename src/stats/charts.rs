@@ -50,6 +50,41 @@ fn render(
     svg
 }
 
+/// Axis labels: large enough to read when the 860-pixel chart is shown at half width.
+const LABEL_PX: u32 = 15;
+
+/// The title at the left of a strip above the plot and the legend at its right, so the
+/// legend never covers a bar, whatever the data.
+fn heading<DB: DrawingBackend>(
+    strip: &DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let (width, _) = strip.dim_in_pixel();
+    strip.draw(&Text::new(
+        title.to_string(),
+        (10, 8),
+        ("sans-serif", 19).into_font().color(&BLACK),
+    ))?;
+    let mut x = width as i32 - 290;
+    for series in [Series::Scans, Series::Opens] {
+        let color = match series {
+            Series::Scans => SCANS,
+            Series::Opens => OPENS,
+        };
+        strip.draw(&Rectangle::new([(x, 11), (x + 14, 25)], color.filled()))?;
+        strip.draw(&Text::new(
+            series.name(),
+            (x + 20, 9),
+            ("sans-serif", LABEL_PX + 1).into_font().color(&BLACK),
+        ))?;
+        x += 140;
+    }
+    Ok(())
+}
+
 /// The largest value either series reaches, at least 1.
 fn top(rows: &[Row]) -> u64 {
     rows.iter()
@@ -65,19 +100,21 @@ fn draw_columns(
     rows: &[Row],
     nth: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let root = SVGBackend::with_string(out, (860, 300)).into_drawing_area();
+    let root = SVGBackend::with_string(out, (860, 320)).into_drawing_area();
     root.fill(&WHITE)?;
+    let (strip, body) = root.split_vertically(36);
+    heading(&strip, title)?;
     let top = top(rows);
     let n = rows.len().max(1);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
+    let mut chart = ChartBuilder::on(&body)
         .margin(10)
         .x_label_area_size(40)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0f64..n as f64, 0u64..(top + top * 3 / 10 + 1))?; // headroom for the legend
+        .y_label_area_size(56)
+        .build_cartesian_2d(0f64..n as f64, 0u64..(top + top / 10 + 1))?;
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .label_style(("sans-serif", LABEL_PX))
         .x_labels(n.min(40))
         .x_label_formatter(&|x| {
             let i = x.floor() as usize;
@@ -89,19 +126,11 @@ fn draw_columns(
         .y_desc("count")
         .draw()?;
     for (offset, series, color) in [(0.1, Series::Scans, SCANS), (0.5, Series::Opens, OPENS)] {
-        chart
-            .draw_series(rows.iter().enumerate().map(|(i, r)| {
-                let x = i as f64 + offset;
-                Rectangle::new([(x, 0), (x + 0.4, series.value(r))], color.filled())
-            }))?
-            .label(series.name())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+        chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let x = i as f64 + offset;
+            Rectangle::new([(x, 0), (x + 0.4, series.value(r))], color.filled())
+        }))?;
     }
-    chart
-        .configure_series_labels()
-        .border_style(BLACK)
-        .background_style(WHITE)
-        .draw()?;
     root.present()?;
     Ok(())
 }
@@ -116,20 +145,22 @@ fn draw_bars(
     title: &str,
     rows: &[Row],
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let height = 70 + 28 * rows.len().max(1) as u32;
+    let height = 86 + 34 * rows.len().max(1) as u32;
     let root = SVGBackend::with_string(out, (860, height)).into_drawing_area();
     root.fill(&WHITE)?;
+    let (strip, body) = root.split_vertically(36);
+    heading(&strip, title)?;
     let top = top(rows);
     let n = rows.len().max(1);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
+    let mut chart = ChartBuilder::on(&body)
         .margin(10)
         .x_label_area_size(30)
-        .y_label_area_size(300)
+        .y_label_area_size(340)
         .build_cartesian_2d(0u64..(top + top / 10 + 1), 0f64..n as f64)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .label_style(("sans-serif", LABEL_PX))
         .y_labels(n * 2 + 1)
         .y_label_formatter(&|y| {
             // Labels sit at the middle of each band; rows run top to bottom.
@@ -139,25 +170,16 @@ fn draw_bars(
             }
             let i = n - 1 - band as usize;
             rows.get(i)
-                .map(|r| shorten(&r.label, 42))
+                .map(|r| shorten(&r.label, 40))
                 .unwrap_or_default()
         })
         .draw()?;
     for (offset, series, color) in [(0.52, Series::Scans, SCANS), (0.12, Series::Opens, OPENS)] {
-        chart
-            .draw_series(rows.iter().enumerate().map(|(i, r)| {
-                let y = (n - 1 - i) as f64 + offset;
-                Rectangle::new([(0, y), (series.value(r), y + 0.36)], color.filled())
-            }))?
-            .label(series.name())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+        chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let y = (n - 1 - i) as f64 + offset;
+            Rectangle::new([(0, y), (series.value(r), y + 0.36)], color.filled())
+        }))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .border_style(BLACK)
-        .background_style(WHITE)
-        .draw()?;
     root.present()?;
     Ok(())
 }

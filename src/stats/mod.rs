@@ -23,6 +23,9 @@ pub struct Figures {
     pub visitors: u64,
     /// Article opens.
     pub opens: u64,
+    /// Landing views through a link forwarded in WeChat (`from=singlemessage`, ...): people
+    /// reading at a distance, not in front of the wall; in no other figure.
+    pub shares: u64,
     /// Opens per landing view (scans and browses), 0 when there were none.
     pub open_rate: f64,
 }
@@ -44,6 +47,9 @@ pub struct Stats {
     pub totals: Figures,
     /// Views and opens by bots, link previews and prefetches: excluded from every other figure.
     pub bots: u64,
+    /// Views and opens by staff (staff networks, a logged-in organizer's browser), not bots:
+    /// excluded from every other figure.
+    pub staff: u64,
     /// Scans of codes no exhibition knows (server-wide, same range).
     pub unknown_codes: u64,
     pub by_story: Vec<Row>,
@@ -96,6 +102,7 @@ impl Sums {
             browses,
             visitors: slots[Metric::Visitors as usize],
             opens,
+            shares: slots[Metric::Shares as usize],
             open_rate: if views == 0 {
                 0.0
             } else {
@@ -206,6 +213,7 @@ pub fn compute(
         to: range.map(|r| r.1),
         totals: sums.figures(Dimension::Total, ""),
         bots: sums.metric(Metric::Bots),
+        staff: sums.metric(Metric::Staff),
         unknown_codes,
         by_story: most_first(
             sums.rows(

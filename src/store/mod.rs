@@ -19,6 +19,7 @@ mod outbox;
 mod record;
 mod recorder;
 mod sessions;
+mod shares;
 mod views;
 
 pub use outbox::Shared;
@@ -91,6 +92,44 @@ impl Via {
     }
 }
 
+/// How a landing view reached through a forwarded link was shared: WeChat appends
+/// `from=singlemessage|groupmessage|timeline` (and `isappinstalled`) to a page it forwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Share {
+    /// Sent to one person.
+    Single,
+    /// Sent to a group chat.
+    Group,
+    /// Posted to Moments.
+    Timeline,
+    /// Another `from=` value, or `isappinstalled` alone.
+    Other,
+}
+
+impl Share {
+    /// What a forwarded link carries: `from` and whether `isappinstalled` is present; `None`
+    /// for a link nobody forwarded.
+    pub fn of(from: Option<&str>, isappinstalled: bool) -> Option<Share> {
+        match from {
+            Some("singlemessage") => Some(Share::Single),
+            Some("groupmessage") => Some(Share::Group),
+            Some("timeline") => Some(Share::Timeline),
+            _ if isappinstalled => Some(Share::Other),
+            _ => None,
+        }
+    }
+
+    /// WeChat's own word for it (the CSV export's value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Share::Single => "singlemessage",
+            Share::Group => "groupmessage",
+            Share::Timeline => "timeline",
+            Share::Other => "other",
+        }
+    }
+}
+
 /// A scan (landing view) or an open (article link followed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -145,11 +184,16 @@ pub struct Visit {
     pub via: Via,
     /// For an open: the way to the paper it took. `None` for a scan.
     pub route: Option<Route>,
+    /// A landing view through a forwarded link: counted as a share, not as a scan.
+    pub share: Option<Share>,
+    /// A view by staff (a staff network, a logged-in organizer): left out like a bot.
+    pub staff: bool,
 }
 
 impl Visit {
     /// A view or an open of what `code` shows (`shown`), at `at`, by `visitor` with `client`:
     /// the one place a visit's fields are worked out, for the server and `simulate` alike.
+    /// Neither a share nor staff: the caller marks those.
     pub fn new(
         at: Timestamp,
         code: &Code,
@@ -177,6 +221,8 @@ impl Visit {
             lang,
             bot: client.bot,
             via,
+            share: None,
+            staff: false,
             route: None,
         }
     }
@@ -1122,6 +1168,8 @@ impl OldVisit {
             via: self.via,
             // The first format had no routes: an open then went to the publisher's link.
             route: (kind == Kind::Open).then_some(Route::Publisher),
+            share: None,
+            staff: false,
         };
         match kind {
             Kind::Scan => Event::Scan(visit),

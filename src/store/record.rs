@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Kind, StoreError, UnknownScan, Via, Visit, VisitorId};
+use super::{Event, Kind, Share, StoreError, UnknownScan, Via, Visit, VisitorId};
 use crate::access::Route;
 use crate::catalog::{Lang, ShowState};
 use crate::visitor::{Device, InApp};
@@ -33,7 +33,8 @@ pub struct NameId(pub u32);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(super) struct Record {
     /// bit 0: an open (else a scan); bit 1: reached by browsing; bit 2: a bot; bit 3: has a
-    /// station.
+    /// station; bit 4: a forwarded link (a share); bit 5: staff; bits 6-7: the share's kind.
+    /// Blocks written before bits 4-7 were used hold zeros there: no share, not staff.
     flags: u8,
     /// Microseconds from the block's base time.
     at: i64,
@@ -113,6 +114,8 @@ pub(super) struct Fact {
     pub kind: Kind,
     pub via: Via,
     pub bot: bool,
+    pub share: Option<Share>,
+    pub staff: bool,
     pub at: Timestamp,
     pub day: Date,
     pub hour: i8,
@@ -256,6 +259,8 @@ pub(super) fn encode_block(
         flags |= u8::from(v.via == Via::Browse) << 1;
         flags |= u8::from(v.bot) << 2;
         flags |= u8::from(v.station.is_some()) << 3;
+        flags |= share_bits(v.share);
+        flags |= u8::from(v.staff) << 5;
         records.push(Record {
             flags,
             at: v.at.as_microsecond() - base,
@@ -320,6 +325,8 @@ fn fact(base: i64, r: &Record) -> Result<Fact, StoreError> {
             Via::Qr
         },
         bot: r.flags & 4 == 4,
+        share: share_of_bits(r.flags),
+        staff: r.flags & 32 == 32,
         at,
         day,
         hour: (r.when & 31) as i8,
@@ -439,6 +446,29 @@ pub(super) fn visit_of(
         bot: f.bot,
         via: f.via,
         route: f.route,
+        share: f.share,
+        staff: f.staff,
+    })
+}
+
+/// Bit 4 and the kind in bits 6-7 (0 other, 1 single chat, 2 group chat, 3 Moments).
+fn share_bits(share: Option<Share>) -> u8 {
+    let kind = match share {
+        None => return 0,
+        Some(Share::Other) => 0,
+        Some(Share::Single) => 1,
+        Some(Share::Group) => 2,
+        Some(Share::Timeline) => 3,
+    };
+    16 | (kind << 6)
+}
+
+fn share_of_bits(flags: u8) -> Option<Share> {
+    (flags & 16 == 16).then_some(match flags >> 6 {
+        1 => Share::Single,
+        2 => Share::Group,
+        3 => Share::Timeline,
+        _ => Share::Other,
     })
 }
 
@@ -520,6 +550,8 @@ pub(super) mod tests {
             bot: true,
             via: Via::Browse,
             route: None,
+            share: None,
+            staff: false,
         }
     }
 
@@ -547,6 +579,40 @@ pub(super) mod tests {
         assert_eq!(f.visitor, a.visitor);
         assert_eq!(facts[1].station, None);
         assert_eq!(facts[1].day, b.day);
+        assert_eq!((f.share, f.staff), (None, false));
+    }
+
+    #[test]
+    fn shares_and_staff_ride_in_the_flags_and_cross_replicas() {
+        let mut dict = Dictionary::default();
+        let kinds = [
+            None,
+            Some(Share::Other),
+            Some(Share::Single),
+            Some(Share::Group),
+            Some(Share::Timeline),
+        ];
+        let visits: Vec<Visit> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, share)| Visit {
+                share: *share,
+                staff: i % 2 == 1,
+                bot: false,
+                ..visit(Some("A1"), "2026-11-21")
+            })
+            .collect();
+        let pairs: Vec<(Kind, &Visit)> = visits.iter().map(|v| (Kind::Scan, v)).collect();
+        let (bytes, _) = encode_block(&pairs, &mut dict).unwrap();
+        let facts = decode_block(&bytes).unwrap();
+        for (f, v) in facts.iter().zip(&visits) {
+            assert_eq!((f.share, f.staff, f.bot), (v.share, v.staff, false));
+            assert_eq!(f.station, Some(dict.id("A1").unwrap()), "bit 3 untouched");
+        }
+        let events: Vec<Event> = visits.iter().cloned().map(Event::Scan).collect();
+        let refs: Vec<&Event> = events.iter().collect();
+        let back = decode_portable(&encode_portable(&refs).unwrap()).unwrap();
+        assert_eq!(back, events);
     }
 
     #[test]

@@ -27,6 +27,8 @@ fn visit(day: &str, story: &str, visitor: u64, bot: bool) -> Visit {
         bot,
         via: Via::Qr,
         route: None,
+        share: None,
+        staff: false,
     }
 }
 
@@ -704,6 +706,68 @@ fn a_log_written_before_routes_reads_back_and_counts_its_opens_under_publisher()
     );
     assert_eq!(
         count(&store, Period::All, Metric::Opens, Dimension::Total, ""),
+        2
+    );
+}
+
+#[test]
+fn shares_and_staff_are_counted_apart_from_scans_visitors_and_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let d = "2026-11-20";
+    let shared = |share, visitor| {
+        Event::Scan(Visit {
+            share: Some(share),
+            ..visit(d, "alphago", visitor, false)
+        })
+    };
+    let staff = |bot| {
+        Event::Scan(Visit {
+            staff: true,
+            ..visit(d, "alphago", 9, bot)
+        })
+    };
+    store
+        .append(&[
+            Event::Scan(visit(d, "alphago", 1, false)),
+            shared(Share::Single, 2),
+            shared(Share::Group, 3),
+            shared(Share::Timeline, 4),
+            shared(Share::Other, 5),
+            staff(false),
+            staff(false),
+            staff(true),
+            Event::Scan(visit(d, "alphago", 6, true)),
+        ])
+        .unwrap();
+    let all = |m, dim, v| count(&store, Period::All, m, dim, v);
+    assert_eq!(all(Metric::Scans, Dimension::Total, ""), 1);
+    assert_eq!(
+        all(Metric::Visitors, Dimension::Total, ""),
+        1,
+        "sharers are not visitors here"
+    );
+    assert_eq!(all(Metric::Shares, Dimension::Total, ""), 4);
+    assert_eq!(all(Metric::Shares, Dimension::Story, "alphago"), 4);
+    assert_eq!(
+        count(&store, day(d), Metric::Shares, Dimension::Total, ""),
+        4
+    );
+    assert_eq!(all(Metric::Staff, Dimension::Total, ""), 2);
+    assert_eq!(
+        all(Metric::Bots, Dimension::Total, ""),
+        2,
+        "a staff bot is a bot"
+    );
+    drop(store);
+    let store = open(dir.path());
+    assert_eq!(
+        count(&store, Period::All, Metric::Shares, Dimension::Total, ""),
+        4,
+        "replayed"
+    );
+    assert_eq!(
+        count(&store, Period::All, Metric::Staff, Dimension::Total, ""),
         2
     );
 }

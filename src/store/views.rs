@@ -28,15 +28,22 @@ pub enum Metric {
     Visitors,
     /// Views and opens by bots, link previews and prefetches.
     Bots,
+    /// Landing views through a link forwarded in WeChat (not bots, not staff).
+    Shares,
+    /// Views and opens by staff (staff networks, a logged-in organizer's browser), not bots.
+    Staff,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 5] = [
+    // New metrics go at the end: checkpoints store them by number.
+    pub const ALL: [Metric; 7] = [
         Metric::Scans,
         Metric::Browses,
         Metric::Opens,
         Metric::Visitors,
         Metric::Bots,
+        Metric::Shares,
+        Metric::Staff,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +53,8 @@ impl Metric {
             Metric::Opens => "opens",
             Metric::Visitors => "visitors",
             Metric::Bots => "bots",
+            Metric::Shares => "shares",
+            Metric::Staff => "staff",
         }
     }
 }
@@ -154,15 +163,24 @@ impl Views {
     /// Counts one event at log position `seq`.
     pub fn count(&mut self, seq: u64, f: &Fact) {
         let day = record::day_number(f.day);
-        if f.bot {
+        // Bots, then staff, are counted once each and nowhere else.
+        let apart = if f.bot {
+            Some(Metric::Bots)
+        } else if f.staff {
+            Some(Metric::Staff)
+        } else {
+            None
+        };
+        if let Some(metric) = apart {
             self.dirty.insert((f.exhibition, None));
             self.dirty.insert((f.exhibition, Some(day)));
-            self.bump((f.exhibition, None), Metric::Bots, Dimension::Total, 0);
-            self.bump((f.exhibition, Some(day)), Metric::Bots, Dimension::Total, 0);
+            self.bump((f.exhibition, None), metric, Dimension::Total, 0);
+            self.bump((f.exhibition, Some(day)), metric, Dimension::Total, 0);
             return;
         }
         let metric = match (f.kind, f.via) {
             (Kind::Open, _) => Metric::Opens,
+            (Kind::Scan, _) if f.share.is_some() => Metric::Shares,
             (Kind::Scan, Via::Qr) => Metric::Scans,
             (Kind::Scan, Via::Browse) => Metric::Browses,
         };
@@ -171,7 +189,10 @@ impl Views {
         self.dirty.insert(all);
         self.dirty.insert(today);
         self.bump(all, metric, Dimension::Day, day as u32);
-        let tracked = !f.visitor.is_none() && self.track_day(f.exhibition, day, seq);
+        // Someone reading a forwarded link is not a visitor in front of the wall.
+        let tracked = metric != Metric::Shares
+            && !f.visitor.is_none()
+            && self.track_day(f.exhibition, day, seq);
         if tracked && self.first_visit(f, day, Dimension::Day, day as u32) {
             self.bump(all, Metric::Visitors, Dimension::Day, day as u32);
         }
@@ -187,7 +208,7 @@ impl Views {
 
     /// Adds an event to the visitor sets only: a rebuild of the sets below the checkpoint.
     pub fn remember(&mut self, seq: u64, f: &Fact) {
-        if f.bot || f.visitor.is_none() {
+        if f.bot || f.staff || f.share.is_some() || f.visitor.is_none() {
             return;
         }
         let day = record::day_number(f.day);

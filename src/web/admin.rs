@@ -130,6 +130,8 @@ struct Overview {
     organizer: String,
     csrf: String,
     reload: catalog::ReloadStatus,
+    /// When the catalog was loaded, in the exhibitions' local time (as every admin time).
+    loaded_at: Option<String>,
     replicas: Option<Replicas>,
     shows: Vec<(String, String, String, Stats)>,
 }
@@ -151,10 +153,16 @@ pub(super) async fn overview(
         ));
     }
     let organizer = Organizer::of(&req)?;
+    let reload = state.reload_status();
     let page = Overview {
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
-        reload: state.reload_status(),
+        loaded_at: reload.loaded_at.map(|at| {
+            at.to_zoned_datetime(state.day_zone.clone())
+                .strftime("%Y-%m-%d %H:%M:%S %Z")
+                .to_string()
+        }),
+        reload,
         replicas: Replicas::of(&state),
         shows,
     };
@@ -199,7 +207,14 @@ fn title(e: &Exhibition) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// GET /admin/e/{exhibition}
+// GET /admin/e/{exhibition}, and read-only through a share link: GET /view/{token}
+
+/// Who is looking at a dashboard: an organizer (forms, exports, share links) or a read-only
+/// link (figures only; every link on the page stays under `/view/{token}`).
+pub(super) enum Access {
+    Organizer(Organizer),
+    Link(String),
+}
 
 #[derive(Template)]
 #[template(path = "admin_dashboard.html")]
@@ -208,6 +223,11 @@ struct Dashboard {
     title: String,
     organizer: String,
     csrf: String,
+    readonly: bool,
+    /// Where the page itself, the lobby screen and the report are, for this kind of access.
+    base: String,
+    lobby_href: String,
+    report_href: String,
     /// A rejected edit holds back every exhibition's files, so each dashboard warns of it.
     reload: catalog::ReloadStatus,
     replicas: Option<Replicas>,
@@ -220,6 +240,8 @@ struct Dashboard {
     manual: bool,
     phases: Vec<(String, String, String)>,
     history: Vec<(String, String, String)>,
+    /// Read-only links: (link, full URL, live now, expiry in local time).
+    links: Vec<(crate::sharelink::ShareLink, String, bool, String)>,
     from: String,
     to: String,
     range_query: String,
@@ -236,20 +258,31 @@ pub(super) async fn dashboard(
     path: web::Path<String>,
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, WebError> {
+    let organizer = Organizer::of(&req)?;
+    dashboard_for(&state, &path, &query, Access::Organizer(organizer)).await
+}
+
+/// The dashboard of exhibition `id`, for an organizer or a read-only link.
+pub(super) async fn dashboard_for(
+    state: &web::Data<AppState>,
+    id: &str,
+    query: &RangeQuery,
+    access: Access,
+) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
-    let e = find(&catalog, &path)?;
+    let e = find(&catalog, id)?;
     let now = state.clock.now();
     let local = |t: Timestamp| {
         t.to_zoned_datetime(e.time_zone.clone())
             .strftime("%Y-%m-%d %H:%M")
             .to_string()
     };
-    let range = range_of(&state, e, &query)?;
-    let stats = compute(&state, &catalog, &e.id, range).await?;
+    let range = range_of(state, e, query)?;
+    let stats = compute(state, &catalog, &e.id, range).await?;
     let showing = e.showing(now, state.last_switch(&e.id).as_ref());
-    let (store, id) = (state.store.clone(), e.id.clone());
+    let (store, sid) = (state.store.clone(), e.id.clone());
     // A sled read: on a blocking thread, never on the executor.
-    let history = web::block(move || store.switches(&id))
+    let history = web::block(move || store.switches(&sid))
         .await
         .map_err(|e| WebError::internal("switch history", e))?
         .map_err(|e| WebError::internal("switch history", e))?
@@ -264,15 +297,45 @@ pub(super) async fn dashboard(
             (local(s.at), to, s.by)
         })
         .collect();
-    let organizer = Organizer::of(&req)?;
+    let origin = state.base_url.trim_end_matches('/').to_string();
+    let (organizer, csrf, base, lobby_href, report_href, links) = match &access {
+        Access::Organizer(o) => (
+            o.name.clone(),
+            o.csrf().to_string(),
+            format!("/admin/e/{}", e.id),
+            format!("/admin/lobby/{}", e.id),
+            format!("/admin/report/{}", e.id),
+            state
+                .shares
+                .of_exhibition(&e.id, now)
+                .into_iter()
+                .map(|(l, path, live)| {
+                    let expires = local(l.expires);
+                    (l, format!("{origin}{path}"), live, expires)
+                })
+                .collect(),
+        ),
+        Access::Link(token) => (
+            String::new(),
+            String::new(),
+            format!("/view/{token}"),
+            format!("/view/{token}/lobby"),
+            format!("/view/{token}/report"),
+            vec![],
+        ),
+    };
     let nth = (stats.by_day.len() / 12).max(1);
     let page = Dashboard {
         id: e.id.clone(),
         title: title(e),
-        organizer: organizer.name.clone(),
-        csrf: organizer.csrf().to_string(),
+        organizer,
+        csrf,
+        readonly: matches!(access, Access::Link(_)),
+        base,
+        lobby_href,
+        report_href,
         reload: state.reload_status(),
-        replicas: Replicas::of(&state),
+        replicas: Replicas::of(state),
         state: match showing.state {
             ShowState::Upcoming => "not open yet",
             ShowState::Running => "running",
@@ -307,6 +370,7 @@ pub(super) async fn dashboard(
             .into_iter()
             .take(20)
             .collect(),
+        links,
         from: range.map(|r| r.0.to_string()).unwrap_or_default(),
         to: range.map(|r| r.1.to_string()).unwrap_or_default(),
         range_query: range
@@ -540,7 +604,7 @@ pub(super) async fn stats_json(
 // ---------------------------------------------------------------------------------------------
 // GET /admin/export/{exhibition}.csv
 
-const CSV_HEADER: [&str; 16] = [
+const CSV_HEADER: [&str; 18] = [
     "kind",
     "time_utc",
     "local_date",
@@ -557,6 +621,8 @@ const CSV_HEADER: [&str; 16] = [
     "bot",
     "via",
     "route",
+    "share",
+    "staff",
 ];
 
 pub(super) async fn export_csv(
@@ -607,7 +673,7 @@ pub(super) async fn export_csv(
 }
 
 /// One CSV record, in `CSV_HEADER`'s order.
-fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 16] {
+fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 18] {
     use std::borrow::Cow::{Borrowed, Owned};
     [
         Borrowed(kind),
@@ -627,6 +693,8 @@ fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 
         Borrowed(v.via.as_str()),
         // Empty for a scan; an open's way to the paper.
         Borrowed(v.route.map_or("", |r| r.as_str())),
+        Borrowed(v.share.map_or("", store::Share::as_str)),
+        Borrowed(if v.staff { "true" } else { "false" }),
     ]
 }
 

@@ -162,6 +162,13 @@ fn session(state: &AppState, req: &HttpRequest) -> Option<Organizer> {
     })
 }
 
+/// Whether a visitor page is asked for by staff: from a staff network, or from a browser
+/// holding a live organizer session (an organizer checking a code on their own phone).
+pub(super) fn is_staff(state: &AppState, req: &HttpRequest) -> bool {
+    client_ip(state, req).is_some_and(|ip| state.staff_networks.contains(ip))
+        || session(state, req).is_some()
+}
+
 fn new_session_cookie(state: &AppState, name: &str) -> Option<Cookie<'static>> {
     let mut token = [0u8; 16];
     getrandom::fill(&mut token).ok()?;

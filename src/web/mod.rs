@@ -12,9 +12,12 @@ mod editor;
 mod error;
 mod favicon;
 mod free_copies;
+mod lobby;
 mod ops;
 mod pages;
 mod qr;
+mod report;
+mod share;
 mod state;
 mod throttle;
 mod visitor;
@@ -56,6 +59,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", read().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
+        .route("/view/{token}", read().to(share::view))
+        .route("/view/{token}/lobby", read().to(lobby::view))
+        .route("/view/{token}/report", read().to(report::view))
         .service(admin_scope())
         .default_service(web::to(visitor::not_found));
 }
@@ -72,6 +78,10 @@ pub const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/export/{file}"),
     ("POST", "/admin/reload"),
     ("GET", "/admin/backup"),
+    ("GET", "/admin/report/{exhibition}"),
+    ("GET", "/admin/lobby/{exhibition}"),
+    ("POST", "/admin/shares/{exhibition}"),
+    ("POST", "/admin/shares/{exhibition}/revoke"),
     ("GET", "/admin/healthz"),
     ("GET", "/admin/metrics"),
     ("GET", "/admin/e/{exhibition}/stories/{story}"),
@@ -108,6 +118,10 @@ fn admin_scope() -> actix_web::Scope<
                 "/admin/export/{file}" => route.to(admin::export_csv),
                 "/admin/reload" => route.to(admin::reload),
                 "/admin/backup" => route.to(admin::backup),
+                "/admin/report/{exhibition}" => route.to(report::admin),
+                "/admin/lobby/{exhibition}" => route.to(lobby::admin),
+                "/admin/shares/{exhibition}" => route.to(share::make),
+                "/admin/shares/{exhibition}/revoke" => route.to(share::revoke),
                 "/admin/healthz" => route.to(ops::health_details),
                 "/admin/metrics" => route.to(ops::metrics),
                 "/admin/e/{exhibition}/stories/{story}" if method == "POST" => {

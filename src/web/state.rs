@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use jiff::tz::TimeZone;
 
-use super::{auth, covers, pages, qr, throttle};
+use super::{auth, covers, pages, qr, share, throttle};
 use crate::access::FreeCopy;
 use crate::access::unpaywall::{self, Checked};
 use crate::catalog::{Catalog, LiveCatalog, Problem, ReloadStatus, Story, Switch, Switches};
@@ -33,6 +33,8 @@ pub struct AppState {
     /// The public origin QR codes encode.
     pub base_url: String,
     pub trusted_proxy: Option<IpAddr>,
+    /// Views from these networks are staff's.
+    pub staff_networks: crate::staff::StaffNetworks,
     pub metrics: Arc<Metrics>,
     pub(super) covers: covers::CoverCache,
     /// Public QR images made so far, and the limit on drawing more at once.
@@ -46,6 +48,8 @@ pub struct AppState {
     free_copies: RwLock<Arc<HashMap<String, FreeCopy>>>,
     /// Woken when the catalog changes, so new DOIs are looked up without waiting an hour.
     pub(super) catalog_changed: tokio::sync::Notify,
+    /// Read-only share links: the key and the links issued.
+    pub(super) shares: share::Links,
 }
 
 impl AppState {
@@ -71,6 +75,7 @@ impl AppState {
             Some(_) => found_copies(&store.free_copies()?),
             None => HashMap::new(),
         };
+        let shares = share::Links::load(&store)?;
         Ok(AppState {
             catalog: LiveCatalog::new(catalog, settings.exhibits.clone(), clock.now()),
             switches,
@@ -82,6 +87,7 @@ impl AppState {
             admin_password: settings.admin_password.clone(),
             base_url,
             trusted_proxy: settings.trusted_proxy,
+            staff_networks: settings.staff_networks.clone(),
             metrics,
             covers: covers::CoverCache::default(),
             qr_images: qr::QrImages::default(),
@@ -90,6 +96,7 @@ impl AppState {
             sessions,
             free_copies: RwLock::new(Arc::new(free_copies)),
             catalog_changed: tokio::sync::Notify::new(),
+            shares,
         })
     }
 

@@ -21,7 +21,7 @@ use crate::catalog::{
 };
 use crate::error_chain;
 use crate::i18n::{self, Ui};
-use crate::store::{Event, StoreError, UnknownScan, Via, Visit, VisitorId};
+use crate::store::{Event, Share, StoreError, UnknownScan, Via, Visit, VisitorId};
 use crate::visitor::{self, Client, InApp};
 
 /// Query options every visitor page understands. Parsed leniently: apps append their own
@@ -36,6 +36,8 @@ pub(super) struct PageQuery {
     browsing: bool,
     /// `/go/` only: a route the visitor chose (`publisher`, `proxy`, `oa`).
     route: Option<Route>,
+    /// WeChat's marks on a forwarded link (`from=`, `isappinstalled`): a share, not a scan.
+    share: Option<Share>,
 }
 
 impl From<Vec<(String, String)>> for PageQuery {
@@ -50,6 +52,10 @@ impl From<Vec<(String, String)>> for PageQuery {
             lang: values("lang").next().map(str::to_string),
             browsing: values("via").any(|v| matches!(v, "list" | "lang" | "show")),
             route: values("route").find_map(Route::forced),
+            share: Share::of(
+                values("from").next(),
+                values("isappinstalled").next().is_some(),
+            ),
         }
     }
 }
@@ -231,7 +237,9 @@ pub(super) async fn landing(
         } else {
             Via::Qr
         };
-        let visit = visit_record(&state, code, &here, visitor, via).await;
+        let mut visit = visit_record(&state, code, &here, visitor, via).await;
+        visit.share = asked.query.share;
+        visit.staff = super::auth::is_staff(&state, &req);
         record(&state, Event::Scan(visit)).await;
     }
     let (lang, in_app) = (visitor.lang, visitor.client.in_app != InApp::None);
@@ -516,7 +524,8 @@ pub(super) async fn go(
         .unwrap_or_else(|| here.story.article_url.clone());
     // A link checker's HEAD is not a reader opening the article.
     if req.method() != Method::HEAD {
-        let visit = visit_record(&state, &asked.code, &here, visitor, Via::Browse).await;
+        let mut visit = visit_record(&state, &asked.code, &here, visitor, Via::Browse).await;
+        visit.staff = super::auth::is_staff(&state, &req);
         record(&state, Event::Open(visit.opened_by(route))).await;
     }
     // Only catalog URLs (and the copies found for them) are ever redirected to: the code

@@ -11,6 +11,7 @@ mod import;
 mod logging;
 mod ops;
 mod ops_hardening;
+mod organizers;
 mod pages;
 mod printing;
 mod replicas;

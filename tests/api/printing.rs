@@ -321,7 +321,7 @@ fn pdf_pages(pdf: &[u8]) -> usize {
         .count()
 }
 
-fn chromium_pdf(html: &Path, pdf: &Path) {
+pub fn chromium_pdf(html: &Path, pdf: &Path) {
     let profile = tempfile::tempdir().unwrap();
     let status = Command::new("chromium")
         .args([

@@ -1,0 +1,284 @@
+//! The printable report an organizer hands on at the end of a phase or of the show: the
+//! totals, the phases compared, the best-read stories and stations, open rates, the busiest
+//! days and hours, devices and in-app browsers, charts, and a short summary in Chinese and
+//! English a newsletter can quote. One A4 HTML page set, the same for `/admin/report/{id}`,
+//! a read-only link and `docent report`; every number comes from `stats::compute`, so it is
+//! the stats JSON's number for the same range.
+
+use askama::Template;
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::catalog::{Exhibition, Lang};
+use crate::stats::{self, Row, Stats, charts};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("exhibition `{exhibition}` has no phase `{phase}` (phases: {known})")]
+    NoPhase {
+        exhibition: String,
+        phase: String,
+        known: String,
+    },
+    #[error("the figures could not be read")]
+    Store(#[from] StoreError),
+    #[error("the report could not be rendered")]
+    Render(#[from] askama::Error),
+}
+
+/// The local days a phase was scheduled: from its start to the day before the next phase
+/// starts (or the closing day). A manual switch moves the real change-over by hours or a
+/// day; the report says which days it covers.
+pub fn phase_days(e: &Exhibition, phase: &str) -> Result<(Date, Date), ReportError> {
+    let Some(i) = e.phases.iter().position(|p| p.id == phase) else {
+        return Err(ReportError::NoPhase {
+            exhibition: e.id.clone(),
+            phase: phase.to_string(),
+            known: e
+                .phases
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    let local = |t: Timestamp| t.to_zoned_datetime(e.time_zone.clone()).date();
+    let from = local(e.phases[i].starts).max(e.opens).min(e.closes);
+    let to = match e.phases.get(i + 1) {
+        Some(next) => local(next.starts).yesterday().unwrap_or(from),
+        None => e.closes,
+    };
+    Ok((from, to.max(from)))
+}
+
+/// The report of `e` (one phase's days, or all time), made at `now`.
+pub fn render(
+    store: &Store,
+    e: &Exhibition,
+    phase: Option<&str>,
+    now: Timestamp,
+) -> Result<String, ReportError> {
+    let range = phase.map(|p| phase_days(e, p)).transpose()?;
+    let stats = stats::compute(store, e, range)?;
+    Ok(page(e, phase, range, &stats, now).render()?)
+}
+
+/// A share of a whole, for the summary and the tables: "42 %".
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "0 %".into()
+    } else {
+        format!("{:.0} %", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// One line of a breakdown table: label, scans, share of scans, opens, open rate.
+pub struct Line {
+    pub key: String,
+    pub label: String,
+    pub scans: u64,
+    pub share: String,
+    pub opens: u64,
+    pub rate: String,
+    pub visitors: u64,
+}
+
+fn lines(rows: &[Row], total: u64, keep: impl Fn(&Row) -> bool) -> Vec<Line> {
+    rows.iter()
+        .filter(|r| keep(r))
+        .map(|r| Line {
+            key: r.key.clone(),
+            label: r.label.clone(),
+            scans: r.figures.scans,
+            share: percent(r.figures.scans, total),
+            opens: r.figures.opens,
+            rate: format!("{:.0} %", r.figures.open_rate * 100.0),
+            visitors: r.figures.visitors,
+        })
+        .collect()
+}
+
+/// The `n` rows with the most scans, most first, ties in their own order.
+fn busiest(rows: &[Row], n: usize) -> Vec<Row> {
+    let mut rows: Vec<Row> = rows
+        .iter()
+        .filter(|r| r.figures.scans > 0)
+        .cloned()
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.figures.scans));
+    rows.truncate(n);
+    rows
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Report {
+    title_zh: String,
+    title_en: String,
+    venue: String,
+    covers: String,
+    /// Where the same numbers are as JSON.
+    json_query: String,
+    generated: String,
+    stats: Stats,
+    rate: String,
+    phases: Vec<Line>,
+    stories: Vec<Line>,
+    stations: Vec<Line>,
+    days: Vec<Line>,
+    hours: Vec<Line>,
+    devices: Vec<Line>,
+    apps: Vec<Line>,
+    summary_zh: String,
+    summary_en: String,
+    chart_days: String,
+    chart_hours: String,
+    chart_stories: String,
+    chart_stations: String,
+}
+
+fn page(
+    e: &Exhibition,
+    phase: Option<&str>,
+    range: Option<(Date, Date)>,
+    stats: &Stats,
+    now: Timestamp,
+) -> Report {
+    let scans = stats.totals.scans;
+    let phase_name = |lang| {
+        phase
+            .and_then(|p| e.phases.iter().find(|x| x.id == p))
+            .map(|p| p.name.get(lang).to_string())
+    };
+    let covers = match (range, phase_name(Lang::En)) {
+        (Some((from, to)), Some(name)) => format!(
+            "{name}: {} to {} (the days this phase was scheduled, local time)",
+            from, to
+        ),
+        _ => {
+            let last = stats.by_day.last().map(|r| r.key.clone());
+            match last {
+                Some(last) => format!("The whole show so far: {} to {last}", e.opens),
+                None => "The whole show: no scans yet".into(),
+            }
+        }
+    };
+    let nth = (stats.by_day.len() / 12).max(1);
+    let stories = busiest(&stats.by_story, usize::MAX);
+    Report {
+        title_zh: e.title.get(Lang::Zh).to_string(),
+        title_en: e.title.get(Lang::En).to_string(),
+        venue: format!("{} · {}", e.venue.get(Lang::Zh), e.venue.get(Lang::En)),
+        covers,
+        json_query: range
+            .map(|(f, t)| format!("?from={f}&to={t}"))
+            .unwrap_or_default(),
+        generated: now
+            .to_zoned_datetime(e.time_zone.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        rate: format!("{:.1} %", stats.totals.open_rate * 100.0),
+        phases: lines(&stats.by_phase, scans, |_| true),
+        stories: lines(&stats.by_story, scans, |_| true),
+        stations: lines(&stats.by_station, scans, |_| true),
+        days: lines(&busiest(&stats.by_day, 5), scans, |_| true),
+        hours: lines(&busiest(&stats.by_hour, 5), scans, |_| true),
+        devices: lines(&stats.by_device, scans, |r| r.figures.scans > 0),
+        apps: lines(&stats.by_app, scans, |r| r.figures.scans > 0),
+        summary_zh: summary(e, stats, Lang::Zh, range, &stories),
+        summary_en: summary(e, stats, Lang::En, range, &stories),
+        chart_days: charts::columns("Scans and article opens by day", &stats.by_day, nth),
+        chart_hours: charts::columns("Scans and article opens by hour of day", &stats.by_hour, 2),
+        chart_stories: charts::bars("By story", &stats.by_story),
+        chart_stations: charts::bars("By station", &stats.by_station),
+        stats: stats.clone(),
+    }
+}
+
+/// A few sentences a newsletter can quote, in one language.
+fn summary(
+    e: &Exhibition,
+    s: &Stats,
+    lang: Lang,
+    range: Option<(Date, Date)>,
+    stories: &[Row],
+) -> String {
+    let t = &s.totals;
+    let title = e.title.get(lang);
+    let (from, to) = match range {
+        Some(r) => r,
+        None => (
+            e.opens,
+            s.by_day
+                .last()
+                .and_then(|r| r.key.parse().ok())
+                .unwrap_or(e.opens),
+        ),
+    };
+    let when = crate::i18n::dates(lang, from, to);
+    let top_story = stories.first().map(|r| {
+        let name = e
+            .stories
+            .iter()
+            .find(|x| x.id == r.key)
+            .map_or(r.label.as_str(), |x| x.title.get(lang));
+        (name.to_string(), r.figures.scans + r.figures.browses)
+    });
+    let top_day = busiest(&s.by_day, 1).first().cloned();
+    let top_hour = busiest(&s.by_hour, 1).first().map(|r| r.key.clone());
+    let wechat = s
+        .by_app
+        .iter()
+        .find(|r| r.key == "wechat")
+        .map_or(0, |r| r.figures.scans);
+    let rate = format!("{:.0}", t.open_rate * 100.0);
+    let mut out = String::new();
+    match lang {
+        Lang::Zh => {
+            out.push_str(&format!(
+                "{when}，「{title}」的展品二维码共被扫描 {} 次，来自 {} 位（按日计）访客；读者打开论文全文 {} 次，约占页面浏览的 {rate}%。",
+                t.scans, t.visitors, t.opens
+            ));
+            if let Some((name, views)) = &top_story {
+                out.push_str(&format!("最受关注的是「{name}」（{views} 次浏览）。"));
+            }
+            if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
+                out.push_str(&format!(
+                    "最繁忙的一天是 {}（{} 次扫描），一天中 {hour}:00 前后扫码最多。",
+                    crate::i18n::date(Lang::Zh, day.key.parse().unwrap_or(from)),
+                    day.figures.scans
+                ));
+            }
+            out.push_str(&format!(
+                "{} 的扫描在微信中完成。另有 {} 次浏览来自微信转发的链接，单独统计；工作人员和网络爬虫的访问不计入以上数字。",
+                percent(wechat, t.scans).replace(' ', ""),
+                t.shares
+            ));
+        }
+        Lang::En => {
+            out.push_str(&format!(
+                "From {when}, the codes beside the covers of “{title}” were scanned {} times by {} daily visitors, who opened the full article {} times ({rate} % of page views).",
+                t.scans, t.visitors, t.opens
+            ));
+            if let Some((name, views)) = &top_story {
+                out.push_str(&format!(
+                    " The story most looked at was “{name}” ({views} views)."
+                ));
+            }
+            if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
+                out.push_str(&format!(
+                    " The busiest day was {} ({} scans); the busiest hour began at {hour}:00.",
+                    crate::i18n::date(Lang::En, day.key.parse().unwrap_or(from)),
+                    day.figures.scans
+                ));
+            }
+            out.push_str(&format!(
+                " {} of scans were made inside WeChat. Another {} views came through links forwarded in WeChat and are counted apart; staff and bot visits are not in these figures.",
+                percent(wechat, t.scans),
+                t.shares
+            ));
+        }
+    }
+    out
+}

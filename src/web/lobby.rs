@@ -1,0 +1,110 @@
+//! The lobby screen (`/admin/lobby/{exhibition}`, `/view/{token}/lobby`): today's scans, the
+//! most-read stories and the live phase in large type, for a screen in the lobby. It reloads
+//! itself every minute with `<meta http-equiv="refresh">`: no JavaScript, as everywhere.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use super::error::WebError;
+use super::{AppState, html, no_store};
+use crate::catalog::{Catalog, Lang};
+use crate::stats;
+
+/// Seconds between reloads.
+const REFRESH: u32 = 60;
+
+#[derive(Template)]
+#[template(path = "lobby.html")]
+struct Lobby {
+    refresh: u32,
+    title_zh: String,
+    title_en: String,
+    phase_zh: String,
+    phase_en: String,
+    today: String,
+    updated: String,
+    today_scans: u64,
+    today_visitors: u64,
+    today_opens: u64,
+    all_scans: u64,
+    all_visitors: u64,
+    /// (title zh, title en, views, opens), most read first.
+    stories: Vec<(String, String, u64, u64)>,
+}
+
+pub(super) async fn admin(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    lobby(&state, &path).await
+}
+
+pub(super) async fn view(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let claims = state.shares.check(&path, state.clock.now())?;
+    lobby(&state, &claims.exhibition).await
+}
+
+async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, WebError> {
+    let catalog: Arc<Catalog> = state.catalog();
+    let Some((_, e)) = catalog.exhibition(id) else {
+        return Err(WebError::NotFound(format!("no exhibition `{id}`")));
+    };
+    let now = state.clock.now();
+    let local = now.to_zoned_datetime(e.time_zone.clone());
+    let today = local.date();
+    let (store, cat, eid) = (state.store.clone(), catalog.clone(), e.id.clone());
+    let (day, all) = web::block(move || {
+        let (_, e) = cat.exhibition(&eid).expect("looked up above");
+        Ok::<_, crate::store::StoreError>((
+            stats::compute(&store, e, Some((today, today)))?,
+            stats::compute(&store, e, None)?,
+        ))
+    })
+    .await
+    .map_err(|e| WebError::internal("lobby", e))?
+    .map_err(|e| WebError::internal("lobby", e))?;
+    let live = e.showing(now, state.last_switch(&e.id).as_ref()).phase;
+    let mut stories: Vec<(String, String, u64, u64)> = all
+        .by_story
+        .iter()
+        .filter(|r| r.figures.scans + r.figures.browses > 0)
+        .map(|r| {
+            let story = e.stories.iter().find(|s| s.id == r.key);
+            let title = |lang| story.map_or(r.label.clone(), |s| s.title.get(lang).to_string());
+            (
+                title(Lang::Zh),
+                title(Lang::En),
+                r.figures.scans + r.figures.browses,
+                r.figures.opens,
+            )
+        })
+        .collect();
+    stories.sort_by_key(|s| std::cmp::Reverse((s.3, s.2)));
+    stories.truncate(5);
+    let page = Lobby {
+        refresh: REFRESH,
+        title_zh: e.title.get(Lang::Zh).to_string(),
+        title_en: e.title.get(Lang::En).to_string(),
+        phase_zh: e.phases[live].name.get(Lang::Zh).to_string(),
+        phase_en: e.phases[live].name.get(Lang::En).to_string(),
+        today: format!(
+            "{} · {}",
+            crate::i18n::date(Lang::Zh, today),
+            crate::i18n::date(Lang::En, today)
+        ),
+        updated: local.strftime("%H:%M").to_string(),
+        today_scans: day.totals.scans,
+        today_visitors: day.totals.visitors,
+        today_opens: day.totals.opens,
+        all_scans: all.totals.scans,
+        all_visitors: all.totals.visitors,
+        stories,
+    };
+    Ok(no_store(html(StatusCode::OK, &page)))
+}

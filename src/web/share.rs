@@ -1,0 +1,224 @@
+//! Read-only share links in the web layer: the links this server knows (issued here, revoked
+//! here), the check every `/view/{token}` request passes, and the dashboard's make and revoke
+//! forms (`POST /admin/shares/{exhibition}`, `POST /admin/shares/{exhibition}/revoke`).
+//!
+//! `/view/...` routes are GET (and HEAD) only and sit outside `/admin`: a link never carries
+//! a session, so it can reach no write route; POSTs to `/view/...` find no route.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::AppState;
+use super::auth::Organizer;
+use super::error::WebError;
+use crate::sharelink::{Claims, DEFAULT_DAYS, LinkKey, ShareLink};
+use crate::store::{Store, StoreError};
+
+/// The signing key and the links issued, mirrored from the store so a check never reads sled.
+pub(super) struct Links {
+    key: LinkKey,
+    issued: Mutex<HashMap<String, ShareLink>>,
+}
+
+impl Links {
+    /// Blocks on the store: called once, at start.
+    pub(super) fn load(store: &Store) -> Result<Links, StoreError> {
+        let key = LinkKey::from_secret(&store.session_secret()?);
+        let issued = store
+            .share_links()?
+            .into_iter()
+            .map(|l| (l.id.clone(), l))
+            .collect();
+        Ok(Links {
+            key,
+            issued: Mutex::new(issued),
+        })
+    }
+
+    pub(super) fn token(&self, link: &ShareLink) -> String {
+        self.key.token(link)
+    }
+
+    /// What a token opens at `now`: 404 for a token this server never signed, 403 for an
+    /// expired or revoked one.
+    pub(super) fn check(&self, token: &str, now: Timestamp) -> Result<Claims, WebError> {
+        let claims = self
+            .key
+            .verify(token)
+            .ok_or_else(|| WebError::NotFound("no such link".into()))?;
+        let revoked = self
+            .issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&claims.id)
+            .is_some_and(|l| l.revoked.is_some());
+        if revoked {
+            return Err(WebError::Forbidden(
+                "This link was withdrawn by the organizers. 此链接已被主办方撤销。".into(),
+            ));
+        }
+        if now.as_second() >= claims.expires {
+            return Err(WebError::Forbidden(
+                "This link has expired: ask the organizers for a new one. 此链接已过期，请向主办方索取新链接。".into(),
+            ));
+        }
+        Ok(claims)
+    }
+
+    fn remember(&self, link: ShareLink) {
+        self.issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(link.id.clone(), link);
+    }
+
+    /// An exhibition's links, newest first: (link, URL path, live now).
+    pub(super) fn of_exhibition(
+        &self,
+        exhibition: &str,
+        now: Timestamp,
+    ) -> Vec<(ShareLink, String, bool)> {
+        let mut links: Vec<ShareLink> = self
+            .issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter(|l| l.exhibition == exhibition)
+            .cloned()
+            .collect();
+        links.sort_by_key(|l| std::cmp::Reverse(l.created));
+        links
+            .into_iter()
+            .map(|l| {
+                let path = format!("/view/{}", self.token(&l));
+                let live = l.is_live(now);
+                (l, path, live)
+            })
+            .collect()
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct MakeForm {
+    days: Option<String>,
+    csrf: Option<String>,
+}
+
+/// `POST /admin/shares/{exhibition}`: a new link. A script (`docent share`, `Accept:
+/// text/plain`) gets the URL as the body; a browser goes back to the dashboard's list.
+pub(super) async fn make(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<MakeForm>,
+) -> Result<HttpResponse, WebError> {
+    let organizer = with_token(&req, form.csrf.as_deref())?;
+    let catalog = state.catalog();
+    let Some((_, e)) = catalog.exhibition(&path) else {
+        return Err(WebError::NotFound(format!("no exhibition `{path}`")));
+    };
+    let days = match form.days.as_deref().map(str::trim) {
+        None | Some("") => DEFAULT_DAYS,
+        Some(d) => d
+            .parse()
+            .map_err(|_| WebError::BadRequest(format!("days=`{d}`: expected a number")))?,
+    };
+    let link = ShareLink::new(&e.id, days, state.clock.now(), &organizer.name)
+        .map_err(WebError::BadRequest)?;
+    save(&state, link.clone()).await?;
+    tracing::info!(exhibition = %e.id, id = %link.id, by = %organizer.name, days, "read-only link made");
+    let url = format!(
+        "{}/view/{}",
+        state.base_url.trim_end_matches('/'),
+        state.shares.token(&link)
+    );
+    if wants_text(&req) {
+        return Ok(HttpResponse::Created()
+            .content_type("text/plain; charset=utf-8")
+            .body(format!("{url}\n")));
+    }
+    Ok(back_to_list(&e.id))
+}
+
+#[derive(Deserialize)]
+pub(super) struct RevokeForm {
+    id: String,
+    csrf: Option<String>,
+}
+
+/// `POST /admin/shares/{exhibition}/revoke`: the link stops opening at once, and after a
+/// restart too.
+pub(super) async fn revoke(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<RevokeForm>,
+) -> Result<HttpResponse, WebError> {
+    let organizer = with_token(&req, form.csrf.as_deref())?;
+    let found = state
+        .shares
+        .issued
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&form.id)
+        .filter(|l| l.exhibition == *path)
+        .cloned();
+    let Some(mut link) = found else {
+        return Err(WebError::NotFound(format!("no link `{}`", form.id)));
+    };
+    if link.revoked.is_none() {
+        link.revoked = Some(state.clock.now());
+        save(&state, link.clone()).await?;
+        tracing::info!(exhibition = %link.exhibition, id = %link.id, by = %organizer.name, "read-only link revoked");
+    }
+    Ok(back_to_list(&link.exhibition))
+}
+
+/// Stores a link, then makes it known here (a revocation is in force once stored).
+async fn save(state: &AppState, link: ShareLink) -> Result<(), WebError> {
+    let (store, stored) = (state.store.clone(), link.clone());
+    web::block(move || store.save_share_link(&stored))
+        .await
+        .map_err(|e| WebError::internal("share link", e))?
+        .map_err(|e| WebError::internal("share link", e))?;
+    state.shares.remember(link);
+    Ok(())
+}
+
+fn with_token(req: &HttpRequest, csrf: Option<&str>) -> Result<Organizer, WebError> {
+    let organizer = Organizer::of(req)?;
+    if !organizer.allows(csrf) {
+        let message = "missing or wrong form token: reload the dashboard and try again";
+        return Err(WebError::Forbidden(message.into()));
+    }
+    Ok(organizer)
+}
+
+fn wants_text(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("text/plain"))
+}
+
+fn back_to_list(exhibition: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/admin/e/{exhibition}#share")))
+        .finish()
+}
+
+/// `GET /view/{token}`: the dashboard's figures, read-only.
+pub(super) async fn view(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<super::admin::RangeQuery>,
+) -> Result<HttpResponse, WebError> {
+    let claims = state.shares.check(&path, state.clock.now())?;
+    let access = super::admin::Access::Link(path.into_inner());
+    super::admin::dashboard_for(&state, &claims.exhibition, &query, access).await
+}
