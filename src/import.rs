@@ -315,7 +315,7 @@ pub fn resize_cover(bytes: &[u8]) -> Result<Vec<u8>, String> {
 
 /// A citation from Crossref.
 #[derive(Debug, Default, PartialEq)]
-struct Citation {
+pub struct Citation {
     authors: String,
     title: String,
     journal: String,
@@ -411,16 +411,41 @@ fn story_file(row: &Row, citation: Option<&Citation>, csv: &Path) -> String {
     let source = csv
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let get = |name: &str| row.get(name).to_string();
+    story_text(
+        &row.id,
+        &get,
+        citation,
+        &format!(
+            "imported from {source} (row {}) by `docent import`",
+            row.line
+        ),
+    )
+}
+
+/// A new story file, commented like the demo's, from field values by column name (`code`,
+/// `title_zh`, ... as in the CSV); `origin` says where it came from.
+pub fn story_text(
+    id: &str,
+    get: &dyn Fn(&str) -> String,
+    citation: Option<&Citation>,
+    origin: &str,
+) -> String {
+    struct Fields<'a>(&'a dyn Fn(&str) -> String);
+    impl Fields<'_> {
+        fn get(&self, name: &str) -> String {
+            self.0(name).trim().to_string()
+        }
+    }
+    let row = Fields(get);
     let mut out = format!(
-        "# stories/{id}.toml: imported from {source} (row {line}) by `docent import`.\n\
+        "# stories/{id}.toml: {origin}.\n\
          # Edit freely; stories/alphago.toml in the demo explains every field.\n\
          # To show it, name it in a phase of exhibition.toml.\n\n\
          # PERMANENT short code: never change it once the show has opened.\n\
          code = {code}\n\n\
          # Cover image, relative to the exhibition folder (copied and resized by the import).\n\
          cover = \"covers/{id}.jpg\"\n",
-        id = row.id,
-        line = row.line,
         code = quoted(&row.get("code").to_uppercase()),
     );
     let topics: Vec<String> = row
@@ -439,17 +464,17 @@ fn story_file(row: &Row, citation: Option<&Citation>, csv: &Path) -> String {
     let text = |zh: &str, en: &str| format!("zh = {}\nen = {}\n", quoted(zh), quoted(en));
     out.push_str(&format!(
         "\n[title]\n{}\n# The story: 2-4 sentences per language, plain text.\n[summary]\n{}",
-        text(row.get("title_zh"), row.get("title_en")),
-        text(row.get("summary_zh"), row.get("summary_en")),
+        text(&row.get("title_zh"), &row.get("title_en")),
+        text(&row.get("summary_zh"), &row.get("summary_en")),
     ));
     // An alt text is needed; without one in the CSV the title stands in, marked for staff.
     let alt_zh = match row.get("cover_alt_zh") {
-        "" => format!("封面图：{}", row.get("title_zh")),
-        alt => alt.to_string(),
+        alt if alt.is_empty() => format!("封面图：{}", row.get("title_zh")),
+        alt => alt,
     };
     let alt_en = match row.get("cover_alt_en") {
-        "" => format!("Cover image: {}", row.get("title_en")),
-        alt => alt.to_string(),
+        alt if alt.is_empty() => format!("Cover image: {}", row.get("title_en")),
+        alt => alt,
     };
     let placeholder = if row.get("cover_alt_zh").is_empty() || row.get("cover_alt_en").is_empty() {
         "# The CSV gave no description of the cover: describe what the picture shows.\n"
@@ -462,10 +487,10 @@ fn story_file(row: &Row, citation: Option<&Citation>, csv: &Path) -> String {
     ));
     out.push_str(&format!(
         "\n# Where the \"Read the paper\" link goes.\n[article]\ndoi = {}\n",
-        quoted(row.get("doi"))
+        quoted(&row.get("doi"))
     ));
     if !row.get("url").is_empty() {
-        out.push_str(&format!("url = {}\n", quoted(row.get("url"))));
+        out.push_str(&format!("url = {}\n", quoted(&row.get("url"))));
     }
     if let Some(c) = citation {
         out.push_str(&format!(

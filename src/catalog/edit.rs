@@ -198,6 +198,67 @@ fn styled_like(old: &Value, new: Value) -> Value {
     }
 }
 
+/// A new phase to schedule: what each station shows from `starts` (local time, as written in
+/// `exhibition.toml`).
+pub struct NewPhase<'a> {
+    pub id: &'a str,
+    pub name_zh: &'a str,
+    pub name_en: &'a str,
+    /// `YYYY-MM-DDTHH:MM` (a browser's datetime-local), local to the exhibition.
+    pub starts: &'a str,
+    /// (station id, story id)
+    pub show: Vec<(String, String)>,
+}
+
+/// `exhibition.toml` with a `[[phases]]` block added at the end, written like the demo's;
+/// everything already in the file stays byte for byte.
+pub fn add_phase(text: &str, phase: &NewPhase<'_>) -> Result<String, EditError> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| EditError::Invalid(format!("exhibition.toml is not valid TOML: {e}")))?;
+    let starts = phase.starts.trim();
+    let starts: toml_edit::Datetime = match starts.len() {
+        16 => format!("{starts}:00"),
+        _ => starts.to_string(),
+    }
+    .parse()
+    .map_err(|_| {
+        EditError::Invalid(format!(
+            "start `{starts}`: write it as YYYY-MM-DDTHH:MM, local time"
+        ))
+    })?;
+    let mut table = toml_edit::Table::new();
+    table.insert("id", toml_edit::value(phase.id.trim()));
+    let mut name = toml_edit::Table::new();
+    name.set_dotted(true);
+    name.insert("zh", toml_edit::value(phase.name_zh.trim()));
+    name.insert("en", toml_edit::value(phase.name_en.trim()));
+    table.insert("name", Item::Table(name));
+    table.insert("starts", toml_edit::value(starts));
+    let mut show = toml_edit::Table::new();
+    for (station, story) in &phase.show {
+        show.insert(station, toml_edit::value(story.as_str()));
+    }
+    table.insert("show", Item::Table(show));
+    table
+        .decor_mut()
+        .set_prefix("\n# Scheduled from the dashboard.\n");
+    match doc.get_mut("phases") {
+        Some(Item::ArrayOfTables(phases)) => phases.push(table),
+        Some(_) => {
+            return Err(EditError::Invalid(
+                "exhibition.toml's `phases` is not a list of [[phases]] blocks".into(),
+            ));
+        }
+        None => {
+            let mut phases = toml_edit::ArrayOfTables::new();
+            phases.push(table);
+            doc.insert("phases", Item::ArrayOfTables(phases));
+        }
+    }
+    Ok(doc.to_string())
+}
+
 /// A file to write, relative to an exhibition folder, with its new bytes.
 pub struct Change<'a> {
     pub file: &'a str,
@@ -434,5 +495,42 @@ doi = "10.1038/nature16961"
         let values = story_values(&edited).unwrap();
         assert!(values.contains(&("citation_journal", "Nature".to_string())));
         assert!(edit_story(STORY, &form(&[("citation_issue_date", "28/01/2016")])).is_err());
+    }
+
+    #[test]
+    fn a_new_phase_is_added_at_the_end_and_the_rest_stays() {
+        let text = "# top\nid = \"show\"  # keep\n\n[[phases]]\nid = \"p1\"\nname.zh = \"一\"\nname.en = \"One\"\nstarts = 2026-11-02T08:00:00\n\n[phases.show]\nA1 = \"x\"\n";
+        let added = add_phase(
+            text,
+            &NewPhase {
+                id: "p2",
+                name_zh: "第二期",
+                name_en: "Two",
+                starts: "2026-12-07T08:30",
+                show: vec![("A1".into(), "y".into())],
+            },
+        )
+        .unwrap();
+        assert!(added.starts_with(text), "{added}");
+        let doc: toml::Value = toml::from_str(&added).unwrap();
+        let p2 = &doc["phases"][1];
+        assert_eq!(p2["name"]["en"].as_str(), Some("Two"));
+        assert_eq!(p2["starts"].to_string(), "2026-12-07T08:30:00");
+        assert_eq!(p2["show"]["A1"].as_str(), Some("y"));
+        assert!(
+            added.contains("name.zh = \"第二期\""),
+            "written like the demo: {added}"
+        );
+        let bad = NewPhase {
+            starts: "7 Dec",
+            ..NewPhase {
+                id: "p3",
+                name_zh: "",
+                name_en: "",
+                starts: "",
+                show: Vec::new(),
+            }
+        };
+        assert!(add_phase(text, &bad).is_err());
     }
 }

@@ -19,6 +19,8 @@ use crate::catalog::edit::{self, Change, EditError};
 
 /// The largest cover accepted, and the most text a form may carry.
 const COVER_BYTES: usize = 5 << 20;
+/// `/admin/e/{exhibition}/stories/new`: the form for a new story (no story may be called so).
+const NEW: &str = "new";
 const TEXT_BYTES: usize = 64 << 10;
 
 /// Labels of the fields, in the editor's order; long ones get a text area.
@@ -85,6 +87,8 @@ struct StoryPage {
     fields: Vec<(&'static str, &'static str, String, bool)>,
     problems: Vec<String>,
     saved: bool,
+    is_new: bool,
+    new_id: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -145,6 +149,35 @@ fn page(
         fields,
         problems,
         saved,
+        is_new: false,
+        new_id: String::new(),
+    })
+}
+
+/// The new-story form, blank or as sent.
+fn new_page(
+    req: &HttpRequest,
+    exhibition: &str,
+    values: &HashMap<String, String>,
+    problems: Vec<String>,
+) -> Result<StoryPage, WebError> {
+    let organizer = Organizer::of(req)?;
+    let value = |name: &str| values.get(name).cloned().unwrap_or_default();
+    Ok(StoryPage {
+        organizer: organizer.name.clone(),
+        csrf: organizer.csrf().to_string(),
+        exhibition: exhibition.to_string(),
+        story: NEW.to_string(),
+        code: value("code"),
+        version: String::new(),
+        fields: LABELS
+            .iter()
+            .map(|&(name, label, long)| (name, label, value(name), long))
+            .collect(),
+        problems,
+        saved: false,
+        is_new: true,
+        new_id: value("id"),
     })
 }
 
@@ -155,6 +188,14 @@ pub(super) async fn story_form(
     shown: web::Query<Shown>,
 ) -> Result<HttpResponse, WebError> {
     let (exhibition, story) = path.into_inner();
+    if story == NEW {
+        state
+            .catalog()
+            .exhibition(&exhibition)
+            .ok_or_else(|| WebError::NotFound(format!("no exhibition `{exhibition}`")))?;
+        let page = new_page(&req, &exhibition, &HashMap::new(), Vec::new())?;
+        return Ok(no_store(html(StatusCode::OK, &page)));
+    }
     let (dir, code) = story_of(&state, &exhibition, &story)?;
     let text = std::fs::read_to_string(dir.join("stories").join(format!("{story}.toml")))
         .map_err(|e| WebError::internal("story file", e))?;
@@ -226,6 +267,9 @@ pub(super) async fn story_save(
     let (fields, upload) = read_form(payload).await?;
     let organizer =
         super::admin::organizer_with_token(&req, fields.get("csrf").map(String::as_str))?;
+    if story == NEW {
+        return create(&state, &req, &exhibition, &organizer, fields, upload).await;
+    }
     let (dir, code) = story_of(&state, &exhibition, &story)?;
     let file = format!("stories/{story}.toml");
     let text = std::fs::read_to_string(dir.join(&file))
@@ -309,6 +353,113 @@ pub(super) async fn story_save(
         }
         Err(e) => Err(WebError::internal("save", e)),
     }
+}
+
+/// Makes a new story file (commented like the demo's) and its cover.
+async fn create(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    exhibition: &str,
+    organizer: &Organizer,
+    fields: HashMap<String, String>,
+    upload: Option<Vec<u8>>,
+) -> Result<HttpResponse, WebError> {
+    let dir = state
+        .catalog()
+        .exhibition(exhibition)
+        .map(|(_, e)| e.dir.clone())
+        .ok_or_else(|| WebError::NotFound(format!("no exhibition `{exhibition}`")))?;
+    let id = fields.get("id").map_or("", |v| v.trim()).to_string();
+    let mut problems = Vec::new();
+    if id.is_empty()
+        || id == NEW
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        problems.push(format!(
+            "story id `{id}`: use lowercase letters, digits and - (and not `new`)"
+        ));
+    }
+    let cover = match upload.map(|bytes| crate::import::resize_cover(&bytes)) {
+        Some(Ok(jpeg)) => Some(jpeg),
+        Some(Err(e)) => {
+            problems.push(format!("cover: {e}"));
+            None
+        }
+        None => {
+            problems.push("a new story needs a cover image (PNG or JPEG)".into());
+            None
+        }
+    };
+    let (Some(cover), true) = (cover, problems.is_empty()) else {
+        let page = new_page(req, exhibition, &fields, problems)?;
+        return Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+    };
+    let get = |name: &str| match name {
+        "citation_issue_date" => String::new(),
+        _ => fields.get(name).cloned().unwrap_or_default(),
+    };
+    let text = crate::import::story_text(
+        &id,
+        &get,
+        None,
+        &format!("made on the dashboard by {}", organizer.name),
+    );
+    // The citation and the free copy, when given, go in through the editor's own path.
+    let values = |name: &str| match name {
+        "cover" | "title_zh" | "title_en" | "summary_zh" | "summary_en" | "topics" | "doi"
+        | "url" | "cover_alt_zh" | "cover_alt_en" => None,
+        _ => fields.get(name).cloned().filter(|v| !v.trim().is_empty()),
+    };
+    let text = match edit::edit_story(&text, &values) {
+        Ok(text) => text,
+        Err(e) => {
+            let page = new_page(req, exhibition, &fields, vec![e.to_string()])?;
+            return Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+        }
+    };
+    let file = format!("stories/{id}.toml");
+    let changes = [
+        (file.clone(), text.into_bytes()),
+        (format!("covers/{id}.jpg"), cover),
+    ];
+    let root = state.exhibits().to_path_buf();
+    let (who, now) = (organizer.name.clone(), state.clock.now());
+    let saved = web::block(move || {
+        let changes: Vec<Change> = changes
+            .iter()
+            .map(|(file, bytes)| Change {
+                file,
+                bytes: bytes.clone(),
+            })
+            .collect();
+        edit::save(&root, &dir, (&file, None), &changes, &who, now)
+    })
+    .await
+    .map_err(|e| WebError::internal("save", e))?;
+    let problems = match saved {
+        Ok(()) => {
+            live(state).await?;
+            tracing::info!(
+                exhibition,
+                story = id,
+                by = organizer.name,
+                "story made from the dashboard"
+            );
+            return Ok(HttpResponse::SeeOther()
+                .insert_header((
+                    header::LOCATION,
+                    format!("/admin/e/{exhibition}/stories/{id}?saved=1"),
+                ))
+                .finish());
+        }
+        Err(EditError::Rejected(problems)) => problems,
+        Err(EditError::Stale) => vec![format!("a story `{id}` exists already: choose another id")],
+        Err(e) => return Err(WebError::internal("save", e)),
+    };
+    let page = new_page(req, exhibition, &fields, problems)?;
+    Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)))
 }
 
 /// Loads the saved files, so visitors see them now.

@@ -15,6 +15,7 @@ mod free_copies;
 mod lobby;
 mod ops;
 mod pages;
+mod phases;
 mod qr;
 mod report;
 mod share;
@@ -87,6 +88,8 @@ pub const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/e/{exhibition}/stories/{story}"),
     ("POST", "/admin/e/{exhibition}/stories/{story}"),
     ("POST", "/admin/e/{exhibition}/undo/{entry}"),
+    ("GET", "/admin/e/{exhibition}/phases/new"),
+    ("POST", "/admin/e/{exhibition}/phases/new"),
 ];
 
 /// The `/admin` scope: every route in `ADMIN_ROUTES`, all behind one guard.
@@ -129,6 +132,8 @@ fn admin_scope() -> actix_web::Scope<
                 }
                 "/admin/e/{exhibition}/stories/{story}" => route.to(editor::story_form),
                 "/admin/e/{exhibition}/undo/{entry}" => route.to(editor::undo),
+                "/admin/e/{exhibition}/phases/new" if method == "POST" => route.to(phases::save),
+                "/admin/e/{exhibition}/phases/new" => route.to(phases::form),
                 _ => unreachable!("{path} is in ADMIN_ROUTES without a handler"),
             };
             scope.route(&path["/admin".len()..], route)

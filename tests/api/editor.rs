@@ -192,3 +192,148 @@ fn uploads_are_images_of_bounded_size_stored_by_story_never_by_their_name() {
     assert!(!root.join("x.png").exists() && !root.join("nature-covers/x.png").exists());
     assert_eq!(app.get("/s/GO16").status, 200);
 }
+
+/// A form POST as a curator with HTTP Basic (the origin check wants the server's origin).
+fn curator_post(app: &TestApp, path: &str, content_type: &str, body: &[u8]) -> Reply {
+    read(
+        agent()
+            .post(format!("{}{path}", app.base))
+            .header("Authorization", &basic("curator", PASSWORD))
+            .header("Origin", &app.base)
+            .header("Content-Type", content_type)
+            .send(body),
+    )
+}
+
+#[test]
+fn a_new_story_with_its_cover_goes_on_a_station_in_a_new_phase_and_a_mistake_is_undone() {
+    let app = edited_app();
+    let root = app.exhibits_dir();
+    let png = std::fs::read(demo_exhibits().join("nature-covers/covers/dnc.png")).unwrap();
+
+    // The new story: without a cover it is refused and nothing is written.
+    assert_eq!(
+        app.admin_get("/admin/e/nature-covers/stories/new").status,
+        200
+    );
+    let fields = [
+        ("id", "gravitational-waves"),
+        ("code", "GW16"),
+        ("title_zh", "首次直接探测到引力波"),
+        ("title_en", "Gravitational waves, seen at last"),
+        ("summary_zh", "LIGO探测到两个黑洞并合发出的引力波。"),
+        (
+            "summary_en",
+            "LIGO caught the ripples in spacetime from two merging black holes.",
+        ),
+        ("doi", "10.1103/PhysRevLett.116.061102"),
+        ("citation_journal", "Physical Review Letters"),
+        ("citation_issue_date", "2016-02-12"),
+    ];
+    let (ct, body) = multipart(&fields, None);
+    let refused = curator_post(&app, "/admin/e/nature-covers/stories/new", &ct, &body);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("needs a cover"));
+    assert!(
+        !root
+            .join("nature-covers/stories/gravitational-waves.toml")
+            .exists()
+    );
+
+    let (ct, body) = multipart(&fields, Some(("waves.png", &png)));
+    let made = curator_post(&app, "/admin/e/nature-covers/stories/new", &ct, &body);
+    assert_eq!(made.status, 303, "{}", made.body);
+    let text = std::fs::read_to_string(root.join("nature-covers/stories/gravitational-waves.toml"))
+        .unwrap();
+    assert!(
+        text.contains("# PERMANENT short code") && text.contains("code = \"GW16\""),
+        "{text}"
+    );
+    assert!(text.contains("issue_date = 2016-02-12"), "{text}");
+    assert!(
+        root.join("nature-covers/covers/gravitational-waves.jpg")
+            .is_file()
+    );
+    assert_eq!(
+        app.get("/s/GW16").status,
+        200,
+        "its story code works at once"
+    );
+
+    // A new phase puts it on station A1 from 2026-12-20 08:00 (Shanghai).
+    let form = app.admin_get("/admin/e/nature-covers/phases/new");
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains(r#"<option value="gravitational-waves""#),
+        "offered"
+    );
+    let version = version_on(&form.body);
+    let before = std::fs::read_to_string(root.join("nature-covers/exhibition.toml")).unwrap();
+    let mut phase: Vec<(String, String)> = [
+        ("version", version.as_str()),
+        ("id", "phase-3"),
+        ("name_zh", "第三期：引力波"),
+        ("name_en", "Phase 3: gravitational waves"),
+        ("starts", "2026-12-20T08:00"),
+        ("show_A1", "gravitational-waves"),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .to_vec();
+    for (station, story) in [
+        ("A2", "exac"),
+        ("A3", "dnc"),
+        ("B1", "proxima-b"),
+        ("B2", "trappist-1"),
+        ("B3", "zika-genomes"),
+    ] {
+        phase.push((format!("show_{station}"), story.to_string()));
+    }
+    let body = phase
+        .iter()
+        .map(|(k, v)| format!("{k}={}", url_encoded(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let scheduled = curator_post(
+        &app,
+        "/admin/e/nature-covers/phases/new",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    assert_eq!(scheduled.status, 303, "{}", scheduled.body);
+    let after = std::fs::read_to_string(root.join("nature-covers/exhibition.toml")).unwrap();
+    assert!(after.starts_with(&before), "the file so far is untouched");
+    app.clock.set(at("2026-12-20T00:30:00Z"));
+    assert!(
+        heading(&app.get("/s/NCA1?lang=en").body).contains("Gravitational waves"),
+        "live on station A1 once the phase starts"
+    );
+
+    // The phase was a mistake: put the previous exhibition.toml back.
+    let dashboard = app.admin_get("/admin/e/nature-covers");
+    let row = dashboard
+        .body
+        .find("<td>exhibition.toml</td>")
+        .expect("the change is listed");
+    let at_undo = dashboard.body[row..].find("/undo/").unwrap() + row + 6;
+    let entry = &dashboard.body[at_undo..at_undo + dashboard.body[at_undo..].find('"').unwrap()];
+    let undone = app.admin_post(
+        &format!("/admin/e/nature-covers/undo/{entry}"),
+        &[],
+        &[("Origin", &app.base)],
+    );
+    assert_eq!(undone.status, 303, "{}", undone.body);
+    assert_eq!(
+        std::fs::read_to_string(root.join("nature-covers/exhibition.toml")).unwrap(),
+        before
+    );
+    assert!(!heading(&app.get("/s/NCA1?lang=en").body).contains("Gravitational waves"));
+}
+
+fn url_encoded(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

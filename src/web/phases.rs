@@ -1,0 +1,177 @@
+//! Scheduling a new phase from the dashboard: `GET /admin/e/{exhibition}/phases/new` (a form
+//! with a story for each station, the live phase's choice first), `POST` adds a `[[phases]]`
+//! block to `exhibition.toml` through `catalog::edit` (checked first, kept in history, refused
+//! when the file changed meanwhile) and reloads.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::auth::Organizer;
+use super::error::WebError;
+use super::{AppState, html, no_store};
+use crate::catalog::edit::{self, Change, EditError, NewPhase};
+use crate::catalog::{Catalog, Exhibition, Lang};
+
+const FILE: &str = "exhibition.toml";
+
+#[derive(Template)]
+#[template(path = "admin_phase.html")]
+struct PhasePage {
+    organizer: String,
+    csrf: String,
+    exhibition: String,
+    version: String,
+    zone: String,
+    id: String,
+    name_zh: String,
+    name_en: String,
+    starts: String,
+    /// (station id, place, story chosen)
+    stations: Vec<(String, String, String)>,
+    /// (story id, title)
+    stories: Vec<(String, String)>,
+    problems: Vec<String>,
+}
+
+fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    e: &Exhibition,
+    form: &HashMap<String, String>,
+    problems: Vec<String>,
+) -> Result<PhasePage, WebError> {
+    let organizer = Organizer::of(req)?;
+    let text = std::fs::read_to_string(e.dir.join(FILE))
+        .map_err(|err| WebError::internal("exhibition file", err))?;
+    let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
+    let shown_now = &e.phases[live.phase].show;
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    Ok(PhasePage {
+        organizer: organizer.name.clone(),
+        csrf: organizer.csrf().to_string(),
+        exhibition: e.id.clone(),
+        version: form
+            .get("version")
+            .cloned()
+            .unwrap_or_else(|| edit::version(&text)),
+        zone: e.time_zone.iana_name().unwrap_or("local").to_string(),
+        id: field("id"),
+        name_zh: field("name_zh"),
+        name_en: field("name_en"),
+        starts: field("starts"),
+        stations: e
+            .stations
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let chosen = form
+                    .get(&format!("show_{}", s.id))
+                    .cloned()
+                    .unwrap_or_else(|| e.stories[shown_now[i]].id.clone());
+                (s.id.clone(), s.place.get(Lang::En).to_string(), chosen)
+            })
+            .collect(),
+        stories: e
+            .stories
+            .iter()
+            .map(|s| (s.id.clone(), s.title.get(Lang::En).to_string()))
+            .collect(),
+        problems,
+    })
+}
+
+/// The catalog serving now and the exhibition's index in it.
+fn exhibition(state: &AppState, id: &str) -> Result<(Arc<Catalog>, usize), WebError> {
+    let catalog = state.catalog();
+    let index = catalog
+        .exhibition(id)
+        .map(|(i, _)| i)
+        .ok_or_else(|| WebError::NotFound(format!("no exhibition `{id}`")))?;
+    Ok((catalog, index))
+}
+
+pub(super) async fn form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let (catalog, i) = exhibition(&state, &path)?;
+    let page = page(
+        &state,
+        &req,
+        &catalog.exhibitions[i],
+        &HashMap::new(),
+        Vec::new(),
+    )?;
+    Ok(no_store(html(StatusCode::OK, &page)))
+}
+
+pub(super) async fn save(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    let form = form.into_inner();
+    let organizer = super::admin::organizer_with_token(&req, form.get("csrf").map(String::as_str))?;
+    let (catalog, i) = exhibition(&state, &path)?;
+    let e = &catalog.exhibitions[i];
+    let text = std::fs::read_to_string(e.dir.join(FILE))
+        .map_err(|err| WebError::internal("exhibition file", err))?;
+    let field = |name: &str| form.get(name).map_or("", |v| v.as_str());
+    let phase = NewPhase {
+        id: field("id"),
+        name_zh: field("name_zh"),
+        name_en: field("name_en"),
+        starts: field("starts"),
+        show: e
+            .stations
+            .iter()
+            .map(|s| (s.id.clone(), field(&format!("show_{}", s.id)).to_string()))
+            .collect(),
+    };
+    let rejected = |problems: Vec<String>, status: StatusCode| -> Result<HttpResponse, WebError> {
+        let page = page(&state, &req, e, &form, problems)?;
+        Ok(no_store(html(status, &page)))
+    };
+    let added = match edit::add_phase(&text, &phase) {
+        Ok(added) => added,
+        Err(err) => return rejected(vec![err.to_string()], StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    let (root, dir) = (state.exhibits().to_path_buf(), e.dir.clone());
+    let base = field("version").to_string();
+    let (who, now) = (organizer.name.clone(), state.clock.now());
+    let saved = web::block(move || {
+        let change = Change {
+            file: FILE,
+            bytes: added.into_bytes(),
+        };
+        edit::save(&root, &dir, (FILE, Some(&base)), &[change], &who, now)
+    })
+    .await
+    .map_err(|err| WebError::internal("save", err))?;
+    match saved {
+        Ok(()) => {
+            let worker = state.clone();
+            if let Ok(Err(problems)) = web::block(move || worker.reload_catalog()).await {
+                tracing::error!(?problems, "a checked save did not load");
+            }
+            tracing::info!(
+                exhibition = e.id,
+                phase = phase.id,
+                by = organizer.name,
+                "phase scheduled from the dashboard"
+            );
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("/admin/e/{}#phase", e.id)))
+                .finish())
+        }
+        Err(EditError::Rejected(problems)) => rejected(problems, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(EditError::Stale) => rejected(vec![EditError::Stale.to_string()], StatusCode::CONFLICT),
+        Err(err) => Err(WebError::internal("save", err)),
+    }
+}
