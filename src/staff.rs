@@ -3,38 +3,25 @@
 
 use std::net::IpAddr;
 
+use ipnet::IpNet;
+
 /// A list of networks in CIDR notation; empty matches nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StaffNetworks(Vec<(IpAddr, u8)>);
+pub struct StaffNetworks(Vec<IpNet>);
 
 impl StaffNetworks {
     /// Comma- or space-separated networks (`10.0.0.0/8`) or single addresses (`192.0.2.7`).
     pub fn parse(text: &str) -> Result<StaffNetworks, String> {
-        let mut networks = Vec::new();
-        for part in text
-            .split([',', ' '])
+        text.split([',', ' '])
             .map(str::trim)
             .filter(|p| !p.is_empty())
-        {
-            let (addr, bits) = match part.split_once('/') {
-                Some((a, b)) => (a, Some(b)),
-                None => (part, None),
-            };
-            let addr: IpAddr = addr
-                .parse()
-                .map_err(|_| format!("`{part}`: not an address such as 10.1.0.0/16"))?;
-            let max = if addr.is_ipv4() { 32 } else { 128 };
-            let bits = match bits {
-                None => max,
-                Some(b) => b
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|b| *b <= max)
-                    .ok_or_else(|| format!("`{part}`: the prefix length must be 0 to {max}"))?,
-            };
-            networks.push((addr, bits));
-        }
-        Ok(StaffNetworks(networks))
+            .map(|part| {
+                part.parse::<IpNet>()
+                    .or_else(|_| part.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| format!("`{part}`: not a network such as 10.1.0.0/16"))
+            })
+            .collect::<Result<_, _>>()
+            .map(StaffNetworks)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -47,22 +34,7 @@ impl StaffNetworks {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
             v4 => v4,
         };
-        self.0.iter().any(|(net, bits)| match (net, ip) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => same_prefix(&n.octets(), &a.octets(), *bits),
-            (IpAddr::V6(n), IpAddr::V6(a)) => same_prefix(&n.octets(), &a.octets(), *bits),
-            _ => false,
-        })
-    }
-}
-
-fn same_prefix(net: &[u8], addr: &[u8], bits: u8) -> bool {
-    let (whole, rest) = (usize::from(bits / 8), bits % 8);
-    if net[..whole] != addr[..whole] {
-        return false;
-    }
-    rest == 0 || {
-        let mask = 0xffu8 << (8 - rest);
-        net[whole] & mask == addr[whole] & mask
+        self.0.iter().any(|net| net.contains(&ip))
     }
 }
 
