@@ -260,8 +260,8 @@ pub fn add_phase(text: &str, phase: &NewPhase<'_>) -> Result<String, EditError> 
 }
 
 /// A file to write, relative to an exhibition folder, with its new bytes.
-pub struct Change<'a> {
-    pub file: &'a str,
+pub struct Change {
+    pub file: String,
     pub bytes: Vec<u8>,
 }
 
@@ -272,7 +272,7 @@ pub fn save(
     root: &Path,
     dir: &Path,
     base: (&str, Option<&str>),
-    changes: &[Change<'_>],
+    changes: &[Change],
     who: &str,
     now: Timestamp,
 ) -> Result<(), EditError> {
@@ -285,9 +285,9 @@ pub fn save(
     check_on_scratch(root, dir, changes)?;
     let stamp = now.strftime("%Y%m%dT%H%M%S%.6fZ").to_string();
     for change in changes {
-        let path = dir.join(change.file);
+        let path = dir.join(&change.file);
         if let Ok(old) = std::fs::read(&path) {
-            keep(dir, &stamp, who, change.file, &old)?;
+            keep(dir, &stamp, who, &change.file, &old)?;
         }
         write_atomically(&path, &change.bytes)?;
     }
@@ -295,12 +295,12 @@ pub fn save(
 }
 
 /// The same checks as `docent check`, on a copy of every exhibit file with `changes` made.
-fn check_on_scratch(root: &Path, dir: &Path, changes: &[Change<'_>]) -> Result<(), EditError> {
+fn check_on_scratch(root: &Path, dir: &Path, changes: &[Change]) -> Result<(), EditError> {
     let scratch = tempfile::tempdir()?;
     copy_dir(root, scratch.path())?;
     let relative = dir.strip_prefix(root).unwrap_or(Path::new(""));
     for change in changes {
-        let path = scratch.path().join(relative).join(change.file);
+        let path = scratch.path().join(relative).join(&change.file);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -387,7 +387,7 @@ pub fn undo(
         dir,
         (&kept.file, base.as_deref()),
         &[Change {
-            file: &kept.file,
+            file: kept.file.clone(),
             bytes,
         }],
         who,

@@ -279,7 +279,10 @@ pub(super) async fn story_save(
     let cover_file = format!("covers/{story}.jpg");
     if let Some(bytes) = upload {
         match crate::import::resize_cover(&bytes) {
-            Ok(jpeg) => changes.push((cover_file.clone(), jpeg)),
+            Ok(jpeg) => changes.push(Change {
+                file: cover_file.clone(),
+                bytes: jpeg,
+            }),
             Err(e) => problems.push(format!("new cover: {e}")),
         }
     }
@@ -303,23 +306,15 @@ pub(super) async fn story_save(
         let page = page(&req, shown, &text, Some(&fields), problems, false)?;
         return Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
     };
-    changes.insert(0, (file.clone(), edited.into_bytes()));
-    let root = state.exhibits().to_path_buf();
+    changes.insert(
+        0,
+        Change {
+            file: file.clone(),
+            bytes: edited.into_bytes(),
+        },
+    );
     let base = fields.get("version").cloned().unwrap_or_default();
-    let who = organizer.name.clone();
-    let now = state.clock.now();
-    let saved = web::block(move || {
-        let changes: Vec<Change> = changes
-            .iter()
-            .map(|(file, bytes)| Change {
-                file,
-                bytes: bytes.clone(),
-            })
-            .collect();
-        edit::save(&root, &dir, (&file, Some(&base)), &changes, &who, now)
-    })
-    .await
-    .map_err(|e| WebError::internal("save", e))?;
+    let saved = save(&state, dir, (file, Some(base)), changes, &organizer).await?;
     match saved {
         Ok(()) => {
             live(&state).await?;
@@ -420,24 +415,17 @@ async fn create(
         }
     };
     let file = format!("stories/{id}.toml");
-    let changes = [
-        (file.clone(), text.into_bytes()),
-        (format!("covers/{id}.jpg"), cover),
+    let changes = vec![
+        Change {
+            file: file.clone(),
+            bytes: text.into_bytes(),
+        },
+        Change {
+            file: format!("covers/{id}.jpg"),
+            bytes: cover,
+        },
     ];
-    let root = state.exhibits().to_path_buf();
-    let (who, now) = (organizer.name.clone(), state.clock.now());
-    let saved = web::block(move || {
-        let changes: Vec<Change> = changes
-            .iter()
-            .map(|(file, bytes)| Change {
-                file,
-                bytes: bytes.clone(),
-            })
-            .collect();
-        edit::save(&root, &dir, (&file, None), &changes, &who, now)
-    })
-    .await
-    .map_err(|e| WebError::internal("save", e))?;
+    let saved = save(state, dir, (file, None), changes, organizer).await?;
     let problems = match saved {
         Ok(()) => {
             live(state).await?;
@@ -462,8 +450,24 @@ async fn create(
     Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)))
 }
 
+/// Saves `changes` into the exhibition folder `dir` on a blocking thread (`edit::save`: base
+/// version checked, whole folder checked, old files kept), as `organizer`.
+pub(super) async fn save(
+    state: &AppState,
+    dir: std::path::PathBuf,
+    (file, base): (String, Option<String>),
+    changes: Vec<Change>,
+    organizer: &Organizer,
+) -> Result<Result<(), EditError>, WebError> {
+    let root = state.exhibits().to_path_buf();
+    let (who, now) = (organizer.name.clone(), state.clock.now());
+    web::block(move || edit::save(&root, &dir, (&file, base.as_deref()), &changes, &who, now))
+        .await
+        .map_err(|e| WebError::internal("save", e))
+}
+
 /// Loads the saved files, so visitors see them now.
-async fn live(state: &web::Data<AppState>) -> Result<(), WebError> {
+pub(super) async fn live(state: &web::Data<AppState>) -> Result<(), WebError> {
     let worker = state.clone();
     let reloaded = web::block(move || worker.reload_catalog())
         .await

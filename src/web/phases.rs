@@ -142,24 +142,15 @@ pub(super) async fn save(
         Ok(added) => added,
         Err(err) => return rejected(vec![err.to_string()], StatusCode::UNPROCESSABLE_ENTITY),
     };
-    let (root, dir) = (state.exhibits().to_path_buf(), e.dir.clone());
-    let base = field("version").to_string();
-    let (who, now) = (organizer.name.clone(), state.clock.now());
-    let saved = web::block(move || {
-        let change = Change {
-            file: FILE,
-            bytes: added.into_bytes(),
-        };
-        edit::save(&root, &dir, (FILE, Some(&base)), &[change], &who, now)
-    })
-    .await
-    .map_err(|err| WebError::internal("save", err))?;
+    let change = Change {
+        file: FILE.to_string(),
+        bytes: added.into_bytes(),
+    };
+    let base = (FILE.to_string(), Some(field("version").to_string()));
+    let saved = super::editor::save(&state, e.dir.clone(), base, vec![change], &organizer).await?;
     match saved {
         Ok(()) => {
-            let worker = state.clone();
-            if let Ok(Err(problems)) = web::block(move || worker.reload_catalog()).await {
-                tracing::error!(?problems, "a checked save did not load");
-            }
+            super::editor::live(&state).await?;
             tracing::info!(
                 exhibition = e.id,
                 phase = phase.id,
