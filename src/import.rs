@@ -159,7 +159,8 @@ pub fn import(request: &Request) -> Result<Imported, Vec<String>> {
 
     // The same checks as `docent check`, on a scratch copy holding the new files.
     let scratch = tempfile::tempdir().map_err(|e| vec![format!("a scratch folder: {e}")])?;
-    copy_dir(request.exhibits, scratch.path()).map_err(|e| vec![format!("a scratch copy: {e}")])?;
+    crate::catalog::edit::copy_dir(request.exhibits, scratch.path())
+        .map_err(|e| vec![format!("a scratch copy: {e}")])?;
     let relative = exhibition
         .dir
         .strip_prefix(request.exhibits)
@@ -520,20 +521,6 @@ fn write_story(dir: &Path, id: &str, text: &str, cover: &[u8]) -> std::io::Resul
     let path = dir.join("stories").join(format!("{id}.toml"));
     std::fs::write(&path, text)?;
     Ok(path)
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
