@@ -10,9 +10,10 @@ use docent::store::Period;
 
 use crate::helpers::*;
 
-/// Polls until `check` holds, for at most five seconds.
+/// Polls until `check` holds, for at most 20 seconds (a loaded CI machine can be slow; it
+/// returns as soon as the check holds).
 fn eventually(mut check: impl FnMut() -> bool) -> bool {
-    let until = Instant::now() + Duration::from_secs(5);
+    let until = Instant::now() + Duration::from_secs(20);
     while Instant::now() < until {
         if check() {
             return true;
