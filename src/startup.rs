@@ -206,6 +206,10 @@ async fn follow_replicas(
                 state.forget_session(&token, expires);
                 continue;
             }
+            Change::Link(link) => {
+                state.know_link(link);
+                continue;
+            }
         };
         let store = state.store.clone();
         let id = exhibition.clone();

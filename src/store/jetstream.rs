@@ -37,6 +37,7 @@ const SWITCHES: &str = "docent-switches";
 const SECRETS: &str = "docent-secrets";
 const REPLICAS: &str = "docent-replicas";
 const LOGOUTS: &str = "docent-logouts";
+const LINKS: &str = "docent-links";
 /// A message stays under NATS's default 1 MB payload limit.
 const MESSAGE_BYTES: usize = 512 * 1024;
 /// How long a blocking caller (salt, switch) waits for the cluster.
@@ -68,6 +69,7 @@ struct Buckets {
     secrets: kv::Store,
     replicas: kv::Store,
     logouts: kv::Store,
+    links: kv::Store,
 }
 
 /// What another replica changed that the web side shows from memory.
@@ -77,6 +79,8 @@ pub enum Change {
     Switch(String),
     /// A session ended by logging out: (token, expiry in seconds since 1970).
     Logout(String, i64),
+    /// A read-only share link made or revoked on another replica.
+    Link(crate::sharelink::ShareLink),
 }
 
 #[derive(Default)]
@@ -162,6 +166,7 @@ impl Replica {
             Task::Read,
             Task::Switches,
             Task::Logouts,
+            Task::Links,
             Task::Presence,
         ] {
             runtime.spawn(task.run(inner.clone()));
@@ -383,6 +388,22 @@ impl Shared for Replica {
         })
     }
 
+    fn share_link(&self, link: &crate::sharelink::ShareLink) -> Result<(), String> {
+        let (key, value) = (
+            link.id.clone(),
+            serde_json::to_vec(link).map_err(|e| e.to_string())?,
+        );
+        let inner = self.inner.clone();
+        self.ask(async move {
+            let b = inner.buckets.get().ok_or("not connected yet")?;
+            b.links
+                .put(key, value.into())
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        })
+    }
+
     fn staged(&self, upto: u64, waiters: Vec<oneshot::Sender<()>>) {
         let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
         // Durable here already: answered at once when the stream is away (it gets the entry
@@ -436,6 +457,16 @@ fn keep_logout(store: &Store, key: &str, value: &[u8]) -> Result<Option<Change>,
     Ok(Some(Change::Logout(token, expires)))
 }
 
+/// Stores a share link made or revoked on any replica.
+fn keep_link(store: &Store, key: &str, value: &[u8]) -> Result<Option<Change>, String> {
+    let Ok(link) = serde_json::from_slice::<crate::sharelink::ShareLink>(value) else {
+        tracing::warn!(key, "a shared share link could not be read; skipped");
+        return Ok(None);
+    };
+    store.keep_share_link(&link).map_err(|e| error_chain(&e))?;
+    Ok(Some(Change::Link(link)))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -458,6 +489,7 @@ enum Task {
     Read,
     Switches,
     Logouts,
+    Links,
     Presence,
 }
 
@@ -475,6 +507,7 @@ impl Task {
                 Task::Read => inner.read().await,
                 Task::Switches => inner.follow(&b.switches, keep_switch).await,
                 Task::Logouts => inner.follow(&b.logouts, keep_logout).await,
+                Task::Links => inner.follow(&b.links, keep_link).await,
                 Task::Presence => inner.announce(b).await,
             };
             if let Err(e) = outcome {
@@ -545,6 +578,8 @@ impl Inner {
             replicas: self.bucket(bucket(REPLICAS, 1, PRESENCE_FOR)).await?,
             // Sessions last 12 hours; a logout is kept a little longer.
             logouts: self.bucket(bucket(LOGOUTS, 1, day)).await?,
+            // Links live at most 366 days; the bucket keeps each for as long.
+            links: self.bucket(bucket(LINKS, 1, 367 * day)).await?,
         };
         self.adopt_session_secret(&buckets.secrets).await?;
         Ok(buckets)

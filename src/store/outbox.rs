@@ -37,6 +37,8 @@ pub trait Shared: Send + Sync + 'static {
     fn agree_salt(&self, day: Date, mine: [u8; 32]) -> std::result::Result<[u8; 32], String>;
     /// Tells every replica about a switch; returns the number it is known by everywhere.
     fn share_switch(&self, switch: &Switch) -> std::result::Result<u64, String>;
+    /// Tells every replica about a read-only share link (made or revoked).
+    fn share_link(&self, link: &crate::sharelink::ShareLink) -> std::result::Result<(), String>;
     /// Tells every replica that a session was ended by logging out.
     fn share_logout(&self, token: &str, expires: i64) -> std::result::Result<(), String>;
     /// Outbox entries up to `upto` are durable here; `waiters` are answered when the stream

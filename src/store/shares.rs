@@ -8,11 +8,29 @@ use crate::sharelink::ShareLink;
 const PREFIX: &[u8] = b"share/";
 
 impl Store {
-    /// Stores (or replaces) a link, flushed.
+    /// Stores (or replaces) a link, flushed. A replica tells the others too (when they cannot
+    /// be reached it holds here and is logged).
     pub fn save_share_link(&self, link: &ShareLink) -> Result<()> {
+        if let Some(shared) = self.shared()
+            && let Err(e) = shared.share_link(link)
+        {
+            tracing::warn!(error = %e, link = link.id, "a share link could not be shared; the other replicas do not know this change yet");
+        }
+        self.keep_share_link(link)
+    }
+
+    /// Stores a link here only (one made or revoked on another replica). A revocation is
+    /// never undone by an older copy.
+    pub fn keep_share_link(&self, link: &ShareLink) -> Result<()> {
         let t = self.trees()?;
         let mut key = PREFIX.to_vec();
         key.extend_from_slice(link.id.as_bytes());
+        if link.revoked.is_none()
+            && let Some(old) = t.meta.get(&key)?
+            && serde_json::from_slice::<ShareLink>(&old).is_ok_and(|o| o.revoked.is_some())
+        {
+            return Ok(());
+        }
         t.meta.insert(key, serde_json::to_vec(link)?)?;
         t.meta.flush()?;
         Ok(())

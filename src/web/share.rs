@@ -70,11 +70,13 @@ impl Links {
         Ok(claims)
     }
 
-    fn remember(&self, link: ShareLink) {
-        self.issued
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(link.id.clone(), link);
+    /// Knows a link (made or revoked here or on another replica); a revocation stays.
+    pub(super) fn remember(&self, link: ShareLink) {
+        let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
+        if link.revoked.is_none() && issued.get(&link.id).is_some_and(|l| l.revoked.is_some()) {
+            return;
+        }
+        issued.insert(link.id.clone(), link);
     }
 
     /// An exhibition's links, newest first: (link, URL path, live now).

@@ -145,6 +145,11 @@ impl AppState {
         self.switches.get(exhibition)
     }
 
+    /// A share link made or revoked on another replica.
+    pub(crate) fn know_link(&self, link: crate::sharelink::ShareLink) {
+        self.shares.remember(link);
+    }
+
     /// A session ended by logging out on another replica.
     pub(crate) fn forget_session(&self, token: &str, expires: i64) {
         self.sessions

@@ -151,7 +151,7 @@ fn make_link(app: &TestApp, days: &str) -> String {
 }
 
 /// The id inside a link's token.
-fn link_id(path: &str) -> String {
+pub(crate) fn link_id(path: &str) -> String {
     use base64::Engine;
     let token = path.trim_start_matches("/view/");
     let fields = base64::engine::general_purpose::URL_SAFE_NO_PAD

@@ -415,6 +415,42 @@ fn replicas_share_visitors_switches_and_logins() {
         std::thread::sleep(Duration::from_millis(200));
     }
 
+    // A read-only link made on one replica opens on the other; revoked there, it closes here.
+    let made = read(
+        client()
+            .post(format!("{}/admin/shares/nature-covers", a.base))
+            .header("Authorization", &basic("ci", PASSWORD))
+            .header("Origin", &a.base)
+            .header("Accept", "text/plain")
+            .send_form([("days", "30")]),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let link = made.body.trim()[a.base.len()..].to_string();
+    let on_b = |status: u16| {
+        let until = Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = read(client().get(format!("{}{link}", b.base)).call()).status;
+            if got == status {
+                return;
+            }
+            assert!(
+                Instant::now() < until,
+                "the link answers {got} on the other replica, not {status}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    on_b(200);
+    let revoked = read(
+        client()
+            .post(format!("{}/admin/shares/nature-covers/revoke", a.base))
+            .header("Authorization", &basic("ci", PASSWORD))
+            .header("Origin", &a.base)
+            .send_form([("id", crate::organizers::link_id(&link).as_str())]),
+    );
+    assert_eq!(revoked.status, 303, "{}", revoked.body);
+    on_b(403);
+
     // Logging out on one replica ends the session on the other.
     let page = read(
         client()
