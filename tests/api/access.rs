@@ -263,7 +263,13 @@ fn a_route_can_be_forced_and_a_missing_one_falls_back() {
             .to_vec()
     );
     let csv = app.admin_get("/admin/export/nature-covers.csv").body;
-    assert!(csv.lines().next().unwrap().ends_with(",via,route,share,staff"), "{csv}");
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",via,route,share,staff"),
+        "{csv}"
+    );
     assert!(
         csv.lines()
             .any(|l| l.starts_with("open,") && l.ends_with(",oa,,false")),

@@ -257,7 +257,10 @@ fn every_answered_scan_counts_once_on_both_replicas_through_a_node_and_a_replica
 
     // At most the requests in flight when the replica died more: 4 threads.
     let (x, y) = settle(&a, &b, |n| n >= answered, Duration::from_secs(60));
-    assert_eq!(x, y, "both replicas show the same totals ({answered} answered)");
+    assert_eq!(
+        x, y,
+        "both replicas show the same totals ({answered} answered)"
+    );
     assert!(
         (answered..=answered + 4).contains(&x),
         "{answered} scans answered, {x} counted"
