@@ -188,10 +188,20 @@ fn page(
         apps: lines(&stats.by_app, scans, |r| r.figures.scans > 0),
         summary_zh: summary(e, stats, Lang::Zh, range, &stories),
         summary_en: summary(e, stats, Lang::En, range, &stories),
-        chart_days: charts::columns("Scans and article opens by day", &stats.by_day, nth),
-        chart_hours: charts::columns("Scans and article opens by hour of day", &stats.by_hour, 2),
-        chart_stories: charts::bars("By story", &stats.by_story),
-        chart_stations: charts::bars("By station", &stats.by_station),
+        chart_days: charts::columns(
+            Lang::En,
+            "Scans and article opens by day",
+            &stats.by_day,
+            nth,
+        ),
+        chart_hours: charts::columns(
+            Lang::En,
+            "Scans and article opens by hour of day",
+            &stats.by_hour,
+            2,
+        ),
+        chart_stories: charts::bars(Lang::En, "By story", &stats.by_story),
+        chart_stations: charts::bars(Lang::En, "By station", &stats.by_station),
         stats: stats.clone(),
     }
 }

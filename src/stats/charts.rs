@@ -3,6 +3,7 @@
 use plotters::prelude::*;
 
 use super::Row;
+use crate::catalog::Lang;
 
 const SCANS: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
 const OPENS: RGBColor = RGBColor(0xc2, 0x41, 0x0c);
@@ -22,18 +23,20 @@ impl Series {
         }
     }
 
-    fn name(self) -> &'static str {
-        match self {
-            Series::Scans => "scans",
-            Series::Opens => "article opens",
+    fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Series::Scans, Lang::En) => "scans",
+            (Series::Opens, Lang::En) => "article opens",
+            (Series::Scans, Lang::Zh) => "扫码",
+            (Series::Opens, Lang::Zh) => "全文打开",
         }
     }
 }
 
-/// Vertical bars, one group per row (days, hours), scans beside opens.
-pub fn columns(title: &str, rows: &[Row], every_nth_label: usize) -> String {
+/// Vertical bars, one group per row (days, hours), scans beside opens; the legend in `lang`.
+pub fn columns(lang: Lang, title: &str, rows: &[Row], every_nth_label: usize) -> String {
     render(title, |svg| {
-        draw_columns(svg, title, rows, every_nth_label.max(1))
+        draw_columns(svg, lang, title, rows, every_nth_label.max(1))
     })
 }
 
@@ -57,6 +60,7 @@ const LABEL_PX: u32 = 15;
 /// legend never covers a bar, whatever the data.
 fn heading<DB: DrawingBackend>(
     strip: &DrawingArea<DB, plotters::coord::Shift>,
+    lang: Lang,
     title: &str,
 ) -> Result<(), Box<dyn std::error::Error>>
 where
@@ -76,7 +80,7 @@ where
         };
         strip.draw(&Rectangle::new([(x, 11), (x + 14, 25)], color.filled()))?;
         strip.draw(&Text::new(
-            series.name(),
+            series.name(lang),
             (x + 20, 9),
             ("sans-serif", LABEL_PX + 1).into_font().color(&BLACK),
         ))?;
@@ -96,6 +100,7 @@ fn top(rows: &[Row]) -> u64 {
 
 fn draw_columns(
     out: &mut String,
+    lang: Lang,
     title: &str,
     rows: &[Row],
     nth: usize,
@@ -103,7 +108,7 @@ fn draw_columns(
     let root = SVGBackend::with_string(out, (860, 320)).into_drawing_area();
     root.fill(&WHITE)?;
     let (strip, body) = root.split_vertically(36);
-    heading(&strip, title)?;
+    heading(&strip, lang, title)?;
     let top = top(rows);
     let n = rows.len().max(1);
     let mut chart = ChartBuilder::on(&body)
@@ -123,7 +128,10 @@ fn draw_columns(
                 _ => String::new(),
             }
         })
-        .y_desc("count")
+        .y_desc(match lang {
+            Lang::En => "count",
+            Lang::Zh => "次数",
+        })
         .draw()?;
     for (offset, series, color) in [(0.1, Series::Scans, SCANS), (0.5, Series::Opens, OPENS)] {
         chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -136,12 +144,13 @@ fn draw_columns(
 }
 
 /// Horizontal bars, one per row (stories, stations), scans over opens.
-pub fn bars(title: &str, rows: &[Row]) -> String {
-    render(title, |svg| draw_bars(svg, title, rows))
+pub fn bars(lang: Lang, title: &str, rows: &[Row]) -> String {
+    render(title, |svg| draw_bars(svg, lang, title, rows))
 }
 
 fn draw_bars(
     out: &mut String,
+    lang: Lang,
     title: &str,
     rows: &[Row],
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -149,7 +158,7 @@ fn draw_bars(
     let root = SVGBackend::with_string(out, (860, height)).into_drawing_area();
     root.fill(&WHITE)?;
     let (strip, body) = root.split_vertically(36);
-    heading(&strip, title)?;
+    heading(&strip, lang, title)?;
     let top = top(rows);
     let n = rows.len().max(1);
     let mut chart = ChartBuilder::on(&body)
@@ -216,7 +225,7 @@ mod tests {
             row("AlphaGo", 40, 10),
             row("TRAPPIST-1 <seven planets>", 25, 5),
         ];
-        let svg = bars("Scans by story", &rows);
+        let svg = bars(Lang::En, "Scans by story", &rows);
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("AlphaGo"));
         assert!(
@@ -224,7 +233,7 @@ mod tests {
             "labels are escaped"
         );
         assert!(svg.matches("<rect").count() >= 4, "two series of two bars");
-        let svg = columns("Scans by hour", &rows, 1);
+        let svg = columns(Lang::En, "Scans by hour", &rows, 1);
         assert!(svg.contains("Scans by hour"));
     }
 }

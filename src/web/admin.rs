@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use tokio_stream::wrappers::ReceiverStream;
 
+use super::admin_ui::AdminUi;
 use super::auth::Organizer;
 use super::error::WebError;
 use super::{AppState, html, no_store};
@@ -127,11 +128,12 @@ fn range_of(
 #[derive(Template)]
 #[template(path = "admin_overview.html")]
 struct Overview {
+    t: AdminUi,
     organizer: String,
     csrf: String,
     reload: catalog::ReloadStatus,
-    /// When the catalog was loaded, in the exhibitions' local time (as every admin time).
-    loaded_at: Option<String>,
+    /// When the catalog was loaded.
+    loaded_at: Option<Timestamp>,
     replicas: Option<Replicas>,
     shows: Vec<(String, String, String, Stats)>,
 }
@@ -154,19 +156,22 @@ pub(super) async fn overview(
     }
     let organizer = Organizer::of(&req)?;
     let reload = state.reload_status();
+    // Every time on the page in one zone: the first exhibition's (usually the only one).
+    let zone = catalog
+        .exhibitions
+        .first()
+        .map_or_else(|| state.day_zone.clone(), |e| e.time_zone.clone());
+    let t = AdminUi::of(&req, zone);
     let page = Overview {
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
-        loaded_at: reload.loaded_at.map(|at| {
-            at.to_zoned_datetime(state.day_zone.clone())
-                .strftime("%Y-%m-%d %H:%M:%S %Z")
-                .to_string()
-        }),
+        loaded_at: reload.loaded_at,
         reload,
         replicas: Replicas::of(&state),
         shows,
+        t,
     };
-    Ok(no_store(html(StatusCode::OK, &page)))
+    Ok(no_store(page.t.respond(StatusCode::OK, &page)))
 }
 
 /// Replicated (`--nats`): the replicas heard from, and whether they serve the same files.
@@ -174,8 +179,8 @@ struct Replicas {
     me: String,
     /// Why this replica is out of step with the cluster, if it is.
     problem: Option<&'static str>,
-    /// (replica, catalog fingerprint, heard from seconds ago)
-    all: Vec<(String, String, i64)>,
+    /// (replica, catalog fingerprint, heard from seconds ago, heard from when)
+    all: Vec<(String, String, i64, Timestamp)>,
     differ: bool,
 }
 
@@ -183,16 +188,16 @@ impl Replicas {
     fn of(state: &AppState) -> Option<Replicas> {
         let replica = state.replica.as_ref()?;
         let now = jiff::Timestamp::now();
-        let all: Vec<(String, String, i64)> = replica
+        let all: Vec<(String, String, i64, Timestamp)> = replica
             .replicas()
             .into_iter()
             .map(|p| {
                 let ago = now.duration_since(p.at).as_secs().max(0);
-                (p.replica, p.fingerprint, ago)
+                (p.replica, p.fingerprint, ago, p.at)
             })
             .collect();
         let versions: std::collections::BTreeSet<&str> =
-            all.iter().map(|(_, f, _)| f.as_str()).collect();
+            all.iter().map(|(_, f, _, _)| f.as_str()).collect();
         Some(Replicas {
             me: replica.id().to_string(),
             problem: replica.problem(),
@@ -219,6 +224,7 @@ pub(super) enum Access {
 #[derive(Template)]
 #[template(path = "admin_dashboard.html")]
 struct Dashboard {
+    t: AdminUi,
     id: String,
     title: String,
     organizer: String,
@@ -233,8 +239,8 @@ struct Dashboard {
     replicas: Option<Replicas>,
     /// (id, code, English title), to edit.
     stories: Vec<(String, String, String)>,
-    /// Kept versions of the exhibit files, newest first.
-    changes: Vec<catalog::edit::Kept>,
+    /// Kept versions of the exhibit files, newest first, with when they were saved.
+    changes: Vec<(catalog::edit::Kept, String)>,
     state: &'static str,
     live: String,
     manual: bool,
@@ -259,12 +265,13 @@ pub(super) async fn dashboard(
     query: web::Query<RangeQuery>,
 ) -> Result<HttpResponse, WebError> {
     let organizer = Organizer::of(&req)?;
-    dashboard_for(&state, &path, &query, Access::Organizer(organizer)).await
+    dashboard_for(&state, &req, &path, &query, Access::Organizer(organizer)).await
 }
 
 /// The dashboard of exhibition `id`, for an organizer or a read-only link.
 pub(super) async fn dashboard_for(
     state: &web::Data<AppState>,
+    req: &HttpRequest,
     id: &str,
     query: &RangeQuery,
     access: Access,
@@ -272,11 +279,9 @@ pub(super) async fn dashboard_for(
     let catalog = state.catalog();
     let e = find(&catalog, id)?;
     let now = state.clock.now();
-    let local = |t: Timestamp| {
-        t.to_zoned_datetime(e.time_zone.clone())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string()
-    };
+    let t = AdminUi::of(req, e.time_zone.clone());
+    let lang = t.lang;
+    let local = |at: Timestamp| t.time(&at);
     let range = range_of(state, e, query)?;
     let stats = compute(state, &catalog, &e.id, range).await?;
     let showing = e.showing(now, state.last_switch(&e.id).as_ref());
@@ -290,7 +295,7 @@ pub(super) async fn dashboard_for(
         .rev()
         .map(|s| {
             let to = if s.is_return_to_schedule() {
-                "back to schedule".to_string()
+                t.s("back to schedule", "恢复按计划").to_string()
             } else {
                 s.phase
             };
@@ -325,6 +330,7 @@ pub(super) async fn dashboard_for(
         ),
     };
     let nth = (stats.by_day.len() / 12).max(1);
+    let stats = super::admin_ui::labelled(&stats, e, lang);
     let page = Dashboard {
         id: e.id.clone(),
         title: title(e),
@@ -337,22 +343,16 @@ pub(super) async fn dashboard_for(
         reload: state.reload_status(),
         replicas: Replicas::of(state),
         state: match showing.state {
-            ShowState::Upcoming => "not open yet",
-            ShowState::Running => "running",
-            ShowState::Closed => "closed",
+            ShowState::Upcoming => t.s("not open yet", "尚未开幕"),
+            ShowState::Running => t.s("running", "展出中"),
+            ShowState::Closed => t.s("closed", "已闭幕"),
         },
         live: e.phases[showing.phase].id.clone(),
         manual: showing.manual,
         phases: e
             .phases
             .iter()
-            .map(|p| {
-                (
-                    p.id.clone(),
-                    p.name.get(Lang::En).to_string(),
-                    local(p.starts),
-                )
-            })
+            .map(|p| (p.id.clone(), p.name.get(lang).to_string(), local(p.starts)))
             .collect(),
         history,
         stories: e
@@ -362,13 +362,17 @@ pub(super) async fn dashboard_for(
                 (
                     s.id.clone(),
                     s.code.to_string(),
-                    s.title.get(Lang::En).to_string(),
+                    s.title.get(lang).to_string(),
                 )
             })
             .collect(),
         changes: catalog::edit::history(&e.dir)
             .into_iter()
             .take(20)
+            .map(|c| {
+                let at = kept_at(&c.at).map_or_else(|| c.at.clone(), local);
+                (c, at)
+            })
             .collect(),
         links,
         from: range.map(|r| r.0.to_string()).unwrap_or_default(),
@@ -376,13 +380,37 @@ pub(super) async fn dashboard_for(
         range_query: range
             .map(|(f, t)| format!("?from={f}&to={t}"))
             .unwrap_or_default(),
-        chart_days: charts::columns("Scans and article opens by day", &stats.by_day, nth),
-        chart_hours: charts::columns("Scans and article opens by hour of day", &stats.by_hour, 2),
-        chart_stories: charts::bars("By story", &stats.by_story),
-        chart_stations: charts::bars("By station", &stats.by_station),
+        chart_days: charts::columns(
+            lang,
+            t.s("Scans and article opens by day", "每日扫码与全文打开次数"),
+            &stats.by_day,
+            nth,
+        ),
+        chart_hours: charts::columns(
+            lang,
+            t.s(
+                "Scans and article opens by hour of day",
+                "各时段扫码与全文打开次数",
+            ),
+            &stats.by_hour,
+            2,
+        ),
+        chart_stories: charts::bars(lang, t.s("By story", "按故事"), &stats.by_story),
+        chart_stations: charts::bars(lang, t.s("By station", "按展位"), &stats.by_station),
         stats,
+        t,
     };
-    Ok(no_store(html(StatusCode::OK, &page)))
+    Ok(no_store(page.t.respond(StatusCode::OK, &page)))
+}
+
+/// When a kept version was saved: its stamp, `20261120T020000.000000Z`, is UTC.
+fn kept_at(stamp: &str) -> Option<Timestamp> {
+    let civil = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%S%.f", stamp.strip_suffix('Z')?);
+    let civil = civil.ok()?;
+    civil
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -398,6 +426,7 @@ pub(super) struct SwitchForm {
 #[derive(Template)]
 #[template(path = "admin_confirm.html")]
 struct Confirm<'a> {
+    t: AdminUi,
     id: &'a str,
     title: String,
     from: &'a str,
@@ -423,13 +452,15 @@ pub(super) async fn switch(
         let live = e
             .showing(state.clock.now(), state.last_switch(&e.id).as_ref())
             .phase;
+        let t = AdminUi::of(&req, e.time_zone.clone()).toggle_to(&format!("/admin/e/{}", e.id));
         let page = Confirm {
             id: &e.id,
             title: title(e),
             from: &e.phases[live].id,
             to: &phase.id,
-            to_name: phase.name.get(Lang::En),
+            to_name: phase.name.get(t.lang),
             csrf: organizer.csrf(),
+            t,
         };
         return Ok(no_store(html(StatusCode::OK, &page)));
     }
@@ -483,6 +514,7 @@ pub(super) struct ReturnForm {
 #[derive(Template)]
 #[template(path = "admin_return.html")]
 struct ConfirmReturn<'a> {
+    t: AdminUi,
     id: &'a str,
     title: String,
     from: &'a str,
@@ -505,6 +537,7 @@ pub(super) async fn return_to_schedule(
         let live = e.showing(now, state.last_switch(&e.id).as_ref()).phase;
         let scheduled = e.showing(now, None).phase;
         let page = ConfirmReturn {
+            t: AdminUi::of(&req, e.time_zone.clone()).toggle_to(&format!("/admin/e/{}", e.id)),
             id: &e.id,
             title: title(e),
             from: &e.phases[live].id,

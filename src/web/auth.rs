@@ -363,6 +363,7 @@ fn refusal(req: &HttpRequest) -> HttpResponse {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
+    t: super::admin_ui::AdminUi,
     next: &'a str,
     error: bool,
 }
@@ -387,14 +388,22 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-pub(super) async fn login_form(query: web::Query<LoginQuery>) -> HttpResponse {
-    html(
-        StatusCode::OK,
-        &LoginPage {
-            next: safe_next(query.next.as_deref()),
-            error: false,
-        },
-    )
+pub(super) async fn login_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<LoginQuery>,
+) -> HttpResponse {
+    let page = LoginPage {
+        t: login_ui(&state, &req),
+        next: safe_next(query.next.as_deref()),
+        error: false,
+    };
+    page.t.respond(StatusCode::OK, &page)
+}
+
+/// The login page names no exhibition, so its zone is the server's day zone (it shows no time).
+fn login_ui(state: &AppState, req: &HttpRequest) -> super::admin_ui::AdminUi {
+    super::admin_ui::AdminUi::of(req, state.day_zone.clone())
 }
 
 pub(super) async fn login(
@@ -405,7 +414,14 @@ pub(super) async fn login(
     let next = safe_next(form.next.as_deref());
     match check_password(&state, client_ip(&state, &req), &form.password).await {
         Verdict::Right => {}
-        Verdict::Wrong => return html(StatusCode::UNAUTHORIZED, &LoginPage { next, error: true }),
+        Verdict::Wrong => {
+            let page = LoginPage {
+                t: login_ui(&state, &req).toggle_to("/login"),
+                next,
+                error: true,
+            };
+            return html(StatusCode::UNAUTHORIZED, &page);
+        }
         Verdict::Throttled(refuse) => return refuse,
     }
     let name = clean_name(form.name.as_deref().unwrap_or(""));

@@ -12,9 +12,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use futures_util::StreamExt;
 
+use super::admin_ui::AdminUi;
 use super::auth::Organizer;
 use super::error::WebError;
-use super::{AppState, html, no_store};
+use super::{AppState, no_store};
 use crate::catalog::edit::{self, Change, EditError};
 
 /// The largest cover accepted, and the most text a form may carry.
@@ -23,54 +24,82 @@ const COVER_BYTES: usize = 5 << 20;
 const NEW: &str = "new";
 const TEXT_BYTES: usize = 64 << 10;
 
-/// Labels of the fields, in the editor's order; long ones get a text area.
-const LABELS: [(&str, &str, bool); 16] = [
-    ("title_zh", "Title (Chinese)", false),
-    ("title_en", "Title (English)", false),
+/// Labels of the fields in English and Chinese, in the editor's order; long ones get a text area.
+const LABELS: [(&str, &str, &str, bool); 16] = [
+    ("title_zh", "Title (Chinese)", "标题（中文）", false),
+    ("title_en", "Title (English)", "标题（英文）", false),
     (
         "summary_zh",
         "Summary (Chinese): 2-4 sentences, plain text",
+        "简介（中文）：2–4 句，纯文本",
         true,
     ),
     (
         "summary_en",
         "Summary (English): 2-4 sentences, plain text",
+        "简介（英文）：2–4 句，纯文本",
         true,
     ),
     (
         "topics",
         "Topics, separated by ; (Chinese ones show on the Chinese page)",
+        "主题，用 ; 分隔（中文主题显示在中文页面上）",
         false,
     ),
     (
         "cover_alt_zh",
         "Cover description for screen readers (Chinese)",
+        "封面的文字描述，供读屏软件使用（中文）",
         false,
     ),
     (
         "cover_alt_en",
         "Cover description for screen readers (English)",
+        "封面的文字描述，供读屏软件使用（英文）",
         false,
     ),
-    ("doi", "DOI (without https://doi.org/)", false),
-    ("url", "Article URL (optional when the DOI is set)", false),
-    ("oa_url", "Free, legal copy of the paper (optional)", false),
+    (
+        "doi",
+        "DOI (without https://doi.org/)",
+        "DOI（不含 https://doi.org/）",
+        false,
+    ),
+    (
+        "url",
+        "Article URL (optional when the DOI is set)",
+        "论文网址（已填 DOI 时可不填）",
+        false,
+    ),
+    (
+        "oa_url",
+        "Free, legal copy of the paper (optional)",
+        "论文的免费合法全文网址（可不填）",
+        false,
+    ),
     (
         "citation_authors",
         "Citation: authors (e.g. Silver, D. et al.)",
+        "引用：作者（如 Silver, D. et al.）",
         false,
     ),
-    ("citation_title", "Citation: the paper's title", false),
+    (
+        "citation_title",
+        "Citation: the paper's title",
+        "引用：论文标题",
+        false,
+    ),
     (
         "citation_journal",
         "Citation: journal (required when any citation field is set)",
+        "引用：期刊（填写任一引用字段时必填）",
         false,
     ),
-    ("citation_volume", "Citation: volume", false),
-    ("citation_pages", "Citation: pages", false),
+    ("citation_volume", "Citation: volume", "引用：卷", false),
+    ("citation_pages", "Citation: pages", "引用：页码", false),
     (
         "citation_issue_date",
         "Citation: issue date (YYYY-MM-DD)",
+        "引用：出版日期（YYYY-MM-DD）",
         false,
     ),
 ];
@@ -84,7 +113,8 @@ struct StoryPage {
     story: String,
     code: String,
     version: String,
-    fields: Vec<(&'static str, &'static str, String, bool)>,
+    t: AdminUi,
+    fields: Vec<(&'static str, &'static str, &'static str, String, bool)>,
     problems: Vec<String>,
     saved: bool,
     is_new: bool,
@@ -115,6 +145,7 @@ fn story_of(
 }
 
 fn page(
+    state: &AppState,
     req: &HttpRequest,
     (exhibition, story, code): (&str, &str, String),
     text: &str,
@@ -123,10 +154,16 @@ fn page(
     saved: bool,
 ) -> Result<StoryPage, WebError> {
     let organizer = Organizer::of(req)?;
+    let zone = state
+        .catalog()
+        .exhibition(exhibition)
+        .map_or_else(|| state.day_zone.clone(), |(_, e)| e.time_zone.clone());
+    // Answering a POST too: the toggle leads to the form itself.
+    let t = AdminUi::of(req, zone).toggle_to(&format!("/admin/e/{exhibition}/stories/{story}"));
     let stored = edit::story_values(text).map_err(|e| WebError::BadRequest(e.to_string()))?;
     let fields = LABELS
         .iter()
-        .map(|&(name, label, long)| {
+        .map(|&(name, en, zh, long)| {
             let value = values
                 .and_then(|v| v.get(name).cloned())
                 .or_else(|| {
@@ -136,7 +173,7 @@ fn page(
                         .map(|(_, v)| v.clone())
                 })
                 .unwrap_or_default();
-            (name, label, value, long)
+            (name, en, zh, value, long)
         })
         .collect();
     Ok(StoryPage {
@@ -146,6 +183,7 @@ fn page(
         story: story.to_string(),
         code,
         version: edit::version(text),
+        t,
         fields,
         problems,
         saved,
@@ -156,6 +194,7 @@ fn page(
 
 /// The new-story form, blank or as sent.
 fn new_page(
+    state: &AppState,
     req: &HttpRequest,
     exhibition: &str,
     values: &HashMap<String, String>,
@@ -163,7 +202,13 @@ fn new_page(
 ) -> Result<StoryPage, WebError> {
     let organizer = Organizer::of(req)?;
     let value = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let zone = state
+        .catalog()
+        .exhibition(exhibition)
+        .map_or_else(|| state.day_zone.clone(), |(_, e)| e.time_zone.clone());
+    let t = AdminUi::of(req, zone).toggle_to(&format!("/admin/e/{exhibition}/stories/{NEW}"));
     Ok(StoryPage {
+        t,
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
         exhibition: exhibition.to_string(),
@@ -172,7 +217,7 @@ fn new_page(
         version: String::new(),
         fields: LABELS
             .iter()
-            .map(|&(name, label, long)| (name, label, value(name), long))
+            .map(|&(name, en, zh, long)| (name, en, zh, value(name), long))
             .collect(),
         problems,
         saved: false,
@@ -193,13 +238,14 @@ pub(super) async fn story_form(
             .catalog()
             .exhibition(&exhibition)
             .ok_or_else(|| WebError::NotFound(format!("no exhibition `{exhibition}`")))?;
-        let page = new_page(&req, &exhibition, &HashMap::new(), Vec::new())?;
-        return Ok(no_store(html(StatusCode::OK, &page)));
+        let page = new_page(&state, &req, &exhibition, &HashMap::new(), Vec::new())?;
+        return Ok(no_store(page.t.respond(StatusCode::OK, &page)));
     }
     let (dir, code) = story_of(&state, &exhibition, &story)?;
     let text = std::fs::read_to_string(dir.join("stories").join(format!("{story}.toml")))
         .map_err(|e| WebError::internal("story file", e))?;
     let page = page(
+        &state,
         &req,
         (&exhibition, &story, code),
         &text,
@@ -207,7 +253,7 @@ pub(super) async fn story_form(
         Vec::new(),
         shown.saved.is_some(),
     )?;
-    Ok(no_store(html(StatusCode::OK, &page)))
+    Ok(no_store(page.t.respond(StatusCode::OK, &page)))
 }
 
 /// The form's text fields and the uploaded cover, within the size limits.
@@ -303,8 +349,10 @@ pub(super) async fn story_save(
     };
     let shown = (exhibition.as_str(), story.as_str(), code.clone());
     let (Some(edited), true) = (edited, problems.is_empty()) else {
-        let page = page(&req, shown, &text, Some(&fields), problems, false)?;
-        return Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+        let page = page(&state, &req, shown, &text, Some(&fields), problems, false)?;
+        return Ok(no_store(
+            page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        ));
     };
     changes.insert(
         0,
@@ -332,11 +380,14 @@ pub(super) async fn story_save(
                 .finish())
         }
         Err(EditError::Rejected(problems)) => {
-            let page = page(&req, shown, &text, Some(&fields), problems, false)?;
-            Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)))
+            let page = page(&state, &req, shown, &text, Some(&fields), problems, false)?;
+            Ok(no_store(
+                page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
+            ))
         }
         Err(EditError::Stale) => {
             let page = page(
+                &state,
                 &req,
                 shown,
                 &text,
@@ -344,7 +395,7 @@ pub(super) async fn story_save(
                 vec![EditError::Stale.to_string()],
                 false,
             )?;
-            Ok(no_store(html(StatusCode::CONFLICT, &page)))
+            Ok(no_store(page.t.respond(StatusCode::CONFLICT, &page)))
         }
         Err(e) => Err(WebError::internal("save", e)),
     }
@@ -388,8 +439,10 @@ async fn create(
         }
     };
     let (Some(cover), true) = (cover, problems.is_empty()) else {
-        let page = new_page(req, exhibition, &fields, problems)?;
-        return Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+        let page = new_page(state, req, exhibition, &fields, problems)?;
+        return Ok(no_store(
+            page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
+        ));
     };
     let get = |name: &str| match name {
         "citation_issue_date" => String::new(),
@@ -410,8 +463,10 @@ async fn create(
     let text = match edit::edit_story(&text, &values) {
         Ok(text) => text,
         Err(e) => {
-            let page = new_page(req, exhibition, &fields, vec![e.to_string()])?;
-            return Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)));
+            let page = new_page(state, req, exhibition, &fields, vec![e.to_string()])?;
+            return Ok(no_store(
+                page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
+            ));
         }
     };
     let file = format!("stories/{id}.toml");
@@ -446,8 +501,10 @@ async fn create(
         Err(EditError::Stale) => vec![format!("a story `{id}` exists already: choose another id")],
         Err(e) => return Err(WebError::internal("save", e)),
     };
-    let page = new_page(req, exhibition, &fields, problems)?;
-    Ok(no_store(html(StatusCode::UNPROCESSABLE_ENTITY, &page)))
+    let page = new_page(state, req, exhibition, &fields, problems)?;
+    Ok(no_store(
+        page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
+    ))
 }
 
 /// Saves `changes` into the exhibition folder `dir` on a blocking thread (`edit::save`: base

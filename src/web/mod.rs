@@ -6,6 +6,7 @@
 //! Unpaywall's answers up to date in the background.
 
 mod admin;
+mod admin_ui;
 mod auth;
 mod covers;
 mod editor;

@@ -10,9 +10,10 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::admin_ui::AdminUi;
 use super::auth::Organizer;
 use super::error::WebError;
-use super::{AppState, html, no_store};
+use super::{AppState, no_store};
 use crate::catalog::edit::{self, Change, EditError, NewPhase};
 use crate::catalog::{Catalog, Exhibition, Lang};
 
@@ -21,6 +22,7 @@ const FILE: &str = "exhibition.toml";
 #[derive(Template)]
 #[template(path = "admin_phase.html")]
 struct PhasePage {
+    t: AdminUi,
     organizer: String,
     csrf: String,
     exhibition: String,
@@ -50,7 +52,10 @@ fn page(
     let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
     let shown_now = &e.phases[live.phase].show;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let lang = AdminUi::of(req, e.time_zone.clone());
+    let place_lang = if lang.zh() { Lang::Zh } else { Lang::En };
     Ok(PhasePage {
+        t: lang.toggle_to(&format!("/admin/e/{}/phases/new", e.id)),
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),
         exhibition: e.id.clone(),
@@ -72,13 +77,13 @@ fn page(
                     .get(&format!("show_{}", s.id))
                     .cloned()
                     .unwrap_or_else(|| e.stories[shown_now[i]].id.clone());
-                (s.id.clone(), s.place.get(Lang::En).to_string(), chosen)
+                (s.id.clone(), s.place.get(place_lang).to_string(), chosen)
             })
             .collect(),
         stories: e
             .stories
             .iter()
-            .map(|s| (s.id.clone(), s.title.get(Lang::En).to_string()))
+            .map(|s| (s.id.clone(), s.title.get(place_lang).to_string()))
             .collect(),
         problems,
     })
@@ -107,7 +112,7 @@ pub(super) async fn form(
         &HashMap::new(),
         Vec::new(),
     )?;
-    Ok(no_store(html(StatusCode::OK, &page)))
+    Ok(no_store(page.t.respond(StatusCode::OK, &page)))
 }
 
 pub(super) async fn save(
@@ -136,7 +141,7 @@ pub(super) async fn save(
     };
     let rejected = |problems: Vec<String>, status: StatusCode| -> Result<HttpResponse, WebError> {
         let page = page(&state, &req, e, &form, problems)?;
-        Ok(no_store(html(status, &page)))
+        Ok(no_store(page.t.respond(status, &page)))
     };
     let added = match edit::add_phase(&text, &phase) {
         Ok(added) => added,

@@ -217,10 +217,11 @@ fn back_to_list(exhibition: &str) -> HttpResponse {
 /// `GET /view/{token}`: the dashboard's figures, read-only.
 pub(super) async fn view(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<super::admin::RangeQuery>,
 ) -> Result<HttpResponse, WebError> {
     let claims = state.shares.check(&path, state.clock.now())?;
     let access = super::admin::Access::Link(path.into_inner());
-    super::admin::dashboard_for(&state, &claims.exhibition, &query, access).await
+    super::admin::dashboard_for(&state, &req, &claims.exhibition, &query, access).await
 }

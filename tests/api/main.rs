@@ -3,6 +3,7 @@
 
 mod access;
 mod admin;
+mod admin_lang;
 mod check;
 mod durability;
 mod editor;
