@@ -44,6 +44,8 @@ const MESSAGE_BYTES: usize = 512 * 1024;
 const ASK_AT_MOST: Duration = Duration::from_secs(3);
 /// How long a publish waits for the stream's acknowledgement.
 const ACK_AT_MOST: Duration = Duration::from_secs(3);
+/// How long the stream's reader waits for a message before asking whether it has stalled.
+const QUIET: Duration = Duration::from_secs(2);
 /// How often a replica says it is alive, and how long that is believed.
 const PRESENCE_EVERY: Duration = Duration::from_secs(5);
 const PRESENCE_FOR: Duration = Duration::from_secs(30);
@@ -719,8 +721,26 @@ impl Inner {
             .await
             .map_err(|e| e.to_string())?;
         let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
-        while let Some(message) = messages.next().await {
-            let message = message.map_err(|e| e.to_string())?;
+        loop {
+            // A quiet stream is idle, or this reader has stalled (its node went away and the
+            // client has not noticed yet): after a quiet spell the stream says which, and a
+            // stalled reader starts again from the log's position.
+            let message = match tokio::time::timeout(QUIET, messages.next()).await {
+                Ok(Some(message)) => message.map_err(|e| e.to_string())?,
+                Ok(None) => break,
+                Err(_) => {
+                    let last = stream
+                        .get_info()
+                        .await
+                        .map_err(|e| e.to_string())?
+                        .state
+                        .last_sequence;
+                    if last > self.store.stream_position() {
+                        return Err("the stream's reader stalled; reading again".into());
+                    }
+                    continue;
+                }
+            };
             let seq = message.info().map_err(|e| e.to_string())?.stream_sequence;
             if seq <= self.store.stream_position() {
                 continue;
