@@ -126,21 +126,37 @@ enum Command {
     },
 }
 
+/// Unpaywall, for `serve` (in the background) and `access` (now).
+#[derive(Args)]
+struct UnpaywallArgs {
+    /// Look up free legal copies of the stories' papers on Unpaywall (in the background, at
+    /// start and daily; never on a visitor's request), giving this contact address as
+    /// Unpaywall asks. Without it only copies named by hand (article.oa_url) are offered.
+    #[arg(
+        long = "unpaywall-email",
+        env = "DOCENT_UNPAYWALL_EMAIL",
+        value_name = "EMAIL"
+    )]
+    email: Option<String>,
+    /// The Unpaywall API to ask (default: the public v2 API).
+    #[arg(
+        long = "unpaywall-url",
+        env = "DOCENT_UNPAYWALL_URL",
+        value_name = "URL",
+        requires = "email"
+    )]
+    url: Option<String>,
+}
+
 #[derive(Args)]
 struct AccessArgs {
     /// Only this exhibition.
     #[arg(long)]
     exhibition: Option<String>,
-    /// Ask Unpaywall now (and cache the answers in --data when no server holds it).
-    #[arg(long, env = "DOCENT_UNPAYWALL_EMAIL", value_name = "EMAIL")]
-    unpaywall_email: Option<String>,
-    #[arg(
-        long,
-        env = "DOCENT_UNPAYWALL_URL",
-        value_name = "URL",
-        requires = "unpaywall_email"
-    )]
-    unpaywall_url: Option<String>,
+    /// With --unpaywall-email: ask Unpaywall now (and cache the answers in --data when no
+    /// server holds it).
+    #[command(flatten)]
+    unpaywall: UnpaywallArgs,
     #[command(flatten)]
     common: Common,
 }
@@ -257,19 +273,8 @@ struct ServeArgs {
     /// nats:// URLs. Without it the server keeps everything in its own store.
     #[arg(long, env = "DOCENT_NATS", value_name = "URLS")]
     nats: Option<String>,
-    /// Look up free legal copies of the stories' papers on Unpaywall (in the background, at
-    /// start and daily; never on a visitor's request), giving this contact address as
-    /// Unpaywall asks. Without it only copies named by hand (article.oa_url) are offered.
-    #[arg(long, env = "DOCENT_UNPAYWALL_EMAIL", value_name = "EMAIL")]
-    unpaywall_email: Option<String>,
-    /// The Unpaywall API to ask (default: the public v2 API).
-    #[arg(
-        long,
-        env = "DOCENT_UNPAYWALL_URL",
-        value_name = "URL",
-        requires = "unpaywall_email"
-    )]
-    unpaywall_url: Option<String>,
+    #[command(flatten)]
+    unpaywall: UnpaywallArgs,
     /// Views from these networks (comma-separated CIDRs such as 10.1.0.0/16) are staff's:
     /// stored, but left out of every figure like bots.
     #[arg(long, env = "DOCENT_STAFF_NETWORKS", value_name = "CIDRS", value_parser = docent::staff::StaffNetworks::parse)]
@@ -520,7 +525,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         bench_baseline: args.bench_baseline,
         metrics_bind: args.metrics_bind,
         nats: args.nats,
-        unpaywall: unpaywall_settings(args.unpaywall_email, args.unpaywall_url)?,
+        unpaywall: unpaywall_settings(args.unpaywall.email, args.unpaywall.url)?,
         staff_networks: args.staff_networks.unwrap_or_default(),
         ..Settings::new(
             args.common.exhibits,
@@ -573,7 +578,7 @@ fn unpaywall_settings(
 
 fn access(args: AccessArgs) -> Result<(), String> {
     let catalog = load(&args.common.exhibits)?;
-    let unpaywall = unpaywall_settings(args.unpaywall_email, args.unpaywall_url)?;
+    let unpaywall = unpaywall_settings(args.unpaywall.email, args.unpaywall.url)?;
     // The cache is read when no server holds the store; a running server's answers are the
     // same ones, so this only matters for the "checked" dates.
     let store = args

@@ -76,9 +76,7 @@ fn backup_into(out: &Path, bind: &str, password: &str, data: &Path) -> Result<St
                 Err(e) => Err(format!("the backup is incomplete and was removed: {e}")),
             }
         }
-        Err(ureq::Error::StatusCode(401)) => {
-            Err("the server refused the password: set DOCENT_ADMIN_PASSWORD".into())
-        }
+        Err(ureq::Error::StatusCode(401)) => Err(REFUSED.into()),
         Err(ureq::Error::Io(_) | ureq::Error::ConnectionFailed) => {
             // No server: the store can be opened directly.
             let store = Store::open(data, 32 << 20).map_err(|e| {
@@ -219,14 +217,7 @@ pub fn share(
                 ),
             ))
         }
-        Ok(r) if r.status() == 401 => {
-            Err("the server refused the password: set DOCENT_ADMIN_PASSWORD".into())
-        }
-        Ok(mut r) => Err(format!(
-            "{url}: {}: {}",
-            r.status(),
-            r.body_mut().read_to_string().unwrap_or_default().trim()
-        )),
+        Ok(r) => Err(not_done(&url, r)),
         Err(e) if no_server(&e) => {
             let (_, store) = offline.exhibition(exhibition)?;
             let link = crate::sharelink::ShareLink::new(
@@ -253,6 +244,20 @@ pub fn share(
         }
         Err(e) => Err(format!("{url}: {e}")),
     }
+}
+
+const REFUSED: &str = "the server refused the password: set DOCENT_ADMIN_PASSWORD";
+
+/// Why the running server did not do what the command asked: a wrong password, or its answer.
+fn not_done(url: &str, mut reply: ureq::http::Response<ureq::Body>) -> String {
+    if reply.status() == 401 {
+        return REFUSED.into();
+    }
+    format!(
+        "{url}: {}: {}",
+        reply.status(),
+        reply.body_mut().read_to_string().unwrap_or_default().trim()
+    )
 }
 
 /// `docent report`: the report as HTML, from the running server at `bind`, or made from the
@@ -284,14 +289,7 @@ pub fn report(
                 .map_err(|e| e.to_string())?,
             "from the running server",
         )),
-        Ok(r) if r.status() == 401 => {
-            Err("the server refused the password: set DOCENT_ADMIN_PASSWORD".into())
-        }
-        Ok(mut r) => Err(format!(
-            "{url}: {}: {}",
-            r.status(),
-            r.body_mut().read_to_string().unwrap_or_default().trim()
-        )),
+        Ok(r) => Err(not_done(&url, r)),
         Err(e) if no_server(&e) => {
             let (catalog, store) = offline.exhibition(exhibition)?;
             let (_, e) = catalog.exhibition(exhibition).expect("checked");
