@@ -129,9 +129,10 @@ enum Command {
 /// Unpaywall, for `serve` (in the background) and `access` (now).
 #[derive(Args)]
 struct UnpaywallArgs {
-    /// Look up free legal copies of the stories' papers on Unpaywall (in the background, at
-    /// start and daily; never on a visitor's request), giving this contact address as
-    /// Unpaywall asks. Without it only copies named by hand (article.oa_url) are offered.
+    /// The contact address Unpaywall asks for. With it, free legal copies of the stories'
+    /// papers are looked up: by `serve` in the background at start and daily (never on a
+    /// visitor's request), by `access` at once. Without it only copies named by hand
+    /// (article.oa_url) are offered.
     #[arg(
         long = "unpaywall-email",
         env = "DOCENT_UNPAYWALL_EMAIL",
