@@ -164,9 +164,10 @@ fn session(state: &AppState, req: &HttpRequest) -> Option<Organizer> {
 
 /// Whether a visitor page is asked for by staff: from a staff network, or from a browser
 /// holding a live organizer session (an organizer checking a code on their own phone).
-pub(super) fn is_staff(state: &AppState, req: &HttpRequest) -> bool {
-    client_ip(state, req).is_some_and(|ip| state.staff_networks.contains(ip))
-        || session(state, req).is_some()
+/// A staff view: from a staff network (`addr`, the client address already worked out), or
+/// from a browser with a live admin session.
+pub(super) fn is_staff(state: &AppState, req: &HttpRequest, addr: Option<IpAddr>) -> bool {
+    addr.is_some_and(|ip| state.staff_networks.contains(ip)) || session(state, req).is_some()
 }
 
 fn new_session_cookie(state: &AppState, name: &str) -> Option<Cookie<'static>> {

@@ -76,13 +76,14 @@ struct Visitor {
     addr: Option<std::net::IpAddr>,
     ip: String,
     user_agent: String,
+    /// A staff network or a logged-in organizer: stored, left out of the figures.
+    staff: bool,
 }
 
 impl Visitor {
     fn of(req: &HttpRequest, query: &PageQuery) -> Visitor {
-        let trusted_proxy = req
-            .app_data::<web::Data<AppState>>()
-            .and_then(|s| s.trusted_proxy);
+        let state = req.app_data::<web::Data<AppState>>();
+        let trusted_proxy = state.and_then(|s| s.trusted_proxy);
         let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
         let user_agent = header_str(header::USER_AGENT.as_str())
             .unwrap_or("")
@@ -91,6 +92,7 @@ impl Visitor {
             .iter()
             .any(|h| header_str(h).is_some_and(|v| v.contains("prefetch")));
         let addr = super::client_ip(req, trusted_proxy);
+        let staff = state.is_some_and(|s| super::auth::is_staff(s, req, addr));
         Visitor {
             client: visitor::classify(&user_agent, prefetch),
             lang: visitor::pick_lang(
@@ -100,6 +102,7 @@ impl Visitor {
             addr,
             ip: addr.map(|ip| ip.to_string()).unwrap_or_default(),
             user_agent,
+            staff,
         }
     }
 }
@@ -239,7 +242,6 @@ pub(super) async fn landing(
         };
         let mut visit = visit_record(&state, code, &here, visitor, via).await;
         visit.share = asked.query.share;
-        visit.staff = super::auth::is_staff(&state, &req);
         record(&state, Event::Scan(visit)).await;
     }
     let (lang, in_app) = (visitor.lang, visitor.client.in_app != InApp::None);
@@ -524,8 +526,7 @@ pub(super) async fn go(
         .unwrap_or_else(|| here.story.article_url.clone());
     // A link checker's HEAD is not a reader opening the article.
     if req.method() != Method::HEAD {
-        let mut visit = visit_record(&state, &asked.code, &here, visitor, Via::Browse).await;
-        visit.staff = super::auth::is_staff(&state, &req);
+        let visit = visit_record(&state, &asked.code, &here, visitor, Via::Browse).await;
         record(&state, Event::Open(visit.opened_by(route))).await;
     }
     // Only catalog URLs (and the copies found for them) are ever redirected to: the code
@@ -595,15 +596,18 @@ async fn visit_record(
         Some(salt) => visitor::visitor_id(&salt, &visitor.ip, &visitor.user_agent),
         None => VisitorId::default(),
     };
-    Visit::new(
-        now,
-        code,
-        here,
-        visitor_id,
-        visitor.client,
-        visitor.lang,
-        via,
-    )
+    Visit {
+        staff: visitor.staff,
+        ..Visit::new(
+            now,
+            code,
+            here,
+            visitor_id,
+            visitor.client,
+            visitor.lang,
+            via,
+        )
+    }
 }
 
 /// Today's salt: from memory, or (once a day) from the store on a blocking thread.
