@@ -52,16 +52,8 @@ serve single "$SINGLE"
 serve a "$A" --nats "$URLS"
 serve b "$B" --nats "$URLS"
 
-# "req/s p50_ms p99_ms non2xx"
-run() {
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "User-Agent: $UA" "$1" | awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /Requests\/sec/ { rps = $2 }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    /Non-2xx/ { bad = $NF }
-    END { printf "%d %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
-}
+# run URL [wrk options]: "req/s p50_ms p99_ms non2xx"
+. bench/wrk.sh
 scans() {
   curl -fs -u "ci:$PASSWORD" "http://127.0.0.1:$1/admin/api/stats/nature-covers" |
     sed 's/.*"totals":{"scans":\([0-9]*\).*/\1/'

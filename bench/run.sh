@@ -53,17 +53,8 @@ SIZE=$(curl -fs -A "$UA" "http://127.0.0.1:$PORT/s/NCA1" | wc -c)
 BARE=$!
 sleep 0.5
 
-# Prints "req/s p50_ms p99_ms non2xx" for one wrk run.
-run() {
-  local url=$1; shift
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "User-Agent: $UA" "$@" "$url" | awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /Requests\/sec/ { rps = $2 }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    /Non-2xx/ { bad = $NF }
-    END { printf "%d %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
-}
+# run URL [wrk options]: "req/s p50_ms p99_ms non2xx"
+. bench/wrk.sh
 
 median() { sort -n | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}'; }
 

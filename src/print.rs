@@ -104,12 +104,7 @@ pub fn pick_phase(e: &Exhibition, wanted: Option<&str>, live: usize) -> Result<u
             .ok_or_else(|| PrintError::UnknownPhase {
                 exhibition: e.id.clone(),
                 phase: id.to_string(),
-                known: e
-                    .phases
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                known: e.phase_ids(),
             }),
     }
 }

@@ -31,16 +31,11 @@ pub enum ReportError {
 /// starts (or the closing day). A manual switch moves the real change-over by hours or a
 /// day; the report says which days it covers.
 pub fn phase_days(e: &Exhibition, phase: &str) -> Result<(Date, Date), ReportError> {
-    let Some(i) = e.phases.iter().position(|p| p.id == phase) else {
+    let Some((i, _)) = e.phase(phase) else {
         return Err(ReportError::NoPhase {
             exhibition: e.id.clone(),
             phase: phase.to_string(),
-            known: e
-                .phases
-                .iter()
-                .map(|p| p.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            known: e.phase_ids(),
         });
     };
     let local = |t: Timestamp| t.to_zoned_datetime(e.time_zone.clone()).date();

@@ -212,6 +212,12 @@ impl Exhibition {
         self.phases.iter().enumerate().find(|(_, p)| p.id == id)
     }
 
+    /// The phase ids, for a message naming the ones there are: `phase-1, phase-2`.
+    pub fn phase_ids(&self) -> String {
+        let ids: Vec<&str> = self.phases.iter().map(|p| p.id.as_str()).collect();
+        ids.join(", ")
+    }
+
     /// The first instant after the show: midnight after the closing day, local time.
     pub fn closes_at(&self) -> Timestamp {
         let next_day = self.closes.tomorrow().unwrap_or(self.closes);
