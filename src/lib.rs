@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod ops;
 pub mod print;
 pub mod qr;
+pub mod replica;
 pub mod report;
 pub mod sharelink;
 pub mod simulate;

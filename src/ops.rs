@@ -226,7 +226,9 @@ pub fn share(
                 jiff::Timestamp::now(),
                 "command line",
             )?;
-            store.save_share_link(&link).map_err(|e| error_chain(&e))?;
+            store
+                .change(&crate::store::SharedChange::Link(link.clone()))
+                .map_err(|e| error_chain(&e))?;
             let key = crate::sharelink::LinkKey::from_secret(
                 &store.session_secret().map_err(|e| error_chain(&e))?,
             );

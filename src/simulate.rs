@@ -13,8 +13,8 @@ use jiff::{SignedDuration, Timestamp};
 use crate::access::Route;
 use crate::catalog::{Catalog, Code, Exhibition, Lang, Shown, Story};
 use crate::error_chain;
-use crate::store::{Event, Store, UnknownScan, Via, Visit, VisitorId};
-use crate::visitor::{Client, Device, InApp};
+use crate::store::{Event, Store, UnknownScan, Via, Visit};
+use crate::visitor::{Client, Device, InApp, VisitorId};
 
 /// Relative traffic by hour of day (the library is open 8:00 to 22:00).
 const HOURLY: [u32; 24] = [

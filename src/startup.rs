@@ -17,7 +17,7 @@ use actix_web::{App, HttpServer, web};
 use crate::catalog::{self, Fingerprint, Problem};
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::store::jetstream::{Change, Replica};
+use crate::replica::{Changes, Replica, jetstream::JetStream};
 use crate::store::{Store, StoreError};
 use crate::web::{
     AppState, keep_free_copies, metrics_routes, observe_requests, routes, security_headers,
@@ -34,8 +34,8 @@ pub enum StartupError {
         addr: String,
         source: std::io::Error,
     },
-    #[error("cannot join the NATS cluster: {0}")]
-    Nats(String),
+    #[error("cannot join the NATS cluster")]
+    Nats(#[source] crate::replica::ReplicaError),
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -54,7 +54,7 @@ pub struct Application {
     state: web::Data<AppState>,
     watch_every: Option<Duration>,
     /// Replicated: exhibitions whose switches another replica changed.
-    switch_changes: Option<tokio::sync::mpsc::UnboundedReceiver<Change>>,
+    switch_changes: Option<Changes>,
     /// `--unpaywall-email`: free copies are looked up in the background.
     unpaywall: Option<crate::access::unpaywall::Settings>,
 }
@@ -72,9 +72,14 @@ impl Application {
         // Joined before the state is made, so the session secret is the shared one.
         let (replica, switch_changes) = match &settings.nats {
             Some(urls) => {
+                let id = store
+                    .replica_id()
+                    .map_err(|e| StartupError::Nats(e.into()))?;
                 let (replica, changes) =
-                    Replica::start(urls, store.clone(), Duration::from_secs(5))
-                        .map_err(StartupError::Nats)?;
+                    Replica::start(store.clone(), Duration::from_secs(5), || {
+                        JetStream::connect(urls, &id)
+                    })
+                    .map_err(StartupError::Nats)?;
                 replica.set_fingerprint(catalog::fingerprint(&settings.exhibits));
                 (Some(replica), Some(changes))
             }
@@ -180,7 +185,7 @@ impl Application {
         }
         self.state.recorder.shutdown();
         if let Some(replica) = &self.state.replica {
-            replica.shutdown(Duration::from_secs(3));
+            replica.shutdown(Duration::from_secs(3)).await;
         }
         match self.state.store.flush() {
             Ok(_) => tracing::info!("shut down: the store is flushed"),
@@ -195,18 +200,16 @@ impl Application {
 /// Follows what other replicas changed: each changed exhibition's latest switch is read from
 /// the store (where the replica has just put it) into the landing pages' mirror, and logouts
 /// end those sessions here too.
-async fn follow_replicas(
-    state: web::Data<AppState>,
-    mut changes: tokio::sync::mpsc::UnboundedReceiver<Change>,
-) {
+async fn follow_replicas(state: web::Data<AppState>, mut changes: Changes) {
+    use crate::store::SharedChange;
     while let Some(change) = changes.recv().await {
         let exhibition = match change {
-            Change::Switch(exhibition) => exhibition,
-            Change::Logout(token, expires) => {
+            SharedChange::Switch { switch, .. } => switch.exhibition,
+            SharedChange::Logout { token, expires } => {
                 state.forget_session(&token, expires);
                 continue;
             }
-            Change::Link(link) => {
+            SharedChange::Link(link) => {
                 state.know_link(link);
                 continue;
             }

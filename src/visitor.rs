@@ -8,7 +8,23 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Lang;
-use crate::store::VisitorId;
+
+/// A visitor within one day: a keyed hash of address and user agent under the daily salt.
+/// 0 means unknown (no salt could be had).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct VisitorId(pub u64);
+
+impl VisitorId {
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl std::fmt::Display for VisitorId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

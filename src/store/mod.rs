@@ -14,17 +14,18 @@
 //! Calls block: async callers run them on a blocking thread.
 
 pub mod backup;
-pub mod jetstream;
+pub mod cluster;
 mod outbox;
 mod record;
 mod recorder;
 mod sessions;
-mod shares;
+mod shared;
 mod views;
 
-pub use outbox::Shared;
+pub use cluster::{Cluster, ClusterError, Outbound, Records};
 pub use record::NameId;
 pub use recorder::{BatchObserver, Health, Recorder};
+pub use shared::SharedChange;
 pub use views::{Dimension, Metric, Period};
 
 use std::collections::BTreeMap;
@@ -38,7 +39,7 @@ use jiff::civil::Date;
 use crate::access::Route;
 use crate::access::unpaywall::Checked;
 use crate::catalog::{Code, Lang, ShowState, Shown, Switch};
-use crate::visitor::{Client, Device, InApp};
+use crate::visitor::{Client, Device, InApp, VisitorId};
 use record::Dictionary;
 use views::Views;
 
@@ -143,23 +144,6 @@ impl Kind {
             Kind::Scan => "scan",
             Kind::Open => "open",
         }
-    }
-}
-
-/// A visitor within one day: a keyed hash of address and user agent under the daily salt.
-/// 0 means unknown (no salt could be had).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct VisitorId(pub u64);
-
-impl VisitorId {
-    pub fn is_none(self) -> bool {
-        self.0 == 0
-    }
-}
-
-impl std::fmt::Display for VisitorId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:016x}", self.0)
     }
 }
 
@@ -311,6 +295,8 @@ struct Trees {
     meta: sled::Tree,
     /// Replicated: this replica's batches not yet acknowledged by the stream.
     outbox: sled::Tree,
+    /// Replicated: shared changes made here not yet acknowledged by the cluster.
+    changes: sled::Tree,
     /// Unpaywall's answers by lower-case DOI (JSON `Checked`): a cache, not part of the log.
     free_copies: sled::Tree,
 }
@@ -341,6 +327,7 @@ impl Trees {
             switches: db.open_tree("switches.v1")?,
             meta: db.open_tree("meta.v1")?,
             outbox: db.open_tree("outbox.v1")?,
+            changes: db.open_tree("changes.v1")?,
             free_copies: db.open_tree("free-copies.v1")?,
             db,
         })
@@ -376,8 +363,9 @@ pub struct Store {
     /// With, for a replica that could not agree on it with the others, when to ask again.
     salt: RwLock<Option<DaySalt>>,
     salt_change: Mutex<()>,
-    /// Set when replicas share the log (`--nats`): the state they agree on.
-    shared: std::sync::OnceLock<std::sync::Arc<dyn Shared>>,
+    /// Set when replicas share the log (`--nats`): where staged batches, shared changes and
+    /// the salt go.
+    outbound: std::sync::OnceLock<std::sync::Arc<dyn Outbound>>,
 }
 
 impl Store {
@@ -395,7 +383,7 @@ impl Store {
             position: AtomicU64::new(0),
             salt: RwLock::new(None),
             salt_change: Mutex::new(()),
-            shared: std::sync::OnceLock::new(),
+            outbound: std::sync::OnceLock::new(),
         };
         store.undo_unfinished_restore()?;
         store.load()?;
@@ -788,39 +776,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores a manual phase switch; it is flushed at once, as an organizer waits for it.
-    pub fn record_switch(&self, switch: &Switch) -> Result<()> {
-        // A replica tells the others first; they store it under the same number.
-        let id = match self.shared() {
-            Some(shared) => Some(
-                shared
-                    .share_switch(switch)
-                    .map_err(StoreError::Replication)?,
-            ),
-            None => None,
-        };
-        self.insert_switch(switch, id).map(|_| ())
-    }
-
-    /// Stores a switch under `id` (a new one when `None`); false when it was already stored.
-    pub fn insert_switch(&self, switch: &Switch, id: Option<u64>) -> Result<bool> {
-        let value = serde_json::to_vec(switch)?;
-        self.writing(|t| {
-            let id = match id {
-                Some(id) => id,
-                None => t.db.generate_id()?,
-            };
-            let mut key = switch_prefix(&switch.exhibition);
-            key.extend_from_slice(&event_key(switch.at, id));
-            if t.switches.contains_key(&key)? {
-                return Ok(false);
-            }
-            t.switches.insert(key, value)?;
-            t.db.flush()?;
-            Ok(true)
-        })
-    }
-
     /// Every manual switch of an exhibition, oldest first.
     pub fn switches(&self, exhibition: &str) -> Result<Vec<Switch>> {
         self.trees()?
@@ -899,13 +854,13 @@ impl Store {
         // Replicas agree on one salt a day, so a visitor seen by two is one visitor. Asked
         // once a day per process; when the cluster cannot be reached the local one is used,
         // and the others are asked again a little later.
-        let agreed = self.shared().and_then(|shared| {
+        let agreed = self.outbound().and_then(|outbound| {
             let mut fresh = [0u8; 32];
             getrandom::fill(&mut fresh).ok()?;
-            match shared.agree_salt(day, mine.unwrap_or(fresh)) {
+            match outbound.agree_salt(day, mine.unwrap_or(fresh)) {
                 Ok(salt) => Some(salt),
                 Err(e) => {
-                    tracing::warn!(error = %e, "the replicas' daily salt could not be read; this replica uses its own until they answer");
+                    tracing::warn!(error = %crate::error_chain(&e), "the replicas' daily salt could not be read; this replica uses its own until they answer");
                     None
                 }
             }
@@ -933,7 +888,7 @@ impl Store {
                 salt
             }
         };
-        let again = (self.shared().is_some() && agreed.is_none())
+        let again = (self.outbound().is_some() && agreed.is_none())
             .then(|| std::time::Instant::now() + SALT_ASK_AGAIN);
         *self.salt.write().unwrap_or_else(|e| e.into_inner()) = Some((day, salt, again));
         Ok(salt)

@@ -12,16 +12,12 @@
 //!   of the last outbox entry applied. An entry sent twice (an acknowledgement lost, a
 //!   restart) has a number already applied and is skipped: nothing is counted twice, however
 //!   long the stream was away.
-//! - State that is not an event (the daily salt, switches, the session secret) is agreed
-//!   through `Shared`.
+//! - What is not an event goes through the cluster port (`cluster.rs`): the daily salt and
+//!   the session secret are agreed, shared changes follow `shared.rs`.
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
-use tokio::sync::oneshot;
-
-use super::{Event, Result, Store, StoreError, record};
-use crate::catalog::Switch;
+use super::{Event, Outbound, Result, Store, StoreError, record};
 
 /// In `log.v2`: the last stream message applied.
 const STREAM_KEY: &[u8] = b"S";
@@ -29,22 +25,6 @@ const STREAM_KEY: &[u8] = b"S";
 const ORIGIN: u8 = b'O';
 /// In `meta.v1`: this replica's id.
 const REPLICA_KEY: &[u8] = b"replica-id";
-
-/// What the replicas agree on beside the events. Calls block (a blocking thread or the
-/// writer thread calls them), and fail when the cluster cannot be reached.
-pub trait Shared: Send + Sync + 'static {
-    /// The salt every replica uses for `day`: `mine` if no replica has one yet.
-    fn agree_salt(&self, day: Date, mine: [u8; 32]) -> std::result::Result<[u8; 32], String>;
-    /// Tells every replica about a switch; returns the number it is known by everywhere.
-    fn share_switch(&self, switch: &Switch) -> std::result::Result<u64, String>;
-    /// Tells every replica about a read-only share link (made or revoked).
-    fn share_link(&self, link: &crate::sharelink::ShareLink) -> std::result::Result<(), String>;
-    /// Tells every replica that a session was ended by logging out.
-    fn share_logout(&self, token: &str, expires: i64) -> std::result::Result<(), String>;
-    /// Outbox entries up to `upto` are durable here; `waiters` are answered when the stream
-    /// has them (or at once, when it cannot be reached).
-    fn staged(&self, upto: u64, waiters: Vec<oneshot::Sender<()>>);
-}
 
 /// How far the log follows the stream.
 #[derive(Debug, Default, Clone)]
@@ -75,18 +55,20 @@ fn origin_key(origin: &str) -> Vec<u8> {
 }
 
 impl Store {
-    /// Makes this store a replica: events go through the outbox and the stream.
-    pub fn share(&self, shared: std::sync::Arc<dyn Shared>) {
-        let _ = self.shared.set(shared);
+    /// Makes this store a replica: events go through the outbox and the stream, shared
+    /// changes through the change outbox. Set once, before the recorder starts.
+    pub fn replicate(&self, outbound: std::sync::Arc<dyn Outbound>) {
+        let _ = self.outbound.set(outbound);
     }
 
-    pub(super) fn shared(&self) -> Option<&std::sync::Arc<dyn Shared>> {
-        self.shared.get()
+    /// Where a replica's batches, changes and salt go; `None` on a single server.
+    pub(super) fn outbound(&self) -> Option<&std::sync::Arc<dyn Outbound>> {
+        self.outbound.get()
     }
 
     /// Whether events go through the stream (`--nats`).
     pub fn is_replica(&self) -> bool {
-        self.shared.get().is_some()
+        self.outbound.get().is_some()
     }
 
     /// This replica's id, made on first use: names its batches in the stream.
@@ -97,7 +79,7 @@ impl Store {
         }
         let mut bytes = [0u8; 8];
         getrandom::fill(&mut bytes).map_err(StoreError::Random)?;
-        let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let id = hex::encode(bytes);
         t.meta.insert(REPLICA_KEY, id.as_bytes())?;
         t.meta.flush()?;
         Ok(id)

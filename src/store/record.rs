@@ -15,9 +15,10 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Kind, Share, StoreError, UnknownScan, Via, Visit, VisitorId};
+use super::{Event, Kind, Share, StoreError, UnknownScan, Via, Visit};
 use crate::access::Route;
 use crate::catalog::{Lang, ShowState};
+use crate::visitor::VisitorId;
 use crate::visitor::{Device, InApp};
 
 /// The block format this code writes. Readers accept every version up to it.

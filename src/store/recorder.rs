@@ -83,13 +83,19 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Starts the writer thread.
+    /// Starts the writer thread. A replica's store must have been made one
+    /// (`Store::replicate`) before: the writer picks its sink here, once.
     pub fn start(store: Arc<Store>, observer: Arc<dyn BatchObserver>) -> Recorder {
         let (sender, receiver) = mpsc::channel::<Job>();
         let queued = Arc::new(AtomicUsize::new(0));
         let health = Arc::new(Health::default());
+        let sink = match store.outbound() {
+            Some(outbound) => Sink::Outbox(outbound.clone()),
+            None => Sink::Log,
+        };
         let writer = Writer {
             store,
+            sink,
             receiver,
             observer,
             queued: queued.clone(),
@@ -157,8 +163,18 @@ impl Recorder {
     }
 }
 
+/// Where the writer puts a batch, fixed when it starts.
+enum Sink {
+    /// A single server: the batch is appended to the log and counted at once.
+    Log,
+    /// A replica: the batch is staged in the outbox; the replica sends it and answers the
+    /// waiters when the stream has it.
+    Outbox(Arc<dyn super::Outbound>),
+}
+
 struct Writer {
     store: Arc<Store>,
+    sink: Sink,
     receiver: mpsc::Receiver<Job>,
     observer: Arc<dyn BatchObserver>,
     queued: Arc<AtomicUsize>,
@@ -236,10 +252,9 @@ impl Writer {
         let _entered = span.enter();
         let started = Instant::now();
         let events: Vec<&Event> = self.backlog.iter().take(n).map(|j| &j.event).collect();
-        // A replica stages its events for the stream; a single server counts them at once.
-        let outcome = match self.store.shared() {
-            Some(_) => self.store.stage(&events).map(Some),
-            None => self.store.append(events).map(|()| None),
+        let outcome = match self.sink {
+            Sink::Outbox(_) => self.store.stage(&events).map(Some),
+            Sink::Log => self.store.append(events).map(|()| None),
         };
         let took = started.elapsed();
         span.record("seconds", took.as_secs_f64());
@@ -249,8 +264,10 @@ impl Writer {
         match outcome {
             Ok(staged) => {
                 let waiters = self.backlog.drain(..n).map(|job| job.done);
-                match (staged, self.store.shared()) {
-                    (Some(upto), Some(shared)) => shared.staged(upto, waiters.collect()),
+                match (staged, &self.sink) {
+                    (Some(upto), Sink::Outbox(outbound)) => {
+                        outbound.staged(upto, waiters.collect())
+                    }
                     _ => waiters.for_each(|done| {
                         let _ = done.send(());
                     }),
@@ -287,13 +304,7 @@ fn reason(e: &StoreError) -> &'static str {
         _ => None,
     };
     match io {
-        Some(io)
-            if io.kind() == std::io::ErrorKind::StorageFull
-                || io.raw_os_error() == Some(28)
-                || io.to_string().contains("No space left") =>
-        {
-            "the disk is full"
-        }
+        Some(io) if io.kind() == std::io::ErrorKind::StorageFull => "the disk is full",
         Some(_) => "the disk cannot be written",
         None => "the store cannot be written",
     }

@@ -1,13 +1,14 @@
 //! What admin sessions need to outlive a restart, in `meta.v1`: the random secret cookies are
-//! signed with, and the sessions ended by logging out (until they would have expired anyway).
+//! signed with, and the sessions ended by logging out (until they would have expired anyway;
+//! a logout is a `SharedChange`).
 //!
 //! Neither is in a backup: a store restored elsewhere gets a new secret, so cookies issued by
 //! the old server do not work on the new one, and nothing revoked there needs remembering.
 
+use super::shared::REVOKED_PREFIX;
 use super::{Result, Store, StoreError};
 
 const SECRET_KEY: &[u8] = b"session-secret";
-const REVOKED_PREFIX: &[u8] = b"revoked/";
 
 impl Store {
     /// The session secret, made (and flushed) on the first call for this data folder.
@@ -52,40 +53,23 @@ impl Store {
         }
         Ok(live)
     }
-
-    /// Records a logout durably: flushed before it returns. A replica tells the others too
-    /// (when they cannot be reached, the logout holds here and is logged).
-    pub fn revoke_session(&self, token: &str, expires: i64) -> Result<()> {
-        if let Some(shared) = self.shared()
-            && let Err(e) = shared.share_logout(token, expires)
-        {
-            tracing::warn!(error = %e, "a logout could not be shared; the other replicas still accept that session");
-        }
-        self.keep_revoked(token, expires)
-    }
-
-    /// Records a logout here only (one made on another replica).
-    pub fn keep_revoked(&self, token: &str, expires: i64) -> Result<()> {
-        let t = self.trees()?;
-        let mut key = REVOKED_PREFIX.to_vec();
-        key.extend_from_slice(token.as_bytes());
-        t.meta.insert(key, &expires.to_be_bytes())?;
-        t.meta.flush()?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::store::Store;
+    use crate::store::{SharedChange, Store};
 
     #[test]
     fn the_secret_and_revocations_outlive_a_reopen() {
         let dir = tempfile::tempdir().unwrap();
         let (secret, revoked) = {
             let store = Store::open(dir.path(), 1 << 20).unwrap();
-            store.revoke_session("live", 2_000).unwrap();
-            store.revoke_session("old", 1_000).unwrap();
+            for (token, expires) in [("live", 2_000), ("old", 1_000)] {
+                let token = token.to_string();
+                store
+                    .change(&SharedChange::Logout { token, expires })
+                    .unwrap();
+            }
             (
                 store.session_secret().unwrap(),
                 store.revoked_sessions(1_500).unwrap(),

@@ -306,12 +306,15 @@ fn a_backup_restores_equal_figures_into_an_empty_store_only() {
         store.append(&batch).unwrap();
     }
     store
-        .record_switch(&Switch {
-            exhibition: "show".into(),
-            phase: "two".into(),
-            at: "2026-11-22T00:00:00Z".parse().unwrap(),
-            by: "admin".into(),
-        })
+        .change(
+            &SharedChange::switch(Switch {
+                exhibition: "show".into(),
+                phase: "two".into(),
+                at: "2026-11-22T00:00:00Z".parse().unwrap(),
+                by: "admin".into(),
+            })
+            .unwrap(),
+        )
         .unwrap();
     let path = backup_of(&store, files.path());
     let summary = backup::verify(&path).unwrap();
@@ -417,13 +420,13 @@ fn switches_come_back_in_time_order_per_exhibition() {
         by: "admin".into(),
     };
     store
-        .record_switch(&sw("a", "two", "2026-12-02T00:00:00Z"))
+        .change(&SharedChange::switch(sw("a", "two", "2026-12-02T00:00:00Z")).unwrap())
         .unwrap();
     store
-        .record_switch(&sw("a", "one", "2026-12-03T00:00:00Z"))
+        .change(&SharedChange::switch(sw("a", "one", "2026-12-03T00:00:00Z")).unwrap())
         .unwrap();
     store
-        .record_switch(&sw("ab", "x", "2026-12-04T00:00:00Z"))
+        .change(&SharedChange::switch(sw("ab", "x", "2026-12-04T00:00:00Z")).unwrap())
         .unwrap();
     let all = store.switches("a").unwrap();
     assert_eq!(
@@ -558,6 +561,7 @@ fn a_migration_that_stopped_half_way_starts_again_without_doubling() {
             switches: db.open_tree("switches.v1").unwrap(),
             meta: db.open_tree("meta.v1").unwrap(),
             outbox: db.open_tree("outbox.v1").unwrap(),
+            changes: db.open_tree("changes.v1").unwrap(),
             free_copies: db.open_tree("free-copies.v1").unwrap(),
             db: db.clone(),
         };

@@ -455,7 +455,11 @@ pub(super) async fn logout(
             // after a restart. The browser forgets the cookie either way, so a failed write
             // is logged rather than shown.
             let (store, token) = (Arc::clone(&state.store), s.csrf().to_string());
-            let stored = web::block(move || store.revoke_session(&token, s.expires)).await;
+            let logout = crate::store::SharedChange::Logout {
+                token,
+                expires: s.expires,
+            };
+            let stored = web::block(move || store.change(&logout)).await;
             if let Err(e) = stored
                 .map_err(|e| e.to_string())
                 .and_then(|r| r.map_err(|e| crate::error_chain(&e)))

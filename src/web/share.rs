@@ -184,7 +184,7 @@ pub(super) async fn revoke(
 /// Stores a link, then makes it known here (a revocation is in force once stored).
 async fn save(state: &AppState, link: ShareLink) -> Result<(), WebError> {
     let (store, stored) = (state.store.clone(), link.clone());
-    web::block(move || store.save_share_link(&stored))
+    web::block(move || store.change(&crate::store::SharedChange::Link(stored)))
         .await
         .map_err(|e| WebError::internal("share link", e))?
         .map_err(|e| WebError::internal("share link", e))?;

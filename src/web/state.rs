@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use crate::config::{AdminPassword, Settings};
 use crate::error_chain;
 use crate::metrics::Metrics;
-use crate::store::jetstream::Replica;
+use crate::replica::Replica;
 use crate::store::{Recorder, Store, StoreError};
 
 pub struct AppState {

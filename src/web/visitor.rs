@@ -21,8 +21,8 @@ use crate::catalog::{
 };
 use crate::error_chain;
 use crate::i18n::{self, Ui};
-use crate::store::{Event, Share, StoreError, UnknownScan, Via, Visit, VisitorId};
-use crate::visitor::{self, Client, InApp};
+use crate::store::{Event, Share, StoreError, UnknownScan, Via, Visit};
+use crate::visitor::{self, Client, InApp, VisitorId};
 
 /// Query options every visitor page understands. Parsed leniently: apps append their own
 /// parameters (WeChat adds `from=singlemessage` to shared links) and repeat keys, so any key is

@@ -485,6 +485,135 @@ fn replicas_share_visitors_switches_and_logins() {
     }
 }
 
+/// Waits up to `within` until `base` + `path` (with `cookie`, if any) answers `status`.
+fn answers(base: &str, path: &str, cookie: Option<&str>, status: u16, within: Duration) {
+    let until = Instant::now() + within;
+    loop {
+        let mut request = client().get(format!("{base}{path}"));
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        let got = read(request.call()).status;
+        if got == status {
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "{path} answers {got} on {base}, not {status}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_revocation_a_logout_and_a_switch_made_while_nats_is_away_hold_on_every_replica_when_it_returns()
+ {
+    let mut cluster = Cluster::start();
+    let urls = cluster.urls();
+    let data = tempfile::tempdir().unwrap();
+    let a = Replica::start(&data.path().join("a"), &urls);
+    let b = Replica::start(&data.path().join("b"), &urls);
+    let login = read(
+        client()
+            .post(format!("{}/login", a.base))
+            .send_form([("name", "Li"), ("password", PASSWORD)]),
+    );
+    assert_eq!(login.status, 303, "{}", login.body);
+    let cookie = login
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    answers(
+        &b.base,
+        "/admin",
+        Some(&cookie),
+        200,
+        Duration::from_secs(10),
+    );
+    let made = read(
+        client()
+            .post(format!("{}/admin/shares/nature-covers", a.base))
+            .header("Authorization", &basic("ci", PASSWORD))
+            .header("Origin", &a.base)
+            .header("Accept", "text/plain")
+            .send_form([("days", "30")]),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let link = made.body.trim()[a.base.len()..].to_string();
+    answers(&b.base, &link, None, 200, Duration::from_secs(10));
+    let before = heading(&read(client().get(format!("{}/s/NCA1?lang=en", b.base)).call()).body);
+
+    for node in &mut cluster.nodes {
+        node.kill();
+    }
+    let revoked = read(
+        client()
+            .post(format!("{}/admin/shares/nature-covers/revoke", a.base))
+            .header("Authorization", &basic("ci", PASSWORD))
+            .header("Origin", &a.base)
+            .send_form([("id", crate::organizers::link_id(&link).as_str())]),
+    );
+    assert_eq!(
+        revoked.status, 303,
+        "revoked without NATS: {}",
+        revoked.body
+    );
+    answers(&a.base, &link, None, 403, Duration::ZERO);
+    let page = read(
+        client()
+            .get(format!("{}/admin/e/nature-covers", a.base))
+            .header("Cookie", &cookie)
+            .call(),
+    );
+    let other = if before.contains("Zero") {
+        "phase-1"
+    } else {
+        "phase-2"
+    };
+    let switched = read(
+        client()
+            .post(format!("{}/admin/switch/nature-covers", a.base))
+            .header("Cookie", &cookie)
+            .header("Origin", &a.base)
+            .send_form([
+                ("phase", other),
+                ("confirm", "yes"),
+                ("csrf", &csrf_of(&page.body)),
+            ]),
+    );
+    assert_eq!(
+        switched.status, 303,
+        "switched without NATS: {}",
+        switched.body
+    );
+    let out = read(
+        client()
+            .post(format!("{}/logout", a.base))
+            .header("Cookie", &cookie)
+            .header("Origin", &a.base)
+            .send_form([("csrf", csrf_of(&page.body).as_str())]),
+    );
+    assert_eq!(out.status, 303, "logged out without NATS: {}", out.body);
+    answers(&a.base, "/admin", Some(&cookie), 401, Duration::ZERO);
+
+    for node in &mut cluster.nodes {
+        node.start();
+    }
+    let within = Duration::from_secs(30);
+    answers(&b.base, &link, None, 403, within);
+    answers(&b.base, "/admin", Some(&cookie), 401, within);
+    let until = Instant::now() + within;
+    while heading(&read(client().get(format!("{}/s/NCA1?lang=en", b.base)).call()).body) == before {
+        assert!(
+            Instant::now() < until,
+            "B does not show the switch made on A"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn admin_health(base: &str) -> (u16, serde_json::Value) {
     let reply = read(
         client()

@@ -1,0 +1,609 @@
+//! Replicas (`docent serve --nats URLS`): several servers, one set of figures. This module
+//! drives replication through the store's cluster port (`store::cluster`); `jetstream.rs` is
+//! the port on NATS JetStream and the only code that knows NATS, `memory.rs` a cluster in
+//! memory for unit tests.
+//!
+//! - **Events.** The recorder stages each batch in the store's outbox; the publisher sends
+//!   the outbox to the stream in order, one message in flight, several batches a message,
+//!   and answers a scan once the stream has it (or at once when the stream is away: the
+//!   outbox holds it durably). Every replica reads the whole stream in order into its log,
+//!   so every replica counts every scan once.
+//! - **Shared changes** (switches, share links, logouts): one rule, `store::SharedChange`.
+//!   Queued with the local change in one transaction, put in the cluster until acknowledged,
+//!   applied idempotently by every replica as it follows the cluster's change records (those
+//!   already there first, so a replica that was away learns what it missed).
+//! - **Agreed values**: the daily salt and the session secret, the first replica's wins.
+//! - **Presence**: each replica says every few seconds that it is alive and what it serves.
+//!
+//! All of it runs on a small runtime of its own, so neither the web server's workers nor the
+//! writer thread ever wait on the network; blocking callers wait a bounded time.
+
+pub mod jetstream;
+#[cfg(test)]
+mod memory;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, OnceCell, mpsc, oneshot};
+
+use crate::error_chain;
+use crate::store::cluster::ClusterResult;
+use crate::store::{Cluster, ClusterError, Outbound, Records, SharedChange, Store, StoreError};
+
+/// A message stays under NATS's default 1 MB payload limit.
+const MESSAGE_BYTES: usize = 512 * 1024;
+/// How long a blocking caller (the salt) waits for the cluster.
+const ASK_AT_MOST: Duration = Duration::from_secs(3);
+/// How long a publish waits for the stream's acknowledgement.
+const ACK_AT_MOST: Duration = Duration::from_secs(3);
+/// How long the stream's reader waits for a message before asking whether it has stalled.
+const QUIET: Duration = Duration::from_secs(2);
+/// How often a replica says it is alive, and how long that is believed.
+const PRESENCE_EVERY: Duration = Duration::from_secs(5);
+const PRESENCE_FOR: Duration = Duration::from_secs(30);
+/// The session secret's key among `Records::Secrets`.
+const SESSION_SECRET: &str = "session";
+
+/// Why a replica could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplicaError {
+    #[error("--nats names no server")]
+    NoServers,
+    #[error(
+        "this data folder holds {0} scans and opens counted by a single server, which the other \
+         replicas would never see. Start each replica on an empty data folder (it reads every \
+         scan from the stream); keep this one with `docent backup` first"
+    )]
+    SingleServerFolder(u64),
+    #[error("the replication runtime cannot start")]
+    Runtime(#[source] std::io::Error),
+    #[error("the store cannot be read")]
+    Store(#[from] StoreError),
+    #[error("the cluster cannot be joined")]
+    Cluster(#[from] ClusterError),
+}
+
+/// One outbox-full of batches in one stream message.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    origin: String,
+    entries: Vec<(u64, Vec<u8>)>,
+}
+
+/// What a replica says about itself, every few seconds.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Presence {
+    pub replica: String,
+    pub fingerprint: String,
+    pub at: Timestamp,
+}
+
+#[derive(Default)]
+struct Pending {
+    /// (outbox entry, waiter)
+    waiters: Vec<(u64, oneshot::Sender<()>)>,
+    acknowledged: u64,
+}
+
+struct Inner {
+    store: Arc<Store>,
+    id: String,
+    cluster: Arc<dyn Cluster>,
+    /// Set once the stream and the record kinds exist and the session secret is agreed.
+    prepared: OnceCell<()>,
+    /// Whether the last publish reached the stream.
+    connected: AtomicBool,
+    /// Waiters for outbox entries not yet acknowledged, and the last entry acknowledged.
+    /// One lock, so a waiter added just after its entry was acknowledged is answered too.
+    pending: Mutex<Pending>,
+    /// New outbox entries to send.
+    wake: Notify,
+    /// New shared changes to send.
+    wake_changes: Notify,
+    /// A new fingerprint to announce.
+    announce_now: Notify,
+    /// Changes other replicas made that were new here, for the web side's memory.
+    changed: mpsc::UnboundedSender<SharedChange>,
+    fingerprint: Mutex<String>,
+    presence: Mutex<HashMap<String, Presence>>,
+}
+
+/// A running replica: hands its events and changes to the cluster and reads everyone's back.
+pub struct Replica {
+    inner: Arc<Inner>,
+    handle: tokio::runtime::Handle,
+    /// Keeps the runtime; dropped (and shut down) last.
+    _runtime: Mutex<Option<tokio::runtime::Runtime>>,
+}
+
+/// What other replicas changed (new here), for the web side to show.
+pub type Changes = mpsc::UnboundedReceiver<SharedChange>;
+
+impl Replica {
+    /// Makes `store` a replica on the cluster that `join` connects to (run on the replica's
+    /// own runtime). Waits up to `wait` for the cluster to be ready, so a login and a salt
+    /// are shared from the first request; if it is not there yet it keeps trying in the
+    /// background, and the replica serves meanwhile (its scans and changes wait in the
+    /// outbox). Returns the replica and the changes other replicas make.
+    pub fn start<J, F>(
+        store: Arc<Store>,
+        wait: Duration,
+        join: J,
+    ) -> Result<(Arc<Replica>, Changes), ReplicaError>
+    where
+        J: FnOnce() -> F + Send,
+        F: Future<Output = ClusterResult<Arc<dyn Cluster>>>,
+    {
+        // Events counted here but never read from the stream (a single server's history, a
+        // restored backup) would be missing on every other replica, and counted twice here
+        // if they were published now: refuse rather than diverge.
+        if store.position() > 0 && store.stream_position() == 0 {
+            return Err(ReplicaError::SingleServerFolder(store.position()));
+        }
+        let id = store.replica_id()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("docent-replica")
+            .enable_all()
+            .build()
+            .map_err(ReplicaError::Runtime)?;
+        // On a thread of its own: the caller may be inside another runtime (actix's), where
+        // blocking on this one is not allowed.
+        let (inner, changes) = std::thread::scope(|scope| {
+            scope
+                .spawn(|| runtime.block_on(Inner::join(id, store.clone(), wait, join)))
+                .join()
+                .unwrap_or(Err(ClusterError::Stopped))
+        })?;
+        for task in Task::ALL {
+            runtime.spawn(task.run(inner.clone()));
+        }
+        let replica = Arc::new(Replica {
+            inner,
+            handle: runtime.handle().clone(),
+            _runtime: Mutex::new(Some(runtime)),
+        });
+        store.replicate(replica.clone());
+        Ok((replica, changes))
+    }
+
+    pub fn id(&self) -> &str {
+        &self.inner.id
+    }
+
+    /// Why the replica is not in step with the cluster, if it is not.
+    pub fn problem(&self) -> Option<&'static str> {
+        if self.inner.prepared.get().is_none() {
+            Some("the NATS cluster has not been reached yet")
+        } else if !self.inner.connected.load(Ordering::SeqCst) {
+            Some("NATS cannot be reached; scans wait in the outbox")
+        } else {
+            None
+        }
+    }
+
+    /// The fingerprint of the catalog this replica serves, announced to the others.
+    pub fn set_fingerprint(&self, fingerprint: String) {
+        *lock(&self.inner.fingerprint) = fingerprint;
+        self.inner.announce_now.notify_one();
+    }
+
+    /// Replicas heard from recently (this one included), by id.
+    pub fn replicas(&self) -> Vec<Presence> {
+        let cutoff = Timestamp::now() - PRESENCE_FOR;
+        let mut all: Vec<Presence> = lock(&self.inner.presence)
+            .values()
+            .filter(|p| p.at > cutoff)
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.replica.cmp(&b.replica));
+        all
+    }
+
+    /// Gives the publisher up to `drain` to send what the outboxes hold, then stops the
+    /// background tasks. What is not sent yet stays in the outboxes for the next start.
+    pub async fn shutdown(&self, drain: Duration) {
+        let until = tokio::time::Instant::now() + drain;
+        let store = &self.inner.store;
+        let waiting = || store.outbox_len() + store.pending_changes().map_or(0, |c| c.len());
+        while self.inner.connected.load(Ordering::SeqCst)
+            && waiting() > 0
+            && tokio::time::Instant::now() < until
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let left = waiting();
+        if left > 0 {
+            tracing::warn!(
+                entries = left,
+                "batches and changes stay in the outbox until the next start"
+            );
+        }
+        self.stop();
+    }
+
+    fn stop(&self) {
+        if let Some(runtime) = lock(&self._runtime).take() {
+            // Not `shutdown_timeout`: this may run inside another runtime.
+            runtime.shutdown_background();
+        }
+    }
+
+    /// Runs `f` on the replica's runtime and waits for it, at most `ASK_AT_MOST`. Safe from
+    /// any thread that may block.
+    fn ask<T: Send + 'static>(
+        &self,
+        f: impl Future<Output = ClusterResult<T>> + Send + 'static,
+    ) -> ClusterResult<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.handle.spawn(async move {
+            let _ = tx.send(tokio::time::timeout(ASK_AT_MOST, f).await);
+        });
+        match rx.recv_timeout(ASK_AT_MOST + Duration::from_millis(500)) {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                Err(ClusterError::TimedOut)
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(ClusterError::Stopped),
+        }
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl Outbound for Replica {
+    fn agree_salt(&self, day: Date, mine: [u8; 32]) -> ClusterResult<[u8; 32]> {
+        let inner = self.inner.clone();
+        self.ask(async move {
+            // A replica that has just started may still be joining: wait for it (bounded).
+            inner.ready().await;
+            let agreed = inner
+                .cluster
+                .put_first(Records::Salts, day.to_string(), mine.to_vec())
+                .await?;
+            <[u8; 32]>::try_from(agreed.as_slice())
+                .map_err(|_| ClusterError::Damaged("the shared salt"))
+        })
+    }
+
+    fn staged(&self, upto: u64, waiters: Vec<oneshot::Sender<()>>) {
+        let mut pending = lock(&self.inner.pending);
+        // Durable here already: answered at once when the stream is away (it gets the entry
+        // when it is back) or has already acknowledged it (the publisher can be that quick).
+        if !self.inner.connected.load(Ordering::SeqCst) || upto <= pending.acknowledged {
+            drop(pending);
+            for w in waiters {
+                let _ = w.send(());
+            }
+        } else {
+            pending
+                .waiters
+                .extend(waiters.into_iter().map(|w| (upto, w)));
+            drop(pending);
+        }
+        self.inner.wake.notify_one();
+    }
+
+    fn changed(&self) {
+        self.inner.wake_changes.notify_one();
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Task {
+    Publish,
+    Read,
+    SendChanges,
+    FollowChanges,
+    Presence,
+}
+
+impl Task {
+    const ALL: [Task; 5] = [
+        Task::Publish,
+        Task::Read,
+        Task::SendChanges,
+        Task::FollowChanges,
+        Task::Presence,
+    ];
+
+    /// Runs the task for good: an error is logged and the task starts again after a pause.
+    async fn run(self, inner: Arc<Inner>) {
+        let mut pause = Duration::from_millis(100);
+        loop {
+            inner.ready().await;
+            let outcome = match self {
+                Task::Publish => inner.publish().await,
+                Task::Read => inner.read().await,
+                Task::SendChanges => inner.send_changes().await,
+                Task::FollowChanges => inner.follow_changes().await,
+                Task::Presence => inner.announce().await,
+            };
+            if let Err(e) = outcome {
+                tracing::debug!(task = ?self, error = %error_chain(&e), "replication task restarts");
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
+    }
+}
+
+impl Inner {
+    /// Connects (`join`) and waits up to `wait` until the cluster is ready.
+    async fn join<J, F>(
+        id: String,
+        store: Arc<Store>,
+        wait: Duration,
+        join: J,
+    ) -> ClusterResult<(Arc<Inner>, Changes)>
+    where
+        J: FnOnce() -> F,
+        F: Future<Output = ClusterResult<Arc<dyn Cluster>>>,
+    {
+        let cluster = join().await?;
+        let (changed, changes) = mpsc::unbounded_channel();
+        let inner = Arc::new(Inner {
+            store,
+            id,
+            cluster,
+            prepared: OnceCell::new(),
+            connected: AtomicBool::new(false),
+            pending: Mutex::new(Pending::default()),
+            wake: Notify::new(),
+            wake_changes: Notify::new(),
+            announce_now: Notify::new(),
+            changed,
+            fingerprint: Mutex::new(String::new()),
+            presence: Mutex::new(HashMap::new()),
+        });
+        if tokio::time::timeout(wait, inner.ready()).await.is_err() {
+            tracing::warn!(
+                "the cluster cannot be reached yet; serving, with scans waiting in the outbox"
+            );
+        }
+        Ok((inner, changes))
+    }
+
+    /// Waits until the cluster is prepared and the session secret agreed.
+    async fn ready(&self) {
+        self.prepared
+            .get_or_init(|| async {
+                let mut pause = Duration::from_millis(100);
+                loop {
+                    match self.prepare().await {
+                        Ok(()) => {
+                            tracing::info!(replica = %self.id, "joined the cluster");
+                            self.connected.store(true, Ordering::SeqCst);
+                            break;
+                        }
+                        Err(e) => {
+                            tracing::debug!(error = %error_chain(&e), "cluster setup retries")
+                        }
+                    }
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+            })
+            .await;
+    }
+
+    async fn prepare(&self) -> ClusterResult<()> {
+        self.cluster.prepare().await?;
+        self.adopt_session_secret().await
+    }
+
+    /// The first replica's session secret becomes everyone's, so a login works on all.
+    async fn adopt_session_secret(&self) -> ClusterResult<()> {
+        let store = self.store.clone();
+        let mine = blocking(move || store.session_secret()).await?;
+        let agreed = self
+            .cluster
+            .put_first(Records::Secrets, SESSION_SECRET.into(), mine.to_vec())
+            .await?;
+        let theirs = <[u8; 32]>::try_from(agreed.as_slice())
+            .map_err(|_| ClusterError::Damaged("the shared session secret"))?;
+        if theirs != mine {
+            let store = self.store.clone();
+            blocking(move || store.set_session_secret(theirs)).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the outbox to the stream, oldest first, one message in flight; forever.
+    async fn publish(&self) -> ClusterResult<()> {
+        let mut pause = Duration::from_millis(50);
+        loop {
+            let store = self.store.clone();
+            let entries = blocking(move || store.outbox(MESSAGE_BYTES)).await?;
+            let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+                let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
+                continue;
+            };
+            let (first, last) = (first.0, last.0);
+            let payload = postcard::to_allocvec(&Envelope {
+                origin: self.id.clone(),
+                entries,
+            })
+            .map_err(|e| ClusterError::Store(e.into()))?;
+            let id = format!("{}-{first}-{last}", self.id);
+            let sent = tokio::time::timeout(ACK_AT_MOST, self.cluster.append(id, payload))
+                .await
+                .unwrap_or(Err(ClusterError::TimedOut));
+            match sent {
+                Ok(_) => {
+                    if !self.connected.swap(true, Ordering::SeqCst) {
+                        tracing::info!("the stream acknowledges scans again");
+                    }
+                    let store = self.store.clone();
+                    blocking(move || store.unstage(last)).await?;
+                    self.answer(Some(last));
+                    pause = Duration::from_millis(50);
+                }
+                Err(e) => {
+                    if self.connected.swap(false, Ordering::SeqCst) {
+                        tracing::warn!(error = %error_chain(&e), "the stream cannot be reached; scans wait in the outbox");
+                    }
+                    // They are durable here: nobody waits for the stream while it is away.
+                    self.answer(None);
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+
+    /// Answers the waiters for entries up to `acknowledged`, or (`None`, the stream is away)
+    /// all of them.
+    fn answer(&self, acknowledged: Option<u64>) {
+        let mut pending = lock(&self.pending);
+        if let Some(last) = acknowledged {
+            pending.acknowledged = pending.acknowledged.max(last);
+        }
+        let (done, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut pending.waiters)
+            .into_iter()
+            .partition(|(n, _)| acknowledged.is_none_or(|last| *n <= last));
+        pending.waiters = wait;
+        drop(pending);
+        for (_, w) in done {
+            let _ = w.send(());
+        }
+    }
+
+    /// Sends the changes made here, oldest first, each until the cluster has it; forever.
+    async fn send_changes(&self) -> ClusterResult<()> {
+        loop {
+            let store = self.store.clone();
+            let pending = blocking(move || store.pending_changes()).await?;
+            if pending.is_empty() {
+                let wake = self.wake_changes.notified();
+                let _ = tokio::time::timeout(Duration::from_secs(1), wake).await;
+                continue;
+            }
+            for (n, change) in pending {
+                let value = change.encode()?;
+                tokio::time::timeout(
+                    ACK_AT_MOST,
+                    self.cluster.put(Records::Changes, change.key(), value),
+                )
+                .await
+                .unwrap_or(Err(ClusterError::TimedOut))?;
+                let store = self.store.clone();
+                blocking(move || store.change_sent(n)).await?;
+            }
+        }
+    }
+
+    /// Applies every change the cluster holds (those already there first), and each one put
+    /// later; tells the web side of those that were new here.
+    async fn follow_changes(&self) -> ClusterResult<()> {
+        let mut records = self.cluster.watch(Records::Changes).await?;
+        while let Some(record) = records.next().await {
+            let (key, value) = record?;
+            let change = match SharedChange::decode(&value) {
+                Ok(change) => change,
+                Err(e) => {
+                    tracing::warn!(key, error = %error_chain(&e), "a shared change could not be read; skipped");
+                    continue;
+                }
+            };
+            let store = self.store.clone();
+            let applied = change.clone();
+            if blocking(move || store.apply(&applied)).await? {
+                let _ = self.changed.send(change);
+            }
+        }
+        Err(ClusterError::Unreachable)
+    }
+
+    /// Reads the stream from after the last message in the log, in order, into the log.
+    async fn read(&self) -> ClusterResult<()> {
+        let start = self.store.stream_position() + 1;
+        let mut messages = self.cluster.read(start).await?;
+        loop {
+            // A quiet stream is idle, or this reader has stalled (its node went away and the
+            // client has not noticed yet): after a quiet spell the stream says which, and a
+            // stalled reader starts again from the log's position.
+            let (seq, payload) = match tokio::time::timeout(QUIET, messages.next()).await {
+                Ok(Some(message)) => message?,
+                Ok(None) => return Err(ClusterError::Unreachable),
+                Err(_) => {
+                    if self.cluster.last().await? > self.store.stream_position() {
+                        return Err(ClusterError::TimedOut);
+                    }
+                    continue;
+                }
+            };
+            if seq <= self.store.stream_position() {
+                continue;
+            }
+            let (origin, entries) = match postcard::from_bytes::<Envelope>(&payload) {
+                Ok(envelope) => (envelope.origin, envelope.entries),
+                Err(e) => {
+                    tracing::warn!(error = %e, seq, "a stream message could not be read; skipped");
+                    (String::new(), Vec::new())
+                }
+            };
+            let store = self.store.clone();
+            blocking(move || store.apply_stream(seq, &origin, &entries)).await?;
+        }
+    }
+
+    /// Says every few seconds that this replica is alive and what it serves; listens to the
+    /// others.
+    async fn announce(&self) -> ClusterResult<()> {
+        let mut others = self.cluster.watch(Records::Presence).await?;
+        let mut tick = tokio::time::interval(PRESENCE_EVERY);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => self.say_alive().await?,
+                _ = self.announce_now.notified() => self.say_alive().await?,
+                record = others.next() => {
+                    let (key, value) = record.ok_or(ClusterError::Unreachable)??;
+                    if let Ok(p) = serde_json::from_slice::<Presence>(&value) {
+                        lock(&self.presence).insert(key, p);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn say_alive(&self) -> ClusterResult<()> {
+        let presence = Presence {
+            replica: self.id.clone(),
+            fingerprint: lock(&self.fingerprint).clone(),
+            at: Timestamp::now(),
+        };
+        let value = serde_json::to_vec(&presence).map_err(|e| ClusterError::Store(e.into()))?;
+        self.cluster
+            .put(Records::Presence, self.id.clone(), value)
+            .await
+    }
+}
+
+/// Runs a store call on a blocking thread.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> crate::store::Result<T> + Send + 'static,
+) -> ClusterResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| ClusterError::Stopped)?
+        .map_err(ClusterError::Store)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}

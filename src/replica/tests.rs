@@ -1,0 +1,233 @@
+//! The replication rules on a cluster in memory: two replicas, the cluster taken away and
+//! brought back. The same code runs on NATS in `tests/api/replicas.rs`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::memory::MemoryCluster;
+use super::{Changes, Replica};
+use crate::catalog::{Lang, ShowState, Switch};
+use crate::sharelink::ShareLink;
+use crate::store::{Cluster, Event, Recorder, Records, SharedChange, Store, Via, Visit};
+use crate::visitor::{Device, InApp, VisitorId};
+
+struct Node {
+    store: Arc<Store>,
+    replica: Arc<Replica>,
+    changes: Changes,
+    _dir: tempfile::TempDir,
+}
+
+fn node(cluster: &MemoryCluster) -> Node {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path(), 1 << 20).unwrap());
+    let cluster = cluster.clone();
+    let (replica, changes) = Replica::start(store.clone(), Duration::from_secs(2), move || {
+        std::future::ready(Ok(Arc::new(cluster) as Arc<dyn Cluster>))
+    })
+    .unwrap();
+    Node {
+        store,
+        replica,
+        changes,
+        _dir: dir,
+    }
+}
+
+/// Waits up to 10 s for `done`; the replication tasks retry with pauses of up to 2 s.
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let until = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < until, "not within 10 s: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn switch(phase: &str, at: &str) -> Switch {
+    Switch {
+        exhibition: "show".into(),
+        phase: phase.into(),
+        at: at.parse().unwrap(),
+        by: "Wang".into(),
+    }
+}
+
+fn drain(changes: &mut Changes) -> Vec<SharedChange> {
+    std::iter::from_fn(|| changes.try_recv().ok()).collect()
+}
+
+#[test]
+fn changes_made_while_the_cluster_is_away_reach_the_other_replica_when_it_is_back() {
+    let cluster = MemoryCluster::default();
+    let (a, mut b) = (node(&cluster), node(&cluster));
+    let now = "2026-11-20T02:00:00Z".parse().unwrap();
+    let link = ShareLink::new("show", 3, now, "Wang").unwrap();
+    a.store.change(&SharedChange::Link(link.clone())).unwrap();
+    eventually("the link reaches B", || {
+        b.store.share_links().unwrap() == vec![link.clone()]
+    });
+
+    cluster.set_down(true);
+    let mut revoked = link.clone();
+    revoked.revoked = Some(now);
+    let logout = SharedChange::Logout {
+        token: "session-token".into(),
+        expires: i64::MAX,
+    };
+    let switched = SharedChange::switch(switch("phase-2", "2026-11-20T03:00:00Z")).unwrap();
+    for change in [
+        SharedChange::Link(revoked.clone()),
+        logout.clone(),
+        switched.clone(),
+    ] {
+        assert!(a.store.change(&change).unwrap(), "applied on A at once");
+    }
+    assert_eq!(
+        a.store.last_switch("show").unwrap().unwrap().phase,
+        "phase-2"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        a.store.pending_changes().unwrap().len(),
+        3,
+        "they wait in A's outbox"
+    );
+    assert!(b.store.share_links().unwrap()[0].revoked.is_none());
+
+    cluster.set_down(false);
+    eventually("the revocation, the logout and the switch reach B", || {
+        b.store.share_links().unwrap() == vec![revoked.clone()]
+            && b.store.revoked_sessions(0).unwrap() == vec![("session-token".into(), i64::MAX)]
+            && b.store
+                .last_switch("show")
+                .unwrap()
+                .is_some_and(|s| s.phase == "phase-2")
+    });
+    eventually("A's outbox empties", || {
+        a.store.pending_changes().unwrap().is_empty()
+    });
+    let seen = drain(&mut b.changes);
+    for change in [SharedChange::Link(revoked), logout, switched] {
+        assert!(seen.contains(&change), "B's web side hears of {change:?}");
+    }
+    drop(a.replica);
+}
+
+#[test]
+fn the_latest_switch_wins_on_every_replica_whatever_order_they_arrive_in() {
+    let cluster = MemoryCluster::default();
+    let (a, b) = (node(&cluster), node(&cluster));
+    cluster.set_down(true);
+    // Made apart: A's is earlier, B's later; each replica knows only its own.
+    let early = SharedChange::switch(switch("phase-2", "2026-11-20T03:00:00Z")).unwrap();
+    let late = SharedChange::switch(switch("phase-1", "2026-11-20T04:00:00Z")).unwrap();
+    a.store.change(&early).unwrap();
+    b.store.change(&late).unwrap();
+    assert_eq!(
+        a.store.last_switch("show").unwrap().unwrap().phase,
+        "phase-2"
+    );
+    cluster.set_down(false);
+    for (name, node) in [("A", &a), ("B", &b)] {
+        eventually(&format!("{name} holds both switches"), || {
+            node.store.switches("show").unwrap().len() == 2
+        });
+        assert_eq!(
+            node.store.last_switch("show").unwrap().unwrap().phase,
+            "phase-1",
+            "{name} shows the later switch"
+        );
+    }
+}
+
+#[test]
+fn each_replica_uses_its_own_salt_while_the_cluster_is_away_and_one_salt_when_it_is_back() {
+    let cluster = MemoryCluster::default();
+    let (a, b) = (node(&cluster), node(&cluster));
+    let first: jiff::civil::Date = "2026-11-20".parse().unwrap();
+    cluster.set_down(true);
+    let (mine_a, mine_b) = (
+        a.store.daily_salt(first).unwrap(),
+        b.store.daily_salt(first).unwrap(),
+    );
+    assert_ne!(mine_a, mine_b, "no shared salt without the cluster");
+    assert_eq!(
+        a.store.daily_salt(first).unwrap(),
+        mine_a,
+        "kept for the day"
+    );
+    assert!(cluster.get(Records::Salts, "2026-11-20").is_none());
+
+    cluster.set_down(false);
+    let next = first.tomorrow().unwrap();
+    let agreed = a.store.daily_salt(next).unwrap();
+    assert_eq!(
+        b.store.daily_salt(next).unwrap(),
+        agreed,
+        "one salt for both"
+    );
+    assert_eq!(
+        cluster.get(Records::Salts, "2026-11-21").as_deref(),
+        Some(&agreed[..])
+    );
+}
+
+#[test]
+fn scans_staged_while_the_cluster_is_away_are_answered_and_counted_once_everywhere() {
+    let cluster = MemoryCluster::default();
+    let (a, b) = (node(&cluster), node(&cluster));
+    let recorder = Recorder::start(a.store.clone(), Arc::new(NoObserver));
+    cluster.set_down(true);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for n in 1..=5 {
+            tokio::time::timeout(Duration::from_secs(5), recorder.record(scan(n)))
+                .await
+                .expect("answered while the cluster is away")
+                .unwrap();
+        }
+    });
+    assert!(a.store.outbox_len() > 0, "they wait in the outbox");
+    assert_eq!(b.store.position(), 0);
+    cluster.set_down(false);
+    for (name, node) in [("A", &a), ("B", &b)] {
+        eventually(&format!("{name} counts the five scans"), || {
+            node.store.position() == 5
+        });
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(b.store.scans().unwrap().len(), 5, "counted once");
+    recorder.shutdown();
+}
+
+struct NoObserver;
+
+impl crate::store::BatchObserver for NoObserver {
+    fn batch_written(&self, _: usize, _: f64, _: bool) {}
+}
+
+fn scan(visitor: u64) -> Event {
+    Event::Scan(Visit {
+        at: "2026-11-20T02:00:00Z".parse().unwrap(),
+        day: "2026-11-20".parse().unwrap(),
+        hour: 10,
+        code: "NCA1".into(),
+        exhibition: "show".into(),
+        station: Some("A1".into()),
+        story: "alphago".into(),
+        phase: "one".into(),
+        state: ShowState::Running,
+        visitor: VisitorId(visitor),
+        device: Device::Phone,
+        in_app: InApp::WeChat,
+        lang: Lang::Zh,
+        bot: false,
+        via: Via::Qr,
+        route: None,
+        share: None,
+        staff: false,
+    })
+}
