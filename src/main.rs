@@ -594,7 +594,7 @@ fn access(args: AccessArgs) -> Result<(), String> {
             args.common.data.display()
         );
     }
-    let report = docent::access::report::Report {
+    let report = docent::cli::access::AccessReport {
         catalog: &catalog,
         exhibition: args.exhibition.as_deref(),
         store: store.as_ref(),

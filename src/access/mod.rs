@@ -2,57 +2,17 @@
 //! (an exhibition's `[access]` table), free legal copies (named by hand or found by
 //! `unpaywall`), and the rule that picks the route for a visitor standing on or off campus.
 //!
-//! Everything here is pure: the catalog holds an `Access`, the web layer asks `Ways::plan`
-//! which buttons to show and `Ways::url` where a route leads. Citations to take home are in
-//! `cite`.
+//! The catalog holds each exhibition's validated `[access]` table (`catalog::Access`); here
+//! the web layer asks `Ways::plan` which buttons to show and `Ways::url` where a route leads,
+//! all pure. Citations to take home are in `cite`; `unpaywall` is the client that looks free
+//! copies up (the one part that reaches out, never on a visitor's request).
 
 pub mod cite;
-pub mod report;
 pub mod unpaywall;
 
-use std::net::IpAddr;
-
-use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Story;
-
-/// An exhibition's `[access]` table, validated. The default (no table) sends everyone to the
-/// publisher, as before the table existed.
-#[derive(Debug, Clone, Default)]
-pub struct Access {
-    /// Networks whose visitors are inside the subscription (IPv4 and IPv6).
-    pub campus_networks: Vec<IpNet>,
-    pub proxy: Option<Proxy>,
-    /// An OpenURL link resolver's base, such as `https://resolver.example.edu/openurl`.
-    pub resolver: Option<String>,
-}
-
-/// A library proxy prefix: the article URL is appended to it, URL-encoded or as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Proxy {
-    pub prefix: String,
-    /// OpenAthens redirectors (`?url=`) and EZproxy's `qurl=` need the target URL-encoded;
-    /// EZproxy's `login?url=` takes it as it is (everything after `url=` is the target).
-    pub encode: bool,
-}
-
-impl Proxy {
-    /// Whether a prefix of this form needs the target encoded, when the file does not say.
-    pub fn encodes_by_default(prefix: &str) -> bool {
-        let lower = prefix.to_ascii_lowercase();
-        lower.contains("openathens.net/redirector") || lower.ends_with("qurl=")
-    }
-
-    pub fn link(&self, target: &str) -> String {
-        if self.encode {
-            let encoded: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
-            format!("{}{encoded}", self.prefix)
-        } else {
-            format!("{}{target}", self.prefix)
-        }
-    }
-}
+use crate::catalog::{Access, Place, Story};
 
 /// Which way an article open went: the stats' `by_route` keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -89,31 +49,6 @@ impl Route {
             "proxy" => Some(Route::Proxy),
             "oa" => Some(Route::Oa),
             _ => None,
-        }
-    }
-}
-
-/// Where the visitor stands, as far as the library is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Place {
-    Campus,
-    OffCampus,
-    /// The exhibition lists no campus networks (or the address is unknown).
-    Unknown,
-}
-
-impl Access {
-    pub fn place(&self, ip: Option<IpAddr>) -> Place {
-        if self.campus_networks.is_empty() {
-            return Place::Unknown;
-        }
-        let Some(ip) = ip else { return Place::Unknown };
-        // A dual-stack listener sees IPv4 visitors as ::ffff:a.b.c.d.
-        let ip = ip.to_canonical();
-        if self.campus_networks.iter().any(|n| n.contains(&ip)) {
-            Place::Campus
-        } else {
-            Place::OffCampus
         }
     }
 }
@@ -326,6 +261,8 @@ pub fn openurl(resolver: &str, story: &Story) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Proxy;
+    use std::net::IpAddr;
 
     fn access(campus: &[&str], proxy: Option<&str>) -> Access {
         Access {

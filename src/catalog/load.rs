@@ -19,9 +19,9 @@ use toml::value::Datetime;
 
 use ipnet::IpNet;
 
+use super::access::{Access, Proxy};
 use super::friendly;
 use super::{Catalog, Citation, Code, Cover, Exhibition, Phase, Station, Story, Target, Text};
-use crate::access::{Access, Proxy};
 
 const EXHIBITION_FILE: &str = "exhibition.toml";
 const STORIES_DIR: &str = "stories";

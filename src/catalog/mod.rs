@@ -5,6 +5,7 @@
 //! manual switches that override the schedule) lives in `rotation`; the catalog while
 //! serving, reloaded after each edit, in `reload`.
 
+pub mod access;
 mod code;
 pub mod edit;
 mod friendly;
@@ -20,6 +21,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+pub use access::{Access, Place, Proxy};
 pub use code::{Code, CodeError};
 pub use load::{Problem, load};
 pub use reload::{Fingerprint, LiveCatalog, ReloadStatus};
@@ -86,7 +88,7 @@ pub struct Exhibition {
     pub closes: Date,
     pub time_zone: TimeZone,
     /// Campus networks, proxy and resolver (`[access]`, or the older `article_prefix`).
-    pub access: crate::access::Access,
+    pub access: Access,
     /// The landing page's note on reaching the full text; `None` for the library's default.
     pub access_note: Option<Text>,
     /// The poster's line above the code; `None` for the default.

@@ -229,7 +229,7 @@ mod tests {
             opens: date(2026, 11, 2),
             closes: date(2027, 1, 8),
             time_zone: TimeZone::UTC,
-            access: crate::access::Access::default(),
+            access: crate::catalog::Access::default(),
             access_note: None,
             call_to_action: None,
             scan_distance_m: 1.0,

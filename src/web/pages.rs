@@ -16,7 +16,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::access::Place;
+use crate::catalog::Place;
 use crate::catalog::{Code, Lang, Showing};
 
 /// More variants than any real catalog has at once (codes x 2 languages x 2 hints x 3

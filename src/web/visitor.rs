@@ -15,7 +15,8 @@ use askama::Template;
 
 use super::pages::{self, VariantKey};
 use super::{AppState, html, no_store, render_failed};
-use crate::access::{Case, FreeCopy, Place, Route, Ways};
+use crate::access::{Case, FreeCopy, Route, Ways};
+use crate::catalog::Place;
 use crate::catalog::{
     Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Shown, Story, Target,
 };

@@ -9,6 +9,7 @@ mod durability;
 mod editor;
 mod helpers;
 mod import;
+mod layout;
 mod logging;
 mod ops;
 mod ops_hardening;

@@ -7,13 +7,13 @@ use std::fmt::Write;
 
 use jiff::Timestamp;
 
-use super::unpaywall::{self, Checked, Client};
-use super::{FreeCopy, Place, Route, Ways};
-use crate::catalog::{Catalog, Exhibition, Story};
+use crate::access::unpaywall::{self, Checked, Client};
+use crate::access::{FreeCopy, Route, Ways};
+use crate::catalog::{Catalog, Exhibition, Place, Story};
 use crate::error_chain;
 use crate::store::Store;
 
-pub struct Report<'a> {
+pub struct AccessReport<'a> {
     pub catalog: &'a Catalog,
     /// Only this exhibition; all of them when `None`.
     pub exhibition: Option<&'a str>,
@@ -24,7 +24,7 @@ pub struct Report<'a> {
     pub now: Timestamp,
 }
 
-impl Report<'_> {
+impl AccessReport<'_> {
     pub fn write(&self) -> Result<String, String> {
         let shows: Vec<&Exhibition> = self
             .catalog

@@ -1,0 +1,4 @@
+//! Reports the command line prints, kept out of the library modules they report on (so
+//! those never depend on the store or the terminal).
+
+pub mod access;
