@@ -15,14 +15,20 @@
 
 pub mod backup;
 pub mod cluster;
+mod event;
+mod free_copies;
+mod migrate;
 mod outbox;
 mod record;
 mod recorder;
+mod salt;
 mod sessions;
 mod shared;
+mod switches;
 mod views;
 
 pub use cluster::{Cluster, ClusterError, Outbound, Records};
+pub use event::{Event, Kind, Share, UnknownScan, Via, Visit};
 pub use record::NameId;
 pub use recorder::{BatchObserver, Health, Recorder};
 pub use shared::SharedChange;
@@ -33,14 +39,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
-use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::access::Route;
-use crate::access::unpaywall::Checked;
-use crate::catalog::{Code, Lang, ShowState, Shown, Switch};
-use crate::visitor::{Client, Device, InApp, VisitorId};
+use crate::catalog::{Lang, ShowState};
+use crate::visitor::{Device, InApp, VisitorId};
 use record::Dictionary;
+use salt::DaySalt;
 use views::Views;
 
 #[derive(Debug, thiserror::Error)]
@@ -73,191 +78,10 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// How the visitor reached the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Via {
-    /// Scanned a printed code (or typed its URL).
-    Qr,
-    /// Followed a link from another docent page.
-    Browse,
-}
-
-impl Via {
-    /// The name the CSV export and serde use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Via::Qr => "qr",
-            Via::Browse => "browse",
-        }
-    }
-}
-
-/// How a landing view reached through a forwarded link was shared: WeChat appends
-/// `from=singlemessage|groupmessage|timeline` (and `isappinstalled`) to a page it forwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum Share {
-    /// Sent to one person.
-    Single,
-    /// Sent to a group chat.
-    Group,
-    /// Posted to Moments.
-    Timeline,
-    /// Another `from=` value, or `isappinstalled` alone.
-    Other,
-}
-
-impl Share {
-    /// What a forwarded link carries: `from` and whether `isappinstalled` is present; `None`
-    /// for a link nobody forwarded.
-    pub fn of(from: Option<&str>, isappinstalled: bool) -> Option<Share> {
-        match from {
-            Some("singlemessage") => Some(Share::Single),
-            Some("groupmessage") => Some(Share::Group),
-            Some("timeline") => Some(Share::Timeline),
-            _ if isappinstalled => Some(Share::Other),
-            _ => None,
-        }
-    }
-
-    /// WeChat's own word for it (the CSV export's value).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Share::Single => "singlemessage",
-            Share::Group => "groupmessage",
-            Share::Timeline => "timeline",
-            Share::Other => "other",
-        }
-    }
-}
-
-/// A scan (landing view) or an open (article link followed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Scan,
-    Open,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Scan => "scan",
-            Kind::Open => "open",
-        }
-    }
-}
-
-/// One landing-page view or one article open. No IP address, no user agent, no cookie.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Visit {
-    pub at: Timestamp,
-    /// The local date and hour in the exhibition's time zone, for daily and hourly figures.
-    pub day: Date,
-    pub hour: i8,
-    pub code: String,
-    pub exhibition: String,
-    pub station: Option<String>,
-    pub story: String,
-    pub phase: String,
-    pub state: ShowState,
-    pub visitor: VisitorId,
-    pub device: Device,
-    pub in_app: InApp,
-    pub lang: Lang,
-    pub bot: bool,
-    pub via: Via,
-    /// For an open: the way to the paper it took. `None` for a scan.
-    pub route: Option<Route>,
-    /// A landing view through a forwarded link: counted as a share, not as a scan.
-    pub share: Option<Share>,
-    /// A view by staff (a staff network, a logged-in organizer): left out like a bot.
-    pub staff: bool,
-}
-
-impl Visit {
-    /// A view or an open of what `code` shows (`shown`), at `at`, by `visitor` with `client`:
-    /// the one place a visit's fields are worked out, for the server and `simulate` alike.
-    /// Neither a share nor staff: the caller marks those.
-    pub fn new(
-        at: Timestamp,
-        code: &Code,
-        shown: &Shown<'_>,
-        visitor: VisitorId,
-        client: Client,
-        lang: Lang,
-        via: Via,
-    ) -> Visit {
-        let e = shown.exhibition;
-        let local = at.to_zoned_datetime(e.time_zone.clone());
-        Visit {
-            at,
-            day: local.date(),
-            hour: local.hour(),
-            code: code.to_string(),
-            exhibition: e.id.clone(),
-            station: shown.station.map(|s| e.stations[s].id.clone()),
-            story: shown.story.id.clone(),
-            phase: e.phases[shown.showing.phase].id.clone(),
-            state: shown.showing.state,
-            visitor,
-            device: client.device,
-            in_app: client.in_app,
-            lang,
-            bot: client.bot,
-            via,
-            share: None,
-            staff: false,
-            route: None,
-        }
-    }
-
-    /// The same visit as an open that took `route`.
-    pub fn opened_by(self, route: Route) -> Visit {
-        Visit {
-            route: Some(route),
-            ..self
-        }
-    }
-}
-
-/// A scan of a code the catalog does not know: counted per day and code, not stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UnknownScan {
-    pub at: Timestamp,
-    pub day: Date,
-    /// What was asked for, cut short and limited to printable ASCII.
-    pub code: String,
-    pub bot: bool,
-}
-
-/// Something that happened, to be stored.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    Scan(Visit),
-    Open(Visit),
-    Unknown(UnknownScan),
-}
-
-impl Event {
-    /// A scan or an open, with its kind; `None` for an unknown code.
-    pub fn visit(&self) -> Option<(Kind, &Visit)> {
-        match self {
-            Event::Scan(v) => Some((Kind::Scan, v)),
-            Event::Open(v) => Some((Kind::Open, v)),
-            Event::Unknown(_) => None,
-        }
-    }
-}
-
 /// Distinct unknown codes counted by name per day; the rest are counted as `OTHER_CODES`.
 pub const UNKNOWN_CODES_A_DAY: usize = 100;
 pub const OTHER_CODES: &str = "(other)";
 
-const SALT_KEY: &[u8] = b"daily-salt";
-/// A day, its salt and, for a replica that could not agree on it yet, when to ask again.
-type DaySalt = (Date, [u8; 32], Option<std::time::Instant>);
-/// How long a replica uses its own salt before asking the others again.
-const SALT_ASK_AGAIN: std::time::Duration = std::time::Duration::from_secs(30);
 /// In `meta.v1` while a restore is writing.
 const RESTORING_KEY: &[u8] = b"restoring";
 /// In `checkpoint.v2`: the head under this key, each scope under its 9-byte key.
@@ -265,15 +89,6 @@ const CHECKPOINT_KEY: &[u8] = b"head";
 const BLOCK: u8 = b'B';
 const NAME: u8 = b'D';
 const UNKNOWN: u8 = b'U';
-/// Trees of the first format (JSON rows and counters), migrated into the log on open.
-const OLD_TREES: [&str; 5] = [
-    "scans.v1",
-    "opens.v1",
-    "unknown.v1",
-    "counters.v1",
-    "uniques.v1",
-];
-
 /// What the log holds beside the blocks, in memory.
 #[derive(Debug, Default)]
 struct Memory {
@@ -776,124 +591,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Every manual switch of an exhibition, oldest first.
-    pub fn switches(&self, exhibition: &str) -> Result<Vec<Switch>> {
-        self.trees()?
-            .switches
-            .scan_prefix(switch_prefix(exhibition))
-            .values()
-            .map(|v| Ok(serde_json::from_slice(&v?)?))
-            .collect()
-    }
-
-    pub fn last_switch(&self, exhibition: &str) -> Result<Option<Switch>> {
-        match self
-            .trees()?
-            .switches
-            .scan_prefix(switch_prefix(exhibition))
-            .values()
-            .next_back()
-        {
-            Some(v) => Ok(Some(serde_json::from_slice(&v?)?)),
-            None => Ok(None),
-        }
-    }
-
-    /// Every cached Unpaywall answer, by lower-case DOI. An entry that does not decode (a
-    /// later format) is skipped: it is only a cache, and is asked again.
-    pub fn free_copies(&self) -> Result<std::collections::HashMap<String, Checked>> {
-        let mut all = std::collections::HashMap::new();
-        for kv in self.trees()?.free_copies.iter() {
-            let (doi, value) = kv?;
-            if let Ok(checked) = serde_json::from_slice::<Checked>(&value) {
-                all.insert(String::from_utf8_lossy(&doi).into_owned(), checked);
-            }
-        }
-        Ok(all)
-    }
-
-    /// Keeps one Unpaywall answer (`doi` in lower case).
-    pub fn put_free_copy(&self, doi: &str, checked: &Checked) -> Result<()> {
-        let value = serde_json::to_vec(checked)?;
-        self.writing(|t| {
-            t.free_copies.insert(doi.as_bytes(), value)?;
-            Ok(())
-        })
-    }
-
-    /// Today's salt if it is in memory: the hot path asks this first and goes to a blocking
-    /// thread for `daily_salt` only when the day has changed.
-    pub fn cached_salt(&self, day: Date) -> Option<[u8; 32]> {
-        match *self.salt.read().unwrap_or_else(|e| e.into_inner()) {
-            Some((d, salt, None)) if d == day => Some(salt),
-            Some((d, salt, Some(again))) if d == day && std::time::Instant::now() < again => {
-                Some(salt)
-            }
-            _ => None,
-        }
-    }
-
-    /// The secret salt for `day`. A new day's salt replaces the old one, which is then gone:
-    /// visitor ids of different days cannot be linked. When it cannot be stored (a full
-    /// disk) it is still used from memory; only a restart that day would start a new one.
-    pub fn daily_salt(&self, day: Date) -> Result<[u8; 32]> {
-        let _changing = self.salt_change.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(salt) = self.cached_salt(day) {
-            return Ok(salt);
-        }
-        // Never reopens the database from here: the writer does that.
-        let stored = self
-            .trees()
-            .ok()
-            .and_then(|t| t.meta.get(SALT_KEY).ok().flatten())
-            .and_then(|v| decode_salt(&v));
-        let mine = match stored {
-            Some((d, salt)) if d == day => Some(salt),
-            _ => None,
-        };
-        // Replicas agree on one salt a day, so a visitor seen by two is one visitor. Asked
-        // once a day per process; when the cluster cannot be reached the local one is used,
-        // and the others are asked again a little later.
-        let agreed = self.outbound().and_then(|outbound| {
-            let mut fresh = [0u8; 32];
-            getrandom::fill(&mut fresh).ok()?;
-            match outbound.agree_salt(day, mine.unwrap_or(fresh)) {
-                Ok(salt) => Some(salt),
-                Err(e) => {
-                    tracing::warn!(error = %crate::error_chain(&e), "the replicas' daily salt could not be read; this replica uses its own until they answer");
-                    None
-                }
-            }
-        });
-        let salt = match (agreed, mine) {
-            (None, Some(salt)) => salt,
-            (Some(salt), Some(m)) if salt == m => salt,
-            _ => {
-                let salt = match agreed {
-                    Some(salt) => salt,
-                    None => {
-                        let mut salt = [0u8; 32];
-                        getrandom::fill(&mut salt).map_err(StoreError::Random)?;
-                        salt
-                    }
-                };
-                let saved = self.trees().and_then(|t| {
-                    t.meta.insert(SALT_KEY, encode_salt(day, &salt))?;
-                    t.meta.flush()?;
-                    Ok(())
-                });
-                if let Err(e) = saved {
-                    tracing::warn!(error = %crate::error_chain(&e), "the new daily salt could not be stored; it is used from memory");
-                }
-                salt
-            }
-        };
-        let again = (self.outbound().is_some() && agreed.is_none())
-            .then(|| std::time::Instant::now() + SALT_ASK_AGAIN);
-        *self.salt.write().unwrap_or_else(|e| e.into_inner()) = Some((day, salt, again));
-        Ok(salt)
-    }
-
     /// Whether the database is open (not while a reopen after a write error is under way).
     pub fn is_open(&self) -> bool {
         self.trees().is_ok()
@@ -909,50 +606,6 @@ impl Store {
     /// always run when actix still holds a handle at exit.
     pub fn flush(&self) -> Result<()> {
         self.trees()?.db.flush()?;
-        Ok(())
-    }
-
-    /// Brings a store of the first format (JSON rows, counters in sled) into the log, once,
-    /// then drops the old trees. Events are appended in their stored time order.
-    fn migrate_first_format(&self) -> Result<()> {
-        let t = self.trees()?;
-        let names: Vec<_> = t.db.tree_names();
-        if !OLD_TREES
-            .iter()
-            .any(|t| names.iter().any(|n| n == t.as_bytes()))
-        {
-            return Ok(());
-        }
-        // While old trees exist only a migration has written the log: one that stopped
-        // half-way is started again from nothing, so no event is moved twice.
-        if !t.log.is_empty() || !t.checkpoints.is_empty() {
-            self.reset(false)?;
-        }
-        let mut events = Vec::new();
-        for (tree, kind) in [("scans.v1", Kind::Scan), ("opens.v1", Kind::Open)] {
-            for value in t.db.open_tree(tree)?.iter().values() {
-                let old: OldVisit = serde_json::from_slice(&value?)?;
-                events.push((old.at, old.into_event(kind)));
-            }
-        }
-        for value in t.db.open_tree("unknown.v1")?.iter().values() {
-            let old: OldUnknown = serde_json::from_slice(&value?)?;
-            events.push((old.at, Event::Unknown(old.into_scan())));
-        }
-        events.sort_by_key(|(at, _)| *at);
-        let events: Vec<Event> = events.into_iter().map(|(_, e)| e).collect();
-        for chunk in events.chunks(1024) {
-            self.append(chunk)?;
-        }
-        self.checkpoint()?;
-        for tree in OLD_TREES {
-            t.db.drop_tree(tree)?;
-        }
-        t.db.flush()?;
-        tracing::info!(
-            events = events.len(),
-            "store: moved the first format's events into the log"
-        );
         Ok(())
     }
 }
@@ -1052,104 +705,6 @@ fn u64_at(bytes: &[u8]) -> Result<u64> {
         .try_into()
         .map(u64::from_be_bytes)
         .map_err(|_| StoreError::Corrupt("a malformed number"))
-}
-
-fn event_key(at: Timestamp, id: u64) -> [u8; 16] {
-    // Events before 1970 do not happen here; clamp rather than wrap.
-    let micros = u64::try_from(at.as_microsecond()).unwrap_or(0);
-    let mut key = [0u8; 16];
-    key[..8].copy_from_slice(&micros.to_be_bytes());
-    key[8..].copy_from_slice(&id.to_be_bytes());
-    key
-}
-
-fn switch_prefix(exhibition: &str) -> Vec<u8> {
-    let mut prefix = exhibition.as_bytes().to_vec();
-    prefix.push(0);
-    prefix
-}
-
-fn encode_salt(day: Date, salt: &[u8; 32]) -> Vec<u8> {
-    let mut v = day.to_string().into_bytes();
-    v.push(b'|');
-    v.extend_from_slice(salt);
-    v
-}
-
-fn decode_salt(v: &[u8]) -> Option<(Date, [u8; 32])> {
-    let split = v.iter().position(|&b| b == b'|')?;
-    let day: Date = std::str::from_utf8(&v[..split]).ok()?.parse().ok()?;
-    let salt: [u8; 32] = v[split + 1..].try_into().ok()?;
-    Some((day, salt))
-}
-
-/// A visit as the first format stored it (JSON).
-#[derive(serde::Deserialize)]
-struct OldVisit {
-    at: Timestamp,
-    day: Date,
-    hour: i8,
-    code: String,
-    exhibition: String,
-    station: Option<String>,
-    story: String,
-    phase: String,
-    state: ShowState,
-    visitor: String,
-    device: Device,
-    in_app: InApp,
-    lang: Lang,
-    bot: bool,
-    via: Via,
-}
-
-impl OldVisit {
-    fn into_event(self, kind: Kind) -> Event {
-        let visit = Visit {
-            at: self.at,
-            day: self.day,
-            hour: self.hour,
-            code: self.code,
-            exhibition: self.exhibition,
-            station: self.station,
-            story: self.story,
-            phase: self.phase,
-            state: self.state,
-            visitor: VisitorId(u64::from_str_radix(&self.visitor, 16).unwrap_or(0)),
-            device: self.device,
-            in_app: self.in_app,
-            lang: self.lang,
-            bot: self.bot,
-            via: self.via,
-            // The first format had no routes: an open then went to the publisher's link.
-            route: (kind == Kind::Open).then_some(Route::Publisher),
-            share: None,
-            staff: false,
-        };
-        match kind {
-            Kind::Scan => Event::Scan(visit),
-            Kind::Open => Event::Open(visit),
-        }
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct OldUnknown {
-    at: Timestamp,
-    day: Date,
-    code: String,
-    bot: bool,
-}
-
-impl OldUnknown {
-    fn into_scan(self) -> UnknownScan {
-        UnknownScan {
-            at: self.at,
-            day: self.day,
-            code: self.code,
-            bot: self.bot,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -161,8 +161,8 @@ fn put_switch(
     switch: &Switch,
     id: u64,
 ) -> std::result::Result<bool, TxError> {
-    let mut key = super::switch_prefix(&switch.exhibition);
-    key.extend_from_slice(&super::event_key(switch.at, id));
+    let mut key = super::switches::switch_prefix(&switch.exhibition);
+    key.extend_from_slice(&super::switches::event_key(switch.at, id));
     if switches.get(&key)?.is_some() {
         return Ok(false);
     }

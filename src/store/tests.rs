@@ -2,6 +2,7 @@
 //! after replay from an older checkpoint, after a backup and restore; refused backups.
 
 use super::*;
+use crate::catalog::Switch;
 use crate::visitor::{Device, InApp};
 use jiff::civil::date;
 
@@ -400,7 +401,7 @@ fn salt_is_stable_within_a_day_and_replaced_the_next() {
         .trees()
         .unwrap()
         .meta
-        .get(SALT_KEY)
+        .get(salt::SALT_KEY)
         .unwrap()
         .unwrap();
     assert!(
