@@ -10,8 +10,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::catalog::{Exhibition, Lang};
-use crate::stats::{self, Row, Stats, charts};
+use crate::stats::{self, Key, Row, Stats, charts};
 use crate::store::{Store, StoreError};
+use crate::visitor::InApp;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -79,12 +80,13 @@ pub struct Line {
     pub visitors: u64,
 }
 
-fn lines(rows: &[Row], total: u64, keep: impl Fn(&Row) -> bool) -> Vec<Line> {
+/// The lines of a table, labelled in English like the rest of the tables.
+fn lines<K: Key>(rows: &[Row<K>], total: u64, keep: impl Fn(&Row<K>) -> bool) -> Vec<Line> {
     rows.iter()
         .filter(|r| keep(r))
         .map(|r| Line {
-            key: r.key.clone(),
-            label: r.label.clone(),
+            key: r.key.key().into_owned(),
+            label: r.label(Lang::En).into_owned(),
             scans: r.figures.scans,
             share: percent(r.figures.scans, total),
             opens: r.figures.opens,
@@ -95,8 +97,8 @@ fn lines(rows: &[Row], total: u64, keep: impl Fn(&Row) -> bool) -> Vec<Line> {
 }
 
 /// The `n` rows with the most scans, most first, ties in their own order.
-fn busiest(rows: &[Row], n: usize) -> Vec<Row> {
-    let mut rows: Vec<Row> = rows
+fn busiest<K: Clone>(rows: &[Row<K>], n: usize) -> Vec<Row<K>> {
+    let mut rows: Vec<Row<K>> = rows
         .iter()
         .filter(|r| r.figures.scans > 0)
         .cloned()
@@ -151,13 +153,10 @@ fn page(
             "{name}: {} to {} (the days this phase was scheduled, local time)",
             from, to
         ),
-        _ => {
-            let last = stats.by_day.last().map(|r| r.key.clone());
-            match last {
-                Some(last) => format!("The whole show so far: {} to {last}", e.opens),
-                None => "The whole show: no scans yet".into(),
-            }
-        }
+        _ => match stats.by_day.last().map(|r| r.key) {
+            Some(last) => format!("The whole show so far: {} to {last}", e.opens),
+            None => "The whole show: no scans yet".into(),
+        },
     };
     let nth = (stats.by_day.len() / 12).max(1);
     let stories = busiest(&stats.by_story, usize::MAX);
@@ -207,36 +206,29 @@ fn summary(
     s: &Stats,
     lang: Lang,
     range: Option<(Date, Date)>,
-    stories: &[Row],
+    stories: &[Row<stats::Named>],
 ) -> String {
     let t = &s.totals;
     let title = e.title.get(lang);
     let (from, to) = match range {
         Some(r) => r,
-        None => (
-            e.opens,
-            s.by_day
-                .last()
-                .and_then(|r| r.key.parse().ok())
-                .unwrap_or(e.opens),
-        ),
+        None => (e.opens, s.by_day.last().map_or(e.opens, |r| r.key)),
     };
     let when = crate::i18n::dates(lang, from, to);
-    let top_story = stories.first().map(|r| {
-        let name = e
-            .stories
-            .iter()
-            .find(|x| x.id == r.key)
-            .map_or(r.label.as_str(), |x| x.title.get(lang));
-        (name.to_string(), r.figures.scans + r.figures.browses)
-    });
+    let top_story = stories
+        .first()
+        .map(|r| (r.label(lang), r.figures.scans + r.figures.browses));
     let top_day = busiest(&s.by_day, 1).first().cloned();
-    let top_hour = busiest(&s.by_hour, 1).first().map(|r| r.key.clone());
+    // The hour's label is its start, `10:00`.
+    let top_hour = busiest(&s.by_hour, 1)
+        .first()
+        .map(|r| r.label(lang).into_owned());
     let wechat = s
         .by_app
         .iter()
-        .find(|r| r.key == "wechat")
+        .find(|r| r.key == InApp::WeChat)
         .map_or(0, |r| r.figures.scans);
+    let wechat_name = InApp::WeChat.label(lang);
     let rate = format!("{:.0}", t.open_rate * 100.0);
     let mut out = String::new();
     match lang {
@@ -250,13 +242,13 @@ fn summary(
             }
             if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
                 out.push_str(&format!(
-                    "最繁忙的一天是 {}（{} 次扫描），一天中 {hour}:00 前后扫码最多。",
-                    crate::i18n::date(Lang::Zh, day.key.parse().unwrap_or(from)),
+                    "最繁忙的一天是 {}（{} 次扫描），一天中 {hour} 前后扫码最多。",
+                    crate::i18n::date(Lang::Zh, day.key),
                     day.figures.scans
                 ));
             }
             out.push_str(&format!(
-                "{} 的扫描在微信中完成。另有 {} 次浏览来自微信转发的链接，单独统计；工作人员和网络爬虫的访问不计入以上数字。",
+                "{} 的扫描在{wechat_name}中完成。另有 {} 次浏览来自微信转发的链接，单独统计；工作人员和网络爬虫的访问不计入以上数字。",
                 percent(wechat, t.scans).replace(' ', ""),
                 t.shares
             ));
@@ -273,13 +265,13 @@ fn summary(
             }
             if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
                 out.push_str(&format!(
-                    " The busiest day was {} ({} scans); the busiest hour began at {hour}:00.",
-                    crate::i18n::date(Lang::En, day.key.parse().unwrap_or(from)),
+                    " The busiest day was {} ({} scans); the busiest hour began at {hour}.",
+                    crate::i18n::date(Lang::En, day.key),
                     day.figures.scans
                 ));
             }
             out.push_str(&format!(
-                " {} of scans were made inside WeChat. Another {} views came through links forwarded in WeChat and are counted apart; staff and bot visits are not in these figures.",
+                " {} of scans were made inside {wechat_name}. Another {} views came through links forwarded in WeChat and are counted apart; staff and bot visits are not in these figures.",
                 percent(wechat, t.scans),
                 t.shares
             ));

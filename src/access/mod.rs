@@ -29,9 +29,6 @@ pub enum Route {
 }
 
 impl Route {
-    /// In the order the statistics list them.
-    pub const ALL: [Route; 4] = [Route::Campus, Route::Proxy, Route::Oa, Route::Publisher];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Route::Campus => "campus",

@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::Row;
+use super::{Key, Row};
 use crate::catalog::Lang;
 
 const SCANS: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
@@ -16,7 +16,7 @@ pub enum Series {
 }
 
 impl Series {
-    fn value(self, row: &Row) -> u64 {
+    fn value<K>(self, row: &Row<K>) -> u64 {
         match self {
             Series::Scans => row.figures.scans,
             Series::Opens => row.figures.opens,
@@ -33,8 +33,9 @@ impl Series {
     }
 }
 
-/// Vertical bars, one group per row (days, hours), scans beside opens; the legend in `lang`.
-pub fn columns(lang: Lang, title: &str, rows: &[Row], every_nth_label: usize) -> String {
+/// Vertical bars, one group per row (days, hours), scans beside opens; labels and legend in
+/// `lang`.
+pub fn columns<K: Key>(lang: Lang, title: &str, rows: &[Row<K>], every_nth_label: usize) -> String {
     render(title, |svg| {
         draw_columns(svg, lang, title, rows, every_nth_label.max(1))
     })
@@ -90,7 +91,7 @@ where
 }
 
 /// The largest value either series reaches, at least 1.
-fn top(rows: &[Row]) -> u64 {
+fn top<K>(rows: &[Row<K>]) -> u64 {
     rows.iter()
         .map(|r| r.figures.scans.max(r.figures.opens))
         .max()
@@ -98,11 +99,11 @@ fn top(rows: &[Row]) -> u64 {
         .max(1)
 }
 
-fn draw_columns(
+fn draw_columns<K: Key>(
     out: &mut String,
     lang: Lang,
     title: &str,
-    rows: &[Row],
+    rows: &[Row<K>],
     nth: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let root = SVGBackend::with_string(out, (860, 320)).into_drawing_area();
@@ -124,7 +125,9 @@ fn draw_columns(
         .x_label_formatter(&|x| {
             let i = x.floor() as usize;
             match rows.get(i) {
-                Some(r) if i.is_multiple_of(nth) && (x - x.floor()).abs() < 1e-9 => r.label.clone(),
+                Some(r) if i.is_multiple_of(nth) && (x - x.floor()).abs() < 1e-9 => {
+                    r.label(lang).into_owned()
+                }
                 _ => String::new(),
             }
         })
@@ -143,16 +146,16 @@ fn draw_columns(
     Ok(())
 }
 
-/// Horizontal bars, one per row (stories, stations), scans over opens.
-pub fn bars(lang: Lang, title: &str, rows: &[Row]) -> String {
+/// Horizontal bars, one per row (stories, stations), scans over opens; labels in `lang`.
+pub fn bars<K: Key>(lang: Lang, title: &str, rows: &[Row<K>]) -> String {
     render(title, |svg| draw_bars(svg, lang, title, rows))
 }
 
-fn draw_bars(
+fn draw_bars<K: Key>(
     out: &mut String,
     lang: Lang,
     title: &str,
-    rows: &[Row],
+    rows: &[Row<K>],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let height = 86 + 34 * rows.len().max(1) as u32;
     let root = SVGBackend::with_string(out, (860, height)).into_drawing_area();
@@ -179,7 +182,7 @@ fn draw_bars(
             }
             let i = n - 1 - band as usize;
             rows.get(i)
-                .map(|r| shorten(&r.label, 40))
+                .map(|r| shorten(&r.label(lang), 40))
                 .unwrap_or_default()
         })
         .draw()?;
@@ -205,12 +208,11 @@ fn shorten(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::Figures;
+    use crate::stats::{Figures, Named};
 
-    fn row(label: &str, scans: u64, opens: u64) -> Row {
+    fn row(label: &str, scans: u64, opens: u64) -> Row<Named> {
         Row {
-            key: label.into(),
-            label: label.into(),
+            key: Named::new("id", |_| label.to_string()),
             figures: Figures {
                 scans,
                 opens,
@@ -235,5 +237,27 @@ mod tests {
         assert!(svg.matches("<rect").count() >= 4, "two series of two bars");
         let svg = columns(Lang::En, "Scans by hour", &rows, 1);
         assert!(svg.contains("Scans by hour"));
+    }
+
+    #[test]
+    fn labels_follow_the_page_language() {
+        let rows = [Row {
+            key: crate::visitor::InApp::WeCom,
+            figures: Figures {
+                scans: 3,
+                ..Figures::default()
+            },
+        }];
+        assert!(bars(Lang::Zh, "按应用", &rows).contains("企业微信"));
+        assert!(bars(Lang::En, "By app", &rows).contains("WeCom"));
+        use crate::stats::Every;
+        let hours: Vec<Row<crate::stats::Hour>> = crate::stats::Hour::ALL
+            .iter()
+            .map(|h| Row {
+                key: *h,
+                figures: Figures::default(),
+            })
+            .collect();
+        assert!(columns(Lang::Zh, "各时段", &hours, 1).contains("10:00"));
     }
 }

@@ -1,16 +1,23 @@
 //! What organizers see: totals and breakdowns of an exhibition's scans, visitors and opens,
 //! computed from the store's aggregates (never from the events themselves), so the cost does
-//! not grow with traffic. Charts are in `charts`.
+//! not grow with traffic. Rows carry their keys as values (`keys`): a day is a date, an app an
+//! `InApp`, until JSON turns them into text. Charts are in `charts`.
 
 pub mod charts;
+pub mod keys;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 use jiff::civil::Date;
 use serde::Serialize;
 
+pub use self::keys::{Every, Hour, Key, Named};
+use crate::access::Route;
 use crate::catalog::{Exhibition, Lang};
-use crate::store::{Dimension, Metric, Period, Store, StoreError};
+use crate::store::{Group, Metric, Period, Store, StoreError};
+use crate::visitor::{Device, InApp};
 
 /// Scans, views, opens and daily unique visitors for one group (a story, a day, ...).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -30,12 +37,37 @@ pub struct Figures {
     pub open_rate: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Row {
-    pub key: String,
-    pub label: String,
-    #[serde(flatten)]
+/// One group's figures: a story, a day, an in-app browser ... as a typed key. The key's text
+/// form appears only in JSON: `key` (the name scripts use) and `label` (in English).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row<K> {
+    pub key: K,
     pub figures: Figures,
+}
+
+impl<K: Key> Row<K> {
+    /// What the row is called in `lang`.
+    pub fn label(&self, lang: Lang) -> Cow<'_, str> {
+        self.key.label(lang)
+    }
+}
+
+impl<K: Key> Serialize for Row<K> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            key: Cow<'a, str>,
+            label: Cow<'a, str>,
+            #[serde(flatten)]
+            figures: &'a Figures,
+        }
+        Json {
+            key: self.key.key(),
+            label: self.key.label(Lang::En),
+            figures: &self.figures,
+        }
+        .serialize(serializer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -52,105 +84,148 @@ pub struct Stats {
     pub staff: u64,
     /// Scans of codes no exhibition knows (server-wide, same range).
     pub unknown_codes: u64,
-    pub by_story: Vec<Row>,
-    pub by_station: Vec<Row>,
-    pub by_phase: Vec<Row>,
-    pub by_day: Vec<Row>,
-    pub by_hour: Vec<Row>,
-    pub by_device: Vec<Row>,
-    pub by_app: Vec<Row>,
-    pub by_lang: Vec<Row>,
+    pub by_story: Vec<Row<Named>>,
+    pub by_station: Vec<Row<Named>>,
+    pub by_phase: Vec<Row<Named>>,
+    pub by_day: Vec<Row<Date>>,
+    pub by_hour: Vec<Row<Hour>>,
+    pub by_device: Vec<Row<Device>>,
+    pub by_app: Vec<Row<InApp>>,
+    pub by_lang: Vec<Row<Lang>>,
     /// Article opens by the way they went: `campus` (publisher, from a campus network),
     /// `proxy` (the library's proxy), `oa` (a free copy), `publisher` (publisher, off campus
     /// or not known to be on it). Only `opens` and `visitors` are filled in these rows.
-    pub by_route: Vec<Row>,
+    pub by_route: Vec<Row<Route>>,
 }
 
-/// Sums counters by dimension and value, one slot per metric. Looked up by `&str`, so
-/// reading a few hundred counters allocates little.
-#[derive(Default)]
-struct Sums(HashMap<Dimension, HashMap<String, [u64; Metric::ALL.len()]>>);
+/// One slot per metric.
+type Slots = [u64; Metric::ALL.len()];
 
-impl Sums {
-    fn add(&mut self, metric: Metric, dimension: Dimension, value: &str, count: u64) {
-        let values = self.0.entry(dimension).or_default();
-        let slots = match values.get_mut(value) {
-            Some(slots) => slots,
-            None => values.entry(value.to_string()).or_default(),
-        };
-        slots[metric as usize] += count;
+fn figures(slots: Slots) -> Figures {
+    let (scans, browses, opens) = (
+        slots[Metric::Scans as usize],
+        slots[Metric::Browses as usize],
+        slots[Metric::Opens as usize],
+    );
+    let views = scans + browses;
+    Figures {
+        scans,
+        browses,
+        visitors: slots[Metric::Visitors as usize],
+        opens,
+        shares: slots[Metric::Shares as usize],
+        open_rate: if views == 0 {
+            0.0
+        } else {
+            opens as f64 / views as f64
+        },
+    }
+}
+
+/// The counters of one dimension, summed by value.
+struct Tally<K>(HashMap<K, Slots>);
+
+impl<K> Default for Tally<K> {
+    fn default() -> Self {
+        Tally(HashMap::new())
+    }
+}
+
+impl<K: Eq + Hash> Tally<K> {
+    fn add(&mut self, key: K, metric: Metric, count: u64) {
+        self.0.entry(key).or_default()[metric as usize] += count;
     }
 
-    fn get(&self, dimension: Dimension, value: &str) -> [u64; Metric::ALL.len()] {
-        self.0
-            .get(&dimension)
-            .and_then(|v| v.get(value))
-            .copied()
-            .unwrap_or_default()
+    fn figures(&self, key: &K) -> Figures {
+        figures(self.0.get(key).copied().unwrap_or_default())
     }
+}
 
-    fn figures(&self, dimension: Dimension, value: &str) -> Figures {
-        let slots = self.get(dimension, value);
-        let (scans, browses, opens) = (
-            slots[Metric::Scans as usize],
-            slots[Metric::Browses as usize],
-            slots[Metric::Opens as usize],
-        );
-        let views = scans + browses;
-        Figures {
-            scans,
-            browses,
-            visitors: slots[Metric::Visitors as usize],
-            opens,
-            shares: slots[Metric::Shares as usize],
-            open_rate: if views == 0 {
-                0.0
-            } else {
-                opens as f64 / views as f64
-            },
-        }
-    }
-
-    fn values(&self, dimension: Dimension) -> Vec<String> {
-        let mut values: Vec<String> = self
-            .0
-            .get(&dimension)
-            .map(|v| v.keys().cloned().collect())
-            .unwrap_or_default();
-        values.sort();
-        values
-    }
-
-    fn metric(&self, metric: Metric) -> u64 {
-        self.0
-            .values()
-            .flat_map(|v| v.values())
-            .map(|slots| slots[metric as usize])
-            .sum()
-    }
-
-    /// Rows for a dimension: `known` (key, label) pairs first, in their order, then any other
-    /// value seen (a story since removed from the catalog, say).
-    fn rows(&self, dimension: Dimension, known: Vec<(String, String)>) -> Vec<Row> {
-        let mut rows: Vec<Row> = known
-            .iter()
-            .map(|(key, label)| Row {
-                key: key.clone(),
-                label: label.clone(),
-                figures: self.figures(dimension, key),
+impl<K: Eq + Hash + Ord> Tally<K> {
+    /// Rows: `known` keys first, in their order, then any other value seen (a story since
+    /// removed from the catalog, say), in order.
+    fn rows<R>(&self, known: Vec<R>, id: fn(&R) -> &K, other: fn(&K) -> R) -> Vec<Row<R>> {
+        let listed: HashSet<&K> = known.iter().map(id).collect();
+        let mut rest: Vec<&K> = self.0.keys().filter(|k| !listed.contains(k)).collect();
+        rest.sort();
+        let rest: Vec<Row<R>> = rest
+            .into_iter()
+            .map(|k| Row {
+                key: other(k),
+                figures: figures(self.0[k]),
             })
             .collect();
-        for value in self.values(dimension) {
-            if !known.iter().any(|(k, _)| *k == value) {
-                let figures = self.figures(dimension, &value);
-                rows.push(Row {
-                    key: value.clone(),
-                    label: value,
-                    figures,
-                });
-            }
+        known
+            .into_iter()
+            .map(|key| Row {
+                figures: self.figures(id(&key)),
+                key,
+            })
+            .chain(rest)
+            .collect()
+    }
+}
+
+impl<K: Every + Copy + Eq + Hash> Tally<K> {
+    /// A row for every value of the key, in its order (`ALL` has them all).
+    fn every(&self) -> Vec<Row<K>> {
+        K::ALL
+            .iter()
+            .map(|key| Row {
+                key: *key,
+                figures: self.figures(key),
+            })
+            .collect()
+    }
+}
+
+impl Tally<String> {
+    /// Adds by name without allocating when the name was seen before.
+    fn add_name(&mut self, name: &str, metric: Metric, count: u64) {
+        match self.0.get_mut(name) {
+            Some(slots) => slots[metric as usize] += count,
+            None => self.add(name.to_string(), metric, count),
         }
-        rows
+    }
+
+    fn named(&self, known: Vec<Named>) -> Vec<Row<Named>> {
+        self.rows(known, |n| &n.id, |id| Named::removed(id))
+    }
+}
+
+/// The store's counters, summed by dimension and value.
+#[derive(Default)]
+struct Sums {
+    total: Slots,
+    story: Tally<String>,
+    station: Tally<String>,
+    phase: Tally<String>,
+    day: Tally<Date>,
+    hour: Tally<Hour>,
+    device: Tally<Device>,
+    app: Tally<InApp>,
+    lang: Tally<Lang>,
+    route: Tally<Route>,
+}
+
+impl Sums {
+    fn add(&mut self, metric: Metric, group: Group<'_>, count: u64) {
+        match group {
+            Group::Total => self.total[metric as usize] += count,
+            Group::Story(name) => self.story.add_name(name, metric, count),
+            Group::Station(name) => self.station.add_name(name, metric, count),
+            Group::Phase(name) => self.phase.add_name(name, metric, count),
+            Group::Day(day) => self.day.add(day, metric, count),
+            Group::Hour(h) => {
+                if let Some(hour) = Hour::new(h) {
+                    self.hour.add(hour, metric, count);
+                }
+            }
+            Group::Device(d) => self.device.add(d, metric, count),
+            Group::App(a) => self.app.add(a, metric, count),
+            Group::Lang(l) => self.lang.add(l, metric, count),
+            Group::Route(r) => self.route.add(r, metric, count),
+        }
     }
 }
 
@@ -161,27 +236,18 @@ pub fn compute(
     range: Option<(Date, Date)>,
 ) -> Result<Stats, StoreError> {
     let mut sums = Sums::default();
-    let mut days = Sums::default();
     match range {
-        None => {
-            store.for_each_counter(&e.id, Period::All, |metric, dimension, value, count| {
-                let target = if dimension == Dimension::Day {
-                    &mut days
-                } else {
-                    &mut sums
-                };
-                target.add(metric, dimension, value, count);
-            });
-        }
+        // The all-time period has its own counters by day.
+        None => store.for_each_counter(&e.id, Period::All, |metric, group, count| {
+            sums.add(metric, group, count);
+        }),
         Some((from, to)) => {
             for day in days_between(from, to) {
-                let period = Period::Day(day);
-                let text = day.to_string();
-                store.for_each_counter(&e.id, period, |metric, dimension, value, count| {
-                    if dimension == Dimension::Total {
-                        days.add(metric, Dimension::Day, &text, count);
+                store.for_each_counter(&e.id, Period::Day(day), |metric, group, count| {
+                    if group == Group::Total {
+                        sums.day.add(day, metric, count);
                     }
-                    sums.add(metric, dimension, value, count);
+                    sums.add(metric, group, count);
                 });
             }
         }
@@ -191,94 +257,43 @@ pub fn compute(
         .into_iter()
         .map(|(_, _, count)| count)
         .sum();
-    let label = |t: &crate::catalog::Text| t.get(Lang::En).to_string();
     let day_keys = match range {
         Some((from, to)) => days_between(from, to),
         // From the opening (or the first scan, if earlier) to the last day with data.
-        None => {
-            let seen: Vec<Date> = days
-                .values(Dimension::Day)
-                .iter()
-                .filter_map(|d| d.parse().ok())
-                .collect();
-            match (seen.iter().min(), seen.iter().max()) {
-                (Some(first), Some(last)) => days_between((*first).min(e.opens), *last),
-                _ => vec![],
-            }
-        }
+        None => match (sums.day.0.keys().min(), sums.day.0.keys().max()) {
+            (Some(first), Some(last)) => days_between((*first).min(e.opens), *last),
+            _ => vec![],
+        },
     };
+    let named = |id: &str, name: &crate::catalog::Text| Named::new(id, |l| name.get(l).into());
     Ok(Stats {
         exhibition: e.id.clone(),
         from: range.map(|r| r.0),
         to: range.map(|r| r.1),
-        totals: sums.figures(Dimension::Total, ""),
-        bots: sums.metric(Metric::Bots),
-        staff: sums.metric(Metric::Staff),
+        totals: figures(sums.total),
+        bots: sums.total[Metric::Bots as usize],
+        staff: sums.total[Metric::Staff as usize],
         unknown_codes,
         by_story: most_first(
-            sums.rows(
-                Dimension::Story,
-                e.stories
-                    .iter()
-                    .map(|s| (s.id.clone(), label(&s.title)))
-                    .collect(),
-            ),
+            sums.story
+                .named(e.stories.iter().map(|s| named(&s.id, &s.title)).collect()),
         ),
-        by_station: sums.rows(
-            Dimension::Station,
+        by_station: sums.station.named(
             e.stations
                 .iter()
-                .map(|s| (s.id.clone(), format!("{} · {}", s.id, label(&s.place))))
+                .map(|s| Named::new(&s.id, |l| format!("{} · {}", s.id, s.place.get(l))))
                 .collect(),
         ),
-        by_phase: sums.rows(
-            Dimension::Phase,
-            e.phases
-                .iter()
-                .map(|p| (p.id.clone(), label(&p.name)))
-                .collect(),
-        ),
-        by_day: days.rows(
-            Dimension::Day,
-            day_keys
-                .into_iter()
-                .map(|d| (d.to_string(), d.to_string()))
-                .collect(),
-        ),
-        by_hour: sums.rows(
-            Dimension::Hour,
-            (0..24)
-                .map(|h| (format!("{h:02}"), format!("{h:02}:00")))
-                .collect(),
-        ),
-        by_device: sums.rows(
-            Dimension::Device,
-            known(&["phone", "tablet", "desktop", "other"]),
-        ),
-        by_app: sums.rows(
-            Dimension::App,
-            known(&["none", "wechat", "qq", "weibo", "alipay", "dingtalk"]),
-        ),
-        by_lang: sums.rows(Dimension::Lang, known(&["zh", "en"])),
-        by_route: sums.rows(
-            Dimension::Route,
-            crate::access::Route::ALL
-                .iter()
-                .map(|r| (r.as_str().to_string(), route_label(*r).to_string()))
-                .collect(),
-        ),
+        by_phase: sums
+            .phase
+            .named(e.phases.iter().map(|p| named(&p.id, &p.name)).collect()),
+        by_day: sums.day.rows(day_keys, |d| d, |d| *d),
+        by_hour: sums.hour.every(),
+        by_device: sums.device.every(),
+        by_app: sums.app.every(),
+        by_lang: sums.lang.every(),
+        by_route: sums.route.every(),
     })
-}
-
-/// What the dashboard calls each route.
-fn route_label(r: crate::access::Route) -> &'static str {
-    use crate::access::Route;
-    match r {
-        Route::Campus => "campus network (publisher)",
-        Route::Proxy => "library proxy",
-        Route::Oa => "free copy",
-        Route::Publisher => "publisher, off campus",
-    }
 }
 
 /// Every date from `from` to `to`, inclusive; at most ten years of them.
@@ -296,15 +311,68 @@ fn days_between(from: Date, to: Date) -> Vec<Date> {
 }
 
 /// Rows with the most scans first, so the stories that drew people lead.
-fn most_first(mut rows: Vec<Row>) -> Vec<Row> {
+fn most_first<K>(mut rows: Vec<Row<K>>) -> Vec<Row<K>> {
     rows.sort_by(|a, b| {
         (b.figures.scans + b.figures.browses).cmp(&(a.figures.scans + a.figures.browses))
     });
     rows
 }
 
-fn known(keys: &[&str]) -> Vec<(String, String)> {
-    keys.iter()
-        .map(|k| (k.to_string(), k.to_string()))
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_become_the_json_scripts_read() {
+        let row = Row {
+            key: InApp::WeCom,
+            figures: Figures {
+                scans: 2,
+                opens: 1,
+                open_rate: 0.5,
+                ..Figures::default()
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&row).unwrap(),
+            serde_json::json!({
+                "key": "wecom", "label": "WeCom", "scans": 2, "browses": 0, "visitors": 0,
+                "opens": 1, "shares": 0, "open_rate": 0.5
+            })
+        );
+        let day: Date = "2026-11-20".parse().unwrap();
+        let json = serde_json::to_value(Row {
+            key: day,
+            figures: Figures::default(),
+        })
+        .unwrap();
+        assert_eq!(
+            (json["key"].as_str(), json["label"].as_str()),
+            (Some("2026-11-20"), Some("2026-11-20"))
+        );
+    }
+
+    #[test]
+    fn known_keys_come_first_then_the_others_seen() {
+        let mut tally = Tally::default();
+        tally.add_name("gone", Metric::Scans, 4);
+        tally.add_name("alphago", Metric::Scans, 1);
+        tally.add_name("alphago", Metric::Opens, 1);
+        let rows = tally.named(vec![
+            Named::new("zika", |_| "Zika".into()),
+            Named::new("alphago", |_| "AlphaGo".into()),
+        ]);
+        let seen: Vec<(&str, u64, u64)> = rows
+            .iter()
+            .map(|r| (r.key.id.as_str(), r.figures.scans, r.figures.opens))
+            .collect();
+        assert_eq!(seen, [("zika", 0, 0), ("alphago", 1, 1), ("gone", 4, 0)]);
+        assert_eq!(rows[2].label(Lang::Zh), "gone", "a removed story by its id");
+
+        let mut apps = Tally::default();
+        apps.add(InApp::Line, Metric::Scans, 1);
+        let rows = apps.every();
+        assert_eq!(rows.len(), InApp::ALL.len(), "every app has a row");
+        assert_eq!(rows.iter().map(|r| r.figures.scans).sum::<u64>(), 1);
+    }
 }

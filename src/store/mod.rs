@@ -32,7 +32,7 @@ pub use event::{Event, Kind, Share, UnknownScan, Via, Visit};
 pub use record::NameId;
 pub use recorder::{BatchObserver, Health, Recorder};
 pub use shared::SharedChange;
-pub use views::{Dimension, Metric, Period};
+pub use views::{Dimension, Group, Metric, Period};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -446,52 +446,48 @@ impl Store {
         Ok(())
     }
 
-    /// Calls `f(metric, dimension, value, count)` for each counter of an exhibition and
-    /// period, from memory. Values are names (stories, stations, phases), `00`..`23` for
-    /// hours, enum names (device, app, lang), dates (day) or `""` (total).
+    /// Calls `f(metric, group, count)` for each counter of an exhibition and period, from
+    /// memory, its group decoded (a counter whose number no table knows is skipped).
     pub fn for_each_counter(
         &self,
         exhibition: &str,
         period: Period,
-        mut f: impl FnMut(Metric, Dimension, &str, u64),
+        mut f: impl FnMut(Metric, Group<'_>, u64),
     ) {
         let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
         let Some(id) = memory.names.id(exhibition) else {
             return;
         };
-        let mut day = String::new();
         memory
             .views
             .each(id, period, |metric, dimension, value, count| {
-                let text: &str = match dimension {
-                    Dimension::Total => "",
-                    Dimension::Story | Dimension::Station | Dimension::Phase => {
-                        memory.names.name(NameId(value))
-                    }
-                    Dimension::Hour => HOURS.get(value as usize).map_or("", String::as_str),
-                    Dimension::Device => name_at(&record::DEVICE_NAMES, value),
-                    Dimension::App => name_at(&record::APP_NAMES, value),
-                    Dimension::Lang => name_at(&record::LANG_NAMES, value),
-                    Dimension::Route => name_at(&record::ROUTE_NAMES, value),
-                    Dimension::Day => {
-                        day = record::day_of_number(value as i32)
-                            .map(|d| d.to_string())
-                            .unwrap_or_default();
-                        &day
-                    }
+                let name = || memory.names.name(NameId(value));
+                let group = match dimension {
+                    Dimension::Total => Some(Group::Total),
+                    Dimension::Story => Some(Group::Story(name())),
+                    Dimension::Station => Some(Group::Station(name())),
+                    Dimension::Phase => Some(Group::Phase(name())),
+                    Dimension::Hour => u8::try_from(value).ok().map(Group::Hour),
+                    Dimension::Device => record::device_at(value).map(Group::Device),
+                    Dimension::App => record::app_at(value).map(Group::App),
+                    Dimension::Lang => record::lang_at(value).map(Group::Lang),
+                    Dimension::Route => record::route_at(value).map(Group::Route),
+                    Dimension::Day => record::day_of_number(value as i32).map(Group::Day),
                 };
-                f(metric, dimension, text, count);
+                if let Some(group) = group {
+                    f(metric, group, count);
+                }
             });
     }
 
     /// Every counter of an exhibition for a period, sorted: for comparing figures.
     pub fn counters(&self, exhibition: &str, period: Period) -> Vec<Counter> {
         let mut out = Vec::new();
-        self.for_each_counter(exhibition, period, |metric, dimension, value, count| {
+        self.for_each_counter(exhibition, period, |metric, group, count| {
             out.push(Counter {
                 metric,
-                dimension,
-                value: value.to_string(),
+                dimension: group.dimension(),
+                value: text(group),
                 count,
             });
         });
@@ -619,11 +615,18 @@ pub struct Counter {
     pub count: u64,
 }
 
-static HOURS: std::sync::LazyLock<Vec<String>> =
-    std::sync::LazyLock::new(|| (0..24).map(|h| format!("{h:02}")).collect());
-
-fn name_at(names: &[String], value: u32) -> &str {
-    names.get(value as usize).map_or("", String::as_str)
+/// A counter's group as the stats JSON names it: for comparing figures in tests and tools.
+fn text(group: Group<'_>) -> String {
+    match group {
+        Group::Total => String::new(),
+        Group::Story(name) | Group::Station(name) | Group::Phase(name) => name.to_string(),
+        Group::Hour(h) => format!("{h:02}"),
+        Group::Device(d) => d.as_str().to_string(),
+        Group::App(a) => a.as_str().to_string(),
+        Group::Lang(l) => l.as_str().to_string(),
+        Group::Day(d) => d.to_string(),
+        Group::Route(r) => r.as_str().to_string(),
+    }
 }
 
 /// New totals of the unknown codes in a batch, by (day, code): (total, added).

@@ -9,7 +9,7 @@
 //! a new name, and old records keep pointing at the old one.
 
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -216,15 +216,19 @@ pub(super) fn lang_index(l: Lang) -> u8 {
     }
 }
 
-/// The lower-case names the statistics use, by stored number.
-pub(super) static DEVICE_NAMES: LazyLock<Vec<String>> =
-    LazyLock::new(|| DEVICES.iter().map(|d| d.as_str().to_string()).collect());
-pub(super) static APP_NAMES: LazyLock<Vec<String>> =
-    LazyLock::new(|| APPS.iter().map(|a| a.as_str().to_string()).collect());
-pub(super) static LANG_NAMES: LazyLock<Vec<String>> =
-    LazyLock::new(|| LANGS.iter().map(|l| l.as_str().to_string()).collect());
-pub(super) static ROUTE_NAMES: LazyLock<Vec<String>> =
-    LazyLock::new(|| ROUTES.iter().map(|r| r.as_str().to_string()).collect());
+/// The enum a counter's stored number stands for (`None` for a number no table has).
+pub(super) fn device_at(n: u32) -> Option<Device> {
+    DEVICES.get(n as usize).copied()
+}
+pub(super) fn app_at(n: u32) -> Option<InApp> {
+    APPS.get(n as usize).copied()
+}
+pub(super) fn lang_at(n: u32) -> Option<Lang> {
+    LANGS.get(n as usize).copied()
+}
+pub(super) fn route_at(n: u32) -> Option<Route> {
+    ROUTES.get(n as usize).copied()
+}
 
 /// Days as one ordered number (not a count of days: only order and equality matter).
 pub(super) fn day_number(d: Date) -> i32 {
@@ -692,10 +696,7 @@ pub(super) mod tests {
     fn routes_survive_a_block_and_a_portable_batch() {
         let mut dict = Dictionary::default();
         let scan = visit(Some("A1"), "2026-11-21");
-        let opens: Vec<Visit> = Route::ALL
-            .iter()
-            .map(|r| scan.clone().opened_by(*r))
-            .collect();
+        let opens: Vec<Visit> = ROUTES.iter().map(|r| scan.clone().opened_by(*r)).collect();
         let mut visits = vec![(Kind::Scan, &scan)];
         visits.extend(opens.iter().map(|v| (Kind::Open, v)));
         let (bytes, _) = encode_block(&visits, &mut dict).unwrap();

@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::record::{self, Fact, NameId};
 use super::{Kind, StoreError, Via};
+use crate::access::Route;
+use crate::catalog::Lang;
+use crate::visitor::{Device, InApp};
 
 /// What is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -90,6 +93,41 @@ impl Dimension {
             Dimension::Lang => "lang",
             Dimension::Day => "day",
             Dimension::Route => "route",
+        }
+    }
+}
+
+/// What one counter read back counts, decoded: the total, a story, an hour, a device, ...
+/// The statistics carry these values; they become text only in JSON and CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group<'a> {
+    Total,
+    Story(&'a str),
+    Station(&'a str),
+    Phase(&'a str),
+    /// Local hour, 0 to 23.
+    Hour(u8),
+    Device(Device),
+    App(InApp),
+    Lang(Lang),
+    /// Local date; in the all-time period only.
+    Day(Date),
+    Route(Route),
+}
+
+impl Group<'_> {
+    pub fn dimension(self) -> Dimension {
+        match self {
+            Group::Total => Dimension::Total,
+            Group::Story(_) => Dimension::Story,
+            Group::Station(_) => Dimension::Station,
+            Group::Phase(_) => Dimension::Phase,
+            Group::Hour(_) => Dimension::Hour,
+            Group::Device(_) => Dimension::Device,
+            Group::App(_) => Dimension::App,
+            Group::Lang(_) => Dimension::Lang,
+            Group::Day(_) => Dimension::Day,
+            Group::Route(_) => Dimension::Route,
         }
     }
 }

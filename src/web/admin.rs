@@ -330,7 +330,6 @@ pub(super) async fn dashboard_for(
         ),
     };
     let nth = (stats.by_day.len() / 12).max(1);
-    let stats = super::admin_ui::labelled(&stats, e, lang);
     let page = Dashboard {
         id: e.id.clone(),
         title: title(e),

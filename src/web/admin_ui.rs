@@ -14,8 +14,7 @@ use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::catalog::{Exhibition, Lang};
-use crate::stats::{Row, Stats};
+use crate::catalog::Lang;
 
 /// Remembers the language chosen with the toggle; only a preference, so readable by scripts.
 pub(super) const COOKIE: &str = "docent_admin_lang";
@@ -126,76 +125,6 @@ pub(super) fn local(t: &Timestamp, zone: &TimeZone) -> String {
     t.to_zoned_datetime(zone.clone())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
-}
-
-/// The figures with their row labels in the page's language, for the page and its charts only:
-/// the statistics JSON and the CSV keep their English labels and keys.
-pub(super) fn labelled(stats: &Stats, e: &Exhibition, lang: Lang) -> Stats {
-    let mut shown = stats.clone();
-    if lang == Lang::En {
-        return shown;
-    }
-    let relabel = |rows: &mut Vec<Row>, name: &dyn Fn(&str) -> Option<String>| {
-        for row in rows.iter_mut() {
-            if let Some(label) = name(&row.key) {
-                row.label = label;
-            }
-        }
-    };
-    relabel(&mut shown.by_story, &|key| {
-        let s = e.stories.iter().find(|s| s.id == key)?;
-        Some(s.title.get(lang).to_string())
-    });
-    relabel(&mut shown.by_station, &|key| {
-        let s = e.stations.iter().find(|s| s.id == key)?;
-        Some(format!("{} · {}", s.id, s.place.get(lang)))
-    });
-    relabel(&mut shown.by_phase, &|key| {
-        let p = e.phases.iter().find(|p| p.id == key)?;
-        Some(p.name.get(lang).to_string())
-    });
-    let words = |pairs: &'static [(&'static str, &'static str)]| {
-        move |key: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, w)| w.to_string())
-        }
-    };
-    relabel(
-        &mut shown.by_device,
-        &words(&[
-            ("phone", "手机"),
-            ("tablet", "平板"),
-            ("desktop", "电脑"),
-            ("other", "其他"),
-        ]),
-    );
-    relabel(
-        &mut shown.by_app,
-        &words(&[
-            ("none", "无（普通浏览器）"),
-            ("wechat", "微信"),
-            ("qq", "QQ"),
-            ("weibo", "微博"),
-            ("alipay", "支付宝"),
-            ("dingtalk", "钉钉"),
-        ]),
-    );
-    relabel(
-        &mut shown.by_lang,
-        &words(&[("zh", "中文"), ("en", "英文")]),
-    );
-    relabel(
-        &mut shown.by_route,
-        &words(&[
-            ("campus", "校园网（出版社网站）"),
-            ("proxy", "图书馆代理"),
-            ("oa", "免费全文"),
-            ("publisher", "出版社网站（校外）"),
-        ]),
-    );
-    shown
 }
 
 fn parse(value: &str) -> Option<Lang> {

@@ -75,11 +75,9 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         .iter()
         .filter(|r| r.figures.scans + r.figures.browses > 0)
         .map(|r| {
-            let story = e.stories.iter().find(|s| s.id == r.key);
-            let title = |lang| story.map_or(r.label.clone(), |s| s.title.get(lang).to_string());
             (
-                title(Lang::Zh),
-                title(Lang::En),
+                r.label(Lang::Zh).into_owned(),
+                r.label(Lang::En).into_owned(),
                 r.figures.scans + r.figures.browses,
                 r.figures.opens,
             )

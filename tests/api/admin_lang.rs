@@ -131,3 +131,47 @@ fn times_are_local_to_the_exhibition_and_the_zone_is_named() {
         "YYYY-MM-DD HH:MM: {loaded:.40}"
     );
 }
+
+const WECOM: &str = "Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 Chrome/111.0 Mobile Safari/537.36 wxwork/4.1.16 MicroMessenger/7.0.1 Language/zh";
+const DOUYIN: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 aweme_29.1.0 JsSdk/2.0 NetType/WIFI";
+const LINE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Safari Line/13.20.0";
+
+#[test]
+fn every_in_app_browser_is_named_on_the_dashboard_in_both_languages() {
+    let app = spawn_app(IN_PHASE_1);
+    for ua in [WECOM, DOUYIN, LINE] {
+        assert_eq!(app.get_as("/s/NCA1", ua, &[]).status, 200);
+    }
+
+    let json = app.admin_get("/admin/api/stats/nature-covers");
+    let stats: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    for key in ["wecom", "douyin", "line"] {
+        let row = stats["by_app"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == key)
+            .unwrap_or_else(|| panic!("no {key} in {stats}"));
+        assert_eq!(row["scans"], 1, "the JSON keeps its keys: {row}");
+    }
+
+    for (lang, names) in [
+        ("zh", ["企业微信", "抖音", "LINE"]),
+        ("en", ["WeCom", "Douyin", "LINE"]),
+    ] {
+        let page = admin_as(&app, &format!("/admin/e/nature-covers?lang={lang}"), &[]);
+        assert_eq!(page.status, 200);
+        for name in names {
+            let cell = format!("<td>{name}</td><td class=\"n\">1</td>");
+            assert!(
+                page.body.contains(&cell),
+                "{cell} ({lang}) in {}",
+                page.body
+            );
+        }
+        for raw in ["wecom", "douyin", "line"] {
+            let cell = format!("<td>{raw}</td>");
+            assert!(!page.body.contains(&cell), "raw key {cell} shown ({lang})");
+        }
+    }
+}
