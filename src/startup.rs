@@ -171,7 +171,7 @@ impl Application {
             actix_web::rt::spawn(keep_free_copies(self.state.clone(), client));
         }
         if let Some(changes) = self.switch_changes {
-            actix_web::rt::spawn(follow_replicas(self.state.clone(), changes));
+            actix_web::rt::spawn(crate::web::mirror_replicas(self.state.clone(), changes));
         }
         let metrics = self.metrics.map(|(_, server)| {
             let handle = server.handle();
@@ -194,37 +194,6 @@ impl Application {
             }
         }
         served
-    }
-}
-
-/// Follows what other replicas changed: each changed exhibition's latest switch is read from
-/// the store (where the replica has just put it) into the landing pages' mirror, and logouts
-/// end those sessions here too.
-async fn follow_replicas(state: web::Data<AppState>, mut changes: Changes) {
-    use crate::store::SharedChange;
-    while let Some(change) = changes.recv().await {
-        let exhibition = match change {
-            SharedChange::Switch { switch, .. } => switch.exhibition,
-            SharedChange::Logout { token, expires } => {
-                state.forget_session(&token, expires);
-                continue;
-            }
-            SharedChange::Link(link) => {
-                state.know_link(link);
-                continue;
-            }
-        };
-        let store = state.store.clone();
-        let id = exhibition.clone();
-        if let Ok(Ok(Some(switch))) = web::block(move || store.last_switch(&id)).await {
-            tracing::info!(
-                exhibition,
-                phase = switch.phase,
-                by = switch.by,
-                "a switch made on another replica"
-            );
-            state.remember_switch(switch);
-        }
     }
 }
 

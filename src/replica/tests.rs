@@ -74,7 +74,10 @@ fn changes_made_while_the_cluster_is_away_reach_the_other_replica_when_it_is_bac
         token: "session-token".into(),
         expires: i64::MAX,
     };
-    let switched = SharedChange::switch(switch("phase-2", "2026-11-20T03:00:00Z")).unwrap();
+    let switched = a
+        .store
+        .new_switch(switch("phase-2", "2026-11-20T03:00:00Z"))
+        .unwrap();
     for change in [
         SharedChange::Link(revoked.clone()),
         logout.clone(),
@@ -119,8 +122,14 @@ fn the_latest_switch_wins_on_every_replica_whatever_order_they_arrive_in() {
     let (a, b) = (node(&cluster), node(&cluster));
     cluster.set_down(true);
     // Made apart: A's is earlier, B's later; each replica knows only its own.
-    let early = SharedChange::switch(switch("phase-2", "2026-11-20T03:00:00Z")).unwrap();
-    let late = SharedChange::switch(switch("phase-1", "2026-11-20T04:00:00Z")).unwrap();
+    let early = a
+        .store
+        .new_switch(switch("phase-2", "2026-11-20T03:00:00Z"))
+        .unwrap();
+    let late = b
+        .store
+        .new_switch(switch("phase-1", "2026-11-20T04:00:00Z"))
+        .unwrap();
     a.store.change(&early).unwrap();
     b.store.change(&late).unwrap();
     assert_eq!(

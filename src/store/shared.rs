@@ -35,16 +35,6 @@ pub enum SharedChange {
 }
 
 impl SharedChange {
-    /// A new switch, under a fresh random number (unique across replicas).
-    pub fn switch(switch: Switch) -> Result<SharedChange> {
-        let mut id = [0u8; 8];
-        getrandom::fill(&mut id).map_err(StoreError::Random)?;
-        Ok(SharedChange::Switch {
-            id: u64::from_be_bytes(id) | 1,
-            switch,
-        })
-    }
-
     /// The name this change is known by in the cluster: a second change under the same name
     /// replaces the first (a revoked link replaces the link).
     pub fn key(&self) -> String {
@@ -73,6 +63,19 @@ impl SharedChange {
 type TxError = ConflictableTransactionError<StoreError>;
 
 impl Store {
+    /// A new switch as a change. Its number orders it after every switch made here before
+    /// (of two made in the same microsecond, the later wins) and sets it apart from other
+    /// replicas' (16 random low bits).
+    pub fn new_switch(&self, switch: Switch) -> Result<SharedChange> {
+        let mut low = [0u8; 2];
+        getrandom::fill(&mut low).map_err(StoreError::Random)?;
+        let n = self.trees()?.db.generate_id()?;
+        Ok(SharedChange::Switch {
+            id: (n << 16) | u64::from(u16::from_be_bytes(low)),
+            switch,
+        })
+    }
+
     /// Applies a change made here and, on a replica, queues it for the others in the same
     /// transaction (flushed). Returns whether it changed anything.
     pub fn change(&self, change: &SharedChange) -> Result<bool> {
@@ -218,7 +221,9 @@ mod tests {
     fn a_change_applied_twice_changes_nothing_the_second_time() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), 1 << 20).unwrap();
-        let change = SharedChange::switch(switch("phase-2", "2026-11-20T02:00:00Z")).unwrap();
+        let change = store
+            .new_switch(switch("phase-2", "2026-11-20T02:00:00Z"))
+            .unwrap();
         assert!(store.apply(&change).unwrap());
         assert!(!store.apply(&change).unwrap());
         assert_eq!(store.switches("show").unwrap().len(), 1);
@@ -263,11 +268,29 @@ mod tests {
     }
 
     #[test]
+    fn of_two_switches_made_in_the_same_instant_the_later_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 1 << 20).unwrap();
+        for n in 0..20 {
+            let phase = format!("phase-{n}");
+            let made = store
+                .new_switch(switch(&phase, "2026-11-20T02:00:00Z"))
+                .unwrap();
+            store.change(&made).unwrap();
+            assert_eq!(store.last_switch("show").unwrap().unwrap().phase, phase);
+        }
+    }
+
+    #[test]
     fn a_single_server_queues_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), 1 << 20).unwrap();
         store
-            .change(&SharedChange::switch(switch("phase-2", "2026-11-20T02:00:00Z")).unwrap())
+            .change(
+                &store
+                    .new_switch(switch("phase-2", "2026-11-20T02:00:00Z"))
+                    .unwrap(),
+            )
             .unwrap();
         assert!(store.pending_changes().unwrap().is_empty());
         assert_eq!(store.last_switch("show").unwrap().unwrap().phase, "phase-2");
@@ -275,10 +298,7 @@ mod tests {
 
     #[test]
     fn keys_name_the_change_in_characters_any_cluster_takes() {
-        let change = SharedChange::switch(switch("p", "2026-11-20T02:00:00Z")).unwrap();
-        let SharedChange::Switch { mut switch, .. } = change else {
-            unreachable!()
-        };
+        let mut switch = switch("p", "2026-11-20T02:00:00Z");
         switch.exhibition = "nature-2026/冬".into();
         let key = SharedChange::Switch { id: 0xbeef, switch }.key();
         assert!(

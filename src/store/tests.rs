@@ -308,13 +308,14 @@ fn a_backup_restores_equal_figures_into_an_empty_store_only() {
     }
     store
         .change(
-            &SharedChange::switch(Switch {
-                exhibition: "show".into(),
-                phase: "two".into(),
-                at: "2026-11-22T00:00:00Z".parse().unwrap(),
-                by: "admin".into(),
-            })
-            .unwrap(),
+            &store
+                .new_switch(Switch {
+                    exhibition: "show".into(),
+                    phase: "two".into(),
+                    at: "2026-11-22T00:00:00Z".parse().unwrap(),
+                    by: "admin".into(),
+                })
+                .unwrap(),
         )
         .unwrap();
     let path = backup_of(&store, files.path());
@@ -421,13 +422,25 @@ fn switches_come_back_in_time_order_per_exhibition() {
         by: "admin".into(),
     };
     store
-        .change(&SharedChange::switch(sw("a", "two", "2026-12-02T00:00:00Z")).unwrap())
+        .change(
+            &store
+                .new_switch(sw("a", "two", "2026-12-02T00:00:00Z"))
+                .unwrap(),
+        )
         .unwrap();
     store
-        .change(&SharedChange::switch(sw("a", "one", "2026-12-03T00:00:00Z")).unwrap())
+        .change(
+            &store
+                .new_switch(sw("a", "one", "2026-12-03T00:00:00Z"))
+                .unwrap(),
+        )
         .unwrap();
     store
-        .change(&SharedChange::switch(sw("ab", "x", "2026-12-04T00:00:00Z")).unwrap())
+        .change(
+            &store
+                .new_switch(sw("ab", "x", "2026-12-04T00:00:00Z"))
+                .unwrap(),
+        )
         .unwrap();
     let all = store.switches("a").unwrap();
     assert_eq!(

@@ -488,10 +488,8 @@ pub(super) fn organizer_with_token(
 /// Stores a switch (or a return to the schedule), makes it live, and sends the organizer back
 /// to the phase section of the dashboard.
 async fn record(state: &AppState, switch: Switch) -> Result<HttpResponse, WebError> {
-    let change = crate::store::SharedChange::switch(switch.clone())
-        .map_err(|e| WebError::internal("switch", e))?;
-    let store = state.store.clone();
-    web::block(move || store.change(&change))
+    let (store, made) = (state.store.clone(), switch.clone());
+    web::block(move || store.change(&store.new_switch(made)?))
         .await
         .map_err(|e| WebError::internal("switch", e))?
         .map_err(|e| WebError::internal("switch", e))?;

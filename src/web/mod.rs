@@ -36,7 +36,7 @@ use askama::Template;
 use tracing::Instrument;
 
 pub use free_copies::keep_up_to_date as keep_free_copies;
-pub use state::AppState;
+pub use state::{AppState, mirror_replicas};
 
 use crate::metrics::StatusClass;
 

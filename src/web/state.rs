@@ -15,8 +15,8 @@ use crate::clock::Clock;
 use crate::config::{AdminPassword, Settings};
 use crate::error_chain;
 use crate::metrics::Metrics;
-use crate::replica::Replica;
-use crate::store::{Recorder, Store, StoreError};
+use crate::replica::{Changes, Replica};
+use crate::store::{Recorder, SharedChange, Store, StoreError};
 
 pub struct AppState {
     catalog: LiveCatalog,
@@ -146,12 +146,12 @@ impl AppState {
     }
 
     /// A share link made or revoked on another replica.
-    pub(crate) fn know_link(&self, link: crate::sharelink::ShareLink) {
+    fn know_link(&self, link: crate::sharelink::ShareLink) {
         self.shares.remember(link);
     }
 
     /// A session ended by logging out on another replica.
-    pub(crate) fn forget_session(&self, token: &str, expires: i64) {
+    fn forget_session(&self, token: &str, expires: i64) {
         self.sessions
             .revoke(token, expires, self.clock.now().as_second());
     }
@@ -193,4 +193,34 @@ fn found_copies(checked: &HashMap<String, Checked>) -> HashMap<String, FreeCopy>
         .iter()
         .filter_map(|(doi, c)| Some((doi.clone(), c.copy.clone()?)))
         .collect()
+}
+
+/// Mirrors in memory what other replicas changed (the replica has stored it already): each
+/// changed exhibition's latest switch goes to the landing pages' mirror, a logout ends that
+/// session here, a link made or revoked there is known here.
+pub async fn mirror_replicas(state: actix_web::web::Data<AppState>, mut changes: Changes) {
+    while let Some(change) = changes.recv().await {
+        let exhibition = match change {
+            SharedChange::Switch { switch, .. } => switch.exhibition,
+            SharedChange::Logout { token, expires } => {
+                state.forget_session(&token, expires);
+                continue;
+            }
+            SharedChange::Link(link) => {
+                state.know_link(link);
+                continue;
+            }
+        };
+        let store = state.store.clone();
+        let id = exhibition.clone();
+        if let Ok(Ok(Some(switch))) = actix_web::web::block(move || store.last_switch(&id)).await {
+            tracing::info!(
+                exhibition,
+                phase = switch.phase,
+                by = switch.by,
+                "a switch made on another replica"
+            );
+            state.remember_switch(switch);
+        }
+    }
 }
