@@ -1,6 +1,6 @@
 //! The clock, injectable so tests can stand on either side of a phase boundary or a day.
 
-use std::sync::Mutex;
+use parking_lot::Mutex;
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -26,17 +26,17 @@ impl ManualClock {
     }
 
     pub fn set(&self, at: Timestamp) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = at;
+        *self.0.lock() = at;
     }
 
     pub fn advance(&self, by: SignedDuration) {
-        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut now = self.0.lock();
         *now = now.checked_add(by).unwrap_or(*now);
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+        *self.0.lock()
     }
 }

@@ -4,8 +4,9 @@
 //! Nothing here knows about HTTP or a runtime: the server decides when to reload (a watch of
 //! `Fingerprint`s, SIGHUP, the dashboard button) and what else a new catalog clears.
 
+use parking_lot::{Mutex, RwLock};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use jiff::Timestamp;
@@ -44,10 +45,7 @@ impl LiveCatalog {
     }
 
     pub fn get(&self) -> Arc<Catalog> {
-        self.current
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.current.read().clone()
     }
 
     pub fn dir(&self) -> &Path {
@@ -55,10 +53,7 @@ impl LiveCatalog {
     }
 
     pub fn status(&self) -> ReloadStatus {
-        self.status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.status.lock().clone()
     }
 
     /// Loads the exhibit files again. A valid catalog is first shown to `prepare` (to fill
@@ -70,11 +65,11 @@ impl LiveCatalog {
     ) -> Result<(), Vec<Problem>> {
         // Held across the load, so overlapping reloads (watch, SIGHUP, button) cannot finish
         // out of order and leave an older catalog serving.
-        let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        let mut status = self.status.lock();
         match load(&self.dir) {
             Ok(fresh) => {
                 prepare(&fresh);
-                *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+                *self.current.write() = Arc::new(fresh);
                 *status = ReloadStatus {
                     loaded_at: Some(now),
                     ..ReloadStatus::default()

@@ -5,8 +5,8 @@
 //! wall changed a day early or late is reflected at once and the schedule takes over again.
 //! A return to the schedule is a switch too, to no phase, so it ends the one before it.
 
+use parking_lot::RwLock;
 use std::collections::HashMap;
-use std::sync::RwLock;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -48,18 +48,11 @@ pub struct Switches(RwLock<HashMap<String, Switch>>);
 
 impl Switches {
     pub fn get(&self, exhibition: &str) -> Option<Switch> {
-        self.0
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(exhibition)
-            .cloned()
+        self.0.read().get(exhibition).cloned()
     }
 
     pub fn remember(&self, switch: Switch) {
-        self.0
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(switch.exhibition.clone(), switch);
+        self.0.write().insert(switch.exhibition.clone(), switch);
     }
 
     /// Fills in every exhibition of `catalog` not known yet with `stored`, its last stored
@@ -69,7 +62,7 @@ impl Switches {
         catalog: &Catalog,
         mut stored: impl FnMut(&str) -> Result<Option<Switch>, E>,
     ) -> Result<(), E> {
-        let mut switches = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let mut switches = self.0.write();
         for e in &catalog.exhibitions {
             if !switches.contains_key(&e.id)
                 && let Some(s) = stored(&e.id)?

@@ -2,9 +2,10 @@
 //! kinds, shared by every replica given a handle, and a switch that takes the whole cluster
 //! away (every call and every feed fails) and brings it back.
 
+use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt, stream};
@@ -52,8 +53,8 @@ impl MemoryCluster {
         }
     }
 
-    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
-        self.0.held.lock().unwrap_or_else(|e| e.into_inner())
+    fn held(&self) -> parking_lot::MutexGuard<'_, Held> {
+        self.0.held.lock()
     }
 
     /// A feed of `next(held, position)` from position `from`, failing once the cluster goes

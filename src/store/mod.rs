@@ -34,10 +34,10 @@ pub use recorder::{BatchObserver, Health, Recorder};
 pub use shared::SharedChange;
 pub use views::{Dimension, Group, Metric, Period};
 
+use parking_lot::{Mutex, RwLock};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
 
 use jiff::civil::Date;
 
@@ -216,7 +216,7 @@ impl Store {
             t.switches.clear()?;
         }
         t.db.flush()?;
-        *self.memory.write().unwrap_or_else(|e| e.into_inner()) = Memory::default();
+        *self.memory.write() = Memory::default();
         self.position.store(0, Ordering::SeqCst);
         Ok(())
     }
@@ -236,11 +236,7 @@ impl Store {
     }
 
     fn trees(&self) -> Result<std::sync::Arc<Trees>> {
-        self.trees
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or(StoreError::Reopening)
+        self.trees.read().clone().ok_or(StoreError::Reopening)
     }
 
     /// Runs a write; a failed one marks the database for reopening, and the next write
@@ -260,7 +256,7 @@ impl Store {
     /// gone after this; what was flushed is there. Memory (figures, dictionary, position)
     /// only ever follows successful writes, so it still matches.
     fn reopen(&self) -> Result<()> {
-        let mut slot = self.trees.write().unwrap_or_else(|e| e.into_inner());
+        let mut slot = self.trees.write();
         if let Some(old) = slot.take() {
             // Another thread holding the old handle would keep sled's file lock.
             match std::sync::Arc::try_unwrap(old) {
@@ -343,7 +339,7 @@ impl Store {
         let position = next.unwrap_or(0).max(covered);
         memory.views.position = position;
         self.position.store(position, Ordering::SeqCst);
-        *self.memory.write().unwrap_or_else(|e| e.into_inner()) = memory;
+        *self.memory.write() = memory;
         Ok(())
     }
 
@@ -368,12 +364,12 @@ impl Store {
         durable: bool,
         extra: impl FnOnce(&mut sled::Batch),
     ) -> Result<()> {
-        let _writer = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _writer = self.append_lock.lock();
         let first = self.position();
         let visits: Vec<(Kind, &Visit)> = events.iter().filter_map(|e| e.visit()).collect();
         let mut batch = sled::Batch::default();
         let (block, unknown) = {
-            let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());
+            let mut memory = self.memory.write();
             let block = if visits.is_empty() {
                 None
             } else {
@@ -399,7 +395,7 @@ impl Store {
             Ok(())
         })?;
         let facts = block.map(|(_, facts)| facts).unwrap_or_default();
-        let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());
+        let mut memory = self.memory.write();
         memory.names.mark_saved();
         for (i, fact) in facts.iter().enumerate() {
             memory.views.count(first + i as u64, fact);
@@ -421,13 +417,8 @@ impl Store {
     /// Stores the figures with the position they cover, so a restart replays only the tail.
     pub fn checkpoint(&self) -> Result<()> {
         // No batch lands between reading the changes and marking them saved.
-        let _writer = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
-        let parts = self
-            .memory
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .views
-            .checkpoint()?;
+        let _writer = self.append_lock.lock();
+        let parts = self.memory.read().views.checkpoint()?;
         let mut batch = sled::Batch::default();
         for (key, counters) in parts.scopes {
             batch.insert(&key, counters);
@@ -438,11 +429,7 @@ impl Store {
             t.db.flush()?;
             Ok(())
         })?;
-        self.memory
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .views
-            .saved();
+        self.memory.write().views.saved();
         Ok(())
     }
 
@@ -454,7 +441,7 @@ impl Store {
         period: Period,
         mut f: impl FnMut(Metric, Group<'_>, u64),
     ) {
-        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let memory = self.memory.read();
         let Some(id) = memory.names.id(exhibition) else {
             return;
         };
@@ -499,7 +486,7 @@ impl Store {
 
     /// Unknown-code hits (bots left out) on the local days `from..=to`, or all of them.
     pub fn unknown_codes(&self, range: Option<(Date, Date)>) -> Vec<(Date, String, u64)> {
-        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let memory = self.memory.read();
         memory
             .unknown
             .iter()
@@ -555,7 +542,7 @@ impl Store {
     fn resolve(&self, block: &[u8]) -> Result<Vec<(Kind, Visit)>> {
         let mut facts = record::decode_block(block)?;
         facts.sort_by_key(|f| f.at);
-        let memory = self.memory.read().unwrap_or_else(|e| e.into_inner());
+        let memory = self.memory.read();
         facts
             .iter()
             .map(|f| {

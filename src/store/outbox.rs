@@ -131,11 +131,7 @@ impl Store {
 
     /// The last stream message in the log (0: none).
     pub fn stream_position(&self) -> u64 {
-        self.memory
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .stream
-            .last
+        self.memory.read().stream.last
     }
 
     /// Appends stream message `seq`, sent by replica `origin`, holding its outbox entries
@@ -148,14 +144,7 @@ impl Store {
         origin: &str,
         entries: &[(u64, Vec<u8>)],
     ) -> Result<usize> {
-        let applied = self
-            .memory
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .stream
-            .origins
-            .get(origin)
-            .copied();
+        let applied = self.memory.read().stream.origins.get(origin).copied();
         let mut events = Vec::new();
         let mut last = applied;
         for (n, bytes) in entries {
@@ -178,7 +167,7 @@ impl Store {
                 batch.insert(origin_key(origin), &last.to_be_bytes());
             }
         })?;
-        let mut memory = self.memory.write().unwrap_or_else(|e| e.into_inner());
+        let mut memory = self.memory.write();
         memory.stream.last = seq;
         if let Some(last) = last {
             memory.stream.origins.insert(origin.to_string(), last);

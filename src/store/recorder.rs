@@ -13,10 +13,11 @@
 //! This exists because a sled flush per request is slow (about 7,200 req/s here) and sled
 //! 0.34's `flush_async` deadlocks under concurrent callers (sled issue #1308).
 
+use parking_lot::Mutex;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -64,14 +65,11 @@ pub struct Health {
 
 impl Health {
     pub fn problem(&self) -> Option<&'static str> {
-        *self.problem.lock().unwrap_or_else(|e| e.into_inner())
+        *self.problem.lock()
     }
 
     fn set(&self, problem: Option<&'static str>) -> Option<&'static str> {
-        std::mem::replace(
-            &mut *self.problem.lock().unwrap_or_else(|e| e.into_inner()),
-            problem,
-        )
+        std::mem::replace(&mut *self.problem.lock(), problem)
     }
 }
 
@@ -126,7 +124,6 @@ impl Recorder {
         let sent = self
             .sender
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
             .as_ref()
             .map(|s| s.send(Job { event, done }).is_ok());
         if sent != Some(true) {
@@ -156,8 +153,8 @@ impl Recorder {
     /// Stops taking events, writes what is queued (retrying a failing disk for a while), takes
     /// a last checkpoint, and waits for the writer to finish.
     pub fn shutdown(&self) {
-        self.sender.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(writer) = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        self.sender.lock().take();
+        if let Some(writer) = self.writer.lock().take() {
             let _ = writer.join();
         }
     }

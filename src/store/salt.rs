@@ -16,7 +16,7 @@ impl Store {
     /// Today's salt if it is in memory: the hot path asks this first and goes to a blocking
     /// thread for `daily_salt` only when the day has changed.
     pub fn cached_salt(&self, day: Date) -> Option<[u8; 32]> {
-        match *self.salt.read().unwrap_or_else(|e| e.into_inner()) {
+        match *self.salt.read() {
             Some((d, salt, None)) if d == day => Some(salt),
             Some((d, salt, Some(again))) if d == day && std::time::Instant::now() < again => {
                 Some(salt)
@@ -29,7 +29,7 @@ impl Store {
     /// visitor ids of different days cannot be linked. When it cannot be stored (a full
     /// disk) it is still used from memory; only a restart that day would start a new one.
     pub fn daily_salt(&self, day: Date) -> Result<[u8; 32]> {
-        let _changing = self.salt_change.lock().unwrap_or_else(|e| e.into_inner());
+        let _changing = self.salt_change.lock();
         if let Some(salt) = self.cached_salt(day) {
             return Ok(salt);
         }
@@ -82,7 +82,7 @@ impl Store {
         };
         let again = (self.outbound().is_some() && agreed.is_none())
             .then(|| std::time::Instant::now() + SALT_ASK_AGAIN);
-        *self.salt.write().unwrap_or_else(|e| e.into_inner()) = Some((day, salt, again));
+        *self.salt.write() = Some((day, salt, again));
         Ok(salt)
     }
 }

@@ -9,9 +9,10 @@
 //! session's CSRF token in the form (or, with Basic, a same-origin request). Failed passwords
 //! are slowed down by `throttle`.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
@@ -92,16 +93,13 @@ impl Sessions {
     }
 
     pub(super) fn revoke(&self, token: &str, expires: i64, now: i64) {
-        let mut map = self.revoked.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.revoked.lock();
         map.retain(|_, until| *until > now);
         map.insert(token.to_string(), expires);
     }
 
     fn is_revoked(&self, token: &str) -> bool {
-        self.revoked
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains_key(token)
+        self.revoked.lock().contains_key(token)
     }
 }
 

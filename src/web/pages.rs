@@ -8,9 +8,10 @@
 //! clock crossing into a new phase simply asks for a new variant, while a catalog reload or a
 //! manual switch changes what a key would render and clears the cache (`invalidate`).
 
+use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
@@ -138,7 +139,7 @@ impl PageCache {
         // Rendered outside the lock; two requests racing for a new variant both render, and
         // the second simply replaces the first's identical page.
         let page = Arc::new(Rendered::new(render()?));
-        let mut pages = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let mut pages = self.inner.write();
         if pages.generation == generation.0 {
             if pages.map.len() >= MAX_VARIANTS {
                 pages.map.clear();
@@ -150,7 +151,7 @@ impl PageCache {
 
     /// Forgets every page: the catalog or a switch changed what a key renders.
     pub(super) fn invalidate(&self) {
-        let mut pages = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let mut pages = self.inner.write();
         pages.generation += 1;
         pages.map.clear();
     }
@@ -160,8 +161,8 @@ impl PageCache {
         self.read().map.len()
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Pages> {
-        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    fn read(&self) -> parking_lot::RwLockReadGuard<'_, Pages> {
+        self.inner.read()
     }
 }
 

@@ -7,8 +7,8 @@
 //! time. Before, 500 concurrent `size=1000&dpi=101` requests took 2.8 GB and a visitor page
 //! 8 s.
 
+use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -100,7 +100,7 @@ pub(super) struct QrCounters {
 
 impl QrImages {
     fn get(&self, key: &ImageKey) -> Option<Bytes> {
-        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = self.cache.lock();
         cache.images.get(key).cloned()
     }
 
@@ -108,7 +108,7 @@ impl QrImages {
         if image.len() > CACHE_BYTES / 4 {
             return;
         }
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.cache.lock();
         if cache.images.contains_key(&key) {
             return;
         }
@@ -126,7 +126,7 @@ impl QrImages {
     }
 
     pub(super) fn counters(&self) -> QrCounters {
-        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = self.cache.lock();
         QrCounters {
             cached: cache.images.len(),
             cached_bytes: cache.bytes,

@@ -5,8 +5,8 @@
 //! `/view/...` routes are GET (and HEAD) only and sit outside `/admin`: a link never carries
 //! a session, so it can reach no write route; POSTs to `/view/...` find no route.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -54,7 +54,6 @@ impl Links {
         let revoked = self
             .issued
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
             .get(&claims.id)
             .is_some_and(|l| l.revoked.is_some());
         if revoked {
@@ -72,7 +71,7 @@ impl Links {
 
     /// Knows a link (made or revoked here or on another replica); a revocation stays.
     pub(super) fn remember(&self, link: ShareLink) {
-        let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
+        let mut issued = self.issued.lock();
         if link.revoked.is_none() && issued.get(&link.id).is_some_and(|l| l.revoked.is_some()) {
             return;
         }
@@ -88,7 +87,6 @@ impl Links {
         let mut links: Vec<ShareLink> = self
             .issued
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
             .values()
             .filter(|l| l.exhibition == exhibition)
             .cloned()
@@ -166,7 +164,6 @@ pub(super) async fn revoke(
         .shares
         .issued
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
         .get(&form.id)
         .filter(|l| l.exhibition == *path)
         .cloned();

@@ -1,9 +1,10 @@
 //! What every handler shares: the catalog and switches now serving, the store and its writer,
 //! settings, and the caches of rendered pages, covers and QR images.
 
+use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
@@ -166,7 +167,7 @@ impl AppState {
 
     /// The free copy to offer for a story: named by hand, else found by Unpaywall.
     pub(super) fn free_copy(&self, story: &Story) -> Option<FreeCopy> {
-        let found = self.free_copies.read().unwrap_or_else(|e| e.into_inner());
+        let found = self.free_copies.read();
         let key = story.doi.as_deref().map(unpaywall::doi_key);
         crate::access::free_copy(story, key.and_then(|k| found.get(&k)))
     }
@@ -174,7 +175,7 @@ impl AppState {
     /// Replaces the copies Unpaywall found; pages showing the old ones are dropped.
     pub(super) fn set_free_copies(&self, checked: &HashMap<String, Checked>) {
         let fresh = found_copies(checked);
-        let mut copies = self.free_copies.write().unwrap_or_else(|e| e.into_inner());
+        let mut copies = self.free_copies.write();
         if **copies != fresh {
             *copies = Arc::new(fresh);
             drop(copies);

@@ -12,9 +12,9 @@
 //! `GLOBAL_MAX_WAIT` away is refused: guessing is bounded for everyone together, and the
 //! organizer's own login is slowed by seconds, not locked out for long.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::config::LoginLimits;
@@ -106,8 +106,8 @@ impl Throttle {
         }
     }
 
-    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    fn inner(&self) -> parking_lot::MutexGuard<'_, Inner> {
+        self.inner.lock()
     }
 
     /// Whether (and when) a password from `ip` may be checked.
