@@ -171,7 +171,7 @@ pub(super) fn is_staff(state: &AppState, req: &HttpRequest, addr: Option<IpAddr>
 fn new_session_cookie(state: &AppState, name: &str) -> Option<Cookie<'static>> {
     let mut token = [0u8; 16];
     getrandom::fill(&mut token).ok()?;
-    let csrf: String = token.iter().map(|b| format!("{b:02x}")).collect();
+    let csrf = hex::encode(token);
     let expires = state.clock.now().as_second() + SESSION_HOURS * 3600;
     // Cookie values are plain ASCII (and actix percent-decodes them): the name goes in base64.
     let name = URL_SAFE_NO_PAD.encode(name);
