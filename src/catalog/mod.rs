@@ -11,6 +11,8 @@ mod friendly;
 mod load;
 mod reload;
 mod rotation;
+pub mod save;
+pub mod story_file;
 mod version;
 
 use std::collections::HashMap;

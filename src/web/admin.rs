@@ -240,7 +240,7 @@ struct Dashboard {
     /// (id, code, English title), to edit.
     stories: Vec<(String, String, String)>,
     /// Kept versions of the exhibit files, newest first, with when they were saved.
-    changes: Vec<(catalog::edit::Kept, String)>,
+    changes: Vec<(catalog::save::Kept, String)>,
     state: &'static str,
     live: String,
     manual: bool,
@@ -331,6 +331,10 @@ pub(super) async fn dashboard_for(
     };
     let nth = (stats.by_day.len() / 12).max(1);
     let stats = super::admin_ui::labelled(&stats, e, lang);
+    let dir = e.dir.clone();
+    let changes = web::block(move || catalog::save::history(&dir))
+        .await
+        .map_err(|e| WebError::internal("change history", e))?;
     let page = Dashboard {
         id: e.id.clone(),
         title: title(e),
@@ -366,7 +370,7 @@ pub(super) async fn dashboard_for(
                 )
             })
             .collect(),
-        changes: catalog::edit::history(&e.dir)
+        changes: changes
             .into_iter()
             .take(20)
             .map(|c| {
