@@ -1,14 +1,17 @@
 //! `docent import`: stories from a spreadsheet. One story file per CSV row (commented, like the
-//! demo's), covers copied and resized, citations filled from Crossref when it answers; every
-//! row checked by the same checks as `docent check`, on a scratch copy of the exhibit files,
-//! before anything is written. A CSV with any problem writes nothing and lists every problem
-//! as `file.csv:ROW: ...`.
+//! demo's), covers copied and resized, citations filled from Crossref when it answers. The
+//! files are saved like every other change (`catalog::save`: the save lock, the same checks as
+//! `docent check` on a scratch copy, atomic writes, history), so a CSV with any problem writes
+//! nothing and lists every problem as `file.csv:ROW: ...`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::catalog;
+use crate::catalog::save::{self, Change, Expected, SaveError};
+use crate::catalog::story_file::{Citation, story_text};
+use crate::covers::resize_cover;
 
 /// Columns a CSV must have, and may have.
 const REQUIRED: [&str; 7] = [
@@ -21,8 +24,8 @@ const REQUIRED: [&str; 7] = [
     "cover",
 ];
 const OPTIONAL: [&str; 4] = ["url", "topics", "cover_alt_zh", "cover_alt_en"];
-/// Covers are resized to fit this box (portrait 3:4, as the pages expect).
-const COVER_BOX: (u32, u32) = (720, 960);
+/// Who the history names for an import.
+const WHO: &str = "docent import";
 
 /// What to import.
 pub struct Request<'a> {
@@ -157,46 +160,53 @@ pub fn import(request: &Request) -> Result<Imported, Vec<String>> {
         files.push((row, story_file(row, citation.as_ref(), request.csv)));
     }
 
-    // The same checks as `docent check`, on a scratch copy holding the new files.
-    let scratch = tempfile::tempdir().map_err(|e| vec![format!("a scratch folder: {e}")])?;
-    crate::catalog::edit::copy_dir(request.exhibits, scratch.path())
-        .map_err(|e| vec![format!("a scratch copy: {e}")])?;
-    let relative = exhibition
-        .dir
-        .strip_prefix(request.exhibits)
-        .unwrap_or(Path::new(""));
-    let scratch_ex = scratch.path().join(relative);
+    // Saved like every change of the exhibit files: under the save lock, checked on a scratch
+    // copy, written atomically, each new file marked in history.
+    let mut changes = Vec::new();
     for (row, text) in &files {
-        let written = write_story(&scratch_ex, &row.id, text, &covers[&row.id]);
-        if let Err(e) = written {
-            return Err(vec![format!("a scratch copy: {e}")]);
+        changes.push(Change::write(story_path(&row.id), text.as_bytes()));
+        changes.push(Change::write(
+            format!("covers/{}.jpg", row.id),
+            covers
+                .remove(&row.id)
+                .expect("every row's cover was read above"),
+        ));
+    }
+    let paths: Vec<String> = files.iter().map(|(row, _)| story_path(&row.id)).collect();
+    let expected: Vec<Expected> = paths.iter().map(|p| (p.as_str(), None)).collect();
+    let saved = save::save(
+        request.exhibits,
+        &exhibition.dir,
+        &expected,
+        &changes,
+        WHO,
+        jiff::Timestamp::now(),
+    );
+    match saved {
+        Ok(()) => {}
+        Err(SaveError::Rejected(found)) => {
+            for p in found {
+                let row = files
+                    .iter()
+                    .find(|(row, _)| p.path == exhibition.dir.join(story_path(&row.id)));
+                problems.push(match row {
+                    Some((row, _)) => at(row.line, p.message),
+                    None => format!("{name}: {p}"),
+                });
+            }
+            return Err(problems);
         }
-    }
-    if let Err(found) = catalog::load(scratch.path()) {
-        let scratch_text = scratch.path().display().to_string();
-        let real_text = request.exhibits.display().to_string();
-        for p in found {
-            let row = files.iter().find(|(row, _)| {
-                p.path == scratch_ex.join("stories").join(format!("{}.toml", row.id))
-            });
-            let message = p.message.replace(&scratch_text, &real_text);
-            problems.push(match row {
-                Some((row, _)) => at(row.line, message),
-                None => format!(
-                    "{name}: {}",
-                    p.to_string().replace(&scratch_text, &real_text)
-                ),
-            });
+        Err(SaveError::Stale) => {
+            return Err(vec![format!(
+                "{name}: a story file of this CSV was written by someone else meanwhile; nothing was written"
+            )]);
         }
-        return Err(problems);
+        Err(e) => return Err(vec![format!("{}: {e}", exhibition.dir.display())]),
     }
-
-    let mut stories = Vec::new();
-    for (row, text) in &files {
-        let path = write_story(&exhibition.dir, &row.id, text, &covers[&row.id])
-            .map_err(|e| vec![format!("{}: {e}", exhibition.dir.display())])?;
-        stories.push((row.id.clone(), path));
-    }
+    let stories = files
+        .iter()
+        .map(|(row, _)| (row.id.clone(), exhibition.dir.join(story_path(&row.id))))
+        .collect();
     Ok(Imported {
         stories,
         citations,
@@ -285,44 +295,10 @@ fn read_rows(text: &str) -> Result<Vec<Row>, Vec<(u64, String)>> {
     }
 }
 
-/// The cover resized to fit `COVER_BOX`, as JPEG.
+/// The cover resized to fit the pages' box, as JPEG.
 fn cover(path: &Path) -> Result<Vec<u8>, String> {
-    resize_cover(&std::fs::read(path).map_err(|e| e.to_string())?)
-}
-
-/// An uploaded or imported cover (PNG or JPEG), resized to fit 720x960, as JPEG.
-pub fn resize_cover(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let image =
-        image::load_from_memory(bytes).map_err(|e| format!("not a PNG or JPEG image ({e})"))?;
-    let image = if image.width() > COVER_BOX.0 || image.height() > COVER_BOX.1 {
-        image.resize(
-            COVER_BOX.0,
-            COVER_BOX.1,
-            image::imageops::FilterType::Lanczos3,
-        )
-    } else {
-        image
-    };
-    let mut out = Vec::new();
-    image
-        .to_rgb8()
-        .write_to(
-            &mut std::io::Cursor::new(&mut out),
-            image::ImageFormat::Jpeg,
-        )
-        .map_err(|e| e.to_string())?;
-    Ok(out)
-}
-
-/// A citation from Crossref.
-#[derive(Debug, Default, PartialEq)]
-pub struct Citation {
-    authors: String,
-    title: String,
-    journal: String,
-    volume: Option<String>,
-    pages: Option<String>,
-    issue_date: Option<String>,
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    resize_cover(&bytes).map_err(|e| e.to_string())
 }
 
 /// Asks Crossref for a DOI's citation (`GET {base}/works/{doi}`).
@@ -402,11 +378,6 @@ fn citation_of(work: &serde_json::Value) -> Option<Citation> {
     })
 }
 
-/// A TOML string value (quoted and escaped).
-fn quoted(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
 /// The story file for a row, commented like the demo's.
 fn story_file(row: &Row, citation: Option<&Citation>, csv: &Path) -> String {
     let source = csv
@@ -424,103 +395,9 @@ fn story_file(row: &Row, citation: Option<&Citation>, csv: &Path) -> String {
     )
 }
 
-/// A new story file, commented like the demo's, from field values by column name (`code`,
-/// `title_zh`, ... as in the CSV); `origin` says where it came from.
-pub fn story_text(
-    id: &str,
-    get: &dyn Fn(&str) -> String,
-    citation: Option<&Citation>,
-    origin: &str,
-) -> String {
-    struct Fields<'a>(&'a dyn Fn(&str) -> String);
-    impl Fields<'_> {
-        fn get(&self, name: &str) -> String {
-            self.0(name).trim().to_string()
-        }
-    }
-    let row = Fields(get);
-    let mut out = format!(
-        "# stories/{id}.toml: {origin}.\n\
-         # Edit freely; stories/alphago.toml in the demo explains every field.\n\
-         # To show it, name it in a phase of exhibition.toml.\n\n\
-         # PERMANENT short code: never change it once the show has opened.\n\
-         code = {code}\n\n\
-         # Cover image, relative to the exhibition folder (copied and resized by the import).\n\
-         cover = \"covers/{id}.jpg\"\n",
-        code = quoted(&row.get("code").to_uppercase()),
-    );
-    let topics: Vec<String> = row
-        .get("topics")
-        .split([';', '；', '|'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(quoted)
-        .collect();
-    if !topics.is_empty() {
-        out.push_str(&format!(
-            "\n# OPTIONAL. Tags: those in Chinese show on the Chinese page, the others on the English page.\ntopics = [{}]\n",
-            topics.join(", ")
-        ));
-    }
-    let text = |zh: &str, en: &str| format!("zh = {}\nen = {}\n", quoted(zh), quoted(en));
-    out.push_str(&format!(
-        "\n[title]\n{}\n# The story: 2-4 sentences per language, plain text.\n[summary]\n{}",
-        text(&row.get("title_zh"), &row.get("title_en")),
-        text(&row.get("summary_zh"), &row.get("summary_en")),
-    ));
-    // An alt text is needed; without one in the CSV the title stands in, marked for staff.
-    let alt_zh = match row.get("cover_alt_zh") {
-        alt if alt.is_empty() => format!("封面图：{}", row.get("title_zh")),
-        alt => alt,
-    };
-    let alt_en = match row.get("cover_alt_en") {
-        alt if alt.is_empty() => format!("Cover image: {}", row.get("title_en")),
-        alt => alt,
-    };
-    let placeholder = if row.get("cover_alt_zh").is_empty() || row.get("cover_alt_en").is_empty() {
-        "# The CSV gave no description of the cover: describe what the picture shows.\n"
-    } else {
-        ""
-    };
-    out.push_str(&format!(
-        "\n# Text alternative for the cover, read aloud by screen readers.\n{placeholder}[cover_alt]\n{}",
-        text(&alt_zh, &alt_en)
-    ));
-    out.push_str(&format!(
-        "\n# Where the \"Read the paper\" link goes.\n[article]\ndoi = {}\n",
-        quoted(&row.get("doi"))
-    ));
-    if !row.get("url").is_empty() {
-        out.push_str(&format!("url = {}\n", quoted(&row.get("url"))));
-    }
-    if let Some(c) = citation {
-        out.push_str(&format!(
-            "\n# From Crossref for the DOI above: compare it with the paper.\n[citation]\nauthors = {}\ntitle = {}\njournal = {}\n",
-            quoted(&c.authors),
-            quoted(&c.title),
-            quoted(&c.journal)
-        ));
-        if let Some(v) = &c.volume {
-            out.push_str(&format!("volume = {}\n", quoted(v)));
-        }
-        if let Some(p) = &c.pages {
-            out.push_str(&format!("pages = {}\n", quoted(p)));
-        }
-        if let Some(d) = &c.issue_date {
-            out.push_str(&format!("issue_date = {d}\n"));
-        }
-    }
-    out
-}
-
-/// Writes a story file and its cover into an exhibition folder; returns the file.
-fn write_story(dir: &Path, id: &str, text: &str, cover: &[u8]) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir.join("covers"))?;
-    std::fs::create_dir_all(dir.join("stories"))?;
-    std::fs::write(dir.join("covers").join(format!("{id}.jpg")), cover)?;
-    let path = dir.join("stories").join(format!("{id}.toml"));
-    std::fs::write(&path, text)?;
-    Ok(path)
+/// A story's file, relative to its exhibition folder.
+fn story_path(id: &str) -> String {
+    format!("stories/{id}.toml")
 }
 
 #[cfg(test)]

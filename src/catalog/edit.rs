@@ -1,23 +1,11 @@
 //! Changing exhibit files from the dashboard, so staff without a shell can edit a show. The
-//! files stay the source of truth and stay clean to edit by hand:
-//! - an edit rewrites only the values that changed (`toml_edit`), so comments, order and
-//!   layout stay byte for byte;
-//! - every save is checked first with the same checks as `docent check`, on a scratch copy of
-//!   all exhibit files; a rejected save writes nothing;
-//! - a save based on an older version of the file than the one on disk is refused;
-//! - the previous file is kept in the exhibition's `.history/` folder (who, when), and any kept
-//!   version can be put back (which is itself a change that can be undone).
+//! files stay the source of truth and stay clean to edit by hand: an edit rewrites only the
+//! values that changed (`toml_edit`), so comments, order and layout stay byte for byte.
+//!
+//! This module makes the new text; `catalog::save` is the one way it reaches the disk (checked,
+//! locked, atomic, kept in history).
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-use jiff::Timestamp;
 use toml_edit::{DocumentMut, Item, Value};
-
-/// One save at a time, server-wide: the version check and the write are one step.
-static SAVING: Mutex<()> = Mutex::new(());
-
-const HISTORY: &str = ".history";
 
 /// A story's fields as the editor shows them: (form name, place in the file).
 pub const STORY_FIELDS: [(&str, &[&str]); 16] = [
@@ -42,23 +30,21 @@ pub const STORY_FIELDS: [(&str, &[&str]); 16] = [
 /// Also editable: the issue date, a TOML date rather than text.
 pub const ISSUE_DATE: (&str, &[&str]) = ("citation_issue_date", &["citation", "issue_date"]);
 
+/// A value or a file that cannot be edited as asked; the message is for the person editing.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
-    #[error(
-        "someone saved this file after you opened it; nothing was written. Open it again to see their change, then make yours"
-    )]
-    Stale,
-    #[error("the change was not saved: {} problem(s)", .0.len())]
-    Rejected(Vec<String>),
     #[error("{0}")]
     Invalid(String),
-    #[error("the file could not be read or written: {0}")]
-    Io(#[from] std::io::Error),
 }
 
-/// A short fingerprint of a file's bytes: what the editor saw, checked again at save.
+/// A short fingerprint of a file's text: what the editor saw, checked again at save.
 pub fn version(text: &str) -> String {
-    blake3::hash(text.as_bytes()).to_hex()[..16].to_string()
+    version_of(text.as_bytes())
+}
+
+/// `version` of any file, text or not.
+pub fn version_of(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..16].to_string()
 }
 
 /// The values of a story file, by form name (`""` when absent).
@@ -257,170 +243,6 @@ pub fn add_phase(text: &str, phase: &NewPhase<'_>) -> Result<String, EditError> 
         }
     }
     Ok(doc.to_string())
-}
-
-/// A file to write, relative to an exhibition folder, with its new bytes.
-pub struct Change {
-    pub file: String,
-    pub bytes: Vec<u8>,
-}
-
-/// Saves `changes` into the exhibition folder `dir` (inside the exhibits folder `root`):
-/// refused as stale when `file` on disk is no longer at `base_version` (`None`: it must not
-/// exist yet), checked on a scratch copy, then written, the old files kept in history.
-pub fn save(
-    root: &Path,
-    dir: &Path,
-    base: (&str, Option<&str>),
-    changes: &[Change],
-    who: &str,
-    now: Timestamp,
-) -> Result<(), EditError> {
-    let _one = SAVING.lock().unwrap_or_else(|e| e.into_inner());
-    let (file, base_version) = base;
-    let current = std::fs::read_to_string(dir.join(file)).ok();
-    if current.as_deref().map(version).as_deref() != base_version {
-        return Err(EditError::Stale);
-    }
-    check_on_scratch(root, dir, changes)?;
-    let stamp = now.strftime("%Y%m%dT%H%M%S%.6fZ").to_string();
-    for change in changes {
-        let path = dir.join(&change.file);
-        if let Ok(old) = std::fs::read(&path) {
-            keep(dir, &stamp, who, &change.file, &old)?;
-        }
-        write_atomically(&path, &change.bytes)?;
-    }
-    Ok(())
-}
-
-/// The same checks as `docent check`, on a copy of every exhibit file with `changes` made.
-fn check_on_scratch(root: &Path, dir: &Path, changes: &[Change]) -> Result<(), EditError> {
-    let scratch = tempfile::tempdir()?;
-    copy_dir(root, scratch.path())?;
-    let relative = dir.strip_prefix(root).unwrap_or(Path::new(""));
-    for change in changes {
-        let path = scratch.path().join(relative).join(&change.file);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, &change.bytes)?;
-    }
-    match super::load(scratch.path()) {
-        Ok(_) => Ok(()),
-        Err(problems) => {
-            let (from, to) = (
-                scratch.path().display().to_string(),
-                root.display().to_string(),
-            );
-            Err(EditError::Rejected(
-                problems
-                    .iter()
-                    .map(|p| p.to_string().replace(&from, &to))
-                    .collect(),
-            ))
-        }
-    }
-}
-
-/// A kept version: `.history/<time>--<who>--<file with / as __>.bak`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Kept {
-    pub id: String,
-    pub at: String,
-    pub who: String,
-    pub file: String,
-}
-
-fn keep(dir: &Path, stamp: &str, who: &str, file: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let history = dir.join(HISTORY);
-    std::fs::create_dir_all(&history)?;
-    let who: String = who
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .take(40)
-        .collect();
-    let name = format!("{stamp}--{who}--{}.bak", file.replace('/', "__"));
-    std::fs::write(history.join(name), bytes)
-}
-
-/// The kept versions of an exhibition's files, newest first.
-pub fn history(dir: &Path) -> Vec<Kept> {
-    let mut kept: Vec<Kept> = std::fs::read_dir(dir.join(HISTORY))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stem = name.strip_suffix(".bak")?;
-            let mut parts = stem.splitn(3, "--");
-            let (at, who, file) = (parts.next()?, parts.next()?, parts.next()?);
-            Some(Kept {
-                id: stem.to_string(),
-                at: at.to_string(),
-                who: who.to_string(),
-                file: file.replace("__", "/"),
-            })
-        })
-        .collect();
-    kept.sort_by(|a, b| b.id.cmp(&a.id));
-    kept
-}
-
-/// Puts a kept version back (checked like any save; the file it replaces is kept in turn).
-pub fn undo(
-    root: &Path,
-    dir: &Path,
-    id: &str,
-    who: &str,
-    now: Timestamp,
-) -> Result<String, EditError> {
-    let kept = history(dir)
-        .into_iter()
-        .find(|k| k.id == id)
-        .ok_or_else(|| EditError::Invalid(format!("no kept version `{id}`")))?;
-    let bytes = std::fs::read(dir.join(HISTORY).join(format!("{id}.bak")))?;
-    let current = std::fs::read_to_string(dir.join(&kept.file)).ok();
-    let base = current.as_deref().map(version);
-    save(
-        root,
-        dir,
-        (&kept.file, base.as_deref()),
-        &[Change {
-            file: kept.file.clone(),
-            bytes,
-        }],
-        who,
-        now,
-    )?;
-    Ok(kept.file)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let tmp: PathBuf = path.with_extension("saving");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
-/// Copies a folder tree (for a scratch check), leaving out kept versions.
-pub(crate) fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        if entry.file_name() == HISTORY {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

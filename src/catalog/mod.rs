@@ -12,6 +12,8 @@ mod friendly;
 mod load;
 mod reload;
 mod rotation;
+pub mod save;
+pub mod story_file;
 mod version;
 
 use std::collections::HashMap;

@@ -16,7 +16,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::admin_ui::AdminUi;
 use super::auth::Organizer;
 use super::error::WebError;
-use super::{AppState, html, no_store};
+use super::{AppState, chart_cache, html, no_store};
 use crate::catalog::{self, Catalog, Exhibition, Lang, ShowState, Switch};
 use crate::stats::{self, Stats, charts};
 use crate::store::{self, Visit};
@@ -240,7 +240,7 @@ struct Dashboard {
     /// (id, code, English title), to edit.
     stories: Vec<(String, String, String)>,
     /// Kept versions of the exhibit files, newest first, with when they were saved.
-    changes: Vec<(catalog::edit::Kept, String)>,
+    changes: Vec<(catalog::save::Kept, String)>,
     state: &'static str,
     live: String,
     manual: bool,
@@ -283,6 +283,8 @@ pub(super) async fn dashboard_for(
     let lang = t.lang;
     let local = |at: Timestamp| t.time(&at);
     let range = range_of(state, e, query)?;
+    // Read before the figures: they are at least this new, so charts kept for it are current.
+    let position = state.store.position();
     let stats = compute(state, &catalog, &e.id, range).await?;
     let showing = e.showing(now, state.last_switch(&e.id).as_ref());
     let (store, sid) = (state.store.clone(), e.id.clone());
@@ -330,6 +332,43 @@ pub(super) async fn dashboard_for(
         ),
     };
     let nth = (stats.by_day.len() / 12).max(1);
+    let dir = e.dir.clone();
+    let changes = web::block(move || catalog::save::history(&dir))
+        .await
+        .map_err(|e| WebError::internal("change history", e))?;
+    let titles = (
+        t.s("Scans and article opens by day", "每日扫码与全文打开次数"),
+        t.s(
+            "Scans and article opens by hour of day",
+            "各时段扫码与全文打开次数",
+        ),
+        t.s("By story", "按故事"),
+        t.s("By station", "按展位"),
+    );
+    let rows = (
+        stats.by_day.clone(),
+        stats.by_hour.clone(),
+        stats.by_story.clone(),
+        stats.by_station.clone(),
+    );
+    let view = chart_cache::View {
+        exhibition: e.id.clone(),
+        range,
+        lang,
+    };
+    let charts = state
+        .charts
+        .get_or_draw(view, position, &catalog, move || {
+            let (days, hours, stories, stations) = rows;
+            chart_cache::Charts {
+                days: charts::columns(lang, titles.0, &days, nth),
+                hours: charts::columns(lang, titles.1, &hours, 2),
+                stories: charts::bars(lang, titles.2, &stories),
+                stations: charts::bars(lang, titles.3, &stations),
+            }
+        })
+        .await
+        .map_err(|e| WebError::internal("charts", e))?;
     let page = Dashboard {
         id: e.id.clone(),
         title: title(e),
@@ -365,7 +404,7 @@ pub(super) async fn dashboard_for(
                 )
             })
             .collect(),
-        changes: catalog::edit::history(&e.dir)
+        changes: changes
             .into_iter()
             .take(20)
             .map(|c| {
@@ -379,23 +418,10 @@ pub(super) async fn dashboard_for(
         range_query: range
             .map(|(f, t)| format!("?from={f}&to={t}"))
             .unwrap_or_default(),
-        chart_days: charts::columns(
-            lang,
-            t.s("Scans and article opens by day", "每日扫码与全文打开次数"),
-            &stats.by_day,
-            nth,
-        ),
-        chart_hours: charts::columns(
-            lang,
-            t.s(
-                "Scans and article opens by hour of day",
-                "各时段扫码与全文打开次数",
-            ),
-            &stats.by_hour,
-            2,
-        ),
-        chart_stories: charts::bars(lang, t.s("By story", "按故事"), &stats.by_story),
-        chart_stations: charts::bars(lang, t.s("By station", "按展位"), &stats.by_station),
+        chart_days: charts.days.clone(),
+        chart_hours: charts.hours.clone(),
+        chart_stories: charts.stories.clone(),
+        chart_stations: charts.stations.clone(),
         stats,
         t,
     };

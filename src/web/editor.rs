@@ -1,8 +1,9 @@
 //! Editing a story from the dashboard: `GET /admin/e/{exhibition}/stories/{story}` shows every
-//! field, `POST` saves (with a cover upload) through `catalog::edit`, which checks the whole
+//! field, `POST` saves (with a cover upload) through `catalog::save`, which checks the whole
 //! exhibit folder first, refuses a save based on an older file, and keeps the old one; then the
 //! catalog is reloaded, so visitors see the change at once. `POST
-//! /admin/e/{exhibition}/undo/{entry}` puts a kept version back.
+//! /admin/e/{exhibition}/undo/{entry}` puts a kept version back. File reads, cover resizing
+//! and saves run on blocking threads, never on the async executor.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,10 @@ use super::admin_ui::AdminUi;
 use super::auth::Organizer;
 use super::error::WebError;
 use super::{AppState, no_store};
-use crate::catalog::edit::{self, Change, EditError};
+use crate::catalog::edit;
+use crate::catalog::save::{self, Change, SaveError};
+use crate::catalog::story_file::story_text;
+use crate::covers::{CoverError, resize_cover};
 
 /// The largest cover accepted, and the most text a form may carry.
 const COVER_BYTES: usize = 5 << 20;
@@ -242,8 +246,7 @@ pub(super) async fn story_form(
         return Ok(no_store(page.t.respond(StatusCode::OK, &page)));
     }
     let (dir, code) = story_of(&state, &exhibition, &story)?;
-    let text = std::fs::read_to_string(dir.join("stories").join(format!("{story}.toml")))
-        .map_err(|e| WebError::internal("story file", e))?;
+    let text = read_text(dir.join("stories").join(format!("{story}.toml"))).await?;
     let page = page(
         &state,
         &req,
@@ -318,17 +321,13 @@ pub(super) async fn story_save(
     }
     let (dir, code) = story_of(&state, &exhibition, &story)?;
     let file = format!("stories/{story}.toml");
-    let text = std::fs::read_to_string(dir.join(&file))
-        .map_err(|e| WebError::internal("story file", e))?;
+    let text = read_text(dir.join(&file)).await?;
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     let cover_file = format!("covers/{story}.jpg");
     if let Some(bytes) = upload {
-        match crate::import::resize_cover(&bytes) {
-            Ok(jpeg) => changes.push(Change {
-                file: cover_file.clone(),
-                bytes: jpeg,
-            }),
+        match resized(bytes).await? {
+            Ok(jpeg) => changes.push(Change::write(cover_file.clone(), jpeg)),
             Err(e) => problems.push(format!("new cover: {e}")),
         }
     }
@@ -354,13 +353,7 @@ pub(super) async fn story_save(
             page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
         ));
     };
-    changes.insert(
-        0,
-        Change {
-            file: file.clone(),
-            bytes: edited.into_bytes(),
-        },
-    );
+    changes.insert(0, Change::write(file.clone(), edited));
     let base = fields.get("version").cloned().unwrap_or_default();
     let saved = save(&state, dir, (file, Some(base)), changes, &organizer).await?;
     match saved {
@@ -379,23 +372,18 @@ pub(super) async fn story_save(
                 ))
                 .finish())
         }
-        Err(EditError::Rejected(problems)) => {
+        Err(SaveError::Rejected(problems)) => {
+            let problems = problems.iter().map(ToString::to_string).collect();
             let page = page(&state, &req, shown, &text, Some(&fields), problems, false)?;
             Ok(no_store(
                 page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
             ))
         }
-        Err(EditError::Stale) => {
-            let page = page(
-                &state,
-                &req,
-                shown,
-                &text,
-                Some(&fields),
-                vec![EditError::Stale.to_string()],
-                false,
-            )?;
-            Ok(no_store(page.t.respond(StatusCode::CONFLICT, &page)))
+        Err(e @ (SaveError::Stale | SaveError::Busy)) => {
+            let status = refused_status(&e);
+            let problems = vec![e.to_string()];
+            let page = page(&state, &req, shown, &text, Some(&fields), problems, false)?;
+            Ok(no_store(page.t.respond(status, &page)))
         }
         Err(e) => Err(WebError::internal("save", e)),
     }
@@ -427,12 +415,14 @@ async fn create(
             "story id `{id}`: use lowercase letters, digits and - (and not `new`)"
         ));
     }
-    let cover = match upload.map(|bytes| crate::import::resize_cover(&bytes)) {
-        Some(Ok(jpeg)) => Some(jpeg),
-        Some(Err(e)) => {
-            problems.push(format!("cover: {e}"));
-            None
-        }
+    let cover = match upload {
+        Some(bytes) => match resized(bytes).await? {
+            Ok(jpeg) => Some(jpeg),
+            Err(e) => {
+                problems.push(format!("cover: {e}"));
+                None
+            }
+        },
         None => {
             problems.push("a new story needs a cover image (PNG or JPEG)".into());
             None
@@ -448,7 +438,7 @@ async fn create(
         "citation_issue_date" => String::new(),
         _ => fields.get(name).cloned().unwrap_or_default(),
     };
-    let text = crate::import::story_text(
+    let text = story_text(
         &id,
         &get,
         None,
@@ -471,17 +461,11 @@ async fn create(
     };
     let file = format!("stories/{id}.toml");
     let changes = vec![
-        Change {
-            file: file.clone(),
-            bytes: text.into_bytes(),
-        },
-        Change {
-            file: format!("covers/{id}.jpg"),
-            bytes: cover,
-        },
+        Change::write(file.clone(), text),
+        Change::write(format!("covers/{id}.jpg"), cover),
     ];
     let saved = save(state, dir, (file, None), changes, organizer).await?;
-    let problems = match saved {
+    let (problems, status) = match saved {
         Ok(()) => {
             live(state).await?;
             tracing::info!(
@@ -497,30 +481,75 @@ async fn create(
                 ))
                 .finish());
         }
-        Err(EditError::Rejected(problems)) => problems,
-        Err(EditError::Stale) => vec![format!("a story `{id}` exists already: choose another id")],
+        Err(SaveError::Rejected(problems)) => (
+            problems.iter().map(ToString::to_string).collect(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(SaveError::Stale) => (
+            vec![format!("a story `{id}` exists already: choose another id")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e @ SaveError::Busy) => (vec![e.to_string()], refused_status(&e)),
         Err(e) => return Err(WebError::internal("save", e)),
     };
     let page = new_page(state, req, exhibition, &fields, problems)?;
-    Ok(no_store(
-        page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
-    ))
+    Ok(no_store(page.t.respond(status, &page)))
 }
 
-/// Saves `changes` into the exhibition folder `dir` on a blocking thread (`edit::save`: base
-/// version checked, whole folder checked, old files kept), as `organizer`.
+/// The status of a save refused for the moment: a stale base is a conflict; a save under way
+/// elsewhere is worth trying again shortly.
+pub(super) fn refused_status(e: &SaveError) -> StatusCode {
+    match e {
+        SaveError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::CONFLICT,
+    }
+}
+
+/// A file's text, read on a blocking thread.
+pub(super) async fn read_text(path: std::path::PathBuf) -> Result<String, WebError> {
+    web::block(move || std::fs::read_to_string(path))
+        .await
+        .map_err(|e| WebError::internal("exhibit file", e))?
+        .map_err(|e| WebError::internal("exhibit file", e))
+}
+
+/// An uploaded cover resized (`covers::resize_cover`) on a blocking thread: decoding and
+/// resizing a 5 MB image takes a worker's whole attention for a while. `Err` inside: the
+/// sender's file is not an image; a failure to encode is this server's.
+async fn resized(bytes: Vec<u8>) -> Result<Result<Vec<u8>, CoverError>, WebError> {
+    match web::block(move || resize_cover(&bytes))
+        .await
+        .map_err(|e| WebError::internal("cover", e))?
+    {
+        Err(e @ CoverError::Encode(_)) => Err(WebError::internal("cover", e)),
+        resized => Ok(resized),
+    }
+}
+
+/// Saves `changes` into the exhibition folder `dir` on a blocking thread (`save::save`: the
+/// save lock, base version checked, whole folder checked, atomic writes, old files kept), as
+/// `organizer`.
 pub(super) async fn save(
     state: &AppState,
     dir: std::path::PathBuf,
     (file, base): (String, Option<String>),
     changes: Vec<Change>,
     organizer: &Organizer,
-) -> Result<Result<(), EditError>, WebError> {
+) -> Result<Result<(), SaveError>, WebError> {
     let root = state.exhibits().to_path_buf();
     let (who, now) = (organizer.name.clone(), state.clock.now());
-    web::block(move || edit::save(&root, &dir, (&file, base.as_deref()), &changes, &who, now))
-        .await
-        .map_err(|e| WebError::internal("save", e))
+    web::block(move || {
+        save::save(
+            &root,
+            &dir,
+            &[(&file, base.as_deref())],
+            &changes,
+            &who,
+            now,
+        )
+    })
+    .await
+    .map_err(|e| WebError::internal("save", e))
 }
 
 /// Loads the saved files, so visitors see them now.
@@ -554,7 +583,7 @@ pub(super) async fn undo(
         .ok_or_else(|| WebError::NotFound(format!("no exhibition `{exhibition}`")))?;
     let (root, dir) = (state.exhibits().to_path_buf(), e.dir.clone());
     let (who, now) = (organizer.name.clone(), state.clock.now());
-    let undone = web::block(move || edit::undo(&root, &dir, &entry, &who, now))
+    let undone = web::block(move || save::undo(&root, &dir, &entry, &who, now))
         .await
         .map_err(|e| WebError::internal("undo", e))?;
     match undone {
@@ -570,11 +599,16 @@ pub(super) async fn undo(
                 .insert_header((header::LOCATION, format!("/admin/e/{exhibition}#files")))
                 .finish())
         }
-        Err(EditError::Invalid(message)) => Err(WebError::NotFound(message)),
-        Err(EditError::Rejected(problems)) => Err(WebError::BadRequest(format!(
+        Err(e @ SaveError::NoSuchVersion(_)) => Err(WebError::NotFound(e.to_string())),
+        Err(SaveError::Rejected(problems)) => Err(WebError::BadRequest(format!(
             "that version no longer passes the checks: {}",
-            problems.join("; ")
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         ))),
+        Err(e @ (SaveError::Stale | SaveError::Busy)) => Err(WebError::Busy(e.to_string())),
         Err(e) => Err(WebError::internal("undo", e)),
     }
 }

@@ -8,6 +8,7 @@
 mod admin;
 mod admin_ui;
 mod auth;
+mod chart_cache;
 mod covers;
 mod editor;
 mod error;

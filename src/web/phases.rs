@@ -1,6 +1,6 @@
 //! Scheduling a new phase from the dashboard: `GET /admin/e/{exhibition}/phases/new` (a form
 //! with a story for each station, the live phase's choice first), `POST` adds a `[[phases]]`
-//! block to `exhibition.toml` through `catalog::edit` (checked first, kept in history, refused
+//! block to `exhibition.toml` through `catalog::save` (checked first, kept in history, refused
 //! when the file changed meanwhile) and reloads.
 
 use std::collections::HashMap;
@@ -14,7 +14,8 @@ use super::admin_ui::AdminUi;
 use super::auth::Organizer;
 use super::error::WebError;
 use super::{AppState, no_store};
-use crate::catalog::edit::{self, Change, EditError, NewPhase};
+use crate::catalog::edit::{self, NewPhase};
+use crate::catalog::save::{Change, SaveError};
 use crate::catalog::{Catalog, Exhibition, Lang};
 
 const FILE: &str = "exhibition.toml";
@@ -39,16 +40,15 @@ struct PhasePage {
     problems: Vec<String>,
 }
 
+/// The form, as sent (or blank), for `exhibition.toml` as `text` holds it.
 fn page(
     state: &AppState,
     req: &HttpRequest,
-    e: &Exhibition,
+    (e, text): (&Exhibition, &str),
     form: &HashMap<String, String>,
     problems: Vec<String>,
 ) -> Result<PhasePage, WebError> {
     let organizer = Organizer::of(req)?;
-    let text = std::fs::read_to_string(e.dir.join(FILE))
-        .map_err(|err| WebError::internal("exhibition file", err))?;
     let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
     let shown_now = &e.phases[live.phase].show;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
@@ -62,7 +62,7 @@ fn page(
         version: form
             .get("version")
             .cloned()
-            .unwrap_or_else(|| edit::version(&text)),
+            .unwrap_or_else(|| edit::version(text)),
         zone: e.time_zone.iana_name().unwrap_or("local").to_string(),
         id: field("id"),
         name_zh: field("name_zh"),
@@ -105,13 +105,9 @@ pub(super) async fn form(
     path: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let (catalog, i) = exhibition(&state, &path)?;
-    let page = page(
-        &state,
-        &req,
-        &catalog.exhibitions[i],
-        &HashMap::new(),
-        Vec::new(),
-    )?;
+    let e = &catalog.exhibitions[i];
+    let text = super::editor::read_text(e.dir.join(FILE)).await?;
+    let page = page(&state, &req, (e, &text), &HashMap::new(), Vec::new())?;
     Ok(no_store(page.t.respond(StatusCode::OK, &page)))
 }
 
@@ -125,8 +121,7 @@ pub(super) async fn save(
     let organizer = super::admin::organizer_with_token(&req, form.get("csrf").map(String::as_str))?;
     let (catalog, i) = exhibition(&state, &path)?;
     let e = &catalog.exhibitions[i];
-    let text = std::fs::read_to_string(e.dir.join(FILE))
-        .map_err(|err| WebError::internal("exhibition file", err))?;
+    let text = super::editor::read_text(e.dir.join(FILE)).await?;
     let field = |name: &str| form.get(name).map_or("", |v| v.as_str());
     let phase = NewPhase {
         id: field("id"),
@@ -140,17 +135,14 @@ pub(super) async fn save(
             .collect(),
     };
     let rejected = |problems: Vec<String>, status: StatusCode| -> Result<HttpResponse, WebError> {
-        let page = page(&state, &req, e, &form, problems)?;
+        let page = page(&state, &req, (e, &text), &form, problems)?;
         Ok(no_store(page.t.respond(status, &page)))
     };
     let added = match edit::add_phase(&text, &phase) {
         Ok(added) => added,
         Err(err) => return rejected(vec![err.to_string()], StatusCode::UNPROCESSABLE_ENTITY),
     };
-    let change = Change {
-        file: FILE.to_string(),
-        bytes: added.into_bytes(),
-    };
+    let change = Change::write(FILE, added);
     let base = (FILE.to_string(), Some(field("version").to_string()));
     let saved = super::editor::save(&state, e.dir.clone(), base, vec![change], &organizer).await?;
     match saved {
@@ -166,8 +158,13 @@ pub(super) async fn save(
                 .insert_header((header::LOCATION, format!("/admin/e/{}#phase", e.id)))
                 .finish())
         }
-        Err(EditError::Rejected(problems)) => rejected(problems, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(EditError::Stale) => rejected(vec![EditError::Stale.to_string()], StatusCode::CONFLICT),
+        Err(SaveError::Rejected(problems)) => rejected(
+            problems.iter().map(ToString::to_string).collect(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e @ (SaveError::Stale | SaveError::Busy)) => {
+            rejected(vec![e.to_string()], super::editor::refused_status(&e))
+        }
         Err(err) => Err(WebError::internal("save", err)),
     }
 }

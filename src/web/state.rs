@@ -1,5 +1,5 @@
 //! What every handler shares: the catalog and switches now serving, the store and its writer,
-//! settings, and the caches of rendered pages, covers and QR images.
+//! settings, and the caches of rendered pages, covers, charts and QR images.
 
 use parking_lot::RwLock;
 use std::collections::HashMap;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
-use super::{auth, covers, pages, qr, share, throttle};
+use super::{auth, chart_cache, covers, pages, qr, share, throttle};
 use crate::access::FreeCopy;
 use crate::access::unpaywall::{self, Checked};
 use crate::catalog::{Catalog, LiveCatalog, Problem, ReloadStatus, Story, Switch, Switches};
@@ -38,6 +38,8 @@ pub struct AppState {
     pub staff_networks: crate::staff::StaffNetworks,
     pub metrics: Arc<Metrics>,
     pub(super) covers: covers::CoverCache,
+    /// The dashboard's charts, by view and by the figures they were drawn from.
+    pub(super) charts: chart_cache::ChartCache,
     /// Public QR images made so far, and the limit on drawing more at once.
     pub(super) qr_images: qr::QrImages,
     /// Landing and exhibition pages as rendered bytes; cleared whenever the catalog or a
@@ -91,6 +93,7 @@ impl AppState {
             staff_networks: settings.staff_networks.clone(),
             metrics,
             covers: covers::CoverCache::default(),
+            charts: chart_cache::ChartCache::default(),
             qr_images: qr::QrImages::default(),
             pages: pages::PageCache::default(),
             throttle: throttle::Throttle::new(settings.login_limits),

@@ -4,7 +4,8 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use crate::helpers::*;
 
@@ -78,16 +79,18 @@ fn setup(
 }
 
 fn import(csv: &Path, exhibits: &Path, crossref: &str) -> (i32, String, String) {
-    outcome(
-        Command::new(env!("CARGO_BIN_EXE_docent"))
-            .arg("import")
-            .arg(csv)
-            .args(["--exhibition", "nature-covers", "--crossref-url", crossref])
-            .arg("--exhibits")
-            .arg(exhibits)
-            .output()
-            .unwrap(),
-    )
+    outcome(import_command(csv, exhibits, crossref).output().unwrap())
+}
+
+fn import_command(csv: &Path, exhibits: &Path, crossref: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docent"));
+    command
+        .arg("import")
+        .arg(csv)
+        .args(["--exhibition", "nature-covers", "--crossref-url", crossref])
+        .arg("--exhibits")
+        .arg(exhibits);
+    command
 }
 
 fn stories(exhibits: &Path) -> Vec<String> {
@@ -235,4 +238,104 @@ fn excel_utf8_with_bom_and_gbk_files_import_the_same_chinese_text() {
         );
         check_passes(exhibits.path());
     }
+}
+
+/// Takes the exhibits folder's save lock, as the server does while it saves an edit.
+fn hold_save_lock(exhibits: &Path) -> std::fs::File {
+    let history = exhibits.join(".history");
+    std::fs::create_dir_all(&history).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(history.join("save.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    lock
+}
+
+/// The names in an exhibition's `.history/`.
+fn kept(exhibits: &Path) -> Vec<String> {
+    std::fs::read_dir(exhibits.join("nature-covers/.history"))
+        .into_iter()
+        .flatten()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn an_import_waits_for_a_save_under_way_then_saves_like_the_editor_with_history() {
+    let (exhibits, _input, csv) = setup(&good_rows(), |t| t.as_bytes().to_vec());
+    let before = stories(exhibits.path());
+    let lock = hold_save_lock(exhibits.path());
+    let import = import_command(&csv, exhibits.path(), "http://127.0.0.1:9")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        stories(exhibits.path()),
+        before,
+        "nothing written meanwhile"
+    );
+    assert!(
+        !exhibits
+            .path()
+            .join("nature-covers/covers/gw16.jpg")
+            .exists(),
+        "no cover either"
+    );
+    drop(lock);
+    let (code, out, err) = outcome(import.wait_with_output().unwrap());
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 stories written"), "{out}");
+    check_passes(exhibits.path());
+
+    // Each file the import made is in the history, by the import, so it can be undone from the
+    // dashboard; no temporary file is left behind.
+    let kept = kept(exhibits.path());
+    for file in [
+        "stories__gw16.toml",
+        "covers__gw16.jpg",
+        "stories__crispr17.toml",
+        "covers__crispr17.jpg",
+    ] {
+        assert!(
+            kept.iter()
+                .any(|k| k.ends_with(&format!("--docent-import--{file}.new"))),
+            "{file} in {kept:?}"
+        );
+    }
+    for folder in ["stories", "covers"] {
+        let left: Vec<String> =
+            std::fs::read_dir(exhibits.path().join("nature-covers").join(folder))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".saving"))
+                .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
+
+#[test]
+fn an_import_is_refused_cleanly_while_another_save_keeps_the_lock() {
+    let (exhibits, _input, csv) = setup(&good_rows(), |t| t.as_bytes().to_vec());
+    let before = stories(exhibits.path());
+    let _lock = hold_save_lock(exhibits.path());
+    let (code, _, err) = import(&csv, exhibits.path(), "http://127.0.0.1:9");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(
+        err.contains("another save of the exhibit files is under way"),
+        "{err}"
+    );
+    assert_eq!(stories(exhibits.path()), before);
+    assert!(
+        !exhibits
+            .path()
+            .join("nature-covers/covers/gw16.jpg")
+            .exists()
+    );
+    assert!(kept(exhibits.path()).is_empty());
 }

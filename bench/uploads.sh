@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The landing page while covers are uploaded (issue 18, point 5): `docent serve` (release) on a
+# copy of the demo exhibits and a fresh store; wrk -t2 -c$CONNECTIONS against /s/NCA1 for
+# $DURATION, first alone, then while $UPLOADERS loops each upload a 5 MB cover to the story
+# editor for the whole run (GET the form for its version, POST the form with the new cover: the
+# server decodes, resizes and encodes it, then saves). Prints p50/p99 of both runs and the
+# uploads done.
+#
+#   bench/uploads.sh
+#   DOCENT_BIN=/elsewhere/target/release/docent bench/uploads.sh   # another build, no cargo
+#
+# Needs wrk (Debian package wrk), curl and python3 (to make the cover). 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-64}
+UPLOADERS=${UPLOADERS:-4}
+PORT=${PORT:-18090}
+PASSWORD=bench-password-long
+UA="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN"
+if [ -z "${DOCENT_BIN:-}" ]; then
+  cargo build --release --quiet --bin docent
+  DOCENT_BIN="${CARGO_TARGET_DIR:-target}/release/docent"
+fi
+WORK=$(mktemp -d)
+SERVER=
+trap 'kill $SERVER 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+cp -a exhibits "$WORK/exhibits"
+# A cover of random pixels just under the editor's 5 MB limit (random data does not compress).
+python3 - "$WORK/cover.png" <<'EOF'
+import os, struct, sys, zlib
+w, h = 1400, 1240
+rows = b"".join(b"\x00" + os.urandom(w * 3) for _ in range(h))
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+EOF
+COVER_BYTES=$(stat -c %s "$WORK/cover.png")
+
+DOCENT_ADMIN_PASSWORD=$PASSWORD "$DOCENT_BIN" serve --bind "127.0.0.1:$PORT" \
+  --data "$WORK/data" --exhibits "$WORK/exhibits" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+until curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do sleep 0.05; done
+
+FORM="http://127.0.0.1:$PORT/admin/e/nature-covers/stories/alphago"
+# upload N: upload the cover again and again until $WORK/stop exists; one line per answer.
+upload() {
+  until [ -e "$WORK/stop" ]; do
+    version=$(curl -fs -u "curator:$PASSWORD" "$FORM" | sed -n 's/.*name="version" value="\([^"]*\)".*/\1/p' | head -1)
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -u "curator:$PASSWORD" \
+      -H "Origin: http://127.0.0.1:$PORT" -F "version=$version" \
+      -F "cover_file=@$WORK/cover.png;type=image/png" "$FORM" >>"$WORK/uploads.$1"
+  done
+}
+
+. bench/wrk.sh
+ALONE=$(run "http://127.0.0.1:$PORT/s/NCA1")
+echo "landing alone: $ALONE" >&2
+
+UPLOADING=()
+for i in $(seq "$UPLOADERS"); do upload "$i" & UPLOADING+=($!); done
+sleep 1
+LOADED=$(run "http://127.0.0.1:$PORT/s/NCA1")
+touch "$WORK/stop"
+wait "${UPLOADING[@]}"
+echo "landing during uploads: $LOADED" >&2
+
+cat "$WORK"/uploads.* >"$WORK/uploads"
+DONE=$(awk '$1 == 303' "$WORK/uploads" | wc -l)
+OTHER=$(awk '$1 != 303 { n[$1]++ } END { for (c in n) printf "%s%d x %s", (s++ ? ", " : ""), n[c], c; if (!s) printf "none" }' "$WORK/uploads")
+UPLOAD_S=$(awk '$1 == 303 { s += $2; n++ } END { if (n) printf "%.2f", s / n; else print "-" }' "$WORK/uploads")
+
+echo "## Landing page while covers are uploaded ($(date -u +%Y-%m-%d), $(nproc) cores, \`bench/uploads.sh\`)"
+echo
+echo "wrk -t2 -c$CONNECTIONS -d$DURATION --latency on /s/NCA1; $UPLOADERS loops uploading a $COVER_BYTES-byte PNG to the story editor meanwhile."
+echo
+echo "| landing /s/NCA1 | req/s | p50 | p99 | non-2xx |"
+echo "|---|---:|---:|---:|---:|"
+echo "$ALONE" | awk '{ printf "| alone | %s | %s ms | %s ms | %s |\n", $1, $2, $3, $4 }'
+echo "$LOADED" | awk '{ printf "| during uploads | %s | %s ms | %s ms | %s |\n", $1, $2, $3, $4 }'
+echo
+echo "- Uploads saved: $DONE (mean $UPLOAD_S s each); other answers: $OTHER (409: another uploader saved first; the cover was still resized)."
