@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::{Context, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use docent::catalog::{self, Catalog, Code};
 use docent::clock::SystemClock;
 use docent::config::{AdminPassword, Settings};
-use docent::error_chain;
 use docent::ops;
 use docent::print::{self, Codes, PrintJob, Progress};
 use docent::qr::{DEFAULT_DPI, Ecc};
@@ -209,20 +209,20 @@ impl Common {
     /// made from the bind address is a loopback address no phone can reach, and a poster printed
     /// with it is waste paper. An explicit loopback origin is accepted (local tests), with a
     /// warning.
-    fn printing_base_url(&self) -> Result<String, String> {
+    fn printing_base_url(&self) -> anyhow::Result<String> {
         let Some(given) = &self.base_url else {
-            return Err(format!(
+            bail!(
                 "no base URL: printed codes would hold http://{DEFAULT_BIND}/..., which no phone \
                  can reach. Give the public address visitors' phones open, with --base-url \
                  https://docent.example.edu or DOCENT_BASE_URL=https://docent.example.edu \
                  (to print for a local test, pass --base-url http://{DEFAULT_BIND} explicitly)"
-            ));
+            );
         };
         let url = url::Url::parse(given.trim())
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
             .ok_or_else(|| {
-                format!("--base-url / DOCENT_BASE_URL `{given}` is not an http(s) URL such as https://docent.example.edu")
+                anyhow!("--base-url / DOCENT_BASE_URL `{given}` is not an http(s) URL such as https://docent.example.edu")
             })?;
         if is_loopback(&url) {
             eprintln!(
@@ -358,7 +358,7 @@ fn main() -> ExitCode {
         Command::Print(args) => print_all(args),
         Command::Simulate(args) => simulate(args),
         Command::Access(args) => access(args),
-        Command::Healthcheck { bind } => ops::healthcheck(&bind),
+        Command::Healthcheck { bind } => ops::healthcheck(&bind).map_err(anyhow::Error::from),
         Command::Backup { out, bind, common } => {
             let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
             ops::backup(&out, &bind, &password, &common.data).map(|done| println!("{done}"))
@@ -387,7 +387,8 @@ fn main() -> ExitCode {
             let offline = offline(&common, &bind);
             ops::report(&exhibition, phase.as_deref(), &bind, &password, &offline).and_then(
                 |(page, from)| {
-                    std::fs::write(&out, page).map_err(|e| format!("{}: {e}", out.display()))?;
+                    std::fs::write(&out, page)
+                        .with_context(|| format!("cannot write the report to {}", out.display()))?;
                     println!(
                         "{}: the report, {from}; open it in a browser and print to A4",
                         out.display()
@@ -408,14 +409,15 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            // `{:#}`: the error and every cause after it, "a: b: c", as a person needs them.
+            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn import(csv: &Path, exhibition: &str, crossref: &str, exhibits: &Path) -> Result<(), String> {
+fn import(csv: &Path, exhibition: &str, crossref: &str, exhibits: &Path) -> anyhow::Result<()> {
     let request = docent::import::Request {
         csv,
         exhibits,
@@ -438,7 +440,7 @@ fn import(csv: &Path, exhibition: &str, crossref: &str, exhibits: &Path) -> Resu
             }
             Ok(())
         }
-        Err(problems) => Err(format!(
+        Err(problems) => Err(anyhow!(
             "nothing was written; {} problem(s):\n{}",
             problems.len(),
             problems.join("\n")
@@ -484,20 +486,20 @@ fn check(dir: &Path) -> ExitCode {
 }
 
 /// The catalog, or every problem in it as one message.
-fn load(dir: &Path) -> Result<Catalog, String> {
+fn load(dir: &Path) -> anyhow::Result<Catalog> {
     catalog::load(dir).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-        format!(
+        anyhow!(
             "the exhibit files have problems (run `docent check`):\n{}",
             list.join("\n")
         )
     })
 }
 
-fn serve(args: ServeArgs) -> Result<(), String> {
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let day_zone = match &args.time_zone {
         Some(name) => {
-            Some(jiff::tz::TimeZone::get(name).map_err(|e| format!("--time-zone {name}: {e}"))?)
+            Some(jiff::tz::TimeZone::get(name).with_context(|| format!("--time-zone {name}"))?)
         }
         None => None,
     };
@@ -507,10 +509,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     }
     // Set but empty counts as unset: an env file's `DOCENT_ADMIN_PASSWORD=` line left blank.
     let (admin_password, generated) = match std::env::var("DOCENT_ADMIN_PASSWORD") {
-        Ok(p) if !p.is_empty() => (AdminPassword::parse(p).map_err(|e| e.to_string())?, false),
+        Ok(p) if !p.is_empty() => (AdminPassword::parse(p)?, false),
         _ => (
-            AdminPassword::generate()
-                .map_err(|e| format!("cannot generate an admin password: {e}"))?,
+            AdminPassword::generate().context("cannot generate an admin password")?,
             true,
         ),
     };
@@ -535,8 +536,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         )
     };
     actix_web::rt::System::new().block_on(async move {
-        let app =
-            Application::build(settings, Arc::new(SystemClock)).map_err(|e| error_chain(&e))?;
+        let app = Application::build(settings, Arc::new(SystemClock))?;
         let base = app.base_url().trim_end_matches('/').to_string();
         println!("docent is serving at {base}/");
         println!("  admin: {base}/admin");
@@ -549,7 +549,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 admin_password.expose()
             );
         }
-        app.run_until_stopped().await.map_err(|e| e.to_string())
+        app.run_until_stopped()
+            .await
+            .context("the server stopped on an error")
     })
 }
 
@@ -557,19 +559,17 @@ fn serve(args: ServeArgs) -> Result<(), String> {
 fn unpaywall_settings(
     email: Option<String>,
     api: Option<String>,
-) -> Result<Option<docent::access::unpaywall::Settings>, String> {
+) -> anyhow::Result<Option<docent::access::unpaywall::Settings>> {
     let Some(email) = email.filter(|e| !e.trim().is_empty()) else {
         return Ok(None);
     };
     if !email.contains('@') {
-        return Err(format!(
-            "--unpaywall-email {email}: give a real contact address (Unpaywall asks for one)"
-        ));
+        bail!("--unpaywall-email {email}: give a real contact address (Unpaywall asks for one)");
     }
     if let Some(api) = &api
         && !url::Url::parse(api).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
     {
-        return Err(format!("--unpaywall-url {api}: not an http(s) URL"));
+        bail!("--unpaywall-url {api}: not an http(s) URL");
     }
     Ok(Some(docent::access::unpaywall::Settings::new(
         email.trim().to_string(),
@@ -577,7 +577,7 @@ fn unpaywall_settings(
     )))
 }
 
-fn access(args: AccessArgs) -> Result<(), String> {
+fn access(args: AccessArgs) -> anyhow::Result<()> {
     let catalog = load(&args.common.exhibits)?;
     let unpaywall = unpaywall_settings(args.unpaywall.email, args.unpaywall.url)?;
     // The cache is read when no server holds the store; a running server's answers are the
@@ -605,10 +605,10 @@ fn access(args: AccessArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn write_qr(args: QrArgs) -> Result<(), String> {
+fn write_qr(args: QrArgs) -> anyhow::Result<()> {
     let base_url = args.common.printing_base_url()?;
     let catalog = load(&args.common.exhibits)?;
-    let code = Code::parse(&args.code).map_err(|e| format!("code `{}`: {e}", args.code))?;
+    let code = Code::parse(&args.code).with_context(|| format!("code `{}`", args.code))?;
     let request = print::OneCode {
         code: &code,
         base_url: &base_url,
@@ -634,7 +634,7 @@ fn write_qr(args: QrArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn print_all(args: PrintArgs) -> Result<(), String> {
+fn print_all(args: PrintArgs) -> anyhow::Result<()> {
     let base_url = args.common.printing_base_url()?;
     let catalog = load(&args.common.exhibits)?;
     let job = PrintJob {
@@ -663,9 +663,9 @@ fn print_all(args: PrintArgs) -> Result<(), String> {
             Progress::Done => bar.inc(1),
             Progress::Warning(w) => bar.suspend(|| eprintln!("warning: {w}")),
         },
-    )
-    .map_err(|e| e.to_string())?;
+    );
     bar.finish_and_clear();
+    let written = written?;
     println!(
         "{}: {} codes as SVG and PNG (each decoded back to its URL), {} print sheets:",
         args.out.display(),
@@ -678,7 +678,7 @@ fn print_all(args: PrintArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn simulate(args: SimulateArgs) -> Result<(), String> {
+fn simulate(args: SimulateArgs) -> anyhow::Result<()> {
     let catalog = load(&args.common.exhibits)?;
     let request = docent::simulate::Request {
         exhibition: args.exhibition.as_deref(),

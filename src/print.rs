@@ -26,19 +26,29 @@ pub enum PrintError {
         phase: String,
         known: String,
     },
-    #[error("{0}")]
+    #[error("no exhibition `{id}` (exhibitions: {known})")]
+    UnknownExhibition { id: String, known: String },
+    #[error("code `{0}` is not in the exhibit files")]
+    UnknownCode(String),
+    #[error(transparent)]
     Qr(#[from] QrError),
-    #[error("cover {path}: {source}")]
+    #[error("cover {path}")]
     Cover {
         path: String,
         source: image::ImageError,
     },
-    #[error("the print page could not be rendered: {0}")]
+    #[error("the print page could not be rendered")]
     Template(#[from] askama::Error),
-    #[error("no exhibition `{id}` (exhibitions: {known})")]
-    UnknownExhibition { id: String, known: String },
-    #[error("{path}: {error}")]
-    Write { path: String, error: std::io::Error },
+    #[error("cannot create the folder {}", path.display())]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Which code goes on a station's poster.
@@ -277,12 +287,15 @@ pub struct OneWritten {
 }
 
 /// Writes one code as SVG or PNG to `out`, decoded back to its URL before it is written.
-pub fn write_one(catalog: &Catalog, job: &OneCode<'_>, out: &Path) -> Result<OneWritten, String> {
+pub fn write_one(
+    catalog: &Catalog,
+    job: &OneCode<'_>,
+    out: &Path,
+) -> Result<OneWritten, PrintError> {
     let target = catalog
         .resolve(job.code)
-        .ok_or_else(|| format!("code `{}` is not in the exhibit files", job.code))?;
-    let symbol =
-        Symbol::new(&qr::code_url(job.base_url, job.code), job.ecc).map_err(|e| e.to_string())?;
+        .ok_or_else(|| PrintError::UnknownCode(job.code.to_string()))?;
+    let symbol = Symbol::new(&qr::code_url(job.base_url, job.code), job.ecc)?;
     let distance_m = job
         .distance_m
         .unwrap_or_else(|| catalog.scan_distance_m(target));
@@ -292,9 +305,8 @@ pub fn write_one(catalog: &Catalog, job: &OneCode<'_>, out: &Path) -> Result<One
     let bytes = match job.format {
         Format::Svg => qr::verified_svg(&symbol, size_mm).map(String::into_bytes),
         Format::Png => qr::verified_png(&symbol, size_mm, job.dpi),
-    }
-    .map_err(|e| e.to_string())?;
-    std::fs::write(out, bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    }?;
+    write(out, &bytes)?;
     Ok(OneWritten {
         url: symbol.url.clone(),
         version: symbol.version(),
@@ -357,7 +369,10 @@ pub fn write_all(
         .map(|e| pick_phase(e, job.phase, e.showing(now, None).phase))
         .collect::<Result<Vec<_>, _>>()?;
     let qr_dir = job.out.join("qr");
-    std::fs::create_dir_all(&qr_dir).map_err(|error| write_error(&qr_dir, error))?;
+    std::fs::create_dir_all(&qr_dir).map_err(|source| PrintError::Folder {
+        path: qr_dir.clone(),
+        source,
+    })?;
     let codes: Vec<_> = catalog
         .codes()
         .into_iter()
@@ -413,14 +428,10 @@ pub fn write_all(
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
-    std::fs::write(path, bytes).map_err(|error| write_error(path, error))
-}
-
-fn write_error(path: &Path, error: std::io::Error) -> PrintError {
-    PrintError::Write {
-        path: path.display().to_string(),
-        error,
-    }
+    std::fs::write(path, bytes).map_err(|source| PrintError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The code's address as people type it: no scheme, lower-case `/s/`.

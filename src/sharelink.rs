@@ -16,6 +16,18 @@ pub const MAX_DAYS: u32 = 366;
 /// How long a link lives unless told otherwise.
 pub const DEFAULT_DAYS: u32 = 30;
 
+/// Why no link was made: a life out of range is the asker's mistake; the others are the
+/// machine's.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("--days {0}: give 1 to {MAX_DAYS} days")]
+    Days(u32),
+    #[error("no random id for the link")]
+    Random(#[source] getrandom::Error),
+    #[error("the link's expiry is out of range")]
+    Expiry(#[source] jiff::Error),
+}
+
 /// One issued link, as the store keeps it (for the dashboard's list and for revocation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShareLink {
@@ -31,15 +43,20 @@ pub struct ShareLink {
 
 impl ShareLink {
     /// A new link to `exhibition` for `days` days from `now`.
-    pub fn new(exhibition: &str, days: u32, now: Timestamp, by: &str) -> Result<ShareLink, String> {
+    pub fn new(
+        exhibition: &str,
+        days: u32,
+        now: Timestamp,
+        by: &str,
+    ) -> Result<ShareLink, LinkError> {
         if !(1..=MAX_DAYS).contains(&days) {
-            return Err(format!("--days {days}: give 1 to {MAX_DAYS} days"));
+            return Err(LinkError::Days(days));
         }
         let mut id = [0u8; 8];
-        getrandom::fill(&mut id).map_err(|e| format!("no random id: {e}"))?;
+        getrandom::fill(&mut id).map_err(LinkError::Random)?;
         let expires = now
             .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
-            .map_err(|e| e.to_string())?;
+            .map_err(LinkError::Expiry)?;
         Ok(ShareLink {
             id: id.iter().map(|b| format!("{b:02x}")).collect(),
             exhibition: exhibition.to_string(),
@@ -151,7 +168,13 @@ mod tests {
         let flipped = String::from_utf8(flipped).unwrap();
         assert!(key.verify(&format!("{fields}.{flipped}")).is_none());
         assert!(key.verify("nonsense").is_none());
-        assert!(ShareLink::new("x", 0, now, "").is_err());
-        assert!(ShareLink::new("x", MAX_DAYS + 1, now, "").is_err());
+        assert!(matches!(
+            ShareLink::new("x", 0, now, ""),
+            Err(LinkError::Days(0))
+        ));
+        assert!(matches!(
+            ShareLink::new("x", MAX_DAYS + 1, now, ""),
+            Err(LinkError::Days(_))
+        ));
     }
 }

@@ -5,15 +5,14 @@
 //! It is for demos: it keeps to days that have happened (unless asked), and refuses a store
 //! holding anything it did not write, so synthetic scans never mix with real ones.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::access::Route;
 use crate::catalog::{Catalog, Code, Exhibition, Lang, Shown, Story};
-use crate::error_chain;
-use crate::store::{Event, Store, UnknownScan, Via, Visit};
+use crate::store::{Event, Store, StoreError, UnknownScan, Via, Visit};
 use crate::visitor::{Client, Device, InApp, VisitorId};
 
 /// Relative traffic by hour of day (the library is open 8:00 to 22:00).
@@ -27,6 +26,42 @@ const OPEN_PERCENT: u32 = 30;
 /// The file in the data folder that says simulate wrote it: the store's position after the last
 /// run. A store whose position moved since then has had other events (a server's real scans).
 const MARKER: &str = "simulated";
+
+/// Why nothing (or not everything) was simulated.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    #[error("no exhibition `{id}` (exhibitions: {known})")]
+    UnknownExhibition { id: String, known: String },
+    #[error("there are several exhibitions ({known}): choose one with --exhibition ID")]
+    SeveralExhibitions { known: String },
+    #[error(
+        "the first day, {first}, is after today ({today}): simulate writes only days that have happened; give an earlier --from, or pass --future to write days to come"
+    )]
+    AfterToday { first: Date, today: Date },
+    #[error(
+        "{} already holds events that simulate did not write (real scans, probably): synthetic traffic would mix with them in every figure. Use an empty --data folder for a demo, or pass --force to mix them anyway",
+        data.display()
+    )]
+    RealEvents { data: PathBuf },
+    #[error("cannot open the store in {} (is docent serve running on it?)", data.display())]
+    Open {
+        data: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+    #[error("cannot write the synthetic events into {}", data.display())]
+    Write {
+        data: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+    #[error("cannot mark {} as simulated", path.display())]
+    Mark {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
 
 /// What `docent simulate` was asked for.
 pub struct Request<'a> {
@@ -52,34 +87,28 @@ pub struct Simulated {
 }
 
 /// Writes synthetic traffic into the (stopped) server's store in `data`.
-pub fn run(catalog: &Catalog, data: &Path, request: &Request) -> Result<Simulated, String> {
+pub fn run(catalog: &Catalog, data: &Path, request: &Request) -> Result<Simulated, SimulateError> {
     let known = || {
         let ids: Vec<_> = catalog.exhibitions.iter().map(|e| e.id.as_str()).collect();
         ids.join(", ")
     };
     let e = match (request.exhibition, catalog.exhibitions.as_slice()) {
-        (Some(id), _) => catalog
-            .exhibition(id)
-            .map(|(_, e)| e)
-            .ok_or_else(|| format!("no exhibition `{id}` (exhibitions: {})", known()))?,
+        (Some(id), _) => catalog.exhibition(id).map(|(_, e)| e).ok_or_else(|| {
+            SimulateError::UnknownExhibition {
+                id: id.to_string(),
+                known: known(),
+            }
+        })?,
         (None, [only]) => only,
-        (None, _) => {
-            return Err(format!(
-                "there are several exhibitions ({}): choose one with --exhibition ID",
-                known()
-            ));
-        }
+        (None, _) => return Err(SimulateError::SeveralExhibitions { known: known() }),
     };
     let now = Timestamp::now();
     let today = now.to_zoned_datetime(e.time_zone.clone()).date();
     let first_day = request.first_day.unwrap_or(e.opens);
     let days = days_until(first_day, request.days, today, request.future)?;
-    let store = Store::open(data, 64 << 20).map_err(|e| {
-        format!(
-            "{}: {} (is docent serve running on it?)",
-            data.display(),
-            error_chain(&e)
-        )
+    let store = Store::open(data, 64 << 20).map_err(|source| SimulateError::Open {
+        data: data.to_path_buf(),
+        source,
     })?;
     let mark = check_store(data, store.position(), request.force)?;
     let traffic = Traffic {
@@ -90,12 +119,18 @@ pub fn run(catalog: &Catalog, data: &Path, request: &Request) -> Result<Simulate
         not_after: (!request.future).then_some(now),
     };
     let events = events(e, &traffic);
-    for batch in events.chunks(256) {
-        store.append(batch).map_err(|e| error_chain(&e))?;
-    }
-    store.checkpoint().map_err(|e| error_chain(&e))?;
+    let written = || -> Result<(), StoreError> {
+        for batch in events.chunks(256) {
+            store.append(batch)?;
+        }
+        store.checkpoint()
+    };
+    written().map_err(|source| SimulateError::Write {
+        data: data.to_path_buf(),
+        source,
+    })?;
     if mark {
-        mark_store(data, store.position()).map_err(|e| format!("{}: {e}", data.display()))?;
+        mark_store(data, store.position())?;
     }
     Ok(Simulated {
         exhibition: e.id.clone(),
@@ -115,14 +150,12 @@ pub struct Traffic {
 
 /// The days to write: `days` from `first`, cut at `today` unless `future`. An error when
 /// nothing is left.
-pub fn days_until(first: Date, days: u32, today: Date, future: bool) -> Result<u32, String> {
+pub fn days_until(first: Date, days: u32, today: Date, future: bool) -> Result<u32, SimulateError> {
     if future {
         return Ok(days);
     }
     if first > today {
-        return Err(format!(
-            "the first day, {first}, is after today ({today}): simulate writes only days that have happened; give an earlier --from, or pass --future to write days to come"
-        ));
+        return Err(SimulateError::AfterToday { first, today });
     }
     let possible = first.until(today).map(|span| span.get_days()).unwrap_or(0) + 1;
     Ok(days.min(u32::try_from(possible).unwrap_or(u32::MAX)))
@@ -130,7 +163,7 @@ pub fn days_until(first: Date, days: u32, today: Date, future: bool) -> Result<u
 
 /// Refuses a store holding events simulate did not write, unless `force`. Returns whether the
 /// store may be marked as simulated afterwards (not when real events were mixed in by force).
-pub fn check_store(data: &Path, position: u64, force: bool) -> Result<bool, String> {
+pub fn check_store(data: &Path, position: u64, force: bool) -> Result<bool, SimulateError> {
     if position == 0 {
         return Ok(true);
     }
@@ -143,15 +176,16 @@ pub fn check_store(data: &Path, position: u64, force: bool) -> Result<bool, Stri
     if force {
         return Ok(false);
     }
-    Err(format!(
-        "{} already holds events that simulate did not write (real scans, probably): synthetic traffic would mix with them in every figure. Use an empty --data folder for a demo, or pass --force to mix them anyway",
-        data.display()
-    ))
+    Err(SimulateError::RealEvents {
+        data: data.to_path_buf(),
+    })
 }
 
 /// Marks the store as holding only synthetic events, up to `position`.
-pub fn mark_store(data: &Path, position: u64) -> std::io::Result<()> {
-    std::fs::write(data.join(MARKER), format!("{position}\n"))
+pub fn mark_store(data: &Path, position: u64) -> Result<(), SimulateError> {
+    let path = data.join(MARKER);
+    std::fs::write(&path, format!("{position}\n"))
+        .map_err(|source| SimulateError::Mark { path, source })
 }
 
 /// The events of `traffic` at `e`, in time order within each day.

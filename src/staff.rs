@@ -5,20 +5,25 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+/// A part of `--staff-networks` that is neither a network nor an address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}`: not a network such as 10.1.0.0/16")]
+pub struct NotANetwork(pub String);
+
 /// A list of networks in CIDR notation; empty matches nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StaffNetworks(Vec<IpNet>);
 
 impl StaffNetworks {
     /// Comma- or space-separated networks (`10.0.0.0/8`) or single addresses (`192.0.2.7`).
-    pub fn parse(text: &str) -> Result<StaffNetworks, String> {
+    pub fn parse(text: &str) -> Result<StaffNetworks, NotANetwork> {
         text.split([',', ' '])
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .map(|part| {
                 part.parse::<IpNet>()
                     .or_else(|_| part.parse::<IpAddr>().map(IpNet::from))
-                    .map_err(|_| format!("`{part}`: not a network such as 10.1.0.0/16"))
+                    .map_err(|_| NotANetwork(part.to_string()))
             })
             .collect::<Result<_, _>>()
             .map(StaffNetworks)
@@ -63,7 +68,13 @@ mod tests {
                 .contains("8.8.8.8".parse().unwrap())
         );
         assert!(StaffNetworks::parse("").unwrap().is_empty());
-        assert!(StaffNetworks::parse("10.0.0.0/33").is_err());
-        assert!(StaffNetworks::parse("library").is_err());
+        assert_eq!(
+            StaffNetworks::parse("10.0.0.0/33"),
+            Err(NotANetwork("10.0.0.0/33".into()))
+        );
+        assert_eq!(
+            StaffNetworks::parse("10.0.0.0/8, library"),
+            Err(NotANetwork("library".into()))
+        );
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use anyhow::Context;
 use jiff::Timestamp;
 
 use crate::access::unpaywall::{self, Checked, Client};
@@ -25,7 +26,8 @@ pub struct AccessReport<'a> {
 }
 
 impl AccessReport<'_> {
-    pub fn write(&self) -> Result<String, String> {
+    /// The report, or why it cannot be made (an unknown exhibition, an unreadable cache).
+    pub fn write(&self) -> anyhow::Result<String> {
         let shows: Vec<&Exhibition> = self
             .catalog
             .exhibitions
@@ -39,14 +41,16 @@ impl AccessReport<'_> {
                 .iter()
                 .map(|e| e.id.as_str())
                 .collect();
-            return Err(format!(
+            anyhow::bail!(
                 "no exhibition `{}`; there are: {}",
                 self.exhibition.unwrap_or(""),
                 known.join(", ")
-            ));
+            );
         }
         let mut cache = match self.store {
-            Some(store) => store.free_copies().map_err(|e| error_chain(&e))?,
+            Some(store) => store
+                .free_copies()
+                .context("cannot read the cached Unpaywall answers")?,
             None => HashMap::new(),
         };
         let mut out = String::new();

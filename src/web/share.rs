@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::auth::Organizer;
 use super::error::WebError;
-use crate::sharelink::{Claims, DEFAULT_DAYS, LinkKey, ShareLink};
+use crate::sharelink::{Claims, DEFAULT_DAYS, LinkError, LinkKey, ShareLink};
 use crate::store::{Store, StoreError};
 
 /// The signing key and the links issued, mirrored from the store so a check never reads sled.
@@ -128,8 +128,11 @@ pub(super) async fn make(
             .parse()
             .map_err(|_| WebError::BadRequest(format!("days=`{d}`: expected a number")))?,
     };
-    let link = ShareLink::new(&e.id, days, state.clock.now(), &organizer.name)
-        .map_err(WebError::BadRequest)?;
+    let link =
+        ShareLink::new(&e.id, days, state.clock.now(), &organizer.name).map_err(|e| match e {
+            LinkError::Days(_) => WebError::BadRequest(e.to_string()),
+            LinkError::Random(_) | LinkError::Expiry(_) => WebError::internal("share link", e),
+        })?;
     save(&state, link.clone()).await?;
     tracing::info!(exhibition = %e.id, id = %link.id, by = %organizer.name, days, "read-only link made");
     let url = format!(

@@ -1,6 +1,7 @@
 //! Running it: hot reload, metrics and health, backup and restore, and a crash test that
 //! kills the real binary mid-load and checks that every answered scan survived.
 
+use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -330,5 +331,88 @@ fn with_debug_logs_a_request_can_be_followed_into_its_store_batch() {
     assert!(
         answered.contains("status=200") && answered.contains("ms="),
         "{answered}"
+    );
+}
+
+/// An address nobody listens at (the listener is closed when this returns).
+fn nobody_listens() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+/// The line a failed command ends with, `error: ...`.
+fn error_line(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find(|l| l.starts_with("error: "))
+        .unwrap_or_else(|| panic!("no error line in: {stderr}"))
+}
+
+#[test]
+fn a_healthcheck_with_no_server_names_the_url_and_the_refused_connection() {
+    let bind = nobody_listens();
+    let (code, _, err) = outcome(
+        docent()
+            .args(["healthcheck", "--bind", &bind])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 1, "{err}");
+    let line = error_line(&err);
+    assert!(
+        line.contains(&format!("no server answered at http://{bind}/healthz"))
+            && line.contains("Connection refused"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_backup_into_a_missing_folder_names_the_file_once_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing").join("docent.backup");
+    let (code, _, err) = outcome(
+        docent()
+            .args(["backup", "--bind", &nobody_listens(), "--out"])
+            .arg(&out)
+            .arg("--data")
+            .arg(dir.path().join("data"))
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 1, "{err}");
+    let line = error_line(&err);
+    let partial = format!("{}.partial", out.display());
+    assert_eq!(line.matches(&partial).count(), 1, "{err}");
+    assert!(line.contains("No such file or directory"), "{err}");
+    assert!(!out.exists() && !Path::new(&partial).exists());
+}
+
+#[test]
+fn share_names_the_server_whose_answer_broke_off() {
+    use std::io::{Read, Write};
+    // A server that promises a 100-byte link and hangs up after 7.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bind = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut request = [0u8; 8192];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 100\r\n\r\nhttp://");
+        }
+    });
+    let (code, out, err) = outcome(
+        docent()
+            .args(["share", "nature-covers", "--bind", &bind])
+            .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    let line = error_line(&err);
+    let url = format!("http://{bind}/admin/shares/nature-covers");
+    let cause = line.split_once(&url).map(|(_, after)| after);
+    assert!(
+        cause.is_some_and(|c| c.starts_with(": ") && c.len() > 2),
+        "the URL is named, then why: {err}"
     );
 }
