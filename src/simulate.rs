@@ -11,7 +11,7 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::access::Route;
-use crate::catalog::{Catalog, Code, Exhibition, Lang, Shown, Story};
+use crate::catalog::{Catalog, Code, Exhibition, Lang, ShownStory as Shown, Story};
 use crate::error_chain;
 use crate::store::{Event, Store, UnknownScan, Via, Visit};
 use crate::visitor::{Client, Device, InApp, VisitorId};

@@ -18,7 +18,7 @@ use super::{AppState, html, no_store, render_failed};
 use crate::access::{Case, FreeCopy, Route, Ways};
 use crate::catalog::Place;
 use crate::catalog::{
-    Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, Shown, Story, Target,
+    Catalog, Citation, Code, Exhibition, Lang, ShowState, Showing, ShownStory, Story, Target,
 };
 use crate::error_chain;
 use crate::i18n::{self, Ui};
@@ -109,12 +109,12 @@ impl Visitor {
 }
 
 /// What `target` shows right now, the latest manual switch considered.
-fn resolve<'a>(state: &AppState, catalog: &'a Catalog, target: Target) -> Shown<'a> {
+fn resolve<'a>(state: &AppState, catalog: &'a Catalog, target: Target) -> ShownStory<'a> {
     let e = &catalog.exhibitions[target.exhibition()];
     let showing = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
     match target {
-        Target::Station { station, .. } => Shown::station(e, showing, station),
-        Target::Story { story, .. } => Shown::story(e, showing, &e.stories[story]),
+        Target::Station { station, .. } => ShownStory::station(e, showing, station),
+        Target::Story { story, .. } => ShownStory::story(e, showing, &e.stories[story]),
     }
 }
 
@@ -158,7 +158,7 @@ impl CodeRequest {
     }
 
     /// What the code shows right now.
-    fn here(&self, state: &AppState) -> Shown<'_> {
+    fn here(&self, state: &AppState) -> ShownStory<'_> {
         resolve(state, &self.catalog, self.target)
     }
 }
@@ -281,7 +281,7 @@ struct Variant {
 /// the phase picks `here`), the language, the in-app hint, where the visitor stands and what
 /// is showing; and the story's free copy (the cache is cleared when the copies change).
 fn landing_page<'a>(
-    here: &Shown<'a>,
+    here: &ShownStory<'a>,
     code: &'a Code,
     view: Variant,
     free: Option<&FreeCopy>,
@@ -586,7 +586,7 @@ pub(super) async fn cite(
 async fn visit_record(
     state: &AppState,
     code: &Code,
-    here: &Shown<'_>,
+    here: &ShownStory<'_>,
     visitor: &Visitor,
     via: Via,
 ) -> Visit {
