@@ -1,9 +1,9 @@
 //! The HTTP surface: the route table, the middleware, and headers every response carries.
 //!
-//! One module per URL area: `visitor` (/s, /go, /cite, /e), `covers` (/cover), `qr` (/qr), `admin`
-//! (/admin, all behind one guard), `ops` (/healthz, /admin/healthz, /admin/metrics), `favicon`;
-//! `state` is what handlers share, `pages` keeps rendered visitor pages, `free_copies` keeps
-//! Unpaywall's answers up to date in the background.
+//! One module per URL area: `landing` (/s, /go, /cite, /e, /), `covers` (/cover), `qr` (/qr),
+//! `admin` (/admin, all behind one guard), `ops` (/healthz, /admin/healthz, /admin/metrics),
+//! `favicon`; `state` is what handlers share, `pages` keeps rendered visitor pages,
+//! `free_copies` keeps Unpaywall's answers up to date in the background.
 
 mod admin;
 mod admin_ui;
@@ -13,6 +13,7 @@ mod editor;
 mod error;
 mod favicon;
 mod free_copies;
+mod landing;
 mod lobby;
 mod ops;
 mod pages;
@@ -22,7 +23,6 @@ mod report;
 mod share;
 mod state;
 mod throttle;
-mod visitor;
 
 use std::net::IpAddr;
 use std::time::Instant;
@@ -45,11 +45,11 @@ use crate::metrics::StatusClass;
 /// The body is dropped on the wire (actix's HTTP/1 codec writes none for HEAD), so the headers
 /// (type, length, caching) are those of the GET; handlers that log skip logging for HEAD.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/s/{code}", read().to(visitor::landing))
-        .route("/S/{code}", read().to(visitor::landing))
-        .route("/go/{code}", read().to(visitor::go))
-        .route("/cite/{file}", read().to(visitor::cite))
-        .route("/e/{exhibition}", read().to(visitor::exhibition))
+    cfg.route("/s/{code}", read().to(landing::landing))
+        .route("/S/{code}", read().to(landing::landing))
+        .route("/go/{code}", read().to(landing::go))
+        .route("/cite/{file}", read().to(landing::cite))
+        .route("/e/{exhibition}", read().to(landing::exhibition))
         .route(
             "/cover/{exhibition}/{story}/{width}",
             read().to(covers::cover),
@@ -57,7 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/qr/{file}", read().to(qr::image))
         .route("/healthz", read().to(ops::healthz))
         .route("/favicon.ico", read().to(favicon::favicon))
-        .route("/", read().to(visitor::home))
+        .route("/", read().to(landing::home))
         .route("/login", read().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
@@ -65,7 +65,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/view/{token}/lobby", read().to(lobby::view))
         .route("/view/{token}/report", read().to(report::view))
         .service(admin_scope())
-        .default_service(web::to(visitor::not_found));
+        .default_service(web::to(landing::not_found));
 }
 
 /// Every route in the guarded `/admin` scope, as (method, path). The scope is built from this
