@@ -19,7 +19,7 @@ mod ops;
 mod pages;
 mod phases;
 mod qr;
-mod report;
+mod report_page;
 mod share;
 mod state;
 mod throttle;
@@ -63,7 +63,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(auth::logout))
         .route("/view/{token}", read().to(share::view))
         .route("/view/{token}/lobby", read().to(lobby::view))
-        .route("/view/{token}/report", read().to(report::view))
+        .route("/view/{token}/report", read().to(report_page::view))
         .service(admin_scope())
         .default_service(web::to(landing::not_found));
 }
@@ -122,7 +122,7 @@ fn admin_scope() -> actix_web::Scope<
                 "/admin/export/{file}" => route.to(admin::export_csv),
                 "/admin/reload" => route.to(admin::reload),
                 "/admin/backup" => route.to(admin::backup),
-                "/admin/report/{exhibition}" => route.to(report::admin),
+                "/admin/report/{exhibition}" => route.to(report_page::admin),
                 "/admin/lobby/{exhibition}" => route.to(lobby::admin),
                 "/admin/shares/{exhibition}" => route.to(share::make),
                 "/admin/shares/{exhibition}/revoke" => route.to(share::revoke),
