@@ -110,7 +110,7 @@ fn busiest<K: Clone>(rows: &[Row<K>], n: usize) -> Vec<Row<K>> {
 
 #[derive(Template)]
 #[template(path = "report.html")]
-struct Report {
+struct OrganizerReport {
     title_zh: String,
     title_en: String,
     venue: String,
@@ -141,7 +141,7 @@ fn page(
     range: Option<(Date, Date)>,
     stats: &Stats,
     now: Timestamp,
-) -> Report {
+) -> OrganizerReport {
     let scans = stats.totals.scans;
     let phase_name = |lang| {
         phase
@@ -160,7 +160,7 @@ fn page(
     };
     let nth = (stats.by_day.len() / 12).max(1);
     let stories = busiest(&stats.by_story, usize::MAX);
-    Report {
+    OrganizerReport {
         title_zh: e.title.get(Lang::Zh).to_string(),
         title_en: e.title.get(Lang::En).to_string(),
         venue: format!("{} · {}", e.venue.get(Lang::Zh), e.venue.get(Lang::En)),

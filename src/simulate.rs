@@ -11,7 +11,7 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::access::Route;
-use crate::catalog::{Catalog, Code, Exhibition, Lang, Shown, Story};
+use crate::catalog::{Catalog, Code, Exhibition, Lang, ShownStory, Story};
 use crate::store::{Event, Store, StoreError, UnknownScan, Via, Visit};
 use crate::visitor::{Client, Device, InApp, VisitorId};
 
@@ -288,7 +288,7 @@ fn visit_events(
     } else {
         Lang::En
     };
-    let visit = |secs: i64, code: &Code, shown: &Shown<'_>, via: Via| {
+    let visit = |secs: i64, code: &Code, shown: &ShownStory<'_>, via: Via| {
         let at = at
             .checked_add(SignedDuration::from_secs(secs))
             .unwrap_or(at);
@@ -298,7 +298,7 @@ fn visit_events(
     // as `/go/` logs it; and every page viewed leads to one equally often, so a story's open
     // rate reads the same in the by-story and the by-station tables.
     let opens = |rng: &mut fastrand::Rng| !bot && rng.u32(0..100) < OPEN_PERCENT;
-    let here = Shown::station(e, showing, station);
+    let here = ShownStory::station(e, showing, station);
     let code = &e.stations[station].code;
     let mut events = vec![Event::Scan(visit(0, code, &here, Via::Qr))];
     if opens(rng) {
@@ -310,7 +310,7 @@ fn visit_events(
     if !bot && rng.u32(0..100) < 20 {
         let others = e.stories_in(showing.phase);
         let other = &e.stories[others[rng.usize(0..others.len())]];
-        let there = Shown::story(e, showing, other);
+        let there = ShownStory::story(e, showing, other);
         events.push(Event::Scan(visit(90, &other.code, &there, Via::Browse)));
         if opens(rng) {
             let route = route(rng, e, other);

@@ -1,5 +1,5 @@
-//! An exhibition's `[access]` table once validated (`load.rs` reads it): where the library's
-//! subscription applies, its proxy and its link resolver; and where a visitor stands.
+//! An exhibition's `[access]` table once validated (`load/access_table.rs` reads it): where the
+//! library's subscription applies, its proxy and its link resolver; and where a visitor stands.
 //! What to show and where each route leads is `crate::access`.
 
 use std::net::IpAddr;

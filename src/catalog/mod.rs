@@ -27,7 +27,7 @@ pub use access::{Access, Place, Proxy};
 pub use code::{Code, CodeError};
 pub use load::{Problem, load};
 pub use reload::{Fingerprint, LiveCatalog, ReloadStatus};
-pub use rotation::{ShowState, Showing, Shown, Switch, Switches};
+pub use rotation::{ShowState, Showing, ShownStory, Switch, Switches};
 pub use version::fingerprint;
 
 /// The two languages every visitor-facing text may have.

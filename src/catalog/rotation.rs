@@ -109,17 +109,17 @@ pub struct Showing {
 /// What a code shows at an instant: a story of an exhibition, at one of its stations when the
 /// code is a station's.
 #[derive(Debug, Clone, Copy)]
-pub struct Shown<'a> {
+pub struct ShownStory<'a> {
     pub exhibition: &'a Exhibition,
     pub station: Option<usize>,
     pub story: &'a Story,
     pub showing: Showing,
 }
 
-impl<'a> Shown<'a> {
+impl<'a> ShownStory<'a> {
     /// What station `station` shows.
-    pub fn station(exhibition: &'a Exhibition, showing: Showing, station: usize) -> Shown<'a> {
-        Shown {
+    pub fn station(exhibition: &'a Exhibition, showing: Showing, station: usize) -> ShownStory<'a> {
+        ShownStory {
             exhibition,
             station: Some(station),
             story: exhibition.story_at(showing.phase, station),
@@ -128,8 +128,8 @@ impl<'a> Shown<'a> {
     }
 
     /// A story reached by its own code, whatever station holds it.
-    pub fn story(exhibition: &'a Exhibition, showing: Showing, story: &'a Story) -> Shown<'a> {
-        Shown {
+    pub fn story(exhibition: &'a Exhibition, showing: Showing, story: &'a Story) -> ShownStory<'a> {
+        ShownStory {
             exhibition,
             station: None,
             story,

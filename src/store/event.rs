@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::access::Route;
-use crate::catalog::{Code, Lang, ShowState, Shown};
+use crate::catalog::{Code, Lang, ShowState, ShownStory};
 use crate::visitor::{Client, Device, InApp, VisitorId};
 
 /// How the visitor reached the page.
@@ -116,7 +116,7 @@ impl Visit {
     pub fn new(
         at: Timestamp,
         code: &Code,
-        shown: &Shown<'_>,
+        shown: &ShownStory<'_>,
         visitor: VisitorId,
         client: Client,
         lang: Lang,

@@ -1,9 +1,9 @@
 //! The HTTP surface: the route table, the middleware, and headers every response carries.
 //!
-//! One module per URL area: `visitor` (/s, /go, /cite, /e), `covers` (/cover), `qr` (/qr), `admin`
-//! (/admin, all behind one guard), `ops` (/healthz, /admin/healthz, /admin/metrics), `favicon`;
-//! `state` is what handlers share, `pages` keeps rendered visitor pages, `free_copies` keeps
-//! Unpaywall's answers up to date in the background.
+//! One module per URL area: `landing` (/s, /go, /cite, /e, /), `covers` (/cover), `qr` (/qr),
+//! `admin` (/admin, all behind one guard), `ops` (/healthz, /admin/healthz, /admin/metrics),
+//! `favicon`; `state` is what handlers share, `pages` keeps rendered visitor pages,
+//! `free_copies` keeps Unpaywall's answers up to date in the background.
 
 mod admin;
 mod admin_ui;
@@ -14,16 +14,16 @@ mod editor;
 mod error;
 mod favicon;
 mod free_copies;
+mod landing;
 mod lobby;
 mod ops;
 mod pages;
 mod phases;
 mod qr;
-mod report;
+mod report_page;
 mod share;
 mod state;
 mod throttle;
-mod visitor;
 
 use std::net::IpAddr;
 use std::time::Instant;
@@ -46,11 +46,11 @@ use crate::metrics::StatusClass;
 /// The body is dropped on the wire (actix's HTTP/1 codec writes none for HEAD), so the headers
 /// (type, length, caching) are those of the GET; handlers that log skip logging for HEAD.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/s/{code}", read().to(visitor::landing))
-        .route("/S/{code}", read().to(visitor::landing))
-        .route("/go/{code}", read().to(visitor::go))
-        .route("/cite/{file}", read().to(visitor::cite))
-        .route("/e/{exhibition}", read().to(visitor::exhibition))
+    cfg.route("/s/{code}", read().to(landing::landing))
+        .route("/S/{code}", read().to(landing::landing))
+        .route("/go/{code}", read().to(landing::go))
+        .route("/cite/{file}", read().to(landing::cite))
+        .route("/e/{exhibition}", read().to(landing::exhibition))
         .route(
             "/cover/{exhibition}/{story}/{width}",
             read().to(covers::cover),
@@ -58,15 +58,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/qr/{file}", read().to(qr::image))
         .route("/healthz", read().to(ops::healthz))
         .route("/favicon.ico", read().to(favicon::favicon))
-        .route("/", read().to(visitor::home))
+        .route("/", read().to(landing::home))
         .route("/login", read().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
         .route("/view/{token}", read().to(share::view))
         .route("/view/{token}/lobby", read().to(lobby::view))
-        .route("/view/{token}/report", read().to(report::view))
+        .route("/view/{token}/report", read().to(report_page::view))
         .service(admin_scope())
-        .default_service(web::to(visitor::not_found));
+        .default_service(web::to(landing::not_found));
 }
 
 /// Every route in the guarded `/admin` scope, as (method, path). The scope is built from this
@@ -123,7 +123,7 @@ fn admin_scope() -> actix_web::Scope<
                 "/admin/export/{file}" => route.to(admin::export_csv),
                 "/admin/reload" => route.to(admin::reload),
                 "/admin/backup" => route.to(admin::backup),
-                "/admin/report/{exhibition}" => route.to(report::admin),
+                "/admin/report/{exhibition}" => route.to(report_page::admin),
                 "/admin/lobby/{exhibition}" => route.to(lobby::admin),
                 "/admin/shares/{exhibition}" => route.to(share::make),
                 "/admin/shares/{exhibition}/revoke" => route.to(share::revoke),

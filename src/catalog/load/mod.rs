@@ -1,0 +1,87 @@
+//! Reading `exhibits/`: TOML files in, a validated `Catalog` out, or every problem found,
+//! each reported as `path:line: message` so staff can go straight to the mistake.
+//!
+//! Loading is two stages: serde reads each file into `Raw*` structs (`raw`; unknown fields
+//! refused, spans kept), then `check_*` turns them into catalog types, collecting problems
+//! (`problems`) instead of stopping at the first one. This file walks the folders; each part of
+//! an exhibition is checked in a file of its own.
+
+mod access_table;
+mod codes;
+mod exhibition;
+mod fields;
+mod languages;
+mod problems;
+mod raw;
+mod schedule;
+mod source;
+mod stations;
+mod stories;
+
+use std::path::{Path, PathBuf};
+
+use super::Catalog;
+use codes::{check_unique_codes, index_codes};
+use exhibition::load_exhibition;
+use problems::Findings;
+pub use problems::Problem;
+
+const EXHIBITION_FILE: &str = "exhibition.toml";
+const STORIES_DIR: &str = "stories";
+const DEFAULT_DISTANCE_M: f64 = 1.0;
+const DISTANCE_RANGE_M: std::ops::RangeInclusive<f64> = 0.2..=30.0;
+
+/// Loads every exhibition folder under `dir`, or `dir` itself when it is one exhibition's folder
+/// (staff run `docent check exhibits/my-show` on the show they are editing).
+pub fn load(dir: &Path) -> Result<Catalog, Vec<Problem>> {
+    let mut report = Findings::default();
+    let mut exhibitions = Vec::new();
+    let folders = if dir.join(EXHIBITION_FILE).is_file() {
+        vec![dir.to_path_buf()]
+    } else {
+        exhibition_folders(dir, &mut report)
+    };
+    for folder in folders {
+        if let Some(exhibition) = load_exhibition(&folder, &mut report) {
+            exhibitions.push(exhibition);
+        }
+    }
+    if exhibitions.is_empty() && report.problems.is_empty() {
+        report.file(
+            dir,
+            "no exhibition found: expected a folder holding exhibition.toml, or a folder of them",
+        );
+    }
+    check_unique_codes(&mut report);
+    if report.problems.is_empty() {
+        Ok(Catalog {
+            codes: index_codes(&exhibitions),
+            exhibitions,
+        })
+    } else {
+        Err(report.problems)
+    }
+}
+
+fn exhibition_folders(dir: &Path, report: &mut Findings) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            report.file(dir, format!("cannot read the exhibits folder: {e}"));
+            return vec![];
+        }
+    };
+    let mut folders: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && !is_hidden(p))
+        .collect();
+    folders.sort();
+    folders
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}

@@ -1,0 +1,92 @@
+//! Unknown codes (recorded, then the friendly 404) and any other unknown URL; the page listing
+//! the hosted exhibitions under a heading, which `/` shows too.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::recording::record;
+use super::request::{PageQuery, Requester};
+use crate::catalog::Lang;
+use crate::i18n::{self, Ui};
+use crate::store::{Event, UnknownScan};
+use crate::web::{AppState, html};
+
+#[derive(Template)]
+#[template(path = "shows.html")]
+struct ShowsPage<'a> {
+    t: &'static Ui,
+    heading: &'static str,
+    text: &'static str,
+    shows: Vec<(String, &'a str)>,
+}
+
+pub(super) async fn unknown_code(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    raw: &str,
+    requester: &Requester,
+) -> HttpResponse {
+    if req.method() != Method::HEAD {
+        let at = state.clock.now();
+        let scan = UnknownScan {
+            at,
+            day: at.to_zoned_datetime(state.day_zone.clone()).date(),
+            code: raw
+                .chars()
+                .filter(|c| c.is_ascii_graphic())
+                .take(32)
+                .collect(),
+            bot: requester.client.bot,
+        };
+        record(state, Event::Unknown(scan)).await;
+    }
+    not_found_page(state, requester.lang)
+}
+
+pub(super) fn not_found_page(state: &AppState, lang: Lang) -> HttpResponse {
+    let t = i18n::ui(lang);
+    shows_page(
+        state,
+        lang,
+        StatusCode::NOT_FOUND,
+        t.not_found_title,
+        t.not_found_text,
+    )
+}
+
+/// A page listing the hosted exhibitions under a heading.
+pub(super) fn shows_page(
+    state: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    heading: &'static str,
+    text: &'static str,
+) -> HttpResponse {
+    let catalog = state.catalog();
+    let page = ShowsPage {
+        t: i18n::ui(lang),
+        heading,
+        text,
+        shows: catalog
+            .exhibitions
+            .iter()
+            .map(|e| {
+                (
+                    format!("/e/{}?lang={}", e.id, lang.as_str()),
+                    e.title.get(lang),
+                )
+            })
+            .collect(),
+    };
+    html(status, &page)
+}
+
+/// Any other unknown URL.
+pub(in crate::web) async fn not_found(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> HttpResponse {
+    let query = PageQuery::of(&req);
+    not_found_page(&state, Requester::of(&req, &query).lang)
+}
