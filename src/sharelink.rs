@@ -58,7 +58,7 @@ impl ShareLink {
             .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
             .map_err(LinkError::Expiry)?;
         Ok(ShareLink {
-            id: id.iter().map(|b| format!("{b:02x}")).collect(),
+            id: hex::encode(id),
             exhibition: exhibition.to_string(),
             created: now,
             expires,

@@ -5,8 +5,9 @@
 //! every later request for that view that finds the store still at `p` and `c` still serving.
 //! A miss is drawn on a blocking thread, never on the async executor.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::error::BlockingError;
 use actix_web::web;
@@ -65,14 +66,14 @@ impl ChartCache {
     }
 
     fn get(&self, view: &View, position: u64, catalog: &Arc<Catalog>) -> Option<Arc<Charts>> {
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let map = self.0.lock();
         map.get(view)
             .filter(|d| d.position == position && Arc::ptr_eq(&d.catalog, catalog))
             .map(|d| d.charts.clone())
     }
 
     fn put(&self, view: View, position: u64, catalog: &Arc<Catalog>, charts: Arc<Charts>) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.0.lock();
         // Charts drawn meanwhile from newer figures of the same catalog stay.
         if map
             .get(&view)
@@ -154,7 +155,7 @@ mod tests {
                 &catalog,
                 charts(""),
             );
-            assert!(cache.0.lock().unwrap().len() <= VIEWS);
+            assert!(cache.0.lock().len() <= VIEWS);
         }
         let last = view(&format!("show-{}", VIEWS * 3 - 1), Lang::En);
         assert!(cache.get(&last, 1, &catalog).is_some(), "the newest stays");

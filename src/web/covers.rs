@@ -3,9 +3,10 @@
 //! Thumbnails are made once (`crate::covers`) and kept in memory. The version in the URL is a hash of the file, so
 //! responses can be cached for a year; an edited cover gets a new URL.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -26,15 +27,11 @@ const CACHE_ENTRIES: usize = 512;
 
 impl CoverCache {
     fn get(&self, key: &ThumbKey) -> Option<Arc<Vec<u8>>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .cloned()
+        self.0.lock().get(key).cloned()
     }
 
     fn put(&self, key: ThumbKey, bytes: Arc<Vec<u8>>) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.0.lock();
         if map.len() >= CACHE_ENTRIES {
             map.clear();
         }
