@@ -12,6 +12,7 @@
 #
 #   bench/run.sh            # writes bench/results.md and prints it
 #   RUNS=3 DURATION=10s bench/run.sh
+#   DOCENT_BIN=/elsewhere/release/docent OUT=/tmp/before.md bench/run.sh   # another build
 #
 # Needs wrk (Debian package wrk). Sends traffic to 127.0.0.1 only.
 set -euo pipefail
@@ -22,13 +23,17 @@ RUNS=${RUNS:-1}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-256}
 TARGET=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin docent --example bare_page
-BIN="$TARGET/release/docent"
+cargo build --release --quiet --example bare_page
+if [ -z "${DOCENT_BIN:-}" ]; then
+  cargo build --release --quiet --bin docent
+fi
+# DOCENT_BIN measures another build (an older commit's, for a before/after in one sitting).
+BIN=${DOCENT_BIN:-$TARGET/release/docent}
 DATA=$(mktemp -d)
 PORT=${PORT:-18080}
 BARE_PORT=$((PORT + 1))
 UA="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN"
-OUT=bench/results.md
+OUT=${OUT:-bench/results.md}
 SERVER= BARE=
 trap 'kill $SERVER $BARE 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
