@@ -1,4 +1,6 @@
 //! The `docent` command line: `serve`, `check`, `qr`, `print`, `access`, ... Nothing else lives here.
+//! Longer than 500 lines for a reason: it is the clap definition of every command and its
+//! flags (the help text people read), each command's body a call into the library.
 
 #![forbid(unsafe_code)]
 

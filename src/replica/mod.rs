@@ -18,6 +18,8 @@
 //! All of it runs on a small runtime of its own, so neither the web server's workers nor the
 //! writer thread ever wait on the network; blocking callers wait a bounded time.
 
+mod changes;
+mod events;
 pub mod jetstream;
 #[cfg(test)]
 mod memory;
@@ -422,145 +424,6 @@ impl Inner {
             blocking(move || store.set_session_secret(theirs)).await?;
         }
         Ok(())
-    }
-
-    /// Sends the outbox to the stream, oldest first, one message in flight; forever.
-    async fn publish(&self) -> ClusterResult<()> {
-        let mut pause = Duration::from_millis(50);
-        loop {
-            let store = self.store.clone();
-            let entries = blocking(move || store.outbox(MESSAGE_BYTES)).await?;
-            let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
-                let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
-                continue;
-            };
-            let (first, last) = (first.0, last.0);
-            let payload = postcard::to_allocvec(&Envelope {
-                origin: self.id.clone(),
-                entries,
-            })
-            .map_err(|e| ClusterError::Store(e.into()))?;
-            let id = format!("{}-{first}-{last}", self.id);
-            let sent = tokio::time::timeout(ACK_AT_MOST, self.cluster.append(id, payload))
-                .await
-                .unwrap_or(Err(ClusterError::TimedOut));
-            match sent {
-                Ok(_) => {
-                    if !self.connected.swap(true, Ordering::SeqCst) {
-                        tracing::info!("the stream acknowledges scans again");
-                    }
-                    let store = self.store.clone();
-                    blocking(move || store.unstage(last)).await?;
-                    self.answer(Some(last));
-                    pause = Duration::from_millis(50);
-                }
-                Err(e) => {
-                    if self.connected.swap(false, Ordering::SeqCst) {
-                        tracing::warn!(error = %error_chain(&e), "the stream cannot be reached; scans wait in the outbox");
-                    }
-                    // They are durable here: nobody waits for the stream while it is away.
-                    self.answer(None);
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(2));
-                }
-            }
-        }
-    }
-
-    /// Answers the waiters for entries up to `acknowledged`, or (`None`, the stream is away)
-    /// all of them.
-    fn answer(&self, acknowledged: Option<u64>) {
-        let mut pending = lock(&self.pending);
-        if let Some(last) = acknowledged {
-            pending.acknowledged = pending.acknowledged.max(last);
-        }
-        let (done, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut pending.waiters)
-            .into_iter()
-            .partition(|(n, _)| acknowledged.is_none_or(|last| *n <= last));
-        pending.waiters = wait;
-        drop(pending);
-        for (_, w) in done {
-            let _ = w.send(());
-        }
-    }
-
-    /// Sends the changes made here, oldest first, each until the cluster has it; forever.
-    async fn send_changes(&self) -> ClusterResult<()> {
-        loop {
-            let store = self.store.clone();
-            let pending = blocking(move || store.pending_changes()).await?;
-            if pending.is_empty() {
-                let wake = self.wake_changes.notified();
-                let _ = tokio::time::timeout(Duration::from_secs(1), wake).await;
-                continue;
-            }
-            for (n, change) in pending {
-                let value = change.encode()?;
-                tokio::time::timeout(
-                    ACK_AT_MOST,
-                    self.cluster.put(Records::Changes, change.key(), value),
-                )
-                .await
-                .unwrap_or(Err(ClusterError::TimedOut))?;
-                let store = self.store.clone();
-                blocking(move || store.change_sent(n)).await?;
-            }
-        }
-    }
-
-    /// Applies every change the cluster holds (those already there first), and each one put
-    /// later; tells the web side of those that were new here.
-    async fn follow_changes(&self) -> ClusterResult<()> {
-        let mut records = self.cluster.watch(Records::Changes).await?;
-        while let Some(record) = records.next().await {
-            let (key, value) = record?;
-            let change = match SharedChange::decode(&value) {
-                Ok(change) => change,
-                Err(e) => {
-                    tracing::warn!(key, error = %error_chain(&e), "a shared change could not be read; skipped");
-                    continue;
-                }
-            };
-            let store = self.store.clone();
-            let applied = change.clone();
-            if blocking(move || store.apply(&applied)).await? {
-                let _ = self.changed.send(change);
-            }
-        }
-        Err(ClusterError::Unreachable)
-    }
-
-    /// Reads the stream from after the last message in the log, in order, into the log.
-    async fn read(&self) -> ClusterResult<()> {
-        let start = self.store.stream_position() + 1;
-        let mut messages = self.cluster.read(start).await?;
-        loop {
-            // A quiet stream is idle, or this reader has stalled (its node went away and the
-            // client has not noticed yet): after a quiet spell the stream says which, and a
-            // stalled reader starts again from the log's position.
-            let (seq, payload) = match tokio::time::timeout(QUIET, messages.next()).await {
-                Ok(Some(message)) => message?,
-                Ok(None) => return Err(ClusterError::Unreachable),
-                Err(_) => {
-                    if self.cluster.last().await? > self.store.stream_position() {
-                        return Err(ClusterError::TimedOut);
-                    }
-                    continue;
-                }
-            };
-            if seq <= self.store.stream_position() {
-                continue;
-            }
-            let (origin, entries) = match postcard::from_bytes::<Envelope>(&payload) {
-                Ok(envelope) => (envelope.origin, envelope.entries),
-                Err(e) => {
-                    tracing::warn!(error = %e, seq, "a stream message could not be read; skipped");
-                    (String::new(), Vec::new())
-                }
-            };
-            let store = self.store.clone();
-            blocking(move || store.apply_stream(seq, &origin, &entries)).await?;
-        }
     }
 
     /// Says every few seconds that this replica is alive and what it serves; listens to the

@@ -12,6 +12,11 @@
 //! position they cover; opening the store loads the checkpoint and replays the tail. Writes go
 //! through `append`, one batch at a time (the recorder is the only writer while serving).
 //! Calls block: async callers run them on a blocking thread.
+//!
+//! Longer than 500 lines for a reason: opening, reopening after a write error, replaying,
+//! appending, checkpointing and reading the log all share the trees, the figures in memory
+//! and the position, and read best side by side; what stands alone has a file of its own
+//! (event types, salt, switches, shared changes, outbox, Unpaywall cache, migration).
 
 pub mod backup;
 pub mod cluster;

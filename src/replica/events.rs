@@ -1,0 +1,108 @@
+//! Events through the stream: the publisher sends this replica's outbox in order, one
+//! message in flight, and answers the scans waiting for it; the reader appends every
+//! replica's messages, in order, to the log.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+
+use super::{ACK_AT_MOST, Envelope, Inner, MESSAGE_BYTES, QUIET, blocking, lock};
+use crate::error_chain;
+use crate::store::ClusterError;
+use crate::store::cluster::ClusterResult;
+
+impl Inner {
+    /// Sends the outbox to the stream, oldest first, one message in flight; forever.
+    pub(super) async fn publish(&self) -> ClusterResult<()> {
+        let mut pause = Duration::from_millis(50);
+        loop {
+            let store = self.store.clone();
+            let entries = blocking(move || store.outbox(MESSAGE_BYTES)).await?;
+            let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+                let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
+                continue;
+            };
+            let (first, last) = (first.0, last.0);
+            let payload = postcard::to_allocvec(&Envelope {
+                origin: self.id.clone(),
+                entries,
+            })
+            .map_err(|e| ClusterError::Store(e.into()))?;
+            let id = format!("{}-{first}-{last}", self.id);
+            let sent = tokio::time::timeout(ACK_AT_MOST, self.cluster.append(id, payload))
+                .await
+                .unwrap_or(Err(ClusterError::TimedOut));
+            match sent {
+                Ok(_) => {
+                    if !self.connected.swap(true, Ordering::SeqCst) {
+                        tracing::info!("the stream acknowledges scans again");
+                    }
+                    let store = self.store.clone();
+                    blocking(move || store.unstage(last)).await?;
+                    self.answer(Some(last));
+                    pause = Duration::from_millis(50);
+                }
+                Err(e) => {
+                    if self.connected.swap(false, Ordering::SeqCst) {
+                        tracing::warn!(error = %error_chain(&e), "the stream cannot be reached; scans wait in the outbox");
+                    }
+                    // They are durable here: nobody waits for the stream while it is away.
+                    self.answer(None);
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
+    }
+
+    /// Answers the waiters for entries up to `acknowledged`, or (`None`, the stream is away)
+    /// all of them.
+    pub(super) fn answer(&self, acknowledged: Option<u64>) {
+        let mut pending = lock(&self.pending);
+        if let Some(last) = acknowledged {
+            pending.acknowledged = pending.acknowledged.max(last);
+        }
+        let (done, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut pending.waiters)
+            .into_iter()
+            .partition(|(n, _)| acknowledged.is_none_or(|last| *n <= last));
+        pending.waiters = wait;
+        drop(pending);
+        for (_, w) in done {
+            let _ = w.send(());
+        }
+    }
+
+    /// Reads the stream from after the last message in the log, in order, into the log.
+    pub(super) async fn read(&self) -> ClusterResult<()> {
+        let start = self.store.stream_position() + 1;
+        let mut messages = self.cluster.read(start).await?;
+        loop {
+            // A quiet stream is idle, or this reader has stalled (its node went away and the
+            // client has not noticed yet): after a quiet spell the stream says which, and a
+            // stalled reader starts again from the log's position.
+            let (seq, payload) = match tokio::time::timeout(QUIET, messages.next()).await {
+                Ok(Some(message)) => message?,
+                Ok(None) => return Err(ClusterError::Unreachable),
+                Err(_) => {
+                    if self.cluster.last().await? > self.store.stream_position() {
+                        return Err(ClusterError::TimedOut);
+                    }
+                    continue;
+                }
+            };
+            if seq <= self.store.stream_position() {
+                continue;
+            }
+            let (origin, entries) = match postcard::from_bytes::<Envelope>(&payload) {
+                Ok(envelope) => (envelope.origin, envelope.entries),
+                Err(e) => {
+                    tracing::warn!(error = %e, seq, "a stream message could not be read; skipped");
+                    (String::new(), Vec::new())
+                }
+            };
+            let store = self.store.clone();
+            blocking(move || store.apply_stream(seq, &origin, &entries)).await?;
+        }
+    }
+}
