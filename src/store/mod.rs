@@ -134,7 +134,9 @@ impl Trees {
         let mut tries = 0;
         let db = loop {
             match config.open() {
-                Err(sled::Error::Io(e)) if e.to_string().contains("acquire lock") && tries < 40 => {
+                // sled reports a held lock as an `Other` I/O error (its only kind at open that
+                // is not the file system's own); any such error is tried again for a second.
+                Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::Other && tries < 40 => {
                     tries += 1;
                     std::thread::sleep(std::time::Duration::from_millis(25));
                 }
