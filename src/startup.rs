@@ -72,6 +72,9 @@ impl Application {
         // Joined before the state is made, so the session secret is the shared one.
         let (replica, switch_changes) = match &settings.nats {
             Some(urls) => {
+                if urls.split(',').all(|u| u.trim().is_empty()) {
+                    return Err(StartupError::Nats(crate::replica::ReplicaError::NoServers));
+                }
                 let id = store
                     .replica_id()
                     .map_err(|e| StartupError::Nats(e.into()))?;

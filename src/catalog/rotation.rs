@@ -51,8 +51,16 @@ impl Switches {
         self.0.read().get(exhibition).cloned()
     }
 
+    /// Keeps `switch` unless a later one is known (one made here and one from another
+    /// replica can arrive in either order).
     pub fn remember(&self, switch: Switch) {
-        self.0.write().insert(switch.exhibition.clone(), switch);
+        let mut known = self.0.write();
+        if known
+            .get(&switch.exhibition)
+            .is_none_or(|old| old.at <= switch.at)
+        {
+            known.insert(switch.exhibition.clone(), switch);
+        }
     }
 
     /// Fills in every exhibition of `catalog` not known yet with `stored`, its last stored

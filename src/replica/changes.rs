@@ -2,6 +2,7 @@
 //! made here are sent, oldest first, each until the cluster has it; those made anywhere are
 //! applied here once.
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -24,12 +25,21 @@ impl Inner {
             }
             for (n, change) in pending {
                 let value = change.encode()?;
-                tokio::time::timeout(
+                let sent = tokio::time::timeout(
                     ACK_AT_MOST,
                     self.cluster.put(Records::Changes, change.key(), value),
                 )
                 .await
-                .unwrap_or(Err(ClusterError::TimedOut))?;
+                .unwrap_or(Err(ClusterError::TimedOut));
+                if let Err(e) = sent {
+                    if self.changes_sent.swap(false, Ordering::SeqCst) {
+                        tracing::warn!(error = %error_chain(&e), "changes cannot be sent to the cluster; they wait in the outbox");
+                    }
+                    return Err(e);
+                }
+                if !self.changes_sent.swap(true, Ordering::SeqCst) {
+                    tracing::info!("changes reach the cluster again");
+                }
                 let store = self.store.clone();
                 blocking(move || store.change_sent(n)).await?;
             }

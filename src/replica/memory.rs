@@ -135,25 +135,45 @@ impl Cluster for MemoryCluster {
     fn put_first(&self, records: Records, key: String, value: Vec<u8>) -> Op<'_, Vec<u8>> {
         async move {
             self.up()?;
-            if let Some(held) = self.get(records, &key) {
-                return Ok(held);
+            let mut held = self.held();
+            if let Some(first) = held.latest.get(&(records, key.clone())) {
+                return Ok(first.clone());
             }
-            self.put(records, key, value.clone()).await?;
+            held.puts.push((records, key.clone(), value.clone()));
+            held.latest.insert((records, key), value.clone());
             Ok(value)
         }
         .boxed()
     }
 
+    /// Like a JetStream key-value watch with history: the latest value of each key there now
+    /// (a value replaced before the watch began is not seen), then every later put.
     fn watch(&self, records: Records) -> Op<'_, Feed<Record>> {
         async move {
             self.up()?;
+            let (now, start) = {
+                let held = self.held();
+                let now: Vec<ClusterResult<Record>> = held
+                    .puts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, (r, key, _))| {
+                        *r == records
+                            && !held.puts[i + 1..]
+                                .iter()
+                                .any(|(r2, k2, _)| *r2 == records && k2 == key)
+                    })
+                    .map(|(_, (_, key, value))| Ok((key.clone(), value.clone())))
+                    .collect();
+                (now, held.puts.len())
+            };
             let next = match records {
                 Records::Salts => next_put::<0>,
                 Records::Secrets => next_put::<1>,
                 Records::Changes => next_put::<2>,
                 Records::Presence => next_put::<3>,
             };
-            Ok(self.feed(0, next))
+            Ok(stream::iter(now).chain(self.feed(start, next)).boxed())
         }
         .boxed()
     }

@@ -106,6 +106,8 @@ struct Inner {
     prepared: OnceCell<()>,
     /// Whether the last publish reached the stream.
     connected: AtomicBool,
+    /// Whether the last shared change sent reached the cluster.
+    changes_sent: AtomicBool,
     /// Waiters for outbox entries not yet acknowledged, and the last entry acknowledged.
     /// One lock, so a waiter added just after its entry was acknowledged is answered too.
     pending: Mutex<Pending>,
@@ -162,12 +164,20 @@ impl Replica {
             .map_err(ReplicaError::Runtime)?;
         // On a thread of its own: the caller may be inside another runtime (actix's), where
         // blocking on this one is not allowed.
-        let (inner, changes) = std::thread::scope(|scope| {
+        let joined = std::thread::scope(|scope| {
             scope
                 .spawn(|| runtime.block_on(Inner::join(id, store.clone(), wait, join)))
                 .join()
                 .unwrap_or(Err(ClusterError::Stopped))
-        })?;
+        });
+        let (inner, changes) = match joined {
+            Ok(joined) => joined,
+            Err(e) => {
+                // Dropping a runtime inside another one (actix's) panics.
+                runtime.shutdown_background();
+                return Err(e.into());
+            }
+        };
         for task in Task::ALL {
             runtime.spawn(task.run(inner.clone()));
         }
@@ -190,6 +200,8 @@ impl Replica {
             Some("the NATS cluster has not been reached yet")
         } else if !self.inner.connected.load(Ordering::SeqCst) {
             Some("NATS cannot be reached; scans wait in the outbox")
+        } else if !self.inner.changes_sent.load(Ordering::SeqCst) {
+            Some("changes (switches, links, logouts) cannot be sent; they wait in the outbox")
         } else {
             None
         }
@@ -365,6 +377,7 @@ impl Inner {
             cluster,
             prepared: OnceCell::new(),
             connected: AtomicBool::new(false),
+            changes_sent: AtomicBool::new(true),
             pending: Mutex::new(Pending::default()),
             wake: Notify::new(),
             wake_changes: Notify::new(),

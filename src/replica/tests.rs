@@ -117,6 +117,42 @@ fn changes_made_while_the_cluster_is_away_reach_the_other_replica_when_it_is_bac
 }
 
 #[test]
+fn a_links_creation_sent_again_after_its_revocation_never_reopens_it_anywhere() {
+    let cluster = MemoryCluster::default();
+    let (a, b) = (node(&cluster), node(&cluster));
+    let now = "2026-11-20T02:00:00Z".parse().unwrap();
+    let link = ShareLink::new("show", 3, now, "Wang").unwrap();
+    a.store.change(&SharedChange::Link(link.clone())).unwrap();
+    let mut revoked = link.clone();
+    revoked.revoked = Some(now);
+    eventually("B knows the link", || {
+        b.store.share_links().unwrap().len() == 1
+    });
+    b.store
+        .change(&SharedChange::Link(revoked.clone()))
+        .unwrap();
+    eventually("A knows the revocation", || {
+        a.store.share_links().unwrap() == vec![revoked.clone()]
+    });
+    // A's creation again, as after a lost acknowledgement: the cluster holds it anew.
+    let made = SharedChange::Link(link);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(cluster.put(Records::Changes, made.key(), made.encode().unwrap()))
+        .unwrap();
+    let c = node(&cluster);
+    eventually("a replica that joins later learns the revocation", || {
+        c.store.share_links().unwrap() == vec![revoked.clone()]
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(c.store.share_links().unwrap(), vec![revoked.clone()]);
+    assert_eq!(a.store.share_links().unwrap(), vec![revoked]);
+}
+
+#[test]
 fn the_latest_switch_wins_on_every_replica_whatever_order_they_arrive_in() {
     let cluster = MemoryCluster::default();
     let (a, b) = (node(&cluster), node(&cluster));

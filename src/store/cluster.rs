@@ -21,8 +21,9 @@ pub enum ClusterError {
     Unreachable,
     #[error("no answer from the cluster in time")]
     TimedOut,
-    /// The cluster answered, with an error.
-    #[error("the cluster refused: {0}")]
+    /// The cluster's client reported an error (the cluster refused, or the client could not
+    /// ask it): the cause follows in the chain.
+    #[error("the cluster's client reported an error")]
     Refused(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// What a record or a message holds cannot be read.
     #[error("a shared value is damaged: {0}")]

@@ -45,6 +45,11 @@ impl SharedChange {
                     hex::encode(switch.exhibition.as_bytes())
                 )
             }
+            // A revocation under a key of its own: a copy of the link as made, sent again
+            // (a lost acknowledgement), can never replace it in the cluster.
+            SharedChange::Link(link) if link.revoked.is_some() => {
+                format!("revoked-link.{}", hex::encode(link.id.as_bytes()))
+            }
             SharedChange::Link(link) => format!("link.{}", hex::encode(link.id.as_bytes())),
             SharedChange::Logout { token, .. } => format!("logout.{}", hex::encode(token)),
         }
@@ -101,8 +106,9 @@ impl Store {
                         SharedChange::Switch { id, switch } => put_switch(switches, switch, *id)?,
                         SharedChange::Link(link) => put_link(meta, link)?,
                         SharedChange::Logout { token, expires } => {
-                            meta.insert(revoked_key(token), &expires.to_be_bytes())?;
-                            true
+                            let value = expires.to_be_bytes();
+                            meta.insert(revoked_key(token), &value)?
+                                .is_none_or(|old| old.as_ref() != value)
                         }
                     };
                     if let Some(bytes) = &queued {
@@ -116,7 +122,9 @@ impl Store {
                 Err(TransactionError::Abort(e)) => return Err(e),
                 Err(TransactionError::Storage(e)) => return Err(e.into()),
             };
-            t.db.flush()?;
+            if new || queued.is_some() {
+                t.db.flush()?;
+            }
             Ok(new)
         })
     }

@@ -462,7 +462,7 @@ pub(super) async fn logout(
                 .map_err(|e| e.to_string())
                 .and_then(|r| r.map_err(|e| crate::error_chain(&e)))
             {
-                tracing::error!(error = %e, "a logout could not be stored; it ends at the next restart");
+                tracing::error!(error = %e, "a logout could not be stored; it ends here at the next restart, on other replicas when it expires");
             }
             let mut gone = Cookie::build(COOKIE, "").path("/").finish();
             gone.make_removal();

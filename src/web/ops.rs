@@ -90,6 +90,7 @@ pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
                             "replica": r.id(),
                             "problem": r.problem(),
                             "outbox_batches": state.store.outbox_len(),
+                            "changes_waiting": state.store.pending_changes().map_or(0, |c| c.len()),
                             "stream_position": state.store.stream_position(),
                             "catalog_fingerprint": crate::catalog::fingerprint(state.exhibits()),
                             "replicas": replicas,

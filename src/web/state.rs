@@ -217,14 +217,23 @@ pub async fn mirror_replicas(state: actix_web::web::Data<AppState>, mut changes:
         };
         let store = state.store.clone();
         let id = exhibition.clone();
-        if let Ok(Ok(Some(switch))) = actix_web::web::block(move || store.last_switch(&id)).await {
-            tracing::info!(
-                exhibition,
-                phase = switch.phase,
-                by = switch.by,
-                "a switch made on another replica"
-            );
-            state.remember_switch(switch);
+        match actix_web::web::block(move || store.last_switch(&id)).await {
+            Ok(Ok(Some(switch))) => {
+                tracing::info!(
+                    exhibition,
+                    phase = switch.phase,
+                    by = switch.by,
+                    "a switch made on another replica"
+                );
+                state.remember_switch(switch);
+            }
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => {
+                tracing::error!(exhibition, error = %error_chain(&e), "a switch made on another replica is stored but could not be read back; this replica shows it after a restart")
+            }
+            Err(e) => {
+                tracing::error!(exhibition, error = %e, "a switch made on another replica could not be read back")
+            }
         }
     }
 }

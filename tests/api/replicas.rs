@@ -704,3 +704,23 @@ fn a_data_folder_with_a_single_servers_scans_is_refused_as_a_replica() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_nats_setting_that_names_no_server_or_a_bad_url_stops_serve_with_a_message() {
+    for (nats, says) in [(",", "--nats names no server"), ("nats://[bad", "NATS")] {
+        let data = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--exhibits"])
+            .arg(demo_exhibits())
+            .arg("--data")
+            .arg(data.path())
+            .env("DOCENT_NATS", nats)
+            .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "--nats {nats:?}: {stderr}");
+        assert!(stderr.contains(says), "--nats {nats:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "--nats {nats:?}: {stderr}");
+    }
+}
