@@ -188,7 +188,7 @@ pub async fn observe_requests(
     let span = tracing::debug_span!(
         "request",
         method = %req.method(),
-        path = %req.path(),
+        path = loggable(req.path()),
         status = tracing::field::Empty,
         ms = tracing::field::Empty,
     );
@@ -207,14 +207,51 @@ pub async fn observe_requests(
     }
     if !matches!(request.path(), "/healthz" | "/admin/healthz") {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        let (method, uri) = (request.method(), request.uri());
-        if status.as_u16() < 400 {
-            tracing::debug!(status = status.as_u16(), %method, %uri, ms, "answered");
+        let (method, path) = (request.method(), loggable(request.path()));
+        // Anyone can ask for a missing page as often as they like: client errors are no news
+        // at the default level (a flood of 404s must not fill the disk); server errors are.
+        if status.is_server_error() {
+            tracing::warn!(status = status.as_u16(), %method, path, ms, "answered");
         } else {
-            tracing::info!(status = status.as_u16(), %method, %uri, ms, "answered");
+            tracing::debug!(status = status.as_u16(), %method, path, ms, "answered");
         }
     }
     Ok(response)
+}
+
+/// The longest path a log line shows.
+const LOGGED_PATH: usize = 120;
+
+/// What a log line may show of a request's target: the path (no query: it can be long or
+/// carry a token), a share-link token replaced by `…`, cut to `LOGGED_PATH` characters.
+fn loggable(path: &str) -> String {
+    let path = match path.strip_prefix("/view/") {
+        Some(rest) => match rest.split_once('/') {
+            Some((_, after)) => format!("/view/…/{after}"),
+            None => "/view/…".to_string(),
+        },
+        None => path.to_string(),
+    };
+    match path.char_indices().nth(LOGGED_PATH) {
+        Some((cut, _)) => format!("{}…", &path[..cut]),
+        None => path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable;
+
+    #[test]
+    fn logged_paths_are_short_and_carry_no_share_token() {
+        assert_eq!(loggable("/s/NCA1"), "/s/NCA1");
+        assert_eq!(loggable("/view/abc.def"), "/view/…");
+        assert_eq!(loggable("/view/abc.def/lobby"), "/view/…/lobby");
+        let long = format!("/{}", "字".repeat(5000));
+        let cut = loggable(&long);
+        assert_eq!(cut.chars().count(), super::LOGGED_PATH + 1);
+        assert!(cut.ends_with('…'));
+    }
 }
 
 /// Inside the guard, so an unknown admin URL says nothing to strangers.

@@ -10,6 +10,7 @@ mod editor;
 mod helpers;
 mod import;
 mod layout;
+mod log_volume;
 mod logging;
 mod ops;
 mod ops_hardening;
