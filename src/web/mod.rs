@@ -238,22 +238,6 @@ fn loggable(path: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::loggable;
-
-    #[test]
-    fn logged_paths_are_short_and_carry_no_share_token() {
-        assert_eq!(loggable("/s/NCA1"), "/s/NCA1");
-        assert_eq!(loggable("/view/abc.def"), "/view/…");
-        assert_eq!(loggable("/view/abc.def/lobby"), "/view/…/lobby");
-        let long = format!("/{}", "字".repeat(5000));
-        let cut = loggable(&long);
-        assert_eq!(cut.chars().count(), super::LOGGED_PATH + 1);
-        assert!(cut.ends_with('…'));
-    }
-}
-
 /// Inside the guard, so an unknown admin URL says nothing to strangers.
 async fn admin_not_found() -> HttpResponse {
     HttpResponse::NotFound()
@@ -299,4 +283,20 @@ fn render_failed(e: &askama::Error) -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type("text/plain; charset=utf-8")
         .body("Something went wrong on our side. 服务器出错，请稍后再试。")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable;
+
+    #[test]
+    fn logged_paths_are_short_and_carry_no_share_token() {
+        assert_eq!(loggable("/s/NCA1"), "/s/NCA1");
+        assert_eq!(loggable("/view/abc.def"), "/view/…");
+        assert_eq!(loggable("/view/abc.def/lobby"), "/view/…/lobby");
+        let long = format!("/{}", "字".repeat(5000));
+        let cut = loggable(&long);
+        assert_eq!(cut.chars().count(), super::LOGGED_PATH + 1);
+        assert!(cut.ends_with('…'));
+    }
 }
