@@ -1,0 +1,232 @@
+//! `GET /admin/e/{exhibition}`, and read-only through a share link (`GET /view/{token}`): one
+//! exhibition's figures, charts, phase control, stories, kept files and share links.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use jiff::Timestamp;
+
+use super::{Access, RangeQuery, Replicas, compute, find, range_of, title};
+use crate::catalog::{self, ShowState};
+use crate::stats::{Stats, charts};
+use crate::web::admin_ui::AdminUi;
+use crate::web::auth::Organizer;
+use crate::web::error::WebError;
+use crate::web::{AppState, chart_cache, no_store};
+
+#[derive(Template)]
+#[template(path = "admin_dashboard.html")]
+struct Dashboard {
+    t: AdminUi,
+    id: String,
+    title: String,
+    organizer: String,
+    csrf: String,
+    readonly: bool,
+    /// Where the page itself, the lobby screen and the report are, for this kind of access.
+    base: String,
+    lobby_href: String,
+    report_href: String,
+    /// A rejected edit holds back every exhibition's files, so each dashboard warns of it.
+    reload: catalog::ReloadStatus,
+    replicas: Option<Replicas>,
+    /// (id, code, English title), to edit.
+    stories: Vec<(String, String, String)>,
+    /// Kept versions of the exhibit files, newest first, with when they were saved.
+    changes: Vec<(catalog::save::Kept, String)>,
+    state: &'static str,
+    live: String,
+    manual: bool,
+    phases: Vec<(String, String, String)>,
+    history: Vec<(String, String, String)>,
+    /// Read-only links: (link, full URL, live now, expiry in local time).
+    links: Vec<(crate::sharelink::ShareLink, String, bool, String)>,
+    from: String,
+    to: String,
+    range_query: String,
+    stats: Stats,
+    chart_days: String,
+    chart_hours: String,
+    chart_stories: String,
+    chart_stations: String,
+}
+
+pub(crate) async fn dashboard(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<RangeQuery>,
+) -> Result<HttpResponse, WebError> {
+    let organizer = Organizer::of(&req)?;
+    dashboard_for(&state, &req, &path, &query, Access::Organizer(organizer)).await
+}
+
+/// The dashboard of exhibition `id`, for an organizer or a read-only link.
+pub(crate) async fn dashboard_for(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    id: &str,
+    query: &RangeQuery,
+    access: Access,
+) -> Result<HttpResponse, WebError> {
+    let catalog = state.catalog();
+    let e = find(&catalog, id)?;
+    let now = state.clock.now();
+    let t = AdminUi::of(req, e.time_zone.clone());
+    let lang = t.lang;
+    let local = |at: Timestamp| t.time(&at);
+    let range = range_of(state, e, query)?;
+    // Read before the figures: they are at least this new, so charts kept for it are current.
+    let position = state.store.position();
+    let stats = compute(state, &catalog, &e.id, range).await?;
+    let showing = e.showing(now, state.last_switch(&e.id).as_ref());
+    let (store, sid) = (state.store.clone(), e.id.clone());
+    // A sled read: on a blocking thread, never on the executor.
+    let history = web::block(move || store.switches(&sid))
+        .await
+        .map_err(|e| WebError::internal("switch history", e))?
+        .map_err(|e| WebError::internal("switch history", e))?
+        .into_iter()
+        .rev()
+        .map(|s| {
+            let to = if s.is_return_to_schedule() {
+                t.s("back to schedule", "恢复按计划").to_string()
+            } else {
+                s.phase
+            };
+            (local(s.at), to, s.by)
+        })
+        .collect();
+    let origin = state.base_url.trim_end_matches('/').to_string();
+    let (organizer, csrf, base, lobby_href, report_href, links) = match &access {
+        Access::Organizer(o) => (
+            o.name.clone(),
+            o.csrf().to_string(),
+            format!("/admin/e/{}", e.id),
+            format!("/admin/lobby/{}", e.id),
+            format!("/admin/report/{}", e.id),
+            state
+                .shares
+                .of_exhibition(&e.id, now)
+                .into_iter()
+                .map(|(l, path, live)| {
+                    let expires = local(l.expires);
+                    (l, format!("{origin}{path}"), live, expires)
+                })
+                .collect(),
+        ),
+        Access::Link(token) => (
+            String::new(),
+            String::new(),
+            format!("/view/{token}"),
+            format!("/view/{token}/lobby"),
+            format!("/view/{token}/report"),
+            vec![],
+        ),
+    };
+    let nth = (stats.by_day.len() / 12).max(1);
+    let dir = e.dir.clone();
+    let changes = web::block(move || catalog::save::history(&dir))
+        .await
+        .map_err(|e| WebError::internal("change history", e))?;
+    let titles = (
+        t.s("Scans and article opens by day", "每日扫码与全文打开次数"),
+        t.s(
+            "Scans and article opens by hour of day",
+            "各时段扫码与全文打开次数",
+        ),
+        t.s("By story", "按故事"),
+        t.s("By station", "按展位"),
+    );
+    let rows = (
+        stats.by_day.clone(),
+        stats.by_hour.clone(),
+        stats.by_story.clone(),
+        stats.by_station.clone(),
+    );
+    let view = chart_cache::View {
+        exhibition: e.id.clone(),
+        range,
+        lang,
+    };
+    let charts = state
+        .charts
+        .get_or_draw(view, position, &catalog, move || {
+            let (days, hours, stories, stations) = rows;
+            chart_cache::Charts {
+                days: charts::columns(lang, titles.0, &days, nth),
+                hours: charts::columns(lang, titles.1, &hours, 2),
+                stories: charts::bars(lang, titles.2, &stories),
+                stations: charts::bars(lang, titles.3, &stations),
+            }
+        })
+        .await
+        .map_err(|e| WebError::internal("charts", e))?;
+    let page = Dashboard {
+        id: e.id.clone(),
+        title: title(e),
+        organizer,
+        csrf,
+        readonly: matches!(access, Access::Link(_)),
+        base,
+        lobby_href,
+        report_href,
+        reload: state.reload_status(),
+        replicas: Replicas::of(state),
+        state: match showing.state {
+            ShowState::Upcoming => t.s("not open yet", "尚未开幕"),
+            ShowState::Running => t.s("running", "展出中"),
+            ShowState::Closed => t.s("closed", "已闭幕"),
+        },
+        live: e.phases[showing.phase].id.clone(),
+        manual: showing.manual,
+        phases: e
+            .phases
+            .iter()
+            .map(|p| (p.id.clone(), p.name.get(lang).to_string(), local(p.starts)))
+            .collect(),
+        history,
+        stories: e
+            .stories
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.code.to_string(),
+                    s.title.get(lang).to_string(),
+                )
+            })
+            .collect(),
+        changes: changes
+            .into_iter()
+            .take(20)
+            .map(|c| {
+                let at = kept_at(&c.at).map_or_else(|| c.at.clone(), local);
+                (c, at)
+            })
+            .collect(),
+        links,
+        from: range.map(|r| r.0.to_string()).unwrap_or_default(),
+        to: range.map(|r| r.1.to_string()).unwrap_or_default(),
+        range_query: range
+            .map(|(f, t)| format!("?from={f}&to={t}"))
+            .unwrap_or_default(),
+        chart_days: charts.days.clone(),
+        chart_hours: charts.hours.clone(),
+        chart_stories: charts.stories.clone(),
+        chart_stations: charts.stations.clone(),
+        stats,
+        t,
+    };
+    Ok(no_store(page.t.respond(StatusCode::OK, &page)))
+}
+
+/// When a kept version was saved: its stamp, `20261120T020000.000000Z`, is UTC.
+fn kept_at(stamp: &str) -> Option<Timestamp> {
+    let civil = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%S%.f", stamp.strip_suffix('Z')?);
+    let civil = civil.ok()?;
+    civil
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}
