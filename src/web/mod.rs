@@ -188,7 +188,7 @@ pub async fn observe_requests(
     let span = tracing::debug_span!(
         "request",
         method = %req.method(),
-        path = loggable(req.path()),
+        path = %loggable(req.path()),
         status = tracing::field::Empty,
         ms = tracing::field::Empty,
     );
@@ -211,9 +211,9 @@ pub async fn observe_requests(
         // Anyone can ask for a missing page as often as they like: client errors are no news
         // at the default level (a flood of 404s must not fill the disk); server errors are.
         if status.is_server_error() {
-            tracing::warn!(status = status.as_u16(), %method, path, ms, "answered");
+            tracing::warn!(status = status.as_u16(), %method, %path, ms, "answered");
         } else {
-            tracing::debug!(status = status.as_u16(), %method, path, ms, "answered");
+            tracing::debug!(status = status.as_u16(), %method, %path, ms, "answered");
         }
     }
     Ok(response)

@@ -317,6 +317,18 @@ pub fn serve_exhibits(
     password: &str,
     env: &[(&str, &str)],
 ) -> (Child, String) {
+    serve_logging(exhibits, data, bind, password, env, Stdio::null())
+}
+
+/// `serve_exhibits` with the server's log (stderr) sent to `log`.
+pub fn serve_logging(
+    exhibits: &std::path::Path,
+    data: &std::path::Path,
+    bind: &str,
+    password: &str,
+    env: &[(&str, &str)],
+    log: Stdio,
+) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docent"))
         .args([
             "serve",
@@ -332,7 +344,7 @@ pub fn serve_exhibits(
         .env("DOCENT_ADMIN_PASSWORD", password)
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let mut first = String::new();

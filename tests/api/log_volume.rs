@@ -1,43 +1,16 @@
 //! What the server's log holds under hostile traffic: 10 s of long-path 404s leave it under
 //! 1 MB at the default level, and a share-link token never reaches it, even at debug level.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use crate::helpers::*;
 
 /// The real binary on port 0 with its log (stderr) in `log`; returns it and its base URL.
 fn serve_logging_to(data: &std::path::Path, log: &std::path::Path, level: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docent"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--watch-seconds",
-            "0",
-            "--exhibits",
-        ])
-        .arg(demo_exhibits())
-        .arg("--data")
-        .arg(data)
-        .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
-        .env("RUST_LOG", level)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let base = first
-        .split("serving at ")
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_string();
-    (child, base.trim_end_matches('/').to_string())
+    let log = std::fs::File::create(log).unwrap().into();
+    let env = [("RUST_LOG", level)];
+    serve_logging(&demo_exhibits(), data, "127.0.0.1:0", PASSWORD, &env, log)
 }
 
 #[test]

@@ -342,18 +342,7 @@ fn replicas_share_visitors_switches_and_logins() {
     );
 
     // A login on one replica is a login on the other.
-    let login = read(
-        client()
-            .post(format!("{}/login", a.base))
-            .send_form([("name", "Li"), ("password", PASSWORD)]),
-    );
-    assert_eq!(login.status, 303, "{}", login.body);
-    let cookie = login
-        .header("set-cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = login(&a.base);
     let on_b = read(
         client()
             .get(format!("{}/admin", b.base))
@@ -364,28 +353,7 @@ fn replicas_share_visitors_switches_and_logins() {
 
     // A switch on one replica changes the other's landing page.
     let before = heading(&read(client().get(format!("{}/s/NCA1?lang=en", b.base)).call()).body);
-    let page = read(
-        client()
-            .get(format!("{}/admin/e/nature-covers", a.base))
-            .header("Cookie", &cookie)
-            .call(),
-    );
-    let other = if before.contains("Zero") {
-        "phase-1"
-    } else {
-        "phase-2"
-    };
-    let switched = read(
-        client()
-            .post(format!("{}/admin/switch/nature-covers", a.base))
-            .header("Cookie", &cookie)
-            .header("Origin", &a.base)
-            .send_form([
-                ("phase", other),
-                ("confirm", "yes"),
-                ("csrf", &csrf_of(&page.body)),
-            ]),
-    );
+    let switched = switch_away_from(&a.base, &cookie, &before);
     assert_eq!(switched.status, 303, "{}", switched.body);
     let until = Instant::now() + Duration::from_secs(10);
     loop {
@@ -416,16 +384,7 @@ fn replicas_share_visitors_switches_and_logins() {
     }
 
     // A read-only link made on one replica opens on the other; revoked there, it closes here.
-    let made = read(
-        client()
-            .post(format!("{}/admin/shares/nature-covers", a.base))
-            .header("Authorization", &basic("ci", PASSWORD))
-            .header("Origin", &a.base)
-            .header("Accept", "text/plain")
-            .send_form([("days", "30")]),
-    );
-    assert_eq!(made.status, 201, "{}", made.body);
-    let link = made.body.trim()[a.base.len()..].to_string();
+    let link = make_link(&a.base);
     let on_b = |status: u16| {
         let until = Instant::now() + Duration::from_secs(10);
         loop {
@@ -441,14 +400,7 @@ fn replicas_share_visitors_switches_and_logins() {
         }
     };
     on_b(200);
-    let revoked = read(
-        client()
-            .post(format!("{}/admin/shares/nature-covers/revoke", a.base))
-            .header("Authorization", &basic("ci", PASSWORD))
-            .header("Origin", &a.base)
-            .send_form([("id", crate::organizers::link_id(&link).as_str())]),
-    );
-    assert_eq!(revoked.status, 303, "{}", revoked.body);
+    assert_eq!(revoke(&a.base, &link), 303);
     on_b(403);
 
     // Logging out on one replica ends the session on the other.
@@ -485,6 +437,74 @@ fn replicas_share_visitors_switches_and_logins() {
     }
 }
 
+/// Logs in on `base`; returns the session cookie.
+fn login(base: &str) -> String {
+    let login = read(
+        client()
+            .post(format!("{base}/login"))
+            .send_form([("name", "Li"), ("password", PASSWORD)]),
+    );
+    assert_eq!(login.status, 303, "{}", login.body);
+    login
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// Switches the demo to the phase that `before` (a landing page heading) is not, on `base`.
+fn switch_away_from(base: &str, cookie: &str, before: &str) -> Reply {
+    let page = read(
+        client()
+            .get(format!("{base}/admin/e/nature-covers"))
+            .header("Cookie", cookie)
+            .call(),
+    );
+    let other = if before.contains("Zero") {
+        "phase-1"
+    } else {
+        "phase-2"
+    };
+    read(
+        client()
+            .post(format!("{base}/admin/switch/nature-covers"))
+            .header("Cookie", cookie)
+            .header("Origin", base)
+            .send_form([
+                ("phase", other),
+                ("confirm", "yes"),
+                ("csrf", &csrf_of(&page.body)),
+            ]),
+    )
+}
+
+/// Makes a read-only link on `base`; returns its path.
+fn make_link(base: &str) -> String {
+    let made = read(
+        client()
+            .post(format!("{base}/admin/shares/nature-covers"))
+            .header("Authorization", &basic("ci", PASSWORD))
+            .header("Origin", base)
+            .header("Accept", "text/plain")
+            .send_form([("days", "30")]),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    made.body.trim()[base.len()..].to_string()
+}
+
+/// Revokes the link at `link` on `base`; returns the answer's status.
+fn revoke(base: &str, link: &str) -> u16 {
+    let revoked = read(
+        client()
+            .post(format!("{base}/admin/shares/nature-covers/revoke"))
+            .header("Authorization", &basic("ci", PASSWORD))
+            .header("Origin", base)
+            .send_form([("id", crate::organizers::link_id(link).as_str())]),
+    );
+    revoked.status
+}
+
 /// Waits up to `within` until `base` + `path` (with `cookie`, if any) answers `status`.
 fn answers(base: &str, path: &str, cookie: Option<&str>, status: u16, within: Duration) {
     let until = Instant::now() + within;
@@ -513,18 +533,7 @@ fn a_revocation_a_logout_and_a_switch_made_while_nats_is_away_hold_on_every_repl
     let data = tempfile::tempdir().unwrap();
     let a = Replica::start(&data.path().join("a"), &urls);
     let b = Replica::start(&data.path().join("b"), &urls);
-    let login = read(
-        client()
-            .post(format!("{}/login", a.base))
-            .send_form([("name", "Li"), ("password", PASSWORD)]),
-    );
-    assert_eq!(login.status, 303, "{}", login.body);
-    let cookie = login
-        .header("set-cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = login(&a.base);
     answers(
         &b.base,
         "/admin",
@@ -532,61 +541,26 @@ fn a_revocation_a_logout_and_a_switch_made_while_nats_is_away_hold_on_every_repl
         200,
         Duration::from_secs(10),
     );
-    let made = read(
-        client()
-            .post(format!("{}/admin/shares/nature-covers", a.base))
-            .header("Authorization", &basic("ci", PASSWORD))
-            .header("Origin", &a.base)
-            .header("Accept", "text/plain")
-            .send_form([("days", "30")]),
-    );
-    assert_eq!(made.status, 201, "{}", made.body);
-    let link = made.body.trim()[a.base.len()..].to_string();
+    let link = make_link(&a.base);
     answers(&b.base, &link, None, 200, Duration::from_secs(10));
     let before = heading(&read(client().get(format!("{}/s/NCA1?lang=en", b.base)).call()).body);
 
     for node in &mut cluster.nodes {
         node.kill();
     }
-    let revoked = read(
-        client()
-            .post(format!("{}/admin/shares/nature-covers/revoke", a.base))
-            .header("Authorization", &basic("ci", PASSWORD))
-            .header("Origin", &a.base)
-            .send_form([("id", crate::organizers::link_id(&link).as_str())]),
-    );
-    assert_eq!(
-        revoked.status, 303,
-        "revoked without NATS: {}",
-        revoked.body
-    );
+    assert_eq!(revoke(&a.base, &link), 303, "revoked without NATS");
     answers(&a.base, &link, None, 403, Duration::ZERO);
-    let page = read(
-        client()
-            .get(format!("{}/admin/e/nature-covers", a.base))
-            .header("Cookie", &cookie)
-            .call(),
-    );
-    let other = if before.contains("Zero") {
-        "phase-1"
-    } else {
-        "phase-2"
-    };
-    let switched = read(
-        client()
-            .post(format!("{}/admin/switch/nature-covers", a.base))
-            .header("Cookie", &cookie)
-            .header("Origin", &a.base)
-            .send_form([
-                ("phase", other),
-                ("confirm", "yes"),
-                ("csrf", &csrf_of(&page.body)),
-            ]),
-    );
+    let switched = switch_away_from(&a.base, &cookie, &before);
     assert_eq!(
         switched.status, 303,
         "switched without NATS: {}",
         switched.body
+    );
+    let page = read(
+        client()
+            .get(format!("{}/admin", a.base))
+            .header("Cookie", &cookie)
+            .call(),
     );
     let out = read(
         client()
