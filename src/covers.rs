@@ -13,6 +13,11 @@ pub const WIDTHS: [u32; 3] = [160, 480, 960];
 const JPEG_QUALITY: u8 = 80;
 /// Stored covers are resized to fit this box (portrait 3:4, as the pages expect).
 const COVER_BOX: (u32, u32) = (720, 960);
+/// The most pixels an uploaded or imported cover may have (a 7000x5700 photo is fine; a
+/// 12000x12000 picture, a few hundred KB of PNG, would take gigabytes and seconds to decode).
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// The most memory the decoder may take for one cover.
+const MAX_DECODE_BYTES: u64 = 256 << 20;
 
 /// Why a cover could not be made: the sender's file, or this server.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +25,11 @@ pub enum CoverError {
     /// The bytes are not an image we read (the person can send another file).
     #[error("not a PNG or JPEG image ({0})")]
     NotAnImage(#[source] image::ImageError),
+    /// Too many pixels to decode (checked from the header, before decoding).
+    #[error(
+        "the image is {width}x{height} pixels; at most 40 megapixels are taken (send it smaller)"
+    )]
+    TooLarge { width: u32, height: u32 },
     /// The image was read but the JPEG could not be written (not the sender's fault).
     #[error("the resized cover could not be encoded ({0})")]
     Encode(#[source] image::ImageError),
@@ -27,7 +37,7 @@ pub enum CoverError {
 
 /// An uploaded or imported cover (PNG or JPEG), resized to fit 720x960, as JPEG.
 pub fn resize_cover(bytes: &[u8]) -> Result<Vec<u8>, CoverError> {
-    let image = image::load_from_memory(bytes).map_err(CoverError::NotAnImage)?;
+    let image = decode_bounded(bytes)?;
     let image = if image.width() > COVER_BOX.0 || image.height() > COVER_BOX.1 {
         image.resize(COVER_BOX.0, COVER_BOX.1, FilterType::Lanczos3)
     } else {
@@ -42,6 +52,27 @@ pub fn resize_cover(bytes: &[u8]) -> Result<Vec<u8>, CoverError> {
         )
         .map_err(CoverError::Encode)?;
     Ok(out)
+}
+
+/// Decodes a cover within `MAX_PIXELS` (from the header, before any pixel is decoded) and
+/// `MAX_DECODE_BYTES` of memory.
+fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, CoverError> {
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| CoverError::NotAnImage(image::ImageError::IoError(e)))
+    };
+    let (width, height) = reader()?
+        .into_dimensions()
+        .map_err(CoverError::NotAnImage)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(CoverError::TooLarge { width, height });
+    }
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let mut reader = reader()?;
+    reader.limits(limits);
+    reader.decode().map_err(CoverError::NotAnImage)
 }
 
 /// The cover scaled down to `width` pixels (never up), as JPEG.
@@ -73,6 +104,26 @@ mod tests {
         assert!(matches!(
             resize_cover(b"not an image"),
             Err(CoverError::NotAnImage(_))
+        ));
+    }
+
+    #[test]
+    fn a_cover_of_too_many_pixels_is_refused_from_its_header() {
+        // 8000x6000 of one colour (48 megapixels): a small PNG that decodes to 144 MB.
+        let mut png = Vec::new();
+        {
+            let mut encoder = png::Encoder::new(&mut png, 8_000, 6_000);
+            encoder.set_color(png::ColorType::Grayscale);
+            let mut writer = encoder.write_header().unwrap();
+            writer.write_image_data(&vec![0u8; 8_000 * 6_000]).unwrap();
+        }
+        assert!(png.len() < 1_000_000, "{} bytes", png.len());
+        assert!(matches!(
+            resize_cover(&png),
+            Err(CoverError::TooLarge {
+                width: 8_000,
+                height: 6_000
+            })
         ));
     }
 }

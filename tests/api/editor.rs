@@ -180,6 +180,23 @@ fn uploads_are_images_of_bounded_size_stored_by_story_never_by_their_name() {
     let too_big = save(&app, &[("version", &version)], Some(("big.png", &huge)));
     assert_eq!(too_big.status, 400, "{}", too_big.body);
     assert!(too_big.body.contains("larger than 5 MB"));
+    // 12000x12000 in a few hundred KB: refused from its header, never decoded.
+    let mut many_pixels = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut many_pixels, 12_000, 12_000);
+        encoder.set_color(png::ColorType::Grayscale);
+        let mut writer = encoder.write_header().unwrap();
+        writer
+            .write_image_data(&vec![0u8; 12_000 * 12_000])
+            .unwrap();
+    }
+    let refused = save(
+        &app,
+        &[("version", &version)],
+        Some(("big.png", &many_pixels)),
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("12000x12000"), "{}", refused.body);
     assert_eq!(std::fs::read_to_string(story_file(&app)).unwrap(), original);
 
     let png = std::fs::read(demo_exhibits().join("nature-covers/covers/exac.png")).unwrap();
