@@ -295,9 +295,30 @@ fn read_rows(text: &str) -> Result<Vec<Row>, Vec<(u64, String)>> {
     }
 }
 
-/// The cover resized to fit the pages' box, as JPEG.
+/// The most bytes an imported cover file may have (the editor takes 5 MB uploads; files on
+/// disk may be a photographer's originals).
+const COVER_FILE_BYTES: u64 = 20 << 20;
+
+/// The cover resized to fit the pages' box, as JPEG. Only a regular file of at most
+/// `COVER_FILE_BYTES` is read (not a device such as `/dev/zero`, nor a FIFO).
 fn cover(path: &Path) -> Result<Vec<u8>, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > COVER_FILE_BYTES {
+        return Err(format!(
+            "{} MB; at most {} MB are read",
+            meta.len() >> 20,
+            COVER_FILE_BYTES >> 20
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(COVER_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
     resize_cover(&bytes).map_err(|e| e.to_string())
 }
 

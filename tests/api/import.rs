@@ -173,7 +173,8 @@ fn a_csv_with_problems_writes_nothing_and_names_every_row() {
          NEW1,10.1/b,,Title,摘要,Summary,cover.png,\n\
          NEW2,10.1/c,标题,Title,摘要,Summary,missing.png,\n\
          NEW3,10.1/d,标题,Title,摘要,Summary,cover.png,\n\
-         NEW3,10.1/e,标题,Title,摘要,Summary,cover.png,\n"
+         NEW3,10.1/e,标题,Title,摘要,Summary,cover.png,\n\
+         NEW4,10.1/f,标题,Title,摘要,Summary,/dev/zero,\n"
     );
     let (exhibits, _input, file) = setup(&csv, |t| t.as_bytes().to_vec());
     let before = stories(exhibits.path());
@@ -182,6 +183,10 @@ fn a_csv_with_problems_writes_nothing_and_names_every_row() {
     assert!(err.contains("nothing was written"), "{err}");
     assert!(err.contains("papers.csv:3: `title_zh` is empty"), "{err}");
     assert!(err.contains("papers.csv:4: cover `missing.png`"), "{err}");
+    assert!(
+        err.contains("papers.csv:7: cover `/dev/zero`: not a regular file"),
+        "a device is never read: {err}"
+    );
     assert!(
         err.contains("papers.csv:6: code `NEW3` is also on row 5"),
         "the repeated code: {err}"
