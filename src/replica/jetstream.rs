@@ -75,16 +75,18 @@ impl JetStream {
     /// Connects to the servers `urls` names (comma-separated), retrying in the background
     /// when none answers yet. Call on a Tokio runtime.
     pub async fn connect(urls: &str, name: &str) -> ClusterResult<Arc<dyn Cluster>> {
-        let servers: Vec<String> = urls
-            .split(',')
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .map(String::from)
-            .collect();
+        let (servers, credentials) = servers_of(urls)?;
         if servers.is_empty() {
             return Err(ClusterError::Unreachable);
         }
-        let client = async_nats::ConnectOptions::new()
+        let options = match credentials {
+            Some(Credentials::UserAndPassword(user, pass)) => {
+                async_nats::ConnectOptions::new().user_and_password(user, pass)
+            }
+            Some(Credentials::Token(token)) => async_nats::ConnectOptions::new().token(token),
+            None => async_nats::ConnectOptions::new(),
+        };
+        let client = options
             .name(format!("docent {name}"))
             .retry_on_initial_connect()
             .connection_timeout(Duration::from_secs(2))
@@ -157,6 +159,51 @@ impl JetStream {
                 .map_err(ClusterError::refused),
         }
     }
+}
+
+/// Credentials written in a server URL, as NATS's tools take them: `nats://user:pass@host`
+/// or `nats://token@host`.
+#[derive(Debug, PartialEq)]
+enum Credentials {
+    UserAndPassword(String, String),
+    Token(String),
+}
+
+/// The servers `--nats` names, without their credentials, and the credentials they carry
+/// (one set for the cluster: a second, different one is refused rather than half-used).
+fn servers_of(urls: &str) -> ClusterResult<(Vec<String>, Option<Credentials>)> {
+    let mut servers = Vec::new();
+    let mut credentials = None;
+    for text in urls.split(',').map(str::trim).filter(|u| !u.is_empty()) {
+        let with_scheme = if text.contains("://") {
+            text.to_string()
+        } else {
+            format!("nats://{text}")
+        };
+        let mut url = url::Url::parse(&with_scheme).map_err(ClusterError::refused)?;
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let found = match (url.username(), url.password()) {
+            ("", None) => None,
+            (user, Some(pass)) => Some(Credentials::UserAndPassword(decode(user), decode(pass))),
+            (token, None) => Some(Credentials::Token(decode(token))),
+        };
+        if let Some(found) = found {
+            if credentials.as_ref().is_some_and(|c| *c != found) {
+                return Err(ClusterError::Damaged(
+                    "--nats names two different credentials",
+                ));
+            }
+            credentials = Some(found);
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+        }
+        servers.push(url.to_string().trim_end_matches('/').to_string());
+    }
+    Ok((servers, credentials))
 }
 
 impl Cluster for JetStream {
@@ -278,5 +325,26 @@ impl Cluster for JetStream {
             Ok(feed.boxed())
         }
         .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_come_out_of_the_urls_and_never_stay_in_them() {
+        let (servers, credentials) =
+            servers_of("nats://docent:p%40ss@a:4222, nats://docent:p%40ss@b:4222").unwrap();
+        assert_eq!(servers, ["nats://a:4222", "nats://b:4222"]);
+        assert_eq!(
+            credentials,
+            Some(Credentials::UserAndPassword("docent".into(), "p@ss".into()))
+        );
+        let (servers, credentials) = servers_of("tok3n@a:4222").unwrap();
+        assert_eq!(servers, ["nats://a:4222"]);
+        assert_eq!(credentials, Some(Credentials::Token("tok3n".into())));
+        assert_eq!(servers_of("nats://a:4222").unwrap().1, None);
+        assert!(servers_of("nats://u:one@a,nats://u:two@b").is_err());
     }
 }

@@ -45,6 +45,11 @@ fn nats_server() -> PathBuf {
 
 impl Cluster {
     fn start() -> Cluster {
+        Cluster::start_with(&[])
+    }
+
+    /// A cluster whose servers take `extra` arguments too (client authentication, say).
+    fn start_with(extra: &[&str]) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
         let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
         let routes = ports
@@ -73,6 +78,10 @@ impl Cluster {
                     "-sd".into(),
                     dir.path().join(format!("n{i}")).display().to_string(),
                 ];
+                let args = args
+                    .into_iter()
+                    .chain(extra.iter().map(|a| a.to_string()))
+                    .collect();
                 let mut node = Node {
                     child: None,
                     port: *port,
@@ -697,4 +706,60 @@ fn a_nats_setting_that_names_no_server_or_a_bad_url_stops_serve_with_a_message()
         assert!(stderr.contains(says), "--nats {nats:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "--nats {nats:?}: {stderr}");
     }
+}
+
+#[test]
+fn a_replica_joins_a_cluster_that_wants_a_password_with_the_one_in_its_url_and_never_logs_it() {
+    let cluster = Cluster::start_with(&["--user", "docent", "--pass", "s3cret-pass"]);
+    let with = |credentials: &str| {
+        cluster
+            .nodes
+            .iter()
+            .map(|n| format!("nats://{credentials}127.0.0.1:{}", n.port))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let data = tempfile::tempdir().unwrap();
+    let log = data.path().join("docent.log");
+    let urls = with("docent:s3cret-pass@");
+    let (mut child, base) = serve_logging(
+        &demo_exhibits(),
+        &data.path().join("a"),
+        "127.0.0.1:0",
+        PASSWORD,
+        &[("DOCENT_NATS", urls.as_str()), ("RUST_LOG", "debug")],
+        std::fs::File::create(&log).unwrap().into(),
+    );
+    let until = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, health) = admin_health(&base);
+        if health["replication"]["problem"].is_null() {
+            break;
+        }
+        assert!(Instant::now() < until, "the replica did not join: {health}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(scan(&base, 1), 200);
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("joined the cluster"), "{text}");
+    assert!(
+        !text.contains("s3cret-pass"),
+        "the password is in the log:\n{text}"
+    );
+
+    // Without the password the cluster stays closed, and the replica says so.
+    let urls = with("");
+    let (mut child, base) = serve_binary_env(
+        &data.path().join("b"),
+        "127.0.0.1:0",
+        PASSWORD,
+        &[("DOCENT_NATS", urls.as_str())],
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let (_, health) = admin_health(&base);
+    assert!(health["replication"]["problem"].is_string(), "{health}");
+    let _ = child.kill();
+    let _ = child.wait();
 }
