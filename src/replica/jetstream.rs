@@ -103,6 +103,13 @@ impl JetStream {
         }))
     }
 
+    async fn stream(&self) -> ClusterResult<stream::Stream> {
+        self.js
+            .get_stream(STREAM)
+            .await
+            .map_err(ClusterError::refused)
+    }
+
     fn buckets(&self) -> ClusterResult<&Buckets> {
         self.buckets.get().ok_or(ClusterError::Unreachable)
     }
@@ -235,12 +242,9 @@ impl Cluster for JetStream {
 
     fn read(&self, from: u64) -> Op<'_, Feed<Message>> {
         async move {
-            let stream = self
-                .js
-                .get_stream(STREAM)
-                .await
-                .map_err(ClusterError::refused)?;
-            let consumer = stream
+            let consumer = self
+                .stream()
+                .await?
                 .create_consumer(consumer::pull::OrderedConfig {
                     deliver_policy: consumer::DeliverPolicy::ByStartSequence {
                         start_sequence: from.max(1),
@@ -265,12 +269,12 @@ impl Cluster for JetStream {
 
     fn last(&self) -> Op<'_, u64> {
         async move {
-            let stream = self
-                .js
-                .get_stream(STREAM)
+            let info = self
+                .stream()
+                .await?
+                .get_info()
                 .await
                 .map_err(ClusterError::refused)?;
-            let info = stream.get_info().await.map_err(ClusterError::refused)?;
             Ok(info.state.last_sequence)
         }
         .boxed()

@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 
 use super::memory::MemoryCluster;
 use super::{Changes, Replica};
-use crate::catalog::{Lang, ShowState, Switch};
+use crate::catalog::Switch;
 use crate::sharelink::ShareLink;
-use crate::store::{Cluster, Event, Recorder, Records, SharedChange, Store, Via, Visit};
-use crate::visitor::{Device, InApp, VisitorId};
+use crate::store::{Cluster, Event, Recorder, Records, SharedChange, Store};
 
 struct Node {
     store: Arc<Store>,
@@ -255,24 +254,10 @@ impl crate::store::BatchObserver for NoObserver {
 }
 
 fn scan(visitor: u64) -> Event {
-    Event::Scan(Visit {
-        at: "2026-11-20T02:00:00Z".parse().unwrap(),
-        day: "2026-11-20".parse().unwrap(),
-        hour: 10,
-        code: "NCA1".into(),
-        exhibition: "show".into(),
-        station: Some("A1".into()),
-        story: "alphago".into(),
-        phase: "one".into(),
-        state: ShowState::Running,
-        visitor: VisitorId(visitor),
-        device: Device::Phone,
-        in_app: InApp::WeChat,
-        lang: Lang::Zh,
-        bot: false,
-        via: Via::Qr,
-        route: None,
-        share: None,
-        staff: false,
-    })
+    Event::Scan(crate::store::tests::visit(
+        "2026-11-20",
+        "alphago",
+        visitor,
+        false,
+    ))
 }

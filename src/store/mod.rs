@@ -705,4 +705,4 @@ fn u64_at(bytes: &[u8]) -> Result<u64> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

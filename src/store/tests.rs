@@ -1,5 +1,8 @@
 //! The store against a real sled folder: figures as events are appended, after a restart,
 //! after replay from an older checkpoint, after a backup and restore; refused backups.
+//!
+//! Longer than 500 lines for a reason: every test here shares the same traffic, helpers and
+//! real sled folder; split, each part would repeat them.
 
 use super::*;
 use crate::catalog::Switch;
@@ -10,7 +13,8 @@ fn open(dir: &Path) -> Store {
     Store::open(dir, 8 << 20).unwrap()
 }
 
-fn visit(day: &str, story: &str, visitor: u64, bot: bool) -> Visit {
+/// A scan of `story` at station A1 on `day`, by `visitor` (also used by the replica tests).
+pub(crate) fn visit(day: &str, story: &str, visitor: u64, bot: bool) -> Visit {
     Visit {
         at: format!("{day}T02:00:00Z").parse().unwrap(),
         day: day.parse().unwrap(),

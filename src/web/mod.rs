@@ -207,13 +207,14 @@ pub async fn observe_requests(
     }
     if !matches!(request.path(), "/healthz" | "/admin/healthz") {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        let (method, path) = (request.method(), loggable(request.path()));
+        let method = request.method();
         // Anyone can ask for a missing page as often as they like: client errors are no news
         // at the default level (a flood of 404s must not fill the disk); server errors are.
+        // The path is worked out inside the macros: only when the line is written.
         if status.is_server_error() {
-            tracing::warn!(status = status.as_u16(), %method, %path, ms, "answered");
+            tracing::warn!(status = status.as_u16(), %method, path = %loggable(request.path()), ms, "answered");
         } else {
-            tracing::debug!(status = status.as_u16(), %method, %path, ms, "answered");
+            tracing::debug!(status = status.as_u16(), %method, path = %loggable(request.path()), ms, "answered");
         }
     }
     Ok(response)
