@@ -33,8 +33,8 @@ pub struct Settings {
     /// A second listener serving only `/metrics`, without a password (for a private
     /// interface); `None` (the default) leaves metrics at `/admin/metrics` alone.
     pub metrics_bind: Option<String>,
-    /// NATS URLs (comma-separated) when this server is one of several replicas.
-    pub nats: Option<String>,
+    /// How to reach the NATS cluster when this server is one of several replicas.
+    pub nats: Option<NatsSettings>,
     /// Serve `/_baseline`, a static page the size of a landing page, for benchmarks.
     pub bench_baseline: bool,
     /// How much the login throttle remembers and tolerates.
@@ -43,6 +43,29 @@ pub struct Settings {
     pub unpaywall: Option<crate::access::unpaywall::Settings>,
     /// Views from these networks are staff's, left out of the figures.
     pub staff_networks: crate::staff::StaffNetworks,
+}
+
+/// How a replica reaches its NATS cluster and proves itself to it and to the other replicas.
+/// Only paths here: files are read when the replica starts, so secrets stay out of process
+/// lists.
+#[derive(Debug, Clone, Default)]
+pub struct NatsSettings {
+    /// Comma-separated `nats://` or `tls://` URLs, optionally with `user:password@` or
+    /// `token@`.
+    pub urls: String,
+    /// The key every replica shares (`--cluster-key-file`); required.
+    pub cluster_key_file: Option<PathBuf>,
+    /// The password for the URLs' user, or the token when they name no user.
+    pub password_file: Option<PathBuf>,
+    /// A NATS `.creds` file (user JWT and nkey seed).
+    pub creds_file: Option<PathBuf>,
+    /// A file holding an nkey seed (`SU...`).
+    pub nkey_file: Option<PathBuf>,
+    /// CA certificates (PEM) to trust for the servers' TLS certificates; implies TLS.
+    pub ca_file: Option<PathBuf>,
+    /// A client certificate and its key (PEM), for servers that verify clients.
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
 }
 
 /// Bounds of the login throttle. Not on the command line: tests shrink them to reach the edges

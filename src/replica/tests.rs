@@ -4,7 +4,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::FutureExt;
+
 use super::memory::MemoryCluster;
+use super::seal::ClusterKey;
 use super::{Changes, Replica};
 use crate::catalog::Switch;
 use crate::sharelink::ShareLink;
@@ -17,13 +20,23 @@ struct Node {
     _dir: tempfile::TempDir,
 }
 
+/// The key every node of these tests shares.
+const KEY: [u8; 32] = [0x5a; 32];
+
 fn node(cluster: &MemoryCluster) -> Node {
+    node_with_key(cluster, &KEY)
+}
+
+fn node_with_key(cluster: &MemoryCluster, key: &[u8]) -> Node {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path(), 1 << 20).unwrap());
     let cluster = cluster.clone();
-    let (replica, changes) = Replica::start(store.clone(), Duration::from_secs(2), move || {
-        std::future::ready(Ok(Arc::new(cluster) as Arc<dyn Cluster>))
-    })
+    let (replica, changes) = Replica::start(
+        store.clone(),
+        Duration::from_secs(2),
+        ClusterKey::from_bytes(key),
+        move || std::future::ready(Ok(Arc::new(cluster) as Arc<dyn Cluster>)),
+    )
     .unwrap();
     Node {
         store,
@@ -210,10 +223,89 @@ fn each_replica_uses_its_own_salt_while_the_cluster_is_away_and_one_salt_when_it
         agreed,
         "one salt for both"
     );
-    assert_eq!(
-        cluster.get(Records::Salts, "2026-11-21").as_deref(),
-        Some(&agreed[..])
+    let held = cluster.get(Records::Salts, "2026-11-21").unwrap();
+    assert!(
+        !held.windows(32).any(|w| w == agreed),
+        "the cluster holds the salt sealed, never as it is"
     );
+    let after = next.tomorrow().unwrap();
+    a.store.daily_salt(after).unwrap();
+    assert!(
+        cluster.get(Records::Salts, "2026-11-21").is_none(),
+        "a day's salt leaves the cluster once the next day's is agreed"
+    );
+    assert!(cluster.get(Records::Salts, "2026-11-22").is_some());
+}
+
+#[test]
+fn what_no_replica_sealed_is_refused_and_changes_nothing() {
+    let cluster = MemoryCluster::default();
+    let (a, b) = (node(&cluster), node(&cluster));
+    // A forger who reached the cluster: plain values, and values sealed under another key.
+    let stranger = ClusterKey::from_bytes(&[1u8; 32]);
+    let forged_switch = SharedChange::Switch {
+        id: 7,
+        switch: switch("phase-9", "2026-11-20T05:00:00Z"),
+    };
+    let bytes = forged_switch.encode().unwrap();
+    let envelope = postcard::to_allocvec(&super::Envelope {
+        origin: b.replica.id().to_string(),
+        entries: vec![(1 << 62, vec![0; 4])],
+    })
+    .unwrap();
+    let key = forged_switch.key();
+    let place = format!("changes/{key}");
+    for (key, value) in [
+        (key.clone(), bytes.clone()),
+        (
+            format!("{key}0"),
+            stranger.seal(place.as_bytes(), &bytes).unwrap(),
+        ),
+    ] {
+        cluster
+            .put(Records::Changes, key, value)
+            .now_or_never()
+            .unwrap()
+            .unwrap();
+    }
+    for payload in [
+        envelope.clone(),
+        stranger.seal(b"stream", &envelope).unwrap(),
+    ] {
+        cluster
+            .append(format!("forged-{}", payload.len()), payload)
+            .now_or_never()
+            .unwrap()
+            .unwrap();
+    }
+    eventually("both replicas refuse the four forgeries", || {
+        a.replica.refused().0 >= 4 && b.replica.refused().0 >= 4
+    });
+    eventually("and read past the forged messages", || {
+        a.store.stream_position() >= 2 && b.store.stream_position() >= 2
+    });
+
+    // Real scans from B still count on A: the forged batch number 2^62 silenced nobody.
+    let recorder = Recorder::start(b.store.clone(), Arc::new(NoObserver));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for n in 1..=3 {
+            recorder.record(scan(n)).await.unwrap();
+        }
+    });
+    eventually("A counts B's three scans", || a.store.position() == 3);
+    assert_eq!(a.store.position(), 3, "and nothing of the forged message");
+    assert!(a.store.last_switch("show").unwrap().is_none());
+    assert!(b.store.last_switch("show").unwrap().is_none());
+    recorder.shutdown();
+
+    // A replica given another key file trusts nothing the others sealed, and says so.
+    let c = node_with_key(&cluster, &[2u8; 32]);
+    eventually("C refuses the others' values", || c.replica.refused().0 > 0);
+    assert_eq!(c.store.position(), 0, "C counts none of their scans");
 }
 
 #[test]

@@ -52,8 +52,9 @@ pub type Feed<T> = BoxStream<'static, ClusterResult<T>>;
 /// The kinds of named record the replicas keep in the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Records {
-    /// The salt of each day (the first replica's wins). Kept briefly: the promise is that an
-    /// old salt is destroyed.
+    /// The salt of each day (the first replica's wins). Forgotten when the next day's is
+    /// agreed, and kept at most a day and an hour in any case: the promise is that an old
+    /// salt is destroyed.
     Salts,
     /// The session secret (the first replica's wins).
     Secrets,
@@ -93,6 +94,8 @@ pub trait Cluster: Send + Sync + 'static {
     fn put(&self, records: Records, key: String, value: Vec<u8>) -> Op<'_, ()>;
     /// Puts a record unless one is there already; returns the value that holds.
     fn put_first(&self, records: Records, key: String, value: Vec<u8>) -> Op<'_, Vec<u8>>;
+    /// Removes a record and every earlier value of it, for good (an old day's salt).
+    fn forget(&self, records: Records, key: String) -> Op<'_, ()>;
     /// Every record there now, then each one put later.
     fn watch(&self, records: Records) -> Op<'_, Feed<Record>>;
 }

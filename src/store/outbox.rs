@@ -23,6 +23,8 @@ use super::{Event, Outbound, Result, Store, StoreError, record};
 const STREAM_KEY: &[u8] = b"S";
 /// In `log.v2`: `O` + origin replica id: the last outbox entry of that replica applied.
 const ORIGIN: u8 = b'O';
+/// How far an origin's entry number may jump past its last one applied.
+const MAX_JUMP: u64 = 1 << 40;
 /// In `meta.v1`: this replica's id.
 const REPLICA_KEY: &[u8] = b"replica-id";
 
@@ -149,6 +151,16 @@ impl Store {
         let mut last = applied;
         for (n, bytes) in entries {
             if applied.is_some_and(|a| *n <= a) {
+                continue;
+            }
+            // Numbers come from sled's id generator, which skips ahead a little after a crash;
+            // a jump past anything a replica could have sent would silence its real batches.
+            if *n > applied.unwrap_or(0).saturating_add(MAX_JUMP) {
+                tracing::warn!(
+                    origin,
+                    entry = n,
+                    "a replicated batch numbered far past its replica's last one is refused"
+                );
                 continue;
             }
             match record::decode_portable(bytes) {

@@ -23,6 +23,9 @@ use crate::sharelink::ShareLink;
 const LINK_PREFIX: &[u8] = b"share/";
 pub(super) const REVOKED_PREFIX: &[u8] = b"revoked/";
 
+/// How far another replica's clock may be ahead of this one's.
+const CLOCK_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_secs(300);
+
 /// A change made on one replica that every replica applies.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SharedChange {
@@ -52,6 +55,23 @@ impl SharedChange {
             }
             SharedChange::Link(link) => format!("link.{}", hex::encode(link.id.as_bytes())),
             SharedChange::Logout { token, .. } => format!("logout.{}", hex::encode(token)),
+        }
+    }
+
+    /// Why no replica could have made this change at `now`, if none could: a switch or a
+    /// link dated later than a replica's clock can be ahead. A switch dated in 2099 would
+    /// otherwise win over every real one for good.
+    pub fn implausible(&self, now: jiff::Timestamp) -> Option<&'static str> {
+        let latest = now + CLOCK_SKEW;
+        match self {
+            SharedChange::Switch { switch, .. } if switch.at > latest => {
+                Some("a switch dated in the future")
+            }
+            SharedChange::Link(link) if link.created > latest => Some("a link made in the future"),
+            SharedChange::Link(link) if link.revoked.is_some_and(|r| r > latest) => {
+                Some("a link revoked in the future")
+            }
+            _ => None,
         }
     }
 
@@ -92,8 +112,17 @@ impl Store {
         Ok(new)
     }
 
-    /// Applies a change made on another replica; returns whether it was new here.
+    /// Applies a change made on another replica; returns whether it was new here. One that
+    /// no replica could have made (`SharedChange::implausible`) changes nothing.
     pub fn apply(&self, change: &SharedChange) -> Result<bool> {
+        if let Some(why) = change.implausible(jiff::Timestamp::now()) {
+            tracing::warn!(
+                key = change.key(),
+                why,
+                "a shared change from the cluster was refused"
+            );
+            return Ok(false);
+        }
         self.write_change(change, false)
     }
 

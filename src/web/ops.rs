@@ -95,6 +95,11 @@ pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
                             "catalog_fingerprint": crate::catalog::fingerprint(state.exhibits()),
                             "replicas": replicas,
                             "replicas_differ": versions.len() > 1,
+                            "refused": {
+                                "count": r.refused().0,
+                                "last_at": r.refused().1,
+                                "what": "stream messages and records not sealed with this replica's cluster key: another key file, or someone who reached NATS without one",
+                            },
                         })
                     }),
         })),

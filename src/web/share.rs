@@ -44,18 +44,22 @@ impl Links {
         self.key.token(link)
     }
 
-    /// What a token opens at `now`: 404 for a token this server never signed, 403 for an
-    /// expired or revoked one.
+    /// What a token opens at `now`: 404 for a token this server never signed or a link it
+    /// never heard of (a signature alone is not enough: a link is one that was issued), 403
+    /// for an expired or revoked one.
     pub(super) fn check(&self, token: &str, now: Timestamp) -> Result<Claims, WebError> {
-        let claims = self
-            .key
-            .verify(token)
-            .ok_or_else(|| WebError::NotFound("no such link".into()))?;
-        let revoked = self
-            .issued
-            .lock()
-            .get(&claims.id)
-            .is_some_and(|l| l.revoked.is_some());
+        let not_found = || WebError::NotFound("no such link".into());
+        let claims = self.key.verify(token).ok_or_else(not_found)?;
+        let revoked = {
+            let issued = self.issued.lock();
+            let link = issued
+                .get(&claims.id)
+                .filter(|l| {
+                    l.exhibition == claims.exhibition && l.expires.as_second() == claims.expires
+                })
+                .ok_or_else(not_found)?;
+            link.revoked.is_some()
+        };
         if revoked {
             return Err(WebError::Forbidden(
                 "This link was withdrawn by the organizers. 此链接已被主办方撤销。".into(),

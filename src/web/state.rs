@@ -105,6 +105,9 @@ impl AppState {
     }
 
     pub fn with_replica(mut self, replica: Option<Arc<Replica>>) -> AppState {
+        if let Some(replica) = &replica {
+            replica.count_refusals_in(self.metrics.cluster_refused.clone());
+        }
         self.replica = replica;
         self
     }

@@ -5,6 +5,7 @@ mod access;
 mod admin;
 mod admin_lang;
 mod check;
+mod cluster_trust;
 mod durability;
 mod editor;
 mod helpers;

@@ -10,16 +10,26 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::*;
 
+/// The cluster key file every replica of these tests is given (the same 32 bytes).
+pub(crate) fn cluster_key() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("replicas-cluster.key");
+        std::fs::write(&path, [0x42u8; 32]).unwrap();
+        path.display().to_string()
+    })
+}
+
 /// One nats-server of the cluster.
-struct Node {
+pub(crate) struct Node {
     child: Option<Child>,
-    port: u16,
+    pub(crate) port: u16,
     args: Vec<String>,
 }
 
 /// Three nats-server processes forming a JetStream cluster, each with its own folder.
-struct Cluster {
-    nodes: Vec<Node>,
+pub(crate) struct Cluster {
+    pub(crate) nodes: Vec<Node>,
     _dir: tempfile::TempDir,
 }
 
@@ -33,7 +43,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn nats_server() -> PathBuf {
+pub(crate) fn nats_server() -> PathBuf {
     let found = Command::new("sh")
         .args(["-c", "command -v nats-server"])
         .output()
@@ -44,12 +54,12 @@ fn nats_server() -> PathBuf {
 }
 
 impl Cluster {
-    fn start() -> Cluster {
+    pub(crate) fn start() -> Cluster {
         Cluster::start_with(&[])
     }
 
     /// A cluster whose servers take `extra` arguments too (client authentication, say).
-    fn start_with(extra: &[&str]) -> Cluster {
+    pub(crate) fn start_with(extra: &[&str]) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
         let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
         let routes = ports
@@ -94,7 +104,7 @@ impl Cluster {
         Cluster { nodes, _dir: dir }
     }
 
-    fn urls(&self) -> String {
+    pub(crate) fn urls(&self) -> String {
         self.nodes
             .iter()
             .map(|n| format!("nats://127.0.0.1:{}", n.port))
@@ -135,17 +145,24 @@ impl Drop for Node {
 }
 
 /// A docent replica: the real binary with `DOCENT_NATS`.
-struct Replica {
+pub(crate) struct Replica {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     data: PathBuf,
     urls: String,
 }
 
 impl Replica {
-    fn start(data: &Path, urls: &str) -> Replica {
-        let (child, base) =
-            serve_binary_env(data, "127.0.0.1:0", PASSWORD, &[("DOCENT_NATS", urls)]);
+    pub(crate) fn start(data: &Path, urls: &str) -> Replica {
+        let (child, base) = serve_binary_env(
+            data,
+            "127.0.0.1:0",
+            PASSWORD,
+            &[
+                ("DOCENT_NATS", urls),
+                ("DOCENT_CLUSTER_KEY_FILE", cluster_key()),
+            ],
+        );
         let replica = Replica {
             child,
             base,
@@ -157,7 +174,7 @@ impl Replica {
     }
 
     /// Waits (a busy machine elects the cluster's leaders slowly) until the replica has joined.
-    fn joined(&self) {
+    pub(crate) fn joined(&self) {
         let until = Instant::now() + Duration::from_secs(30);
         loop {
             let (_, health) = admin_health(&self.base);
@@ -176,7 +193,7 @@ impl Replica {
         *self = Replica::start(&self.data, &self.urls);
     }
 
-    fn totals(&self) -> serde_json::Value {
+    pub(crate) fn totals(&self) -> serde_json::Value {
         stats_json(&self.base)["totals"].clone()
     }
 }
@@ -188,7 +205,7 @@ impl Drop for Replica {
     }
 }
 
-fn client() -> ureq::Agent {
+pub(crate) fn client() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -199,7 +216,7 @@ fn client() -> ureq::Agent {
 }
 
 /// A scan by visitor `n` (its own user agent): the status, 0 when there was no answer.
-fn scan(base: &str, n: u64) -> u16 {
+pub(crate) fn scan(base: &str, n: u64) -> u16 {
     client()
         .get(format!("{base}/s/NCA1"))
         .header("User-Agent", format!("{ANDROID_CHROME} visitor/{n}"))
@@ -209,7 +226,12 @@ fn scan(base: &str, n: u64) -> u16 {
 }
 
 /// Waits until both replicas show `scans` scans, for at most `within`; returns what each shows.
-fn settle(a: &Replica, b: &Replica, scans: impl Fn(u64) -> bool, within: Duration) -> (u64, u64) {
+pub(crate) fn settle(
+    a: &Replica,
+    b: &Replica,
+    scans: impl Fn(u64) -> bool,
+    within: Duration,
+) -> (u64, u64) {
     let until = Instant::now() + within;
     loop {
         let (x, y) = (
@@ -447,7 +469,7 @@ fn replicas_share_visitors_switches_and_logins() {
 }
 
 /// Logs in on `base`; returns the session cookie.
-fn login(base: &str) -> String {
+pub(crate) fn login(base: &str) -> String {
     let login = read(
         client()
             .post(format!("{base}/login"))
@@ -463,7 +485,7 @@ fn login(base: &str) -> String {
 }
 
 /// Switches the demo to the phase that `before` (a landing page heading) is not, on `base`.
-fn switch_away_from(base: &str, cookie: &str, before: &str) -> Reply {
+pub(crate) fn switch_away_from(base: &str, cookie: &str, before: &str) -> Reply {
     let page = read(
         client()
             .get(format!("{base}/admin/e/nature-covers"))
@@ -489,7 +511,7 @@ fn switch_away_from(base: &str, cookie: &str, before: &str) -> Reply {
 }
 
 /// Makes a read-only link on `base`; returns its path.
-fn make_link(base: &str) -> String {
+pub(crate) fn make_link(base: &str) -> String {
     let made = read(
         client()
             .post(format!("{base}/admin/shares/nature-covers"))
@@ -597,7 +619,7 @@ fn a_revocation_a_logout_and_a_switch_made_while_nats_is_away_hold_on_every_repl
     }
 }
 
-fn admin_health(base: &str) -> (u16, serde_json::Value) {
+pub(crate) fn admin_health(base: &str) -> (u16, serde_json::Value) {
     let reply = read(
         client()
             .get(format!("{base}/admin/healthz"))
@@ -619,7 +641,10 @@ fn replicas_serving_different_exhibit_files_are_pointed_out_to_the_organizer() {
         &data.path().join("b"),
         "127.0.0.1:0",
         PASSWORD,
-        &[("DOCENT_NATS", urls.as_str())],
+        &[
+            ("DOCENT_NATS", urls.as_str()),
+            ("DOCENT_CLUSTER_KEY_FILE", cluster_key()),
+        ],
     );
     let _b = Served(b);
     let until = Instant::now() + Duration::from_secs(15);
@@ -676,6 +701,7 @@ fn a_data_folder_with_a_single_servers_scans_is_refused_as_a_replica() {
         .arg(data.path())
         .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
         .env("DOCENT_NATS", "nats://127.0.0.1:9")
+        .env("DOCENT_CLUSTER_KEY_FILE", cluster_key())
         .output()
         .unwrap();
     let (code, _, stderr) = outcome(out);
@@ -698,6 +724,7 @@ fn a_nats_setting_that_names_no_server_or_a_bad_url_stops_serve_with_a_message()
             .arg("--data")
             .arg(data.path())
             .env("DOCENT_NATS", nats)
+            .env("DOCENT_CLUSTER_KEY_FILE", cluster_key())
             .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
             .output()
             .unwrap();
@@ -727,7 +754,11 @@ fn a_replica_joins_a_cluster_that_wants_a_password_with_the_one_in_its_url_and_n
         &data.path().join("a"),
         "127.0.0.1:0",
         PASSWORD,
-        &[("DOCENT_NATS", urls.as_str()), ("RUST_LOG", "debug")],
+        &[
+            ("DOCENT_NATS", urls.as_str()),
+            ("DOCENT_CLUSTER_KEY_FILE", cluster_key()),
+            ("RUST_LOG", "debug"),
+        ],
         std::fs::File::create(&log).unwrap().into(),
     );
     let until = Instant::now() + Duration::from_secs(30);
@@ -755,7 +786,10 @@ fn a_replica_joins_a_cluster_that_wants_a_password_with_the_one_in_its_url_and_n
         &data.path().join("b"),
         "127.0.0.1:0",
         PASSWORD,
-        &[("DOCENT_NATS", urls.as_str())],
+        &[
+            ("DOCENT_NATS", urls.as_str()),
+            ("DOCENT_CLUSTER_KEY_FILE", cluster_key()),
+        ],
     );
     std::thread::sleep(Duration::from_secs(3));
     let (_, health) = admin_health(&base);
