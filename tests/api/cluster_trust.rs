@@ -448,3 +448,96 @@ fn a_replica_reaches_a_cluster_over_tls_with_a_client_certificate_or_a_token_fro
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(!text.contains(token), "the token is in the log:\n{text}");
 }
+
+#[test]
+fn the_shipped_nats_configuration_lets_docent_in_over_tls_with_its_password_and_no_further() {
+    // The certificates from the shipped script, the configuration as shipped but for paths.
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/replicas");
+    std::fs::copy(shipped.join("make-certs.sh"), dir.path().join("make-certs.sh")).unwrap();
+    let made = Command::new("sh")
+        .arg(dir.path().join("make-certs.sh"))
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let certs = dir.path().join("certs");
+    let conf = std::fs::read_to_string(shipped.join("nats.conf"))
+        .unwrap()
+        .replace("/etc/nats/certs/", &format!("{}/", certs.display()))
+        .replace("/data", &dir.path().join("js").display().to_string());
+    let conf_file = dir.path().join("nats.conf");
+    std::fs::write(&conf_file, conf).unwrap();
+    let password = "nats-pass-for-docent";
+    let cluster = Cluster::start_with_env(
+        &["-c", conf_file.to_str().unwrap()],
+        &[("DOCENT_NATS_PASSWORD", password)],
+    );
+    let urls = cluster
+        .nodes
+        .iter()
+        .map(|n| format!("tls://docent@127.0.0.1:{}", n.port))
+        .collect::<Vec<_>>()
+        .join(",");
+    let password_file = dir.path().join("nats.password");
+    std::fs::write(&password_file, password).unwrap();
+    let file = |name: &str| certs.join(name).display().to_string();
+    let (ca, cert, key) = (file("ca.pem"), file("client.pem"), file("client.key"));
+    let env = [
+        ("DOCENT_NATS", urls.as_str()),
+        ("DOCENT_NATS_PASSWORD_FILE", password_file.to_str().unwrap()),
+        ("DOCENT_CLUSTER_KEY_FILE", cluster_key()),
+        ("DOCENT_NATS_CA", ca.as_str()),
+        ("DOCENT_NATS_CERT", cert.as_str()),
+        ("DOCENT_NATS_KEY", key.as_str()),
+    ];
+    let data = tempfile::tempdir().unwrap();
+    let (mut child, base) = serve_binary_env(&data.path().join("a"), "127.0.0.1:0", PASSWORD, &env);
+    let (mut other, other_base) =
+        serve_binary_env(&data.path().join("b"), "127.0.0.1:0", PASSWORD, &env);
+    for base in [&base, &other_base] {
+        assert!(joins(base, Duration::from_secs(30)), "{}", admin_health(base).1);
+    }
+    // Scans, a shared change and the salt all pass the permissions.
+    assert_eq!(scan(&base, 1), 200);
+    let link = make_link(&base);
+    let until = Instant::now() + Duration::from_secs(15);
+    while read(client().get(format!("{other_base}{link}")).call()).status != 200
+        || stats_json(&other_base)["totals"]["scans"].as_u64() != Some(1)
+    {
+        assert!(
+            Instant::now() < until,
+            "the other replica did not get the scan and the link: {}",
+            admin_health(&other_base).1
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let (_, health) = admin_health(&base);
+    assert!(health["replication"]["problem"].is_null(), "{health}");
+
+    // The same user may not make a stream of its own.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let refused = runtime.block_on(async {
+        let nats = async_nats::ConnectOptions::new()
+            .user_and_password("docent".into(), password.into())
+            .add_root_certificates(ca.clone().into())
+            .add_client_certificate(cert.clone().into(), key.clone().into())
+            .require_tls(true)
+            .connect(format!("tls://127.0.0.1:{}", cluster.nodes[0].port))
+            .await
+            .unwrap();
+        let mut js = async_nats::jetstream::new(nats);
+        js.set_timeout(Duration::from_secs(3));
+        js.create_stream(async_nats::jetstream::stream::Config {
+            name: "OTHER".into(),
+            subjects: vec!["other.>".into()],
+            ..Default::default()
+        })
+        .await
+        .is_err()
+    });
+    assert!(refused, "docent's NATS user could make a stream of its own");
+    for c in [&mut child, &mut other] {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+}

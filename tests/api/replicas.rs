@@ -25,6 +25,7 @@ pub(crate) struct Node {
     child: Option<Child>,
     pub(crate) port: u16,
     args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 /// Three nats-server processes forming a JetStream cluster, each with its own folder.
@@ -60,6 +61,11 @@ impl Cluster {
 
     /// A cluster whose servers take `extra` arguments too (client authentication, say).
     pub(crate) fn start_with(extra: &[&str]) -> Cluster {
+        Cluster::start_with_env(extra, &[])
+    }
+
+    /// `start_with`, the servers also given `env`.
+    pub(crate) fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
         let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
         let routes = ports
@@ -96,6 +102,10 @@ impl Cluster {
                     child: None,
                     port: *port,
                     args,
+                    env: env
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
                 };
                 node.start();
                 node
@@ -117,6 +127,7 @@ impl Node {
     fn start(&mut self) {
         let child = Command::new(nats_server())
             .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
