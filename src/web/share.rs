@@ -229,3 +229,37 @@ pub(super) async fn view(
     let access = super::admin::Access::Link(path.into_inner());
     super::admin::dashboard_for(&state, &req, &claims.exhibition, &query, access).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_well_signed_token_opens_only_a_link_that_was_issued_as_it_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 1 << 20).unwrap();
+        let links = Links::load(&store).unwrap();
+        let now: Timestamp = "2026-12-02T03:00:00Z".parse().unwrap();
+        let link = ShareLink::new("nature-covers", 30, now, "Wang").unwrap();
+        let token = links.token(&link);
+        // Signed with the right key, but never issued (someone who had the secret): 404.
+        assert!(matches!(
+            links.check(&token, now),
+            Err(WebError::NotFound(_))
+        ));
+        links.remember(link.clone());
+        assert!(links.check(&token, now).is_ok());
+        // The same id with another expiry or exhibition was not issued either.
+        let mut longer = link.clone();
+        longer.expires = "2100-01-01T00:00:00Z".parse().unwrap();
+        let mut elsewhere = link.clone();
+        elsewhere.exhibition = "other-show".into();
+        for forged in [longer, elsewhere] {
+            let token = links.token(&forged);
+            assert!(matches!(
+                links.check(&token, now),
+                Err(WebError::NotFound(_))
+            ));
+        }
+    }
+}

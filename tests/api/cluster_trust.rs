@@ -454,12 +454,20 @@ fn the_shipped_nats_configuration_lets_docent_in_over_tls_with_its_password_and_
     // The certificates from the shipped script, the configuration as shipped but for paths.
     let dir = tempfile::tempdir().unwrap();
     let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/replicas");
-    std::fs::copy(shipped.join("make-certs.sh"), dir.path().join("make-certs.sh")).unwrap();
+    std::fs::copy(
+        shipped.join("make-certs.sh"),
+        dir.path().join("make-certs.sh"),
+    )
+    .unwrap();
     let made = Command::new("sh")
         .arg(dir.path().join("make-certs.sh"))
         .output()
         .unwrap();
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let certs = dir.path().join("certs");
     let conf = std::fs::read_to_string(shipped.join("nats.conf"))
         .unwrap()
@@ -495,7 +503,11 @@ fn the_shipped_nats_configuration_lets_docent_in_over_tls_with_its_password_and_
     let (mut other, other_base) =
         serve_binary_env(&data.path().join("b"), "127.0.0.1:0", PASSWORD, &env);
     for base in [&base, &other_base] {
-        assert!(joins(base, Duration::from_secs(30)), "{}", admin_health(base).1);
+        assert!(
+            joins(base, Duration::from_secs(30)),
+            "{}",
+            admin_health(base).1
+        );
     }
     // Scans, a shared change and the salt all pass the permissions.
     assert_eq!(scan(&base, 1), 200);
@@ -540,4 +552,46 @@ fn the_shipped_nats_configuration_lets_docent_in_over_tls_with_its_password_and_
         let _ = c.kill();
         let _ = c.wait();
     }
+}
+
+#[test]
+fn a_replica_logs_in_to_nats_with_an_nkey_seed_from_a_file() {
+    let user = nkeys::KeyPair::new_user();
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("nkey.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "authorization {{ users: [ {{ nkey: {} }} ] }}\n",
+            user.public_key()
+        ),
+    )
+    .unwrap();
+    let seed = dir.path().join("docent.nk");
+    std::fs::write(&seed, user.seed().unwrap()).unwrap();
+    let cluster = Cluster::start_with(&["-c", conf.to_str().unwrap()]);
+    let urls = cluster.urls();
+    let joined = |seed_file: Option<&Path>, data: &str, within: Duration| {
+        let mut env = vec![
+            ("DOCENT_NATS", urls.as_str()),
+            ("DOCENT_CLUSTER_KEY_FILE", cluster_key()),
+        ];
+        if let Some(seed) = seed_file {
+            env.push(("DOCENT_NATS_NKEY_FILE", seed.to_str().unwrap()));
+        }
+        let (mut child, base) =
+            serve_binary_env(&dir.path().join(data), "127.0.0.1:0", PASSWORD, &env);
+        let joined = joins(&base, within) && scan(&base, 1) == 200;
+        let _ = child.kill();
+        let _ = child.wait();
+        joined
+    };
+    assert!(
+        joined(Some(&seed), "a", Duration::from_secs(30)),
+        "not joined with the seed"
+    );
+    assert!(
+        !joined(None, "b", Duration::from_secs(4)),
+        "joined without a seed"
+    );
 }
