@@ -42,15 +42,22 @@ const WAIT: Duration = Duration::from_secs(2);
 /// The cache holds at most this many images and bytes; the oldest go first.
 const CACHE_ENTRIES: usize = 256;
 const CACHE_BYTES: usize = 16 << 20;
+const SIZE_RANGE: &str = "size is 5 to 300 mm, dpi 72 to 1200 (larger codes: docent qr)";
 
-/// One image: a code, a format and the options that change its pixels.
+/// One image, known before anything is drawn or encoded: a code, a format and the options
+/// that decide its pixels. A cached image then costs a lookup, not a QR encoding.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct ImageKey {
     code: String,
     png: bool,
-    /// Tenths of a millimetre: sizes are rounded to that before drawing, so nobody can
-    /// defeat the cache with `size=50.000001`.
-    size: u32,
+    /// The width asked for, in tenths of a millimetre (rounded to that before drawing, so
+    /// nobody can defeat the cache with `size=50.000001`); `None`: worked out from the
+    /// distance.
+    size: Option<u32>,
+    /// The scanning distance (asked for, or the exhibit's), in millimetres; it decides the
+    /// width when none is asked for.
+    distance: u32,
+    /// Dots per inch (PNG only; 0 for SVG).
     dpi: u32,
     /// The level's letter (`Ecc` is not `Hash`).
     ecc: char,
@@ -177,42 +184,47 @@ pub(super) async fn image(
         Ok(ecc) => ecc.unwrap_or_default(),
         Err(e) => return bad(&e.to_string()),
     };
-    let symbol = match Symbol::new(&qr::code_url(&state.base_url, &code), ecc) {
-        Ok(s) => s,
-        Err(e) => return bad(&e.to_string()),
-    };
     let distance = query
         .distance
         .unwrap_or_else(|| catalog.scan_distance_m(target));
     if !(0.1..=30.0).contains(&distance) {
         return bad("distance is in metres, 0.1 to 30");
     }
-    let size = query
-        .size
-        .unwrap_or_else(|| symbol.size_for_distance(distance));
-    let size = (size * 10.0).round() / 10.0;
+    let asked = query.size.map(|size| (size * 10.0).round() / 10.0);
     let dpi = query.dpi.unwrap_or(DEFAULT_DPI);
-    if !(5.0..=MAX_SIZE_MM).contains(&size) || !(72..=1200).contains(&dpi) {
-        return bad("size is 5 to 300 mm, dpi 72 to 1200 (larger codes: docent qr)");
+    if asked.is_some_and(|size| !(5.0..=MAX_SIZE_MM).contains(&size)) || !(72..=1200).contains(&dpi)
+    {
+        return bad(SIZE_RANGE);
     }
     let png = match format {
         "svg" => false,
         "png" => true,
         _ => return bad("the format is .svg or .png"),
     };
-    if png && size / 25.4 * dpi as f64 > MAX_PNG_PX {
-        return bad("that size at that dpi is more than 2048 pixels; lower one of them");
-    }
     let key = ImageKey {
         code: code.to_string(),
         png,
-        size: (size * 10.0) as u32,
+        size: asked.map(|size| (size * 10.0) as u32),
+        distance: (distance * 1000.0).round() as u32,
         dpi: if png { dpi } else { 0 },
         ecc: ecc.to_string().chars().next().unwrap_or('M'),
     };
     let image = match state.qr_images.get(&key) {
         Some(image) => image,
         None => {
+            let symbol = match Symbol::new(&qr::code_url(&state.base_url, &code), ecc) {
+                Ok(s) => s,
+                Err(e) => return bad(&e.to_string()),
+            };
+            let size = asked.unwrap_or_else(|| {
+                (symbol.size_for_distance(distance) * 10.0).round() / 10.0
+            });
+            if !(5.0..=MAX_SIZE_MM).contains(&size) {
+                return bad(SIZE_RANGE);
+            }
+            if png && size / 25.4 * dpi as f64 > MAX_PNG_PX {
+                return bad("that size at that dpi is more than 2048 pixels; lower one of them");
+            }
             let made: Bytes = if png {
                 match state.qr_images.render_png(symbol, size, dpi).await {
                     Some(Ok(bytes)) => Bytes::from(bytes),
