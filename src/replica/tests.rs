@@ -281,9 +281,39 @@ fn what_no_replica_sealed_is_refused_and_changes_nothing() {
     eventually("both replicas refuse the four forgeries", || {
         a.replica.refused().0 >= 4 && b.replica.refused().0 >= 4
     });
+    // Even sealed with the right key (a replica gone wrong, or its key file stolen): a switch
+    // dated years ahead and a batch number far past B's last change nothing either.
+    let ours = ClusterKey::from_bytes(&KEY);
+    let future = SharedChange::Switch {
+        id: 8,
+        switch: switch("phase-9", "2099-01-01T00:00:00Z"),
+    };
+    let future_key = future.key();
+    cluster
+        .put(
+            Records::Changes,
+            future_key.clone(),
+            ours.seal(
+                format!("changes/{future_key}").as_bytes(),
+                &future.encode().unwrap(),
+            )
+            .unwrap(),
+        )
+        .now_or_never()
+        .unwrap()
+        .unwrap();
+    cluster
+        .append(
+            "sealed-huge".into(),
+            ours.seal(b"stream", &envelope).unwrap(),
+        )
+        .now_or_never()
+        .unwrap()
+        .unwrap();
     eventually("and read past the forged messages", || {
-        a.store.stream_position() >= 2 && b.store.stream_position() >= 2
+        a.store.stream_position() >= 3 && b.store.stream_position() >= 3
     });
+    std::thread::sleep(Duration::from_millis(200));
 
     // Real scans from B still count on A: the forged batch number 2^62 silenced nobody.
     let recorder = Recorder::start(b.store.clone(), Arc::new(NoObserver));

@@ -216,9 +216,8 @@ pub(super) async fn image(
                 Ok(s) => s,
                 Err(e) => return bad(&e.to_string()),
             };
-            let size = asked.unwrap_or_else(|| {
-                (symbol.size_for_distance(distance) * 10.0).round() / 10.0
-            });
+            let size =
+                asked.unwrap_or_else(|| (symbol.size_for_distance(distance) * 10.0).round() / 10.0);
             if !(5.0..=MAX_SIZE_MM).contains(&size) {
                 return bad(SIZE_RANGE);
             }
