@@ -13,7 +13,7 @@ fn story_file(app: &TestApp) -> PathBuf {
 }
 
 /// A multipart body: text fields, and optionally a file as `cover_file`.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "docent-test-boundary-7d3f";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -36,7 +36,7 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
 }
 
 /// The form's version token, as the editor page carries it.
-fn version_on(page: &str) -> String {
+pub(crate) fn version_on(page: &str) -> String {
     let at = page
         .find(r#"name="version" value=""#)
         .expect("a version on the form")
@@ -353,4 +353,74 @@ fn url_encoded(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[test]
+fn a_cover_upload_keeps_the_comment_block_and_blank_line_above_cover_byte_for_byte() {
+    let app = edited_app();
+    let original = std::fs::read_to_string(story_file(&app)).unwrap();
+    let comments =
+        "\n# Cover image, as a path relative to the exhibition folder (the folder that\n";
+    assert!(
+        original.contains(comments),
+        "the demo comments its cover: {original}"
+    );
+    let version = version_on(&app.admin_get(FORM).body);
+    let png = std::fs::read(demo_exhibits().join("nature-covers/covers/exac.png")).unwrap();
+    let saved = save(&app, &[("version", &version)], Some(("new.png", &png)));
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(
+        std::fs::read_to_string(story_file(&app)).unwrap(),
+        original.replace(
+            "cover = \"covers/alphago.png\"",
+            "cover = \"covers/alphago.jpg\""
+        ),
+        "only the cover's value changed"
+    );
+}
+
+#[test]
+fn under_read_only_exhibits_a_save_answers_a_clear_page_in_the_admins_language() {
+    let real = demo_copy(|t| t.replace("closes = 2027-01-08", "closes = 2027-01-09"));
+    let Some(view) = crate::saves::Mount::read_only(real.path()) else {
+        return;
+    };
+    let app = spawn_app_with_tuned(tempfile::tempdir().unwrap(), IN_PHASE_1, |s| {
+        s.exhibits = view.path().to_path_buf();
+    });
+    let original =
+        std::fs::read_to_string(real.path().join("nature-covers/stories/alphago.toml")).unwrap();
+    let form = app.admin_get(FORM);
+    assert_eq!(form.status, 200);
+    let version = version_on(&form.body);
+    let png = std::fs::read(demo_exhibits().join("nature-covers/covers/exac.png")).unwrap();
+    for (lang, says) in [("en", "read-only to it"), ("zh", "对它只读")] {
+        let (content_type, body) = multipart(
+            &[("version", &version), ("title_en", "Changed")],
+            Some(("new.png", &png)),
+        );
+        let reply = read(
+            agent()
+                .post(format!("{}{FORM}?lang={lang}", app.base))
+                .header("Authorization", &basic("curator", PASSWORD))
+                .header("Origin", &app.base)
+                .header("Content-Type", &content_type)
+                .send(&body[..]),
+        );
+        assert_eq!(reply.status, 503, "{lang}: {}", reply.body);
+        assert!(
+            reply.header("content-type").starts_with("text/html"),
+            "a page, not plain text"
+        );
+        assert!(reply.body.contains(says), "{lang}: {}", reply.body);
+        assert!(
+            reply.body.contains("title_en"),
+            "the form, with what was typed"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(real.path().join("nature-covers/stories/alphago.toml")).unwrap(),
+        original
+    );
+    drop(app);
 }

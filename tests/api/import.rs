@@ -350,3 +350,86 @@ fn an_import_is_refused_cleanly_while_another_save_keeps_the_lock() {
     );
     assert!(kept(exhibits.path()).is_empty());
 }
+
+#[test]
+fn an_import_killed_at_any_step_leaves_no_trace_or_all_of_it_and_the_next_import_works() {
+    for (step, finished) in [
+        ("covers", false),
+        ("checked", false),
+        ("staged", false),
+        ("committed", true),
+        ("switching", true),
+        ("switched", true),
+    ] {
+        let (exhibits, _input, csv) = setup(&good_rows(), |t| t.as_bytes().to_vec());
+        let before = stories(exhibits.path());
+        let scratch = tempfile::tempdir().unwrap();
+        let marker = scratch.path().join("paused");
+        let tmp = scratch.path().join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        let mut killed = import_command(&csv, exhibits.path(), "http://127.0.0.1:9")
+            .env("DOCENT_TEST_PAUSE_AT", step)
+            .env("DOCENT_TEST_PAUSED", &marker)
+            .env("TMPDIR", &tmp)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !marker.exists() {
+            assert!(std::time::Instant::now() < deadline, "{step} never reached");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        killed.kill().unwrap();
+        killed.wait().unwrap();
+        assert_eq!(
+            std::fs::read_dir(&tmp).unwrap().count(),
+            0,
+            "{step}: nothing in the temporary folder"
+        );
+
+        // The next start finishes or clears it, serves, and the files pass the check.
+        let data = scratch.path().join("store");
+        let (mut serve, base) =
+            serve_exhibits(exhibits.path(), &data, "127.0.0.1:0", PASSWORD, &[]);
+        let landing = read(agent().get(format!("{base}/s/GW16")).call()).status;
+        let old = read(agent().get(format!("{base}/s/GO16")).call()).status;
+        serve.kill().unwrap();
+        serve.wait().unwrap();
+        assert_eq!(old, 200, "{step}");
+        assert_eq!(
+            landing == 200,
+            finished,
+            "{step}: the imported story {landing}"
+        );
+        crate::saves::check_passes(exhibits.path());
+        assert_eq!(
+            crate::saves::leftovers(exhibits.path()),
+            Vec::<PathBuf>::new(),
+            "{step}"
+        );
+        let now = stories(exhibits.path());
+        if finished {
+            assert_eq!(now.len(), before.len() + 2, "{step}: all of it {now:?}");
+            assert!(
+                exhibits
+                    .path()
+                    .join("nature-covers/covers/crispr17.jpg")
+                    .is_file()
+            );
+        } else {
+            assert_eq!(now, before, "{step}: none of it");
+        }
+
+        // An import again: it works (or says the stories are there already).
+        let (code, out, err) = import(&csv, exhibits.path(), "http://127.0.0.1:9");
+        if finished {
+            assert_eq!(code, 1, "{step}: {out}{err}");
+            assert!(err.contains("exists already"), "{step}: {err}");
+        } else {
+            assert_eq!(code, 0, "{step}: {out}{err}");
+            assert_eq!(stories(exhibits.path()).len(), before.len() + 2);
+        }
+        crate::saves::check_passes(exhibits.path());
+    }
+}
