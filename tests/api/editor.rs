@@ -106,6 +106,10 @@ fn a_saved_edit_changes_only_that_value_and_goes_live() {
             .contains("<td>curator</td><td>stories/alphago.toml</td>"),
         "listed"
     );
+    assert!(
+        !dashboard.body.contains("id=\"read-only\""),
+        "writable exhibits: no read-only notice"
+    );
 
     // Put back: the file is byte for byte the original, and the page shows the old title.
     let entry = {
@@ -390,6 +394,12 @@ fn under_read_only_exhibits_a_save_answers_a_clear_page_in_the_admins_language()
     });
     let original =
         std::fs::read_to_string(real.path().join("nature-covers/stories/alphago.toml")).unwrap();
+    // Said before anyone types, in the page's language.
+    for (lang, says) in [("en", "read-only to docent"), ("zh", "对 docent 只读")] {
+        let dashboard = app.admin_get(&format!("/admin/e/nature-covers?lang={lang}"));
+        assert_eq!(dashboard.status, 200);
+        assert!(dashboard.body.contains(says), "{lang}: {}", dashboard.body);
+    }
     let form = app.admin_get(FORM);
     assert_eq!(form.status, 200);
     let version = version_on(&form.body);

@@ -418,6 +418,13 @@ fn a_start_on_files_that_fail_serves_the_last_good_copy_and_says_degraded() {
         dashboard.body.contains("alphago.toml"),
         "the problem on the dashboard"
     );
+    assert!(
+        dashboard
+            .body
+            .contains("failed the check when the server started"),
+        "and why the last good copy serves: {}",
+        dashboard.body
+    );
 
     // Without a good catalog kept before, the start still refuses, listing the problem.
     let fresh = tempfile::tempdir().unwrap();
