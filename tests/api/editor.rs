@@ -432,5 +432,27 @@ fn under_read_only_exhibits_a_save_answers_a_clear_page_in_the_admins_language()
         std::fs::read_to_string(real.path().join("nature-covers/stories/alphago.toml")).unwrap(),
         original
     );
+
+    // Scheduling a phase says the same, on the phase form.
+    let form = app.admin_get("/admin/e/nature-covers/phases/new");
+    let body = [
+        ("version", version_on(&form.body)),
+        ("id", "phase-3".into()),
+        ("name_zh", "第三期".into()),
+        ("name_en", "Phase 3".into()),
+        ("starts", "2026-12-20T08:00".into()),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", url_encoded(v)))
+    .collect::<Vec<_>>()
+    .join("&");
+    let phase = curator_post(
+        &app,
+        "/admin/e/nature-covers/phases/new",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    assert_eq!(phase.status, 503, "{}", phase.body);
+    assert!(phase.body.contains("read-only to it"), "{}", phase.body);
     drop(app);
 }

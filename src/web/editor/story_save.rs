@@ -115,7 +115,7 @@ pub(crate) async fn story_save(
 /// A save that the server's disk refused (a read-only exhibits folder, a full disk), said in
 /// the admin's language with what to do: staff with only a browser cannot read the log. Any
 /// other failure is the server's own (500, cause in the log).
-pub(super) fn not_writable(
+pub(crate) fn not_writable(
     state: &AppState,
     req: &HttpRequest,
     exhibition: &str,
