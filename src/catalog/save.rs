@@ -152,17 +152,18 @@ impl SaveLock {
     }
 }
 
-/// Whether docent may write in the exhibits folder `root` (its save lock can be opened for
-/// writing): the editor says so before anyone types. Blocking.
+/// Whether docent may write in the exhibits folder `root`: its save lock opens for writing,
+/// or, before the first save, a probe file can be made (and is removed at once). Nothing is
+/// left behind, so looking never changes the folder. Blocking.
 pub fn writable(root: &Path) -> bool {
-    let folder = root.join(HISTORY);
-    std::fs::create_dir_all(&folder).is_ok()
-        && OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(folder.join(LOCK_FILE))
-            .is_ok()
+    let lock = root.join(HISTORY).join(LOCK_FILE);
+    if lock.is_file() {
+        return OpenOptions::new().write(true).open(lock).is_ok();
+    }
+    tempfile::Builder::new()
+        .prefix(".docent-probe-")
+        .tempfile_in(root)
+        .is_ok()
 }
 
 /// Saves `changes` into the exhibition folder `dir` (inside the exhibits folder `root`), as
