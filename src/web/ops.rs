@@ -56,63 +56,60 @@ pub(super) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     )
 }
 
-/// `GET /admin/healthz`: the same status code (503 too while the last good copy of the
-/// exhibit files serves because the files fail the check), with why, what is queued, the catalog's state
-/// and the counters an operator looks at first.
+/// `GET /admin/healthz`: the same status code (and 503 while the last good copy of the exhibit
+/// files serves because the files failed the check at start), with why, what is queued, the
+/// catalog's state and the counters an operator looks at first.
 pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
     let health = Health::of(&state);
     let catalog = state.catalog();
     let reload = state.reload_status();
-    let summary = match (
-        health.problem,
-        reload.from_last_good,
-        reload.problems.is_empty(),
-    ) {
-        (Some(_), _, _) => "degraded: scans are not being stored",
+    let summary = match (health.problem, reload.problems.is_empty()) {
+        (Some(_), _) => "degraded: scans are not being stored",
         // Pages are served (so the anonymous probe stays ok), but from a copy that a restart
         // does not refresh: someone must fix the files.
-        (None, true, _) => {
+        (None, _) if reload.from_last_good => {
             "degraded: the exhibit files fail the check; serving the last good copy from the data folder"
         }
-        (None, false, true) => "ok",
-        (None, false, false) => "ok, last exhibit edit rejected",
+        (None, true) => "ok",
+        (None, false) => "ok, last exhibit edit rejected",
     };
-    let status = if reload.from_last_good {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        health.status()
-    };
-    no_store(HttpResponse::build(status).json(serde_json::json!({
-                "status": summary,
-                "store": if health.problem.is_none() { "ok" } else { "error" },
-                "reason": health.problem,
-                "queued": state.recorder.queued(),
-                "catalog": {
-                    "exhibitions": catalog.exhibitions.len(),
-                    "loaded_at": reload.loaded_at,
-                    "rejected_edit": reload.problems,
-                    "rejected_at": reload.failed_at,
-                    "from_last_good": reload.from_last_good,
-                },
-                "log_failures": state.metrics.log_failures.get(),
-                "scans_unconfirmed": state.metrics.scans_unconfirmed.get(),
-                "qr_images": state.qr_images.counters(),
-                "replication": state.replica.as_ref().map(|r| {
-                    let replicas = r.replicas();
-                    let versions: std::collections::BTreeSet<&str> =
-                        replicas.iter().map(|p| p.fingerprint.as_str()).collect();
-                    serde_json::json!({
-                        "replica": r.id(),
-                        "problem": r.problem(),
-                        "outbox_batches": state.store.outbox_len(),
-                        "changes_waiting": state.store.pending_changes().map_or(0, |c| c.len()),
-                        "stream_position": state.store.stream_position(),
-                        "catalog_fingerprint": crate::catalog::fingerprint(state.exhibits()),
-                        "replicas": replicas,
-                        "replicas_differ": versions.len() > 1,
-                    })
-                }),
-    })))
+    let mut answer = no_store(
+        HttpResponse::build(health.status()).json(serde_json::json!({
+                    "status": summary,
+                    "store": if health.problem.is_none() { "ok" } else { "error" },
+                    "reason": health.problem,
+                    "queued": state.recorder.queued(),
+                    "catalog": {
+                        "exhibitions": catalog.exhibitions.len(),
+                        "loaded_at": reload.loaded_at,
+                        "rejected_edit": reload.problems,
+                        "rejected_at": reload.failed_at,
+                        "from_last_good": reload.from_last_good,
+                    },
+                    "log_failures": state.metrics.log_failures.get(),
+                    "scans_unconfirmed": state.metrics.scans_unconfirmed.get(),
+                    "qr_images": state.qr_images.counters(),
+                    "replication": state.replica.as_ref().map(|r| {
+                        let replicas = r.replicas();
+                        let versions: std::collections::BTreeSet<&str> =
+                            replicas.iter().map(|p| p.fingerprint.as_str()).collect();
+                        serde_json::json!({
+                            "replica": r.id(),
+                            "problem": r.problem(),
+                            "outbox_batches": state.store.outbox_len(),
+                            "changes_waiting": state.store.pending_changes().map_or(0, |c| c.len()),
+                            "stream_position": state.store.stream_position(),
+                            "catalog_fingerprint": crate::catalog::fingerprint(state.exhibits()),
+                            "replicas": replicas,
+                            "replicas_differ": versions.len() > 1,
+                        })
+                    }),
+        })),
+    );
+    if reload.from_last_good {
+        *answer.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    }
+    answer
 }
 
 /// Prometheus metrics, OpenMetrics text.

@@ -134,11 +134,11 @@ pub(crate) fn not_writable(
                 StatusCode::SERVICE_UNAVAILABLE,
                 if zh {
                     format!(
-                        "docent 没有写入展品文件的权限（文件夹 {path} 对它只读），因此没有保存任何内容。请联系服务器管理员为 docent 开放该文件夹的写权限（见 deploy/README.md 中“从仪表板编辑”一节），然后重新保存。"
+                        "docent 没有写入展品文件的权限（文件夹 {path} 对它只读），因此没有保存任何内容。请联系服务器管理员为 docent 开放该文件夹的写权限（见 deploy/README.md 的 “Write access for the editor” 一节），然后重新保存。"
                     )
                 } else {
                     format!(
-                        "docent may not write the exhibit files (the folder {path} is read-only to it), so nothing was saved. Ask whoever runs the server to give docent write access to that folder (deploy/README.md, \"Editing from the dashboard\"), then save again."
+                        "docent may not write the exhibit files (the folder {path} is read-only to it), so nothing was saved. Ask whoever runs the server to give docent write access to that folder (deploy/README.md, \"Write access for the editor\"), then save again."
                     )
                 },
             ))
