@@ -5,7 +5,8 @@
 #
 #   docker build -t docent --build-arg REVISION="$(git rev-parse HEAD)" .
 #   docker run -d --name docent --stop-timeout 30 -p 127.0.0.1:8080:8080 \
-#     -v docent-data:/srv/docent/data --env-file /etc/docent/docent.env docent
+#     -v docent-data:/srv/docent/data -v docent-exhibits:/srv/docent/exhibits \
+#     --env-file /etc/docent/docent.env docent
 #
 # See deploy/README.md for volumes, backups and the reverse proxy.
 
@@ -50,8 +51,9 @@ RUN groupadd --system --gid 10001 docent \
  && chown docent:docent /srv/docent/data
 
 COPY --from=build /out/docent /usr/local/bin/docent
-# The bundled demo show. Owned by root: the server only reads exhibits.
-COPY exhibits /srv/docent/exhibits
+# The bundled demo show, owned by the server's user: the dashboard's editor saves stories and
+# covers here (a new volume mounted on this folder is filled from it, owner included).
+COPY --chown=docent:docent exhibits /srv/docent/exhibits
 
 WORKDIR /srv/docent
 ENV DOCENT_EXHIBITS=/srv/docent/exhibits \

@@ -1,8 +1,10 @@
 //! `docent import`: stories from a spreadsheet. One story file per CSV row (commented, like the
 //! demo's), covers copied and resized, citations filled from Crossref when it answers. The
 //! files are saved like every other change (`catalog::save`: the save lock, the same checks as
-//! `docent check` on a scratch copy, atomic writes, history), so a CSV with any problem writes
-//! nothing and lists every problem as `file.csv:ROW: ...`.
+//! `docent check` on a scratch copy, every file staged and switched in one step, history), so
+//! a CSV with any problem writes nothing and lists every problem as `file.csv:ROW: ...`, and
+//! an import killed at any moment leaves the folder as it was (or, once its switch began,
+//! finished by the next import or start); nothing of it goes to the system's temporary folder.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -63,6 +65,11 @@ impl Row {
 pub fn import(request: &Request) -> Result<Imported, Vec<String>> {
     let name = request.csv.display().to_string();
     let at = |line: u64, message: String| format!("{name}:{line}: {message}");
+    // An import or save cut short by a crash is finished, or what it left cleared, first.
+    match save::recover(request.exhibits) {
+        Ok(_) | Err(SaveError::ReadOnly { .. }) => {}
+        Err(e) => return Err(vec![format!("{}: {e}", request.exhibits.display())]),
+    }
     let catalog = catalog::load(request.exhibits).map_err(|problems| {
         let mut out = vec![format!(
             "{}: the exhibit files have problems; fix them first (docent check):",
@@ -161,7 +168,9 @@ pub fn import(request: &Request) -> Result<Imported, Vec<String>> {
     }
 
     // Saved like every change of the exhibit files: under the save lock, checked on a scratch
-    // copy, written atomically, each new file marked in history.
+    // copy, every file staged and then switched in one step (all of them or none), each new
+    // file marked in history.
+    save::pause_at("covers");
     let mut changes = Vec::new();
     for (row, text) in &files {
         changes.push(Change::write(story_path(&row.id), text.as_bytes()));

@@ -1,5 +1,11 @@
-//! Start-up: load the catalog (refusing to start on any problem), open the store, bind the
-//! listener, and run until the server is stopped; then write what is queued and flush.
+//! Start-up: finish or clear a save cut short (`catalog::save::recover`), load the catalog,
+//! open the store, bind the listener, and run until the server is stopped; then write what is
+//! queued and flush.
+//!
+//! A start never dies on exhibit files that fail the check when a good catalog was loaded
+//! before: the last good copy kept in the data folder (`catalog::last_good`) serves, and the
+//! problems are on the dashboard and `/admin/healthz`. Only without one does `serve` refuse
+//! to start, listing every problem.
 //!
 //! The listener is bound here and its real port read back, so tests can ask for port 0.
 //! While running, exhibit files are watched (and reloaded on SIGHUP). With `--metrics-bind`, a
@@ -84,13 +90,16 @@ pub struct Application {
 impl Application {
     /// Everything that can fail at start fails here, before a single request is answered.
     pub fn build(settings: Settings, clock: Arc<dyn Clock>) -> Result<Application, StartupError> {
-        let catalog = catalog::load(&settings.exhibits).map_err(StartupError::Catalog)?;
+        recover_saves(&settings.exhibits);
+        let loaded = catalog::load(&settings.exhibits);
         let store_error = |source| StartupError::Store {
             path: settings.data.clone(),
             source,
         };
         let store =
             Arc::new(Store::open(&settings.data, settings.cache_bytes).map_err(store_error)?);
+        // After the store is open: this server, not another one, owns the data folder.
+        let (catalog, rejected) = good_catalog(&settings.exhibits, &settings.data, loaded)?;
         // Joined before the state is made, so the session secret is the shared one.
         let (replica, switch_changes) = match &settings.nats {
             Some(nats) => {
@@ -113,6 +122,9 @@ impl Application {
         let state = AppState::new(catalog, store, clock, &settings, base_url)
             .map_err(store_error)?
             .with_replica(replica);
+        if let Some(problems) = &rejected {
+            state.started_from_last_good(problems);
+        }
         let state = web::Data::new(state);
         let app_state = state.clone();
         let baseline = settings.bench_baseline;
@@ -209,6 +221,47 @@ impl Application {
             }
         }
         served
+    }
+}
+
+/// Finishes a save cut short by a crash, or clears what it left, before the files are read.
+/// A read-only exhibits folder has nothing of docent's to clear.
+fn recover_saves(exhibits: &Path) {
+    match catalog::save::recover(exhibits) {
+        Ok(_) => {}
+        Err(e @ catalog::save::SaveError::ReadOnly { .. }) => {
+            tracing::debug!(error = %crate::error_chain(&e), "no save to recover")
+        }
+        Err(e) => {
+            tracing::warn!(error = %crate::error_chain(&e), "a save cut short could not be put right")
+        }
+    }
+}
+
+/// The catalog to serve: the exhibit files when they pass (kept as the last good copy), else
+/// the last good copy with the problems found; with neither, the problems stop the start.
+fn good_catalog(
+    exhibits: &Path,
+    data: &Path,
+    loaded: Result<catalog::Catalog, Vec<Problem>>,
+) -> Result<(catalog::Catalog, Option<Vec<Problem>>), StartupError> {
+    match loaded {
+        Ok(catalog) => {
+            if let Err(e) = catalog::last_good::keep(exhibits, data) {
+                tracing::warn!(error = %e, "the exhibit files could not be kept as the last good copy");
+            }
+            Ok((catalog, None))
+        }
+        Err(problems) => match catalog::last_good::load(exhibits, data) {
+            Some(catalog) => {
+                tracing::error!(
+                    problems = ?problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "the exhibit files fail the check; serving the last good copy kept in the data folder until they are fixed"
+                );
+                Ok((catalog, Some(problems)))
+            }
+            None => Err(StartupError::Catalog(problems)),
+        },
     }
 }
 

@@ -144,7 +144,11 @@ fn set(doc: &mut DocumentMut, path: &[&str], value: Option<Value>) {
         (Some(old), Some(new)) => {
             let mut new = styled_like(&old, new);
             *new.decor_mut() = old.decor().clone();
-            table.insert(last, Item::Value(new));
+            // The value replaced in place: `insert` would also replace the key, and with it
+            // the comments and blank lines written above it.
+            if let Some(item) = table.get_mut(last) {
+                *item = Item::Value(new);
+            }
         }
         (None, Some(new)) => {
             table.insert(last, Item::Value(new));
@@ -293,6 +297,13 @@ doi = "10.1038/nature16961"
             .replace("en = \"Old title\"", "en = \"New title\"")
             .replace("\"\"\"Long text.\"\"\"", "\"\"\"A new long text.\"\"\"");
         assert_eq!(edited, expected);
+    }
+
+    #[test]
+    fn a_new_cover_keeps_the_comment_block_and_blank_line_above_it() {
+        let text = "code = \"GO16\"\n\n# Cover image, relative to the exhibition folder.\n# PNG or JPEG.\ncover = \"covers/alphago.png\"  # art\n\n[title]\nen = \"T\"\n";
+        let edited = edit_story(text, &form(&[("cover", "covers/alphago.jpg")])).unwrap();
+        assert_eq!(edited, text.replace("alphago.png", "alphago.jpg"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod access;
 mod code;
 pub mod edit;
 mod friendly;
+pub mod last_good;
 mod load;
 mod reload;
 mod rotation;

@@ -21,6 +21,9 @@ pub struct ReloadStatus {
     /// The problems of the last rejected edit, if the last attempt failed.
     pub problems: Vec<String>,
     pub failed_at: Option<Timestamp>,
+    /// The files on disk failed the check at start: the last good copy (`last_good`) is
+    /// serving until they pass again.
+    pub from_last_good: bool,
 }
 
 /// The catalog now serving, and where it is loaded from.
@@ -29,6 +32,8 @@ pub struct LiveCatalog {
     dir: PathBuf,
     /// The outcome of the latest reload.
     status: Mutex<ReloadStatus>,
+    /// The data folder, where each catalog that loads cleanly is kept (`last_good`).
+    data: Option<PathBuf>,
 }
 
 impl LiveCatalog {
@@ -41,7 +46,22 @@ impl LiveCatalog {
                 loaded_at: Some(now),
                 ..ReloadStatus::default()
             }),
+            data: None,
         }
+    }
+
+    /// Keeps the exhibit files of every clean reload in the data folder `data`.
+    pub fn keeping_last_good(mut self, data: PathBuf) -> LiveCatalog {
+        self.data = Some(data);
+        self
+    }
+
+    /// The catalog serving is the last good copy: the files on disk had `problems` at start.
+    pub fn started_from_last_good(&self, problems: &[Problem], now: Timestamp) {
+        let mut status = self.status.lock();
+        status.problems = problems.iter().map(ToString::to_string).collect();
+        status.failed_at = Some(now);
+        status.from_last_good = true;
     }
 
     pub fn get(&self) -> Arc<Catalog> {
@@ -75,6 +95,11 @@ impl LiveCatalog {
                     ..ReloadStatus::default()
                 };
                 tracing::info!(dir = %self.dir.display(), "exhibit files reloaded");
+                if let Some(data) = &self.data
+                    && let Err(e) = super::last_good::keep(&self.dir, data)
+                {
+                    tracing::warn!(error = %e, "the exhibit files could not be kept as the last good copy");
+                }
                 Ok(())
             }
             Err(problems) => {

@@ -3,14 +3,21 @@
 //! - one save at a time per exhibits folder, across processes: a lock on
 //!   `<exhibits>/.history/save.lock`, held by the server's saves and by `docent import` (a save
 //!   that cannot take it within a few seconds is refused as `Busy`, writing nothing);
-//! - a save based on an older version of a file than the one on disk is refused (`Stale`);
 //! - every save is checked first with the same checks as `docent check`, on a scratch copy of
-//!   all exhibit files; a rejected save writes nothing;
-//! - each file is written atomically (a synced temporary file renamed over it), so the
-//!   reloader, or a reader after a crash, sees the old file or the new one, never a part;
-//! - what each file was before is kept in the exhibition's `.history/` folder (who, when; a
-//!   file that did not exist yet is kept as a `.new` marker), and any kept version can be put
-//!   back, which is itself a change that can be undone.
+//!   all exhibit files (hard links, inside `<exhibits>/.history/`, never in the system's
+//!   temporary folder); a rejected save writes nothing;
+//! - a save happens whole or not at all: every new file (story, cover, history entry) is
+//!   written and synced under a fresh `*.saving` name beside its place, the version each file
+//!   was opened at is compared again (still under the lock, right before the switch), then one
+//!   synced intent file (`<exhibits>/.history/save.intent`) lists the renames, and only then are
+//!   they done: covers before the stories that name them, `exhibition.toml` last. A save that
+//!   dies before the intent is written leaves the old files (its `*.saving` files are removed
+//!   by the next save or start, `recover`); one that dies after it is finished by them. A full
+//!   disk fails while staging, so it leaves the old version and no empty history entry;
+//! - what each file was before is kept in the exhibition's `.history/` folder (`history`), and
+//!   any kept version can be put back, which is itself a change that can be undone.
+
+mod history;
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -21,10 +28,16 @@ use jiff::Timestamp;
 
 use super::Problem;
 use super::edit::version_of;
+pub use history::{Kept, history};
 
 pub const HISTORY: &str = ".history";
 /// Inside the exhibits folder's own `.history/` (which no check reads and no scratch copy takes).
 const LOCK_FILE: &str = "save.lock";
+/// The renames of a save under way, written once everything they need is on disk.
+const INTENT: &str = "save.intent";
+/// New files are written under this suffix first, beside the place they go.
+const STAGED: &str = "saving";
+const SCRATCH: &str = "scratch-";
 /// How long a save waits for another to finish: saves take well under a second.
 const LOCK_WAIT: Duration = Duration::from_secs(5);
 
@@ -43,8 +56,45 @@ pub enum SaveError {
     Rejected(Vec<Problem>),
     #[error("no kept version `{0}`")]
     NoSuchVersion(String),
+    /// The exhibits folder is read-only to docent (a read-only mount, or no write permission).
+    #[error("docent may not write in {}; nothing was written", .path.display())]
+    ReadOnly {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The disk holding the exhibits is full.
+    #[error("the disk holding {} is full; nothing was written", .path.display())]
+    DiskFull {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("the file could not be read or written: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl SaveError {
+    /// An I/O error that a person can act on (a read-only folder, a full disk) named as such.
+    fn classified(self, root: &Path) -> SaveError {
+        use std::io::ErrorKind;
+        match self {
+            SaveError::Io(source) => match source.kind() {
+                ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied => {
+                    SaveError::ReadOnly {
+                        path: root.to_path_buf(),
+                        source,
+                    }
+                }
+                ErrorKind::StorageFull | ErrorKind::QuotaExceeded => SaveError::DiskFull {
+                    path: root.to_path_buf(),
+                    source,
+                },
+                _ => SaveError::Io(source),
+            },
+            other => other,
+        }
+    }
 }
 
 /// A file to write (or remove), relative to an exhibition folder.
@@ -102,9 +152,23 @@ impl SaveLock {
     }
 }
 
+/// Whether docent may write in the exhibits folder `root`: its save lock opens for writing,
+/// or, before the first save, a probe file can be made (and is removed at once). Nothing is
+/// left behind, so looking never changes the folder. Blocking.
+pub fn writable(root: &Path) -> bool {
+    let lock = root.join(HISTORY).join(LOCK_FILE);
+    if lock.is_file() {
+        return OpenOptions::new().write(true).open(lock).is_ok();
+    }
+    tempfile::Builder::new()
+        .prefix(".docent-probe-")
+        .tempfile_in(root)
+        .is_ok()
+}
+
 /// Saves `changes` into the exhibition folder `dir` (inside the exhibits folder `root`), as
 /// `who`: under the save lock, refused as stale unless every `expected` file is as expected,
-/// checked on a scratch copy, then each file written atomically, what it was kept in history.
+/// checked on a scratch copy, then switched whole (see the module's comment).
 /// Blocking (file I/O, a full check): call it off the async executor.
 pub fn save(
     root: &Path,
@@ -114,53 +178,319 @@ pub fn save(
     who: &str,
     now: Timestamp,
 ) -> Result<(), SaveError> {
+    save_locked(root, dir, expected, changes, who, now).map_err(|e| e.classified(root))
+}
+
+fn save_locked(
+    root: &Path,
+    dir: &Path,
+    expected: &[Expected<'_>],
+    changes: &[Change],
+    who: &str,
+    now: Timestamp,
+) -> Result<(), SaveError> {
     let _lock = SaveLock::take(root)?;
+    finish_or_discard(root)?;
+    check_versions(dir, expected)?;
+    check_on_scratch(root, dir, changes)?;
+    pause_at("checked");
+    let staged = Staged::write(root, dir, changes, who, now);
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(e) => {
+            discard_leftovers(root);
+            return Err(e.into());
+        }
+    };
+    pause_at("staged");
+    // Again, right before the switch: a hand edit since the first look is not overwritten.
+    if let Err(e) = check_versions(dir, expected) {
+        staged.discard();
+        return Err(e);
+    }
+    staged.commit(root)?;
+    Ok(())
+}
+
+fn check_versions(dir: &Path, expected: &[Expected<'_>]) -> Result<(), SaveError> {
     for (file, base) in expected {
         if version_on_disk(&dir.join(file))?.as_deref() != *base {
             return Err(SaveError::Stale);
         }
     }
-    check_on_scratch(root, dir, changes)?;
-    let stamp = now.strftime("%Y%m%dT%H%M%S%.6fZ").to_string();
-    for change in changes {
-        let path = dir.join(&change.file);
-        let old = match std::fs::read(&path) {
-            Ok(old) => Some(old),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e.into()),
-        };
-        match (&change.bytes, old) {
-            (Some(bytes), old) => {
-                keep(dir, &stamp, who, &change.file, old.as_deref())?;
-                write_atomically(&path, bytes)?;
-            }
-            (None, Some(old)) => {
-                keep(dir, &stamp, who, &change.file, Some(&old))?;
-                std::fs::remove_file(&path)?;
-            }
-            (None, None) => {}
-        }
-    }
     Ok(())
 }
 
+/// A save's new files, written under fresh names: (staged, final) relative to the exhibits
+/// folder, in the order they are switched; and the files that go away.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Intent {
+    renames: Vec<(PathBuf, PathBuf)>,
+    removes: Vec<PathBuf>,
+}
+
+struct Staged {
+    root: PathBuf,
+    intent: Intent,
+}
+
+impl Staged {
+    /// Writes and syncs every new file (and each history entry) under a `*.saving` name.
+    fn write(
+        root: &Path,
+        dir: &Path,
+        changes: &[Change],
+        who: &str,
+        now: Timestamp,
+    ) -> std::io::Result<Staged> {
+        let relative = dir
+            .strip_prefix(root)
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let tx = format!("{:08x}", fastrand::u32(..));
+        let mut staged = Staged {
+            root: root.to_path_buf(),
+            intent: Intent {
+                renames: Vec::new(),
+                removes: Vec::new(),
+            },
+        };
+        let mut files = Vec::new();
+        for (n, change) in changes.iter().enumerate() {
+            let old = match std::fs::read(dir.join(&change.file)) {
+                Ok(old) => Some(old),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e),
+            };
+            if change.bytes.is_none() && old.is_none() {
+                continue;
+            }
+            let (name, entry) = history::entry(now, n, who, &change.file, old.as_deref());
+            let kept = relative.join(HISTORY).join(name);
+            staged.stage(&kept, &entry, &tx)?;
+            let target = relative.join(&change.file);
+            match &change.bytes {
+                Some(bytes) => files.push((target, bytes)),
+                None => staged.intent.removes.push(target),
+            }
+        }
+        // Covers (and any other file) before the story files that name them, `exhibition.toml`
+        // (which names the stories) last: a save cut short between two renames leaves files
+        // that still pass the check, and the next start finishes it.
+        files.sort_by_key(|(target, _)| rank(target));
+        for (target, bytes) in files {
+            staged.stage(&target, bytes, &tx)?;
+        }
+        Ok(staged)
+    }
+
+    fn stage(&mut self, target: &Path, bytes: &[u8], tx: &str) -> std::io::Result<()> {
+        let mut name = target.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".{tx}.{STAGED}"));
+        let staged = target.with_file_name(name);
+        // Listed first, so a failure half-way through writing it still cleans it up.
+        self.intent
+            .renames
+            .push((staged.clone(), target.to_path_buf()));
+        write_synced(&self.root.join(&staged), bytes)
+    }
+
+    /// Nothing of this save reaches the files: its staged files are removed.
+    fn discard(self) {
+        for (staged, _) in &self.intent.renames {
+            let _ = std::fs::remove_file(self.root.join(staged));
+        }
+    }
+
+    /// The switch: the intent written (synced, renamed into place), then the renames.
+    fn commit(self, root: &Path) -> Result<(), SaveError> {
+        let folder = root.join(HISTORY);
+        let bytes = serde_json::to_vec(&self.intent).expect("paths and strings");
+        let written = write_synced(&folder.join(format!("{INTENT}.{STAGED}")), &bytes)
+            .and_then(|()| {
+                std::fs::rename(
+                    folder.join(format!("{INTENT}.{STAGED}")),
+                    folder.join(INTENT),
+                )
+            })
+            .and_then(|()| sync_dir(&folder));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(folder.join(format!("{INTENT}.{STAGED}")));
+            self.discard();
+            return Err(e.into());
+        }
+        pause_at("committed");
+        roll_forward(root, &self.intent)?;
+        Ok(())
+    }
+}
+
+/// Where a file goes in the switch: covers and other files, then stories, then the exhibition.
+fn rank(target: &Path) -> u8 {
+    match target.extension().and_then(|x| x.to_str()) {
+        Some("toml") if target.file_name().is_some_and(|n| n == "exhibition.toml") => 2,
+        Some("toml") => 1,
+        _ => 0,
+    }
+}
+
+/// Does a committed intent's renames (those not done yet) and removals, then forgets it.
+fn roll_forward(root: &Path, intent: &Intent) -> std::io::Result<()> {
+    let mut dirs = std::collections::BTreeSet::new();
+    for (i, (staged, target)) in intent.renames.iter().enumerate() {
+        let (from, to) = (root.join(staged), root.join(target));
+        if from.exists() {
+            std::fs::rename(&from, &to)?;
+        }
+        if let Some(parent) = to.parent() {
+            dirs.insert(parent.to_path_buf());
+        }
+        if i == 0 {
+            pause_at("switching");
+        }
+    }
+    for gone in &intent.removes {
+        match std::fs::remove_file(root.join(gone)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    for dir in dirs {
+        sync_dir(&dir)?;
+    }
+    pause_at("switched");
+    let folder = root.join(HISTORY);
+    std::fs::remove_file(folder.join(INTENT))?;
+    sync_dir(&folder)
+}
+
+/// What `recover` found and did.
+#[derive(Debug, Default, PartialEq)]
+pub struct Recovered {
+    /// A save cut short after its switch began was finished.
+    pub finished: bool,
+    /// Staged files, scratch copies and empty history entries removed.
+    pub removed: usize,
+}
+
+/// Finishes a save that was cut short after its switch began, and removes what a save cut
+/// short before it left (`*.saving` files, scratch copies, empty history entries). Run at
+/// start, under the save lock. Blocking.
+pub fn recover(root: &Path) -> Result<Recovered, SaveError> {
+    if !root.join(HISTORY).is_dir() && !has_leftovers(root) {
+        return Ok(Recovered::default());
+    }
+    let _lock = SaveLock::take(root).map_err(|e| e.classified(root))?;
+    finish_or_discard(root).map_err(|e| e.classified(root))
+}
+
+/// Under the save lock: no other save is under way, so any intent is one to finish and any
+/// staged file or scratch copy is left over.
+fn finish_or_discard(root: &Path) -> Result<Recovered, SaveError> {
+    let folder = root.join(HISTORY);
+    let mut recovered = Recovered::default();
+    match std::fs::read(folder.join(INTENT)) {
+        Ok(bytes) => {
+            match serde_json::from_slice::<Intent>(&bytes) {
+                Ok(intent) => {
+                    roll_forward(root, &intent)?;
+                    recovered.finished = true;
+                }
+                // Written whole before it was renamed into place; not one of ours.
+                Err(_) => std::fs::remove_file(folder.join(INTENT))?,
+            }
+            tracing::warn!(
+                exhibits = %root.display(),
+                "a save cut short by a stop was finished"
+            );
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e.into()),
+    }
+    recovered.removed = discard_leftovers(root);
+    if recovered.removed > 0 {
+        tracing::warn!(
+            exhibits = %root.display(),
+            removed = recovered.removed,
+            "removed what a save cut short left"
+        );
+    }
+    Ok(recovered)
+}
+
+/// Removes staged files, scratch copies and empty history entries; returns how many.
+fn discard_leftovers(root: &Path) -> usize {
+    let mut removed = 0;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if name.starts_with(SCRATCH) && dir.ends_with(HISTORY) {
+                    removed += usize::from(std::fs::remove_dir_all(&path).is_ok());
+                } else {
+                    stack.push(path);
+                }
+            } else if leftover(&dir, &name, &entry) {
+                removed += usize::from(std::fs::remove_file(&path).is_ok());
+            }
+        }
+    }
+    removed
+}
+
+fn leftover(dir: &Path, name: &str, entry: &std::fs::DirEntry) -> bool {
+    let empty = || entry.metadata().is_ok_and(|m| m.len() == 0);
+    name.ends_with(&format!(".{STAGED}"))
+        || (dir.ends_with(HISTORY)
+            && (name.ends_with(history::ENTRY) || name.ends_with(".bak"))
+            && empty())
+}
+
+fn has_leftovers(root: &Path) -> bool {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(entry.path());
+            } else if entry
+                .file_name()
+                .to_string_lossy()
+                .ends_with(&format!(".{STAGED}"))
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// The same checks as `docent check`, on a copy of every exhibit file with `changes` made;
-/// the problems found name the real files.
+/// the problems found name the real files. The copy is made of hard links (no disk space, no
+/// time for covers) in `<root>/.history/`, so a save killed here leaves nothing in the
+/// system's temporary folder, and the next save or start removes it.
 fn check_on_scratch(root: &Path, dir: &Path, changes: &[Change]) -> Result<(), SaveError> {
-    let scratch = tempfile::tempdir()?;
-    copy_dir(root, scratch.path())?;
+    let scratch = tempfile::Builder::new()
+        .prefix(SCRATCH)
+        .tempdir_in(root.join(HISTORY))?;
+    link_dir(root, scratch.path())?;
     let relative = dir.strip_prefix(root).unwrap_or(Path::new(""));
     for change in changes {
         let path = scratch.path().join(relative).join(&change.file);
-        match &change.bytes {
-            Some(bytes) => {
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::write(path, bytes)?;
+        // Removed first: the scratch file may be a hard link to the real one.
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+        if let Some(bytes) = &change.bytes {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
             }
-            None if path.exists() => std::fs::remove_file(path)?,
-            None => {}
+            std::fs::write(path, bytes)?;
         }
     }
     match super::load(scratch.path()) {
@@ -187,63 +517,8 @@ fn check_on_scratch(root: &Path, dir: &Path, changes: &[Change]) -> Result<(), S
     }
 }
 
-/// A kept version: `.history/<time>--<who>--<file with / as __>.bak` holding the file as it
-/// was, or `.new` (empty) when the save made the file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Kept {
-    pub id: String,
-    pub at: String,
-    pub who: String,
-    pub file: String,
-    /// The file did not exist before: putting this version back removes it.
-    pub created: bool,
-}
-
-const KEPT: &str = ".bak";
-const CREATED: &str = ".new";
-
-fn keep(dir: &Path, stamp: &str, who: &str, file: &str, old: Option<&[u8]>) -> std::io::Result<()> {
-    let history = dir.join(HISTORY);
-    std::fs::create_dir_all(&history)?;
-    let who: String = who
-        .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { '-' })
-        .take(40)
-        .collect();
-    let suffix = if old.is_some() { KEPT } else { CREATED };
-    let name = format!("{stamp}--{who}--{}{suffix}", file.replace('/', "__"));
-    std::fs::write(history.join(name), old.unwrap_or_default())
-}
-
-/// The kept versions of an exhibition's files, newest first. Blocking (reads a folder).
-pub fn history(dir: &Path) -> Vec<Kept> {
-    let mut kept: Vec<Kept> = std::fs::read_dir(dir.join(HISTORY))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let (stem, created) = match name.strip_suffix(KEPT) {
-                Some(stem) => (stem, false),
-                None => (name.strip_suffix(CREATED)?, true),
-            };
-            let mut parts = stem.splitn(3, "--");
-            let (at, who, file) = (parts.next()?, parts.next()?, parts.next()?);
-            Some(Kept {
-                id: stem.to_string(),
-                at: at.to_string(),
-                who: who.to_string(),
-                file: file.replace("__", "/"),
-                created,
-            })
-        })
-        .collect();
-    kept.sort_by(|a, b| b.id.cmp(&a.id));
-    kept
-}
-
 /// Puts a kept version back (checked like any save; the file it replaces is kept in turn);
-/// a `.new` marker removes the file it made. Returns the file.
+/// a version kept of a file the save made removes that file. Returns the file.
 pub fn undo(
     root: &Path,
     dir: &Path,
@@ -258,10 +533,7 @@ pub fn undo(
     let change = if kept.created {
         Change::remove(&kept.file)
     } else {
-        Change::write(
-            &kept.file,
-            std::fs::read(dir.join(HISTORY).join(format!("{id}{KEPT}")))?,
-        )
+        Change::write(&kept.file, history::kept_bytes(dir, &kept)?)
     };
     let base = version_on_disk(&dir.join(&kept.file))?;
     save(
@@ -284,114 +556,61 @@ fn version_on_disk(path: &Path) -> std::io::Result<Option<String>> {
     }
 }
 
-/// The new bytes in a temporary file beside `path`, synced, then renamed over it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// `bytes` in a new file at `path` (its folder made), synced.
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let tmp: PathBuf = path.with_extension("saving");
-    let mut file = File::create(&tmp)?;
+    let mut file = File::create(path)?;
     file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
+    file.sync_all()
 }
 
-/// Copies a folder tree (for a scratch check), leaving out kept versions and the lock.
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+/// A folder's entries made durable (a rename is only durable once its folder is synced).
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// A folder tree as hard links (copies where links cannot be made), leaving out kept
+/// versions, staged files and the lock.
+fn link_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
-        if entry.file_name() == HISTORY {
+        let name = entry.file_name();
+        if name == HISTORY || name.to_string_lossy().ends_with(&format!(".{STAGED}")) {
             continue;
         }
-        let target = to.join(entry.file_name());
+        let target = to.join(&name);
         if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
+            link_dir(&entry.path(), &target)?;
+        } else if std::fs::hard_link(entry.path(), &target).is_err() {
             std::fs::copy(entry.path(), target)?;
         }
     }
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn demo_copy() -> tempfile::TempDir {
-        let root = tempfile::tempdir().unwrap();
-        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("exhibits");
-        copy_dir(&demo, root.path()).unwrap();
-        root
+/// Tests only (debug builds): with `DOCENT_TEST_PAUSE_AT=<step>`, a save stops at that step
+/// (`checked`, `staged`, `committed`, `switching`, `switched`; `docent import` adds `covers`)
+/// so a test can kill the process exactly there, or change a file meanwhile. When
+/// `DOCENT_TEST_PAUSED=<file>` is set, the step's name is written there, and the save goes on
+/// once the file is removed (or after ten minutes).
+pub(crate) fn pause_at(step: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("DOCENT_TEST_PAUSE_AT").is_ok_and(|at| at == step) {
+        let marker = std::env::var_os("DOCENT_TEST_PAUSED").map(PathBuf::from);
+        if let Some(marker) = &marker {
+            let _ = std::fs::write(marker, step);
+        }
+        let deadline = Instant::now() + Duration::from_secs(600);
+        while Instant::now() < deadline && marker.as_ref().is_none_or(|m| m.exists()) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
-
-    fn at(second: i64) -> Timestamp {
-        Timestamp::from_second(1_795_000_000 + second).unwrap()
-    }
-
-    #[test]
-    fn a_made_file_is_kept_as_new_and_undoing_it_removes_it_which_can_be_undone_too() {
-        let root = demo_copy();
-        let dir = root.path().join("nature-covers");
-        let cover = std::fs::read(dir.join("covers/alphago.png")).unwrap();
-        let file = "covers/spare.png";
-        let made = [Change::write(file, cover.clone())];
-        save(root.path(), &dir, &[(file, None)], &made, "curator", at(0)).unwrap();
-        let kept = history(&dir);
-        assert_eq!(
-            (kept.len(), kept[0].file.as_str(), kept[0].created),
-            (1, file, true)
-        );
-        assert!(matches!(
-            save(root.path(), &dir, &[(file, None)], &made, "curator", at(1)),
-            Err(SaveError::Stale)
-        ));
-
-        assert_eq!(
-            undo(root.path(), &dir, &kept[0].id, "x", at(2)).unwrap(),
-            file
-        );
-        assert!(
-            !dir.join(file).exists(),
-            "undoing the save that made it removes it"
-        );
-        let kept = history(&dir);
-        assert_eq!((kept.len(), kept[0].created), (2, false), "{kept:?}");
-        undo(root.path(), &dir, &kept[0].id, "x", at(3)).unwrap();
-        assert_eq!(std::fs::read(dir.join(file)).unwrap(), cover);
-        assert!(
-            std::fs::read_dir(dir.join("covers")).unwrap().all(|e| !e
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .ends_with(".saving")),
-            "no temporary file left"
-        );
-    }
-
-    #[test]
-    fn a_rejected_save_writes_nothing_and_names_the_real_file() {
-        let root = demo_copy();
-        let dir = root.path().join("nature-covers");
-        let file = "stories/alphago.toml";
-        let before = std::fs::read_to_string(dir.join(file)).unwrap();
-        let base = crate::catalog::edit::version(&before);
-        let broken = [Change::write(file, "code = \"GO16\"\n")];
-        let Err(SaveError::Rejected(problems)) = save(
-            root.path(),
-            &dir,
-            &[(file, Some(&base))],
-            &broken,
-            "x",
-            at(0),
-        ) else {
-            panic!("a story without a title is refused");
-        };
-        assert!(
-            problems.iter().any(|p| p.path == dir.join(file)),
-            "{problems:?}"
-        );
-        assert_eq!(std::fs::read_to_string(dir.join(file)).unwrap(), before);
-        assert!(history(&dir).is_empty());
-    }
+    #[cfg(not(debug_assertions))]
+    let _ = step;
 }
+
+#[cfg(test)]
+mod tests;

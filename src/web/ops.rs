@@ -56,18 +56,24 @@ pub(super) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     )
 }
 
-/// `GET /admin/healthz`: the same status code, with why, what is queued, the catalog's state
-/// and the counters an operator looks at first.
+/// `GET /admin/healthz`: the same status code (and 503 while the last good copy of the exhibit
+/// files serves because the files failed the check at start), with why, what is queued, the
+/// catalog's state and the counters an operator looks at first.
 pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
     let health = Health::of(&state);
     let catalog = state.catalog();
     let reload = state.reload_status();
     let summary = match (health.problem, reload.problems.is_empty()) {
         (Some(_), _) => "degraded: scans are not being stored",
+        // Pages are served (so the anonymous probe stays ok), but from a copy that a restart
+        // does not refresh: someone must fix the files.
+        (None, _) if reload.from_last_good => {
+            "degraded: the exhibit files fail the check; serving the last good copy from the data folder"
+        }
         (None, true) => "ok",
         (None, false) => "ok, last exhibit edit rejected",
     };
-    no_store(
+    let mut answer = no_store(
         HttpResponse::build(health.status()).json(serde_json::json!({
                     "status": summary,
                     "store": if health.problem.is_none() { "ok" } else { "error" },
@@ -78,6 +84,7 @@ pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
                         "loaded_at": reload.loaded_at,
                         "rejected_edit": reload.problems,
                         "rejected_at": reload.failed_at,
+                        "from_last_good": reload.from_last_good,
                     },
                     "log_failures": state.metrics.log_failures.get(),
                     "scans_unconfirmed": state.metrics.scans_unconfirmed.get(),
@@ -103,7 +110,11 @@ pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
                         })
                     }),
         })),
-    )
+    );
+    if reload.from_last_good {
+        *answer.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    }
+    answer
 }
 
 /// Prometheus metrics, OpenMetrics text.

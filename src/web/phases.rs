@@ -165,6 +165,10 @@ pub(super) async fn save(
         Err(e @ (SaveError::Stale | SaveError::Busy)) => {
             rejected(vec![e.to_string()], super::editor::refused_status(&e))
         }
-        Err(err) => Err(WebError::internal("save", err)),
+        // A read-only exhibits folder or a full disk: a page saying so, not a bare 500.
+        Err(err) => {
+            let (status, problem) = super::editor::not_writable(&state, &req, &e.id, err)?;
+            rejected(vec![problem], status)
+        }
     }
 }

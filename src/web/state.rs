@@ -80,7 +80,8 @@ impl AppState {
         };
         let shares = share::Links::load(&store)?;
         Ok(AppState {
-            catalog: LiveCatalog::new(catalog, settings.exhibits.clone(), clock.now()),
+            catalog: LiveCatalog::new(catalog, settings.exhibits.clone(), clock.now())
+                .keeping_last_good(settings.data.clone()),
             switches,
             recorder: Recorder::start(store.clone(), metrics.clone()),
             store,
@@ -142,6 +143,12 @@ impl AppState {
             }
         }
         outcome
+    }
+
+    /// The catalog serving is the last good copy: the exhibit files had `problems` at start.
+    pub fn started_from_last_good(&self, problems: &[Problem]) {
+        self.catalog
+            .started_from_last_good(problems, self.clock.now());
     }
 
     pub fn reload_status(&self) -> ReloadStatus {

@@ -105,7 +105,8 @@ fn times_are_local_to_the_exhibition_and_the_zone_is_named() {
     std::fs::create_dir_all(&history).unwrap();
     std::fs::write(
         history.join("20261120T020000.000000Z--curator--stories__alphago.toml.bak"),
-        "",
+        // Not empty: an empty entry is what a save on a full disk once left, removed at start.
+        "code = \"GO16\"\n",
     )
     .unwrap();
     let app = spawn_app_with(exhibits, IN_PHASE_1);

@@ -13,7 +13,7 @@ fn story_file(app: &TestApp) -> PathBuf {
 }
 
 /// A multipart body: text fields, and optionally a file as `cover_file`.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "docent-test-boundary-7d3f";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -36,7 +36,7 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
 }
 
 /// The form's version token, as the editor page carries it.
-fn version_on(page: &str) -> String {
+pub(crate) fn version_on(page: &str) -> String {
     let at = page
         .find(r#"name="version" value=""#)
         .expect("a version on the form")
@@ -105,6 +105,10 @@ fn a_saved_edit_changes_only_that_value_and_goes_live() {
             .body
             .contains("<td>curator</td><td>stories/alphago.toml</td>"),
         "listed"
+    );
+    assert!(
+        !dashboard.body.contains("id=\"read-only\""),
+        "writable exhibits: no read-only notice"
     );
 
     // Put back: the file is byte for byte the original, and the page shows the old title.
@@ -353,4 +357,102 @@ fn url_encoded(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[test]
+fn a_cover_upload_keeps_the_comment_block_and_blank_line_above_cover_byte_for_byte() {
+    let app = edited_app();
+    let original = std::fs::read_to_string(story_file(&app)).unwrap();
+    let comments =
+        "\n# Cover image, as a path relative to the exhibition folder (the folder that\n";
+    assert!(
+        original.contains(comments),
+        "the demo comments its cover: {original}"
+    );
+    let version = version_on(&app.admin_get(FORM).body);
+    let png = std::fs::read(demo_exhibits().join("nature-covers/covers/exac.png")).unwrap();
+    let saved = save(&app, &[("version", &version)], Some(("new.png", &png)));
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(
+        std::fs::read_to_string(story_file(&app)).unwrap(),
+        original.replace(
+            "cover = \"covers/alphago.png\"",
+            "cover = \"covers/alphago.jpg\""
+        ),
+        "only the cover's value changed"
+    );
+}
+
+#[test]
+fn under_read_only_exhibits_a_save_answers_a_clear_page_in_the_admins_language() {
+    let real = demo_copy(|t| t.replace("closes = 2027-01-08", "closes = 2027-01-09"));
+    let Some(view) = crate::saves::Mount::read_only(real.path()) else {
+        return;
+    };
+    let app = spawn_app_with_tuned(tempfile::tempdir().unwrap(), IN_PHASE_1, |s| {
+        s.exhibits = view.path().to_path_buf();
+    });
+    let original =
+        std::fs::read_to_string(real.path().join("nature-covers/stories/alphago.toml")).unwrap();
+    // Said before anyone types, in the page's language.
+    for (lang, says) in [("en", "read-only to docent"), ("zh", "对 docent 只读")] {
+        let dashboard = app.admin_get(&format!("/admin/e/nature-covers?lang={lang}"));
+        assert_eq!(dashboard.status, 200);
+        assert!(dashboard.body.contains(says), "{lang}: {}", dashboard.body);
+    }
+    let form = app.admin_get(FORM);
+    assert_eq!(form.status, 200);
+    let version = version_on(&form.body);
+    let png = std::fs::read(demo_exhibits().join("nature-covers/covers/exac.png")).unwrap();
+    for (lang, says) in [("en", "read-only to it"), ("zh", "对它只读")] {
+        let (content_type, body) = multipart(
+            &[("version", &version), ("title_en", "Changed")],
+            Some(("new.png", &png)),
+        );
+        let reply = read(
+            agent()
+                .post(format!("{}{FORM}?lang={lang}", app.base))
+                .header("Authorization", &basic("curator", PASSWORD))
+                .header("Origin", &app.base)
+                .header("Content-Type", &content_type)
+                .send(&body[..]),
+        );
+        assert_eq!(reply.status, 503, "{lang}: {}", reply.body);
+        assert!(
+            reply.header("content-type").starts_with("text/html"),
+            "a page, not plain text"
+        );
+        assert!(reply.body.contains(says), "{lang}: {}", reply.body);
+        assert!(
+            reply.body.contains("title_en"),
+            "the form, with what was typed"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(real.path().join("nature-covers/stories/alphago.toml")).unwrap(),
+        original
+    );
+
+    // Scheduling a phase says the same, on the phase form.
+    let form = app.admin_get("/admin/e/nature-covers/phases/new");
+    let body = [
+        ("version", version_on(&form.body)),
+        ("id", "phase-3".into()),
+        ("name_zh", "第三期".into()),
+        ("name_en", "Phase 3".into()),
+        ("starts", "2026-12-20T08:00".into()),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k}={}", url_encoded(v)))
+    .collect::<Vec<_>>()
+    .join("&");
+    let phase = curator_post(
+        &app,
+        "/admin/e/nature-covers/phases/new",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    assert_eq!(phase.status, 503, "{}", phase.body);
+    assert!(phase.body.contains("read-only to it"), "{}", phase.body);
+    drop(app);
 }

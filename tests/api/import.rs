@@ -299,18 +299,24 @@ fn an_import_waits_for_a_save_under_way_then_saves_like_the_editor_with_history(
 
     // Each file the import made is in the history, by the import, so it can be undone from the
     // dashboard; no temporary file is left behind.
-    let kept = kept(exhibits.path());
+    // Entries are named by time and a random part; who and which file are inside.
+    let folder = exhibits.path().join("nature-covers/.history");
+    let headers: Vec<String> = kept(exhibits.path())
+        .iter()
+        .map(|name| {
+            let bytes = std::fs::read(folder.join(name)).unwrap();
+            let end = bytes.iter().position(|&b| b == b'\n').unwrap();
+            String::from_utf8(bytes[..end].to_vec()).unwrap()
+        })
+        .collect();
     for file in [
-        "stories__gw16.toml",
-        "covers__gw16.jpg",
-        "stories__crispr17.toml",
-        "covers__crispr17.jpg",
+        "stories/gw16.toml",
+        "covers/gw16.jpg",
+        "stories/crispr17.toml",
+        "covers/crispr17.jpg",
     ] {
-        assert!(
-            kept.iter()
-                .any(|k| k.ends_with(&format!("--docent-import--{file}.new"))),
-            "{file} in {kept:?}"
-        );
+        let made = format!(r#"{{"who":"docent import","file":"{file}","created":true}}"#);
+        assert!(headers.contains(&made), "{file} in {headers:?}");
     }
     for folder in ["stories", "covers"] {
         let left: Vec<String> =
@@ -343,4 +349,87 @@ fn an_import_is_refused_cleanly_while_another_save_keeps_the_lock() {
             .exists()
     );
     assert!(kept(exhibits.path()).is_empty());
+}
+
+#[test]
+fn an_import_killed_at_any_step_leaves_no_trace_or_all_of_it_and_the_next_import_works() {
+    for (step, finished) in [
+        ("covers", false),
+        ("checked", false),
+        ("staged", false),
+        ("committed", true),
+        ("switching", true),
+        ("switched", true),
+    ] {
+        let (exhibits, _input, csv) = setup(&good_rows(), |t| t.as_bytes().to_vec());
+        let before = stories(exhibits.path());
+        let scratch = tempfile::tempdir().unwrap();
+        let marker = scratch.path().join("paused");
+        let tmp = scratch.path().join("tmp");
+        std::fs::create_dir(&tmp).unwrap();
+        let mut killed = import_command(&csv, exhibits.path(), "http://127.0.0.1:9")
+            .env("DOCENT_TEST_PAUSE_AT", step)
+            .env("DOCENT_TEST_PAUSED", &marker)
+            .env("TMPDIR", &tmp)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !marker.exists() {
+            assert!(std::time::Instant::now() < deadline, "{step} never reached");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        killed.kill().unwrap();
+        killed.wait().unwrap();
+        assert_eq!(
+            std::fs::read_dir(&tmp).unwrap().count(),
+            0,
+            "{step}: nothing in the temporary folder"
+        );
+
+        // The next start finishes or clears it, serves, and the files pass the check.
+        let data = scratch.path().join("store");
+        let (mut serve, base) =
+            serve_exhibits(exhibits.path(), &data, "127.0.0.1:0", PASSWORD, &[]);
+        let landing = read(agent().get(format!("{base}/s/GW16")).call()).status;
+        let old = read(agent().get(format!("{base}/s/GO16")).call()).status;
+        serve.kill().unwrap();
+        serve.wait().unwrap();
+        assert_eq!(old, 200, "{step}");
+        assert_eq!(
+            landing == 200,
+            finished,
+            "{step}: the imported story {landing}"
+        );
+        crate::saves::check_passes(exhibits.path());
+        assert_eq!(
+            crate::saves::leftovers(exhibits.path()),
+            Vec::<PathBuf>::new(),
+            "{step}"
+        );
+        let now = stories(exhibits.path());
+        if finished {
+            assert_eq!(now.len(), before.len() + 2, "{step}: all of it {now:?}");
+            assert!(
+                exhibits
+                    .path()
+                    .join("nature-covers/covers/crispr17.jpg")
+                    .is_file()
+            );
+        } else {
+            assert_eq!(now, before, "{step}: none of it");
+        }
+
+        // An import again: it works (or says the stories are there already).
+        let (code, out, err) = import(&csv, exhibits.path(), "http://127.0.0.1:9");
+        if finished {
+            assert_eq!(code, 1, "{step}: {out}{err}");
+            assert!(err.contains("exists already"), "{step}: {err}");
+        } else {
+            assert_eq!(code, 0, "{step}: {out}{err}");
+            assert_eq!(stories(exhibits.path()).len(), before.len() + 2);
+        }
+        crate::saves::check_passes(exhibits.path());
+    }
 }

@@ -20,6 +20,7 @@ mod pages;
 mod printing;
 mod replicas;
 mod robustness;
+mod saves;
 mod sessions;
 mod simulate;
 mod throttle;

@@ -29,6 +29,8 @@ struct Dashboard {
     report_href: String,
     /// A rejected edit holds back every exhibition's files, so each dashboard warns of it.
     reload: catalog::ReloadStatus,
+    /// docent may not write the exhibit files: said before anyone starts an edit.
+    exhibits_read_only: bool,
     replicas: Option<Replicas>,
     /// (id, code, English title), to edit.
     stories: Vec<(String, String, String)>,
@@ -126,6 +128,12 @@ pub(crate) async fn dashboard_for(
     };
     let nth = (stats.by_day.len() / 12).max(1);
     let dir = e.dir.clone();
+    let root = state.exhibits().to_path_buf();
+    // A read-only link's viewer edits nothing, so is told nothing about writing.
+    let exhibits_read_only = !matches!(access, Access::Link(_))
+        && !web::block(move || catalog::save::writable(&root))
+            .await
+            .map_err(|e| WebError::internal("exhibits probe", e))?;
     let changes = web::block(move || catalog::save::history(&dir))
         .await
         .map_err(|e| WebError::internal("change history", e))?;
@@ -172,6 +180,7 @@ pub(crate) async fn dashboard_for(
         lobby_href,
         report_href,
         reload: state.reload_status(),
+        exhibits_read_only,
         replicas: Replicas::of(state),
         state: match showing.state {
             ShowState::Upcoming => t.s("not open yet", "尚未开幕"),

@@ -24,7 +24,7 @@ use super::error::WebError;
 use crate::catalog::save::{self, Change, SaveError};
 
 pub(super) use story_form::story_form;
-pub(super) use story_save::story_save;
+pub(super) use story_save::{not_writable, story_save};
 pub(super) use undo::undo;
 
 /// `/admin/e/{exhibition}/stories/new`: the form for a new story (no story may be called so).

@@ -96,7 +96,65 @@ pub(crate) async fn story_save(
             let page = page(&state, &req, shown, &text, Some(&fields), problems, false)?;
             Ok(no_store(page.t.respond(status, &page)))
         }
-        Err(e) => Err(WebError::internal("save", e)),
+        Err(e) => {
+            let (status, problem) = not_writable(&state, &req, &exhibition, e)?;
+            let page = page(
+                &state,
+                &req,
+                shown,
+                &text,
+                Some(&fields),
+                vec![problem],
+                false,
+            )?;
+            Ok(no_store(page.t.respond(status, &page)))
+        }
+    }
+}
+
+/// A save that the server's disk refused (a read-only exhibits folder, a full disk), said in
+/// the admin's language with what to do: staff with only a browser cannot read the log. Any
+/// other failure is the server's own (500, cause in the log).
+pub(crate) fn not_writable(
+    state: &AppState,
+    req: &HttpRequest,
+    exhibition: &str,
+    e: SaveError,
+) -> Result<(StatusCode, String), WebError> {
+    let zone = state
+        .catalog()
+        .exhibition(exhibition)
+        .map_or_else(|| state.day_zone.clone(), |(_, e)| e.time_zone.clone());
+    let zh = crate::web::admin_ui::AdminUi::of(req, zone).zh();
+    match e {
+        SaveError::ReadOnly { ref path, .. } => {
+            tracing::warn!(error = %crate::error_chain(&e), "a save from the dashboard found the exhibits read-only");
+            let path = path.display();
+            Ok((
+                StatusCode::SERVICE_UNAVAILABLE,
+                if zh {
+                    format!(
+                        "docent 没有写入展品文件的权限（文件夹 {path} 对它只读），因此没有保存任何内容。请联系服务器管理员为 docent 开放该文件夹的写权限（见 deploy/README.md 的 “Write access for the editor” 一节），然后重新保存。"
+                    )
+                } else {
+                    format!(
+                        "docent may not write the exhibit files (the folder {path} is read-only to it), so nothing was saved. Ask whoever runs the server to give docent write access to that folder (deploy/README.md, \"Write access for the editor\"), then save again."
+                    )
+                },
+            ))
+        }
+        SaveError::DiskFull { .. } => {
+            tracing::error!(error = %crate::error_chain(&e), "a save from the dashboard found the disk full");
+            Ok((
+                StatusCode::INSUFFICIENT_STORAGE,
+                if zh {
+                    "存放展品文件的磁盘已满，因此没有保存任何内容，原有文件也没有改动。请联系服务器管理员腾出空间，然后重新保存。".to_string()
+                } else {
+                    "the disk holding the exhibit files is full, so nothing was saved and no file was changed. Ask whoever runs the server to free some space, then save again.".to_string()
+                },
+            ))
+        }
+        e => Err(WebError::internal("save", e)),
     }
 }
 
@@ -201,7 +259,10 @@ async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(e @ SaveError::Busy) => (vec![e.to_string()], refused_status(&e)),
-        Err(e) => return Err(WebError::internal("save", e)),
+        Err(e) => {
+            let (status, problem) = not_writable(state, req, exhibition, e)?;
+            (vec![problem], status)
+        }
     };
     let page = new_page(state, req, exhibition, &fields, problems)?;
     Ok(no_store(page.t.respond(status, &page)))

@@ -53,6 +53,9 @@ pub(crate) async fn undo(
                 .join("; ")
         ))),
         Err(e @ (SaveError::Stale | SaveError::Busy)) => Err(WebError::Busy(e.to_string())),
-        Err(e) => Err(WebError::internal("undo", e)),
+        Err(e) => {
+            let (_, problem) = super::story_save::not_writable(&state, &req, &exhibition, e)?;
+            Err(WebError::Busy(problem))
+        }
     }
 }
