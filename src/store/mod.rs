@@ -18,6 +18,7 @@
 //! and the position, and read best side by side; what stands alone has a file of its own
 //! (event types, salt, switches, shared changes, outbox, Unpaywall cache, migration).
 
+mod accounts;
 pub mod backup;
 pub mod cluster;
 mod event;
