@@ -38,6 +38,8 @@ pub enum SharedChange {
     /// A person signed in at `at`: the latest time wins. Kept apart from the account, so a
     /// sign-in on one replica can never undo a disabling made at the same time on another.
     LastLogin { name: String, at: jiff::Timestamp },
+    /// An entry of the audit trail: kept once, never changed.
+    Audit(Box<super::AuditEntry>),
 }
 
 impl SharedChange {
@@ -64,6 +66,7 @@ impl SharedChange {
             SharedChange::LastLogin { name, .. } => {
                 format!("last-login.{}", hex::encode(name.as_bytes()))
             }
+            SharedChange::Audit(entry) => format!("audit.{:016x}", entry.id),
         }
     }
 
@@ -128,6 +131,7 @@ impl Store {
                         SharedChange::LastLogin { name, at } => {
                             super::accounts::put_last_login(meta, name, *at)?
                         }
+                        SharedChange::Audit(entry) => super::audit::put_audit(meta, entry)?,
                     };
                     if let Some(bytes) = &queued {
                         let n = out.generate_id()?;

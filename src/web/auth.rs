@@ -36,7 +36,7 @@ use serde::Deserialize;
 use super::throttle::Gate;
 use super::{AppState, html};
 use crate::config::AdminPassword;
-use crate::people::{self, Account, Verdict as Allowed};
+use crate::people::{self, Account, Role, Verdict as Allowed};
 use crate::store::{SharedChange, Store, StoreError};
 
 const COOKIE: &str = "docent_admin";
@@ -332,7 +332,13 @@ pub(super) async fn require_admin(
         let refuse = refusal(req.request());
         return Ok(req.into_response(refuse).map_into_right_body());
     };
-    if let Some(refuse) = role_refusal(&organizer.account, req.method(), req.path()) {
+    let method = if req.method() == Method::HEAD {
+        "GET"
+    } else {
+        req.method().as_str()
+    };
+    let (need, exhibition, pattern) = super::admin::route_need(method, req.path());
+    if let Some(refuse) = role_refusal(&organizer.account, need, exhibition.as_deref()) {
         return Ok(req.into_response(refuse).map_into_right_body());
     }
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD);
@@ -342,20 +348,31 @@ pub(super) async fn require_admin(
             .body("cross-site request refused");
         return Ok(req.into_response(refuse).map_into_right_body());
     }
+    let audited = changes_state || super::audit::AUDITED_READS.contains(&req.path());
+    let (account, action) = (organizer.name.clone(), format!("{method} {pattern}"));
+    let path = req.path().to_string();
     req.extensions_mut().insert(organizer);
-    next.call(req).await.map(|r| r.map_into_left_body())
+    let response = next.call(req).await?;
+    // What was refused changed nothing, and a plain 200 to a POST is a page asking to
+    // confirm; a change answers with a redirect, 201, or a note from its handler.
+    let status = response.status();
+    let note = super::audit::note_of(response.request());
+    let changed = status.is_redirection() || status == StatusCode::CREATED || note.is_some();
+    let read = super::audit::AUDITED_READS.contains(&path.as_str()) && status.is_success();
+    if audited && (read || (changed && !status.is_client_error() && !status.is_server_error())) {
+        let mut detail = format!("{path} -> {}", status.as_u16());
+        if let Some(note) = note {
+            detail = format!("{note} ({detail})");
+        }
+        super::audit::record(&state, &account, exhibition, &action, detail).await;
+    }
+    Ok(response.map_into_left_body())
 }
 
 /// The answer for a person the route table does not let through, if it does not. A path in
 /// no route needs admin (`admin::route_need`).
-fn role_refusal(account: &Account, method: &Method, path: &str) -> Option<HttpResponse> {
-    let method = if method == Method::HEAD {
-        "GET"
-    } else {
-        method.as_str()
-    };
-    let (need, exhibition) = super::admin::route_need(method, path);
-    match account.may(need, exhibition.as_deref()) {
+fn role_refusal(account: &Account, need: Role, exhibition: Option<&str>) -> Option<HttpResponse> {
+    match account.may(need, exhibition) {
         Allowed::Allowed => None,
         // The same words as a handler's for an exhibition that does not exist.
         Allowed::Hidden => Some(
@@ -568,6 +585,19 @@ pub(super) async fn login(
         Verdict::Right(account) => account,
         Verdict::Wrong => {
             let shown: String = name.chars().filter(|c| !c.is_control()).take(40).collect();
+            let tried = if shown.is_empty() {
+                people::BUILT_IN
+            } else {
+                &shown
+            };
+            super::audit::record(
+                &state,
+                tried,
+                None,
+                "login failed",
+                "wrong name or password".into(),
+            )
+            .await;
             let page = LoginPage {
                 t: login_ui(&state, &req).toggle_to("/login"),
                 next,
@@ -582,6 +612,14 @@ pub(super) async fn login(
         return HttpResponse::InternalServerError().body("no session could be made");
     };
     tracing::info!(account = %account.name, "logged in");
+    super::audit::record(
+        &state,
+        &account.name,
+        None,
+        "login",
+        "signed in with the form".into(),
+    )
+    .await;
     // The sign-in time is worth knowing, not worth failing a login over.
     let (store, at) = (Arc::clone(&state.store), state.clock.now());
     let login = SharedChange::LastLogin {
@@ -631,6 +669,7 @@ pub(super) async fn logout(
             {
                 tracing::error!(error = %e, "a logout could not be stored; it ends here at the next restart, on other replicas when it expires");
             }
+            super::audit::record(&state, &s.name, None, "logout", "signed out".into()).await;
             let mut gone = Cookie::build(COOKIE, "").path("/").finish();
             gone.make_removal();
             HttpResponse::SeeOther()

@@ -8,6 +8,7 @@
 
 mod admin;
 mod admin_ui;
+mod audit;
 mod auth;
 mod chart_cache;
 mod covers;

@@ -151,6 +151,14 @@ pub(super) async fn add(
     let link = new_invite(&state, &mut account)?;
     store(&state, account.clone()).await?;
     tracing::info!(account = %account.name, roles = %account.roles_text(), by = %organizer.name, "person added");
+    super::audit::note(
+        &req,
+        format!(
+            "{} added as {}, invited",
+            account.name,
+            account.roles_text()
+        ),
+    );
     made_page(&state, &req, &account.name, link).await
 }
 
@@ -264,6 +272,7 @@ async fn change(
     }
     store(state, next).await?;
     tracing::info!(account = %name, by = %organizer.name, what, "person changed");
+    super::audit::note(req, format!("{name}: {what}"));
     if wants_text(req) {
         return Ok(text(StatusCode::OK, format!("{name}: {what}\n")));
     }
@@ -363,6 +372,7 @@ pub(super) async fn logout_myself_everywhere(
     let next = person(&state, &me.name)?.next_version(state.clock.now(), true);
     store(&state, next).await?;
     tracing::info!(account = %me.name, "logged out everywhere");
+    super::audit::note(&req, format!("{}: logged out everywhere", me.name));
     let mut gone = actix_web::cookie::Cookie::build("docent_admin", "")
         .path("/")
         .finish();
@@ -391,6 +401,7 @@ pub(super) async fn reset(
     let link = new_invite(&state, &mut next)?;
     store(&state, next).await?;
     tracing::info!(account = %path, by = %organizer.name, "password reset, new invite");
+    super::audit::note(&req, format!("{path}: password removed, new invite"));
     made_page(&state, &req, &path, link).await
 }
 
@@ -413,6 +424,7 @@ pub(super) async fn token_add(
         created: now,
     });
     store(&state, next).await?;
+    super::audit::note(&req, format!("{path}: API token {id} made"));
     tracing::info!(account = %path, id, by = %organizer.name, "API token made");
     made_page(&state, &req, &path, token).await
 }
@@ -554,6 +566,14 @@ pub(super) async fn invite_set(
     next.invite = None;
     store(&state, next).await?;
     tracing::info!(account = %account.name, "password set through an invite");
+    super::audit::record(
+        &state,
+        &account.name,
+        None,
+        "password set",
+        "through an invite".into(),
+    )
+    .await;
     Ok(invite_page(&state, &req, StatusCode::OK, |t| InvitePage {
         t,
         name: Some(account.name),

@@ -232,7 +232,7 @@ pub async fn mirror_replicas(state: actix_web::web::Data<AppState>, mut changes:
                 state.people.remember(*account);
                 continue;
             }
-            SharedChange::LastLogin { .. } => continue,
+            SharedChange::LastLogin { .. } | SharedChange::Audit(_) => continue,
         };
         let store = state.store.clone();
         let id = exhibition.clone();

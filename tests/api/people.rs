@@ -385,3 +385,120 @@ fn wrong_passwords_for_one_person_are_slowed_from_every_address() {
     assert_eq!(status, 303);
     assert!(time < std::time::Duration::from_millis(400), "{time:?}");
 }
+
+#[test]
+fn every_audited_action_is_recorded_once_with_its_account_and_outlives_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let as_admin = basic("admin", PASSWORD);
+    let (mut child, base) = start_server(data.path());
+    let post = |path: &str, auth: &str, form: &[(&str, &str)]| {
+        read(
+            agent()
+                .post(format!("{base}{path}"))
+                .header("Authorization", auth)
+                .header("Accept", "text/plain")
+                .send_form(form.iter().copied()),
+        )
+    };
+    let added = post(
+        "/admin/people",
+        &as_admin,
+        &[("name", "li"), ("roles", "organizer@nature-covers")],
+    );
+    assert_eq!(added.status, 201, "{}", added.body);
+    let set = read(
+        agent()
+            .post(format!("{base}{}", invite_path(&added.body)))
+            .send_form([("password", PERSON_PASSWORD), ("confirm", PERSON_PASSWORD)]),
+    );
+    assert_eq!(set.status, 200);
+    let as_li = basic("li", PERSON_PASSWORD);
+    let asked = post(
+        "/admin/switch/nature-covers",
+        &as_li,
+        &[("phase", "phase-2")],
+    );
+    assert_eq!(asked.status, 200, "a confirmation page, not a change");
+    let switched = post(
+        "/admin/switch/nature-covers",
+        &as_li,
+        &[("phase", "phase-2"), ("confirm", "yes")],
+    );
+    assert_eq!(switched.status, 303);
+    let refused = post("/admin/people/li/disable", &as_li, &[]);
+    assert_eq!(
+        refused.status, 403,
+        "refused: nothing changed, nothing recorded"
+    );
+    let shared = post("/admin/shares/nature-covers", &as_li, &[("days", "3")]);
+    assert_eq!(shared.status, 201);
+    let failed = read(
+        agent()
+            .post(format!("{base}/login"))
+            .send_form([("name", "li"), ("password", "not it at all, sorry")]),
+    );
+    assert_eq!(failed.status, 401);
+    let backup = read(
+        agent()
+            .get(format!("{base}/admin/backup"))
+            .header("Authorization", &as_admin)
+            .call(),
+    );
+    assert_eq!(backup.status, 200);
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let (mut child, base) = start_server(data.path());
+    let csv = read(
+        agent()
+            .get(format!("{base}/admin/audit.csv"))
+            .header("Authorization", &as_admin)
+            .call(),
+    );
+    assert_eq!(csv.status, 200);
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(csv.body.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let once = |account: &str, action: &str, exhibition: &str| {
+        let found: Vec<&Vec<String>> = rows
+            .iter()
+            .filter(|r| r[1] == account && r[3] == action && r[2] == exhibition)
+            .collect();
+        assert_eq!(found.len(), 1, "{account} {action}: {rows:?}");
+        found[0][4].clone()
+    };
+    assert!(
+        once("admin", "POST /admin/people", "").contains("li added as organizer@nature-covers")
+    );
+    once("li", "password set", "");
+    let switch = once("li", "POST /admin/switch/{exhibition}", "nature-covers");
+    assert!(switch.contains("switched to phase-2"), "{switch}");
+    once("li", "POST /admin/shares/{exhibition}", "nature-covers");
+    once("li", "login failed", "");
+    once("admin", "GET /admin/backup", "");
+    assert!(
+        !rows.iter().any(|r| r[3].contains("/disable")),
+        "a refused request is no change: {rows:?}"
+    );
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    // The exhibition's own trail, for its organizer; not the server's, which is admin's.
+    let mine = read(
+        agent()
+            .get(format!("{base}/admin/e/nature-covers/audit?lang=en"))
+            .header("Authorization", &basic("li", PERSON_PASSWORD))
+            .call(),
+    );
+    assert_eq!(mine.status, 200);
+    assert!(mine.body.contains("switched to phase-2"), "{}", mine.body);
+    assert!(!mine.body.contains("GET /admin/backup"));
+    let all = read(
+        agent()
+            .get(format!("{base}/admin/audit"))
+            .header("Authorization", &basic("li", PERSON_PASSWORD))
+            .call(),
+    );
+    assert_eq!(all.status, 403);
+    let _ = child.kill();
+    let _ = child.wait();
+}

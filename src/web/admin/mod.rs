@@ -85,12 +85,15 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("POST", "/admin/people/{name}/tokens", Role::Admin),
     ("POST", "/admin/people/{name}/tokens/revoke", Role::Admin),
     ("POST", "/admin/me/logout", Role::Viewer),
+    ("GET", "/admin/audit", Role::Admin),
+    ("GET", "/admin/audit.csv", Role::Admin),
+    ("GET", "/admin/e/{exhibition}/audit", Role::Organizer),
 ];
 
-/// The role a request needs, and the exhibition it is about, from `ADMIN_ROUTES`. A path the
-/// table does not know needs admin: no handler is ever reached without a role check, even if
-/// the router matched a path this reading of the table did not.
-pub(super) fn route_need(method: &str, path: &str) -> (Role, Option<String>) {
+/// The role a request needs, the exhibition it is about and its route's pattern, from
+/// `ADMIN_ROUTES`. A path the table does not know needs admin: no handler is ever reached
+/// without a role check, even if the router matched a path this reading of the table did not.
+pub(super) fn route_need(method: &str, path: &str) -> (Role, Option<String>, &'static str) {
     let segments: Vec<String> = path
         .split('/')
         .map(|s| {
@@ -116,9 +119,9 @@ pub(super) fn route_need(method: &str, path: &str) -> (Role, Option<String>) {
                 _ => return None,
             }
         }
-        Some((role, exhibition))
+        Some((role, exhibition, pattern))
     });
-    found.unwrap_or((Role::Admin, None))
+    found.unwrap_or((Role::Admin, None, "(no route)"))
 }
 
 /// The `/admin` scope: every route in `ADMIN_ROUTES`, all behind one guard.
@@ -131,7 +134,7 @@ pub(super) fn scope() -> actix_web::Scope<
         InitError = (),
     >,
 > {
-    use super::{editor, lobby, ops, people, phases, report_page, share};
+    use super::{audit, editor, lobby, ops, people, phases, report_page, share};
     let scope = web::scope("/admin").wrap(from_fn(super::auth::require_admin));
     ADMIN_ROUTES
         .iter()
@@ -173,6 +176,9 @@ pub(super) fn scope() -> actix_web::Scope<
                 "/admin/people/{name}/tokens" => route.to(people::token_add),
                 "/admin/people/{name}/tokens/revoke" => route.to(people::token_revoke),
                 "/admin/me/logout" => route.to(people::logout_myself_everywhere),
+                "/admin/audit" => route.to(audit::page),
+                "/admin/audit.csv" => route.to(audit::csv),
+                "/admin/e/{exhibition}/audit" => route.to(audit::of_exhibition),
                 _ => unreachable!("{path} is in ADMIN_ROUTES without a handler"),
             };
             scope.route(&path["/admin".len()..], route)
