@@ -22,6 +22,10 @@ pub enum InviteError {
 
 pub struct Directory {
     accounts: RwLock<HashMap<String, Account>>,
+    /// Held while a change is made from the current version and stored, so two changes made
+    /// here at once (a disabling and a "log out everywhere") cannot each start from the same
+    /// version and the later silently drop the other.
+    changing: tokio::sync::Mutex<()>,
 }
 
 impl Directory {
@@ -34,7 +38,14 @@ impl Directory {
             .or_insert_with(Account::built_in);
         Directory {
             accounts: RwLock::new(accounts),
+            changing: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Waits for, then holds, the right to change an account here: read the current version
+    /// after this, store the next before dropping it.
+    pub async fn changing(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.changing.lock().await
     }
 
     pub fn get(&self, name: &str) -> Option<Account> {

@@ -109,6 +109,13 @@ pub(crate) fn account_name(req: &HttpRequest) -> Option<String> {
 pub(super) struct Sessions {
     key: Key,
     revoked: Mutex<HashMap<String, i64>>,
+    /// Passwords Argon2 already accepted, so a script sending HTTP Basic with every request
+    /// does not cost tens of milliseconds of hashing each: per account, a keyed hash of the
+    /// password (under `checked_key`, random, never stored) and the stored hash it matched.
+    /// A new password, a reset or a disabling changes the stored hash or the account, and the
+    /// entry no longer counts.
+    checked: Mutex<HashMap<String, ([u8; 32], String)>>,
+    checked_key: [u8; 32],
 }
 
 impl Sessions {
@@ -119,10 +126,43 @@ impl Sessions {
         now: i64,
     ) -> Result<Sessions, StoreError> {
         let secret = store.session_secret()?;
+        let mut checked_key = [0u8; 32];
+        getrandom::fill(&mut checked_key).map_err(StoreError::Random)?;
         Ok(Sessions {
             key: session_key(&secret, password),
             revoked: Mutex::new(store.revoked_sessions(now)?.into_iter().collect()),
+            checked: Mutex::new(HashMap::new()),
+            checked_key,
         })
+    }
+
+    fn password_mark(&self, name: &str, password: &str) -> [u8; 32] {
+        let mut hasher = blake3::Hasher::new_keyed(&self.checked_key);
+        hasher.update(name.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(password.as_bytes());
+        *hasher.finalize().as_bytes()
+    }
+
+    /// Whether `password` was accepted before for `account` as it is now.
+    fn checked_before(&self, account: &Account, password: &str) -> bool {
+        let Some(phc) = &account.password_hash else {
+            return false;
+        };
+        let mark = self.password_mark(&account.name, password);
+        self.checked
+            .lock()
+            .get(&account.name)
+            .is_some_and(|(m, h)| *m == mark && h == phc)
+    }
+
+    fn remember_checked(&self, account: &Account, password: &str) {
+        if let Some(phc) = &account.password_hash {
+            let mark = self.password_mark(&account.name, password);
+            self.checked
+                .lock()
+                .insert(account.name.clone(), (mark, phc.clone()));
+        }
     }
 
     pub(super) fn revoke(&self, token: &str, expires: i64, now: i64) {
@@ -431,14 +471,20 @@ async fn check_password(state: &AppState, ip: Option<IpAddr>, name: &str, given:
         }
     }
     let right = match person {
+        Some(account) if state.sessions.checked_before(&account, given) => {
+            (!account.disabled).then_some(account)
+        }
         Some(account) => {
             let hash = account.password_hash.clone();
-            let given = given.to_string();
+            let password = given.to_string();
             let matches = web::block(move || {
-                hash.is_some_and(|h| people::secret::verify_password(&h, &given))
+                hash.is_some_and(|h| people::secret::verify_password(&h, &password))
             })
             .await
             .unwrap_or(false);
+            if matches {
+                state.sessions.remember_checked(&account, given);
+            }
             (matches && !account.disabled).then_some(account)
         }
         None => state

@@ -141,6 +141,7 @@ pub(super) async fn add(
         Ok(account) => account,
         Err(e) => return refuse(&state, &req, e.to_string()).await,
     };
+    let _changing = state.people.changing().await;
     if state.people.get(&account.name).is_some() {
         let why = format!(
             "name `{}`: someone has this name already; use `docent user reset {}` for a new invite",
@@ -265,6 +266,7 @@ async fn change(
     edit: impl FnOnce(&mut Account) -> Result<(), String>,
 ) -> Result<HttpResponse, WebError> {
     let organizer = organizer_with_token(req, csrf)?;
+    let _changing = state.people.changing().await;
     let current = person(state, name)?;
     let mut next = current.next_version(state.clock.now(), ends);
     if let Err(why) = edit(&mut next) {
@@ -369,6 +371,7 @@ pub(super) async fn logout_myself_everywhere(
     form: web::Form<ChangeForm>,
 ) -> Result<HttpResponse, WebError> {
     let me = organizer_with_token(&req, form.csrf.as_deref())?;
+    let _changing = state.people.changing().await;
     let next = person(&state, &me.name)?.next_version(state.clock.now(), true);
     store(&state, next).await?;
     tracing::info!(account = %me.name, "logged out everywhere");
@@ -392,6 +395,7 @@ pub(super) async fn reset(
     form: web::Form<ChangeForm>,
 ) -> Result<HttpResponse, WebError> {
     let organizer = organizer_with_token(&req, form.csrf.as_deref())?;
+    let _changing = state.people.changing().await;
     let current = person(&state, &path)?;
     if current.is_built_in() {
         return refuse(&state, &req, BUILT_IN_FIXED.into()).await;
@@ -413,6 +417,7 @@ pub(super) async fn token_add(
     form: web::Form<ChangeForm>,
 ) -> Result<HttpResponse, WebError> {
     let organizer = organizer_with_token(&req, form.csrf.as_deref())?;
+    let _changing = state.people.changing().await;
     let current = person(&state, &path)?;
     let (token, hash, id) =
         people::secret::new_api_token(&current.name).map_err(|e| WebError::internal("token", e))?;
@@ -561,6 +566,13 @@ pub(super) async fn invite_set(
         .await
         .map_err(|e| WebError::internal("password", e))?
         .map_err(|e| WebError::internal("password", e))?;
+    // The invite is checked again with the right to change held: of two uses at once, the
+    // second finds it used.
+    let _changing = state.people.changing().await;
+    let account = match state.people.by_invite(&path, state.clock.now()) {
+        Ok(account) => account,
+        Err(e) => return Ok(invite_refusal(&state, &req, e)),
+    };
     let mut next = account.next_version(state.clock.now(), true);
     next.password_hash = Some(hash);
     next.invite = None;

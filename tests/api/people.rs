@@ -502,3 +502,52 @@ fn every_audited_action_is_recorded_once_with_its_account_and_outlives_a_restart
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn an_invite_used_at_once_from_many_browsers_sets_one_password_and_a_reset_ends_it() {
+    let app = spawn_app(IN_PHASE_1);
+    let invite = app.invite("li", "viewer");
+    let passwords: Vec<String> = (0..6)
+        .map(|i| format!("lantern orchard velvet {i} 1987"))
+        .collect();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = passwords
+            .iter()
+            .map(|p| {
+                let (app, invite) = (&app, &invite);
+                s.spawn(move || {
+                    app.post(invite, &[("password", p), ("confirm", p)], &[])
+                        .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 404).count(),
+        5,
+        "{statuses:?}"
+    );
+    let winner = &passwords[statuses.iter().position(|s| *s == 200).unwrap()];
+    let figures = |password: &str| {
+        get_with(
+            &app,
+            "/admin/api/stats/nature-covers",
+            ("Authorization", &basic("li", password)),
+        )
+        .status
+    };
+    assert_eq!(figures(winner), 200);
+    assert_eq!(
+        figures(winner),
+        200,
+        "a script's repeated Basic keeps working"
+    );
+    assert_eq!(app.admin_text("/admin/people/li/reset", &[]).status, 201);
+    assert_eq!(figures(winner), 401, "a reset removes the password at once");
+}
