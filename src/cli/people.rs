@@ -138,13 +138,16 @@ fn open(offline: &Offline<'_>) -> anyhow::Result<Store> {
     })
 }
 
-fn find(store: &Store, name: &str) -> anyhow::Result<Account> {
+fn find(store: &Store, name: &str, offline: &Offline<'_>) -> anyhow::Result<Account> {
     let name = people::parse_name(name)?;
     let stored = store.accounts()?.into_iter().find(|a| a.name == name);
     match stored {
         Some(a) => Ok(a),
         None if name == people::BUILT_IN => Ok(Account::built_in()),
-        None => bail!("no person `{name}` in {}", "the store"),
+        None => bail!(
+            "no person `{name}` in the store in {}",
+            offline.data.display()
+        ),
     }
 }
 
@@ -227,29 +230,13 @@ fn offline_run(request: &Request<'_>, offline: &Offline<'_>) -> anyhow::Result<S
             }
             Ok(all
                 .iter()
-                .map(|a| {
-                    let state = if a.disabled {
-                        "disabled"
-                    } else if a.is_built_in() {
-                        "DOCENT_ADMIN_PASSWORD"
-                    } else if a.password_hash.is_some() {
-                        "active"
-                    } else {
-                        "invited"
-                    };
-                    format!(
-                        "{}\t{}\t{}\t{state}",
-                        a.name,
-                        a.display_name,
-                        a.roles_text()
-                    )
-                })
+                .map(Account::list_line)
                 .collect::<Vec<_>>()
                 .join("\n"))
         }
         Request::Disable(name) | Request::Reset(name) => {
             let store = open(offline)?;
-            let current = find(&store, name)?;
+            let current = find(&store, name, offline)?;
             if current.is_built_in() {
                 bail!("`admin` is built in: its password is DOCENT_ADMIN_PASSWORD");
             }
@@ -266,7 +253,7 @@ fn offline_run(request: &Request<'_>, offline: &Offline<'_>) -> anyhow::Result<S
         }
         Request::Token(name) => {
             let store = open(offline)?;
-            let current = find(&store, name)?;
+            let current = find(&store, name, offline)?;
             let (token, hash, id) = people::secret::new_api_token(&current.name)?;
             let mut next = current.next_version(now, false);
             next.tokens.push(ApiToken {

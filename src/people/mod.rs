@@ -77,8 +77,6 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Viewer, Role::Editor, Role::Organizer, Role::Admin];
-
     pub fn parse(raw: &str) -> Result<Role, PeopleError> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "viewer" => Ok(Role::Viewer),
@@ -326,6 +324,30 @@ impl Account {
             next.epoch += 1;
         }
         next
+    }
+
+    /// Where the account stands, as `docent user list` and the People page say it.
+    pub fn status(&self) -> &'static str {
+        if self.disabled {
+            "disabled"
+        } else if self.is_built_in() {
+            "DOCENT_ADMIN_PASSWORD"
+        } else if self.password_hash.is_some() {
+            "active"
+        } else {
+            "invited"
+        }
+    }
+
+    /// The account as one line of `docent user list`: name, display name, roles, status.
+    pub fn list_line(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{}",
+            self.name,
+            self.display_name,
+            self.roles_text(),
+            self.status()
+        )
     }
 
     /// Roles as one line: `organizer@nature-covers, viewer`.

@@ -85,25 +85,7 @@ async fn render(
 
 /// The people as lines of text, for `docent user list`.
 fn listing(all: &[Account]) -> String {
-    let mut out = String::new();
-    for a in all {
-        let state = if a.disabled {
-            "disabled"
-        } else if a.is_built_in() {
-            "DOCENT_ADMIN_PASSWORD"
-        } else if a.password_hash.is_some() {
-            "active"
-        } else {
-            "invited"
-        };
-        out.push_str(&format!(
-            "{}\t{}\t{}\t{state}\n",
-            a.name,
-            a.display_name,
-            a.roles_text()
-        ));
-    }
-    out
+    all.iter().map(|a| a.list_line() + "\n").collect()
 }
 
 #[derive(Deserialize)]
