@@ -208,6 +208,22 @@ pub fn restore(file: &Path, data: &Path) -> anyhow::Result<String> {
     store
         .flush()
         .with_context(|| format!("cannot flush the store in {}", data.display()))?;
+    // On the restored store's audit trail; the restore stands even if this cannot be written.
+    let detail = format!("{} events from {}", summary.events, file.display());
+    let recorded = crate::store::AuditEntry::new(
+        jiff::Timestamp::now(),
+        "command line",
+        None,
+        "restore",
+        detail,
+    )
+    .and_then(|entry| store.change(&crate::store::SharedChange::Audit(Box::new(entry))));
+    if let Err(e) = recorded {
+        eprintln!(
+            "warning: the restore is not on the audit trail: {}",
+            crate::error_chain(&e)
+        );
+    }
     Ok(format!(
         "{}: restored {} events ({} records) from {}",
         data.display(),

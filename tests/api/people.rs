@@ -551,3 +551,50 @@ fn an_invite_used_at_once_from_many_browsers_sets_one_password_and_a_reset_ends_
     assert_eq!(app.admin_text("/admin/people/li/reset", &[]).status, 201);
     assert_eq!(figures(winner), 401, "a reset removes the password at once");
 }
+
+#[test]
+fn a_restore_is_on_the_restored_stores_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, restored, file) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("backup.bin"),
+    );
+    let (mut child, base) = start_server(&first);
+    let bind = base.trim_start_matches("http://").to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["backup", "--bind", &bind, "--out"])
+        .arg(&file)
+        .env("DOCENT_ADMIN_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    let (code, _, err) = outcome(out);
+    assert_eq!(code, 0, "{err}");
+    let _ = child.kill();
+    let _ = child.wait();
+    let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+        .arg("restore")
+        .arg(&file)
+        .arg("--data")
+        .arg(&restored)
+        .output()
+        .unwrap();
+    let (code, _, err) = outcome(out);
+    assert_eq!(code, 0, "{err}");
+    let (mut child, base) = start_server(&restored);
+    let csv = read(
+        agent()
+            .get(format!("{base}/admin/audit.csv"))
+            .header("Authorization", &basic("admin", PASSWORD))
+            .call(),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let restores: Vec<&str> = csv
+        .body
+        .lines()
+        .filter(|l| l.contains(",restore,"))
+        .collect();
+    assert_eq!(restores.len(), 1, "{}", csv.body);
+    assert!(restores[0].contains(",command line,"), "{}", restores[0]);
+}
