@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod import;
 pub mod metrics;
 pub mod ops;
+pub mod people;
 pub mod print;
 pub mod qr;
 pub mod replica;

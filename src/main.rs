@@ -37,6 +37,62 @@ struct Cli {
     command: Command,
 }
 
+/// Where `docent user` and `docent token` find the server, or the store when none runs.
+#[derive(Args, Clone)]
+struct PeopleTarget {
+    #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+    bind: String,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a person; prints the invite link (72 hours, once) where they set their password.
+    Add {
+        name: String,
+        /// viewer, editor, organizer or admin.
+        #[arg(long)]
+        role: String,
+        /// Limit the role to this exhibition (repeat for several); server-wide without it.
+        #[arg(long)]
+        exhibition: Vec<String>,
+        #[arg(long, default_value = "")]
+        display_name: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        #[command(flatten)]
+        target: PeopleTarget,
+    },
+    /// Everyone, one a line: name, display name, roles, status.
+    List {
+        #[command(flatten)]
+        target: PeopleTarget,
+    },
+    /// Refuse the person from their next request on (sessions and tokens included).
+    Disable {
+        name: String,
+        #[command(flatten)]
+        target: PeopleTarget,
+    },
+    /// Remove the person's password, end their sessions and print a new invite link.
+    Reset {
+        name: String,
+        #[command(flatten)]
+        target: PeopleTarget,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Make a personal API token for the person; printed once.
+    Add {
+        name: String,
+        #[command(flatten)]
+        target: PeopleTarget,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LogFormat {
     Text,
@@ -119,6 +175,18 @@ enum Command {
         bind: String,
         #[command(flatten)]
         common: Common,
+    },
+    /// People on the admin side: add (prints a one-time invite link), list, disable, reset
+    /// (a new invite). Asks the running server (needs DOCENT_ADMIN_PASSWORD), or changes the
+    /// store in --data when none runs.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Personal API tokens (`Authorization: Bearer`), like `docent user`.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
     },
     /// Load a backup into an empty --data folder (stop the server first).
     Restore {
@@ -456,6 +524,35 @@ fn main() -> ExitCode {
                 },
             )
         }
+        Command::User { action } => {
+            use docent::cli::people::Request;
+            let (request, target) = match &action {
+                UserAction::Add {
+                    name,
+                    role,
+                    exhibition,
+                    display_name,
+                    email,
+                    target,
+                } => (
+                    Request::Add {
+                        name,
+                        role,
+                        exhibitions: exhibition,
+                        display_name,
+                        email,
+                    },
+                    target,
+                ),
+                UserAction::List { target } => (Request::List, target),
+                UserAction::Disable { name, target } => (Request::Disable(name), target),
+                UserAction::Reset { name, target } => (Request::Reset(name), target),
+            };
+            people_command(&request, target)
+        }
+        Command::Token {
+            action: TokenAction::Add { name, target },
+        } => people_command(&docent::cli::people::Request::Token(&name), &target),
         Command::Restore { file, common } => {
             ops::restore(&file, &common.data).map(|done| println!("{done}"))
         }
@@ -505,6 +602,18 @@ fn import(csv: &Path, exhibition: &str, crossref: &str, exhibits: &Path) -> anyh
             problems.join("\n")
         )),
     }
+}
+
+fn people_command(
+    request: &docent::cli::people::Request<'_>,
+    target: &PeopleTarget,
+) -> anyhow::Result<()> {
+    let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+    let offline = offline(&target.common, &target.bind);
+    docent::cli::people::run(request, &target.bind, &password, &offline).map(|(out, note)| {
+        println!("{out}");
+        eprintln!("{note}");
+    })
 }
 
 /// Where `share` and `report` look when no server answers.

@@ -69,7 +69,7 @@ fn nobody_listens(e: &ureq::Error) -> bool {
 
 /// A request's outcome as a success answer or a `ServerError`. The agent must not turn
 /// statuses into errors itself (`http_status_as_error(false)`), so a refusal is told apart.
-fn answer(
+pub(crate) fn answer(
     url: &str,
     sent: Result<Response<Body>, ureq::Error>,
 ) -> Result<Response<Body>, ServerError> {
@@ -94,7 +94,7 @@ fn answer(
 
 /// An agent for the local server; `None` for no overall time limit (a backup streams as long
 /// as the store is big).
-fn agent(timeout: Option<Duration>) -> ureq::Agent {
+pub(crate) fn agent(timeout: Option<Duration>) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(timeout)
         .http_status_as_error(false)
@@ -103,7 +103,7 @@ fn agent(timeout: Option<Duration>) -> ureq::Agent {
 }
 
 /// HTTP Basic for the running server's admin routes.
-fn basic_auth(user: &str, password: &str) -> String {
+pub(crate) fn basic_auth(user: &str, password: &str) -> String {
     use base64::Engine;
     format!(
         "Basic {}",
@@ -112,7 +112,7 @@ fn basic_auth(user: &str, password: &str) -> String {
 }
 
 /// `http://` and the bind address, with an all-interfaces bind reached on loopback.
-fn local_origin(bind: &str) -> String {
+pub(crate) fn local_origin(bind: &str) -> String {
     let bind = bind
         .replace("0.0.0.0", "127.0.0.1")
         .replace("[::]", "[::1]");
@@ -208,6 +208,22 @@ pub fn restore(file: &Path, data: &Path) -> anyhow::Result<String> {
     store
         .flush()
         .with_context(|| format!("cannot flush the store in {}", data.display()))?;
+    // On the restored store's audit trail; the restore stands even if this cannot be written.
+    let detail = format!("{} events from {}", summary.events, file.display());
+    let recorded = crate::store::AuditEntry::new(
+        jiff::Timestamp::now(),
+        "command line",
+        None,
+        "restore",
+        detail,
+    )
+    .and_then(|entry| store.change(&crate::store::SharedChange::Audit(Box::new(entry))));
+    if let Err(e) = recorded {
+        eprintln!(
+            "warning: the restore is not on the audit trail: {}",
+            crate::error_chain(&e)
+        );
+    }
     Ok(format!(
         "{}: restored {} events ({} records) from {}",
         data.display(),
@@ -226,7 +242,7 @@ pub struct Offline<'a> {
 }
 
 impl Offline<'_> {
-    fn exhibition(
+    pub(crate) fn exhibition(
         &self,
         id: &str,
     ) -> anyhow::Result<(crate::catalog::Catalog, std::sync::Arc<Store>)> {

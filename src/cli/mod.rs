@@ -2,3 +2,4 @@
 //! those never depend on the store or the terminal).
 
 pub mod access;
+pub mod people;

@@ -18,6 +18,8 @@
 //! and the position, and read best side by side; what stands alone has a file of its own
 //! (event types, salt, switches, shared changes, outbox, Unpaywall cache, migration).
 
+mod accounts;
+mod audit;
 pub mod backup;
 pub mod cluster;
 mod event;
@@ -32,6 +34,7 @@ mod shared;
 mod switches;
 mod views;
 
+pub use audit::AuditEntry;
 pub use cluster::{Cluster, ClusterError, Outbound, Records};
 pub use event::{Event, Kind, Share, UnknownScan, Via, Visit};
 pub use record::NameId;

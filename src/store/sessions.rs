@@ -1,6 +1,7 @@
 //! What admin sessions need to outlive a restart, in `meta.v1`: the random secret cookies are
-//! signed with, and the sessions ended by logging out (until they would have expired anyway;
-//! a logout is a `SharedChange`).
+//! signed with, the sessions ended by logging out (until they would have expired anyway;
+//! a logout is a `SharedChange`), and a fingerprint of the `DOCENT_ADMIN_PASSWORD` last
+//! served with (so a start with another one, even one used before, ends the old sessions).
 //!
 //! Neither is in a backup: a store restored elsewhere gets a new secret, so cookies issued by
 //! the old server do not work on the new one, and nothing revoked there needs remembering.
@@ -9,6 +10,7 @@ use super::shared::REVOKED_PREFIX;
 use super::{Result, Store, StoreError};
 
 const SECRET_KEY: &[u8] = b"session-secret";
+const ADMIN_PASSWORD_KEY: &[u8] = b"admin-password-fingerprint";
 
 impl Store {
     /// The session secret, made (and flushed) on the first call for this data folder.
@@ -32,6 +34,18 @@ impl Store {
         t.meta.insert(SECRET_KEY, &secret)?;
         t.meta.flush()?;
         Ok(())
+    }
+
+    /// Records the fingerprint of the admin password serving now (flushed); true when another
+    /// one was recorded before, that is, the password changed since the last start.
+    pub fn admin_password_changed(&self, fingerprint: &[u8; 32]) -> Result<bool> {
+        let t = self.trees()?;
+        let old = t.meta.insert(ADMIN_PASSWORD_KEY, fingerprint)?;
+        if old.as_deref() == Some(fingerprint.as_slice()) {
+            return Ok(false);
+        }
+        t.meta.flush()?;
+        Ok(old.is_some())
     }
 
     /// Sessions ended by logging out that would still be live at `now` (seconds since 1970),

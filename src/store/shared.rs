@@ -35,6 +35,14 @@ pub enum SharedChange {
     Link(ShareLink),
     /// An admin session ended by logging out, until it would have expired (seconds since 1970).
     Logout { token: String, expires: i64 },
+    /// A version of a person's account, whole: of two versions the one changed later wins
+    /// (`Account::supersedes`), so applying them in any order, or twice, ends the same.
+    Account(Box<crate::people::Account>),
+    /// A person signed in at `at`: the latest time wins. Kept apart from the account, so a
+    /// sign-in on one replica can never undo a disabling made at the same time on another.
+    LastLogin { name: String, at: jiff::Timestamp },
+    /// An entry of the audit trail: kept once, never changed.
+    Audit(Box<super::AuditEntry>),
 }
 
 impl SharedChange {
@@ -55,6 +63,13 @@ impl SharedChange {
             }
             SharedChange::Link(link) => format!("link.{}", hex::encode(link.id.as_bytes())),
             SharedChange::Logout { token, .. } => format!("logout.{}", hex::encode(token)),
+            SharedChange::Account(account) => {
+                format!("account.{}", hex::encode(account.name.as_bytes()))
+            }
+            SharedChange::LastLogin { name, .. } => {
+                format!("last-login.{}", hex::encode(name.as_bytes()))
+            }
+            SharedChange::Audit(entry) => format!("audit.{:016x}", entry.id),
         }
     }
 
@@ -85,7 +100,7 @@ impl SharedChange {
 }
 
 /// Why a change transaction could not be done.
-type TxError = ConflictableTransactionError<StoreError>;
+pub(super) type TxError = ConflictableTransactionError<StoreError>;
 
 impl Store {
     /// A new switch as a change. Its number orders it after every switch made here before
@@ -139,6 +154,13 @@ impl Store {
                             meta.insert(revoked_key(token), &value)?
                                 .is_none_or(|old| old.as_ref() != value)
                         }
+                        SharedChange::Account(account) => {
+                            super::accounts::put_account(meta, account)?
+                        }
+                        SharedChange::LastLogin { name, at } => {
+                            super::accounts::put_last_login(meta, name, *at)?
+                        }
+                        SharedChange::Audit(entry) => super::audit::put_audit(meta, entry)?,
                     };
                     if let Some(bytes) = &queued {
                         let n = out.generate_id()?;

@@ -1,13 +1,22 @@
-//! Who may use `/admin`: HTTP Basic for scripts, a login form and a signed cookie session for
-//! browsers. One guard (`require_admin`) sits in front of the whole `/admin` scope.
+//! Who may use `/admin`, and as whom: a person's account (`crate::people`) signed in through the
+//! login form (a signed cookie session), HTTP Basic with the account's name and password, or a
+//! personal API token (`Authorization: Bearer`). One guard (`require_admin`) sits in front of
+//! the whole `/admin` scope: it finds the person, then the route in `admin::ADMIN_ROUTES` and
+//! the role that route declares, and answers 401 (nobody), 404 (an exhibition the person holds
+//! no role in) or 403 (a role too low) before any handler runs.
 //!
-//! Sessions are signed, HttpOnly, SameSite=Strict cookies holding the organizer's name, an
-//! expiry and a CSRF token. The signing key mixes a random secret kept in the store (so a
-//! captured cookie tells nothing about the password, and knowing the password is not enough to
-//! mint one) with the password (so changing it ends every session). Logging out is recorded in
+//! Sessions are signed, HttpOnly, SameSite=Strict cookies holding the account's name, its
+//! session epoch, an expiry and a CSRF token. The signing key mixes a random secret kept in the
+//! store with `DOCENT_ADMIN_PASSWORD` (so changing it ends every session). A cookie is live
+//! while its account exists, is not disabled and is still in the epoch the cookie names:
+//! disabling a person, changing their roles or password, or "log out everywhere" raises the
+//! epoch, here and (through the shared change) on every replica. Logging out is recorded in
 //! the store, so a restart does not bring the cookie back. State-changing requests need the
-//! session's CSRF token in the form (or, with Basic, a same-origin request). Failed passwords
-//! are slowed down by `throttle`.
+//! session's CSRF token in the form (or, with Basic or a token, a same-origin request).
+//! Failed passwords are slowed down by `throttle`, per address and per account.
+//!
+//! For compatibility, a name that is no account's, with `DOCENT_ADMIN_PASSWORD`, signs in as
+//! the built-in `admin` (scripts that sent any name with the shared password keep working).
 
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -22,13 +31,13 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
 use super::throttle::Gate;
 use super::{AppState, html};
 use crate::config::AdminPassword;
-use crate::store::{Store, StoreError};
+use crate::people::{self, Account, Role, Verdict as Allowed};
+use crate::store::{SharedChange, Store, StoreError};
 
 const COOKIE: &str = "docent_admin";
 const SESSION_HOURS: i64 = 12;
@@ -37,17 +46,29 @@ fn same_secret(a: &str, b: &str) -> bool {
     blake3::hash(a.as_bytes()) == blake3::hash(b.as_bytes())
 }
 
-/// The organizer behind a request, as the guard found it.
+/// The person behind a request, as the guard found them.
 #[derive(Clone)]
-pub(super) struct Organizer {
+pub(crate) struct Organizer {
+    /// The account's name: what histories record as "who".
     pub name: String,
-    /// The session's CSRF token; `None` for HTTP Basic (checked by origin instead).
+    /// Shared, not copied: a request's organizer is cloned by handlers.
+    pub account: Arc<Account>,
+    /// The session's CSRF token; `None` for HTTP Basic and tokens (checked by origin instead).
     csrf: Option<String>,
     /// When the session ends (seconds since 1970), for sessions.
     expires: i64,
 }
 
 impl Organizer {
+    fn of_account(account: Account, csrf: Option<String>, expires: i64) -> Organizer {
+        Organizer {
+            name: account.name.clone(),
+            account: Arc::new(account),
+            csrf,
+            expires,
+        }
+    }
+
     /// Whether a state-changing form carries this session's token.
     pub fn allows(&self, form_token: Option<&str>) -> bool {
         match &self.csrf {
@@ -61,6 +82,11 @@ impl Organizer {
         self.csrf.as_deref().unwrap_or("")
     }
 
+    /// Whether exhibition `id` exists for this person (they hold a role in it).
+    pub fn sees(&self, id: &str) -> bool {
+        self.account.sees(id)
+    }
+
     /// The organizer the guard let in; refused if there is none (a route outside the guard).
     pub fn of(req: &HttpRequest) -> Result<Organizer, super::error::WebError> {
         req.extensions()
@@ -70,12 +96,26 @@ impl Organizer {
     }
 }
 
+/// The name of the account signed in behind `req` (session, Basic or token), for recording
+/// who did something; `None` outside the admin guard. For the editor's and other save paths.
+#[allow(dead_code)]
+pub(crate) fn account_name(req: &HttpRequest) -> Option<String> {
+    req.extensions().get::<Organizer>().map(|o| o.name.clone())
+}
+
 /// The key cookies are signed with, and the sessions ended by logging out (by their token,
 /// until they would have expired anyway), mirrored from the store so checking a cookie never
 /// reads sled.
 pub(super) struct Sessions {
     key: Key,
     revoked: Mutex<HashMap<String, i64>>,
+    /// Passwords Argon2 already accepted, so a script sending HTTP Basic with every request
+    /// does not cost tens of milliseconds of hashing each: per account, a keyed hash of the
+    /// password (under `checked_key`, random, never stored) and the stored hash it matched.
+    /// A new password, a reset or a disabling changes the stored hash or the account, and the
+    /// entry no longer counts.
+    checked: Mutex<HashMap<String, ([u8; 32], String)>>,
+    checked_key: [u8; 32],
 }
 
 impl Sessions {
@@ -86,10 +126,43 @@ impl Sessions {
         now: i64,
     ) -> Result<Sessions, StoreError> {
         let secret = store.session_secret()?;
+        let mut checked_key = [0u8; 32];
+        getrandom::fill(&mut checked_key).map_err(StoreError::Random)?;
         Ok(Sessions {
             key: session_key(&secret, password),
             revoked: Mutex::new(store.revoked_sessions(now)?.into_iter().collect()),
+            checked: Mutex::new(HashMap::new()),
+            checked_key,
         })
+    }
+
+    fn password_mark(&self, name: &str, password: &str) -> [u8; 32] {
+        let mut hasher = blake3::Hasher::new_keyed(&self.checked_key);
+        hasher.update(name.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(password.as_bytes());
+        *hasher.finalize().as_bytes()
+    }
+
+    /// Whether `password` was accepted before for `account` as it is now.
+    fn checked_before(&self, account: &Account, password: &str) -> bool {
+        let Some(phc) = &account.password_hash else {
+            return false;
+        };
+        let mark = self.password_mark(&account.name, password);
+        self.checked
+            .lock()
+            .get(&account.name)
+            .is_some_and(|(m, h)| *m == mark && h == phc)
+    }
+
+    fn remember_checked(&self, account: &Account, password: &str) {
+        if let Some(phc) = &account.password_hash {
+            let mark = self.password_mark(&account.name, password);
+            self.checked
+                .lock()
+                .insert(account.name.clone(), (mark, phc.clone()));
+        }
     }
 
     pub(super) fn revoke(&self, token: &str, expires: i64, now: i64) {
@@ -114,22 +187,48 @@ fn session_key(secret: &[u8; 32], password: &AdminPassword) -> Key {
     Key::from(&key)
 }
 
-fn clean_name(raw: &str) -> String {
-    let name: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(40)
-        .collect();
-    if name.is_empty() {
-        "admin".into()
-    } else {
-        name
+/// Ends the built-in admin's sessions when `DOCENT_ADMIN_PASSWORD` is not the one of the last
+/// start: the cookie key changes with the password, but setting an old password back would
+/// bring the old key, and its cookies, back; the raised epoch keeps them dead. Blocks on the
+/// store: called once, at start.
+pub(super) fn note_admin_password(
+    store: &Store,
+    people: &people::Directory,
+    password: &AdminPassword,
+    now: jiff::Timestamp,
+) -> Result<(), StoreError> {
+    let secret = store.session_secret()?;
+    let mut hasher = blake3::Hasher::new_keyed(&secret);
+    hasher.update(b"docent admin password fingerprint\0");
+    hasher.update(password.expose().as_bytes());
+    if store.admin_password_changed(hasher.finalize().as_bytes())? {
+        let admin = people
+            .get(people::BUILT_IN)
+            .unwrap_or_else(Account::built_in);
+        let next = admin.next_version(now, true);
+        store.change(&SharedChange::Account(Box::new(next.clone())))?;
+        people.remember(next);
+        tracing::info!(
+            "DOCENT_ADMIN_PASSWORD changed since the last start: admin's old sessions are ended"
+        );
     }
+    Ok(())
 }
 
-fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
+/// What an `Authorization` header offers.
+enum Credentials {
+    Basic(String, String),
+    Bearer(String),
+}
+
+fn credentials(req: &ServiceRequest) -> Option<Credentials> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    if let Some(token) = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+    {
+        return Some(Credentials::Bearer(token.trim().to_string()));
+    }
     let encoded = value
         .strip_prefix("Basic ")
         .or_else(|| value.strip_prefix("basic "))?;
@@ -140,42 +239,40 @@ fn basic_credentials(req: &ServiceRequest) -> Option<(String, String)> {
         .ok()?
         .split_once(':')
         .map(|(u, p)| (u.to_string(), p.to_string()))?;
-    Some((user, password))
+    Some(Credentials::Basic(user, password))
 }
 
+/// The live session a request's cookie holds, with its account as it is now.
 fn session(state: &AppState, req: &HttpRequest) -> Option<Organizer> {
     let cookie = req.cookie(COOKIE)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie.into_owned());
     let verified = jar.signed(&state.sessions.key).get(COOKIE)?;
     let mut parts = verified.value().split('|');
-    let (name, expires, csrf) = (parts.next()?, parts.next()?, parts.next()?);
-    let name = String::from_utf8(URL_SAFE_NO_PAD.decode(name).ok()?).ok()?;
+    let (name, epoch, expires, csrf) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let epoch: u64 = epoch.parse().ok()?;
     let expires: i64 = expires.parse().ok()?;
     let live = state.clock.now().as_second() < expires && !state.sessions.is_revoked(csrf);
-    live.then(|| Organizer {
-        name,
-        csrf: Some(csrf.to_string()),
-        expires,
-    })
+    let account = state
+        .people
+        .get(name)
+        .filter(|a| !a.disabled && a.epoch == epoch)?;
+    live.then(|| Organizer::of_account(account, Some(csrf.to_string()), expires))
 }
 
-/// Whether a visitor page is asked for by staff: from a staff network, or from a browser
-/// holding a live organizer session (an organizer checking a code on their own phone).
 /// A staff view: from a staff network (`addr`, the client address already worked out), or
 /// from a browser with a live admin session.
 pub(super) fn is_staff(state: &AppState, req: &HttpRequest, addr: Option<IpAddr>) -> bool {
     addr.is_some_and(|ip| state.staff_networks.contains(ip)) || session(state, req).is_some()
 }
 
-fn new_session_cookie(state: &AppState, name: &str) -> Option<Cookie<'static>> {
+fn new_session_cookie(state: &AppState, account: &Account) -> Option<Cookie<'static>> {
     let mut token = [0u8; 16];
     getrandom::fill(&mut token).ok()?;
     let csrf = hex::encode(token);
     let expires = state.clock.now().as_second() + SESSION_HOURS * 3600;
-    // Cookie values are plain ASCII (and actix percent-decodes them): the name goes in base64.
-    let name = URL_SAFE_NO_PAD.encode(name);
-    let value = format!("{name}|{expires}|{csrf}");
+    // Account names are plain ASCII without `|` (`people::parse_name`).
+    let value = format!("{}|{}|{expires}|{csrf}", account.name, account.epoch);
     let cookie = Cookie::build(COOKIE, value)
         .path("/")
         .http_only(true)
@@ -243,7 +340,8 @@ fn client_ip(state: &AppState, req: &HttpRequest) -> Option<IpAddr> {
     super::client_ip(req, state.trusted_proxy)
 }
 
-/// The one guard in front of every `/admin` route.
+/// The one guard in front of every `/admin` route: who (401 without anyone), then what the
+/// route table lets them do (404 for an exhibition they hold no role in, 403 below the role).
 pub(super) async fn require_admin(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -253,26 +351,36 @@ pub(super) async fn require_admin(
             .into_response(HttpResponse::InternalServerError().finish())
             .map_into_right_body());
     };
-    let organizer = match basic_credentials(&req) {
-        Some((user, password)) => {
-            match check_password(&state, client_ip(&state, req.request()), &password).await {
-                Verdict::Right => Some(Organizer {
-                    name: clean_name(&user),
-                    csrf: None,
-                    expires: 0,
-                }),
+    let organizer = match credentials(&req) {
+        Some(Credentials::Basic(user, password)) => {
+            let ip = client_ip(&state, req.request());
+            match check_password(&state, ip, &user, &password).await {
+                Verdict::Right(account) => Some(Organizer::of_account(account, None, 0)),
                 Verdict::Wrong => None,
                 Verdict::Throttled(refuse) => {
                     return Ok(req.into_response(refuse).map_into_right_body());
                 }
             }
         }
+        Some(Credentials::Bearer(token)) => state
+            .people
+            .by_api_token(&token)
+            .map(|account| Organizer::of_account(account, None, 0)),
         None => session(&state, req.request()),
     };
     let Some(organizer) = organizer else {
         let refuse = refusal(req.request());
         return Ok(req.into_response(refuse).map_into_right_body());
     };
+    let method = if req.method() == Method::HEAD {
+        "GET"
+    } else {
+        req.method().as_str()
+    };
+    let (need, exhibition, pattern) = super::admin::route_need(method, req.path());
+    if let Some(refuse) = role_refusal(&organizer.account, need, exhibition.as_deref()) {
+        return Ok(req.into_response(refuse).map_into_right_body());
+    }
     let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD);
     if changes_state && !same_origin(&state, req.request()) {
         let refuse = HttpResponse::Forbidden()
@@ -280,35 +388,136 @@ pub(super) async fn require_admin(
             .body("cross-site request refused");
         return Ok(req.into_response(refuse).map_into_right_body());
     }
+    let audited = changes_state || super::audit::AUDITED_READS.contains(&req.path());
+    let (account, action) = (organizer.name.clone(), format!("{method} {pattern}"));
+    let path = req.path().to_string();
     req.extensions_mut().insert(organizer);
-    next.call(req).await.map(|r| r.map_into_left_body())
+    let response = next.call(req).await?;
+    // What was refused changed nothing, and a plain 200 to a POST is a page asking to
+    // confirm; a change answers with a redirect, 201, or a note from its handler.
+    let status = response.status();
+    let note = super::audit::note_of(response.request());
+    let changed = status.is_redirection() || status == StatusCode::CREATED || note.is_some();
+    let read = super::audit::AUDITED_READS.contains(&path.as_str()) && status.is_success();
+    if audited && (read || (changed && !status.is_client_error() && !status.is_server_error())) {
+        let mut detail = format!("{path} -> {}", status.as_u16());
+        if let Some(note) = note {
+            detail = format!("{note} ({detail})");
+        }
+        super::audit::record(&state, &account, exhibition, &action, detail).await;
+    }
+    Ok(response.map_into_left_body())
 }
 
-/// What became of a password.
+/// The answer for a person the route table does not let through, if it does not. A path in
+/// no route needs admin (`admin::route_need`).
+fn role_refusal(account: &Account, need: Role, exhibition: Option<&str>) -> Option<HttpResponse> {
+    match account.may(need, exhibition) {
+        Allowed::Allowed => None,
+        // The same words as a handler's for an exhibition that does not exist.
+        Allowed::Hidden => Some(
+            HttpResponse::NotFound()
+                .content_type("text/plain; charset=utf-8")
+                .body(format!(
+                    "no exhibition `{}`",
+                    exhibition.unwrap_or_default()
+                )),
+        ),
+        Allowed::Forbidden => Some(
+            HttpResponse::Forbidden()
+                .content_type("text/plain; charset=utf-8")
+                .body(format!(
+                    "This needs the role {} (你的账户没有“{}”权限): ask an administrator.",
+                    need.as_str(),
+                    need.zh()
+                )),
+        ),
+    }
+}
+
+/// What became of a name and password.
 enum Verdict {
-    Right,
+    Right(Account),
     /// Wrong, answered after the throttle's delay.
     Wrong,
     /// Not looked at: the answer to send instead.
     Throttled(HttpResponse),
 }
 
-/// Checks a password through the throttle, waiting as long as it says.
-async fn check_password(state: &AppState, ip: Option<IpAddr>, given: &str) -> Verdict {
-    match state.throttle.admit(ip) {
-        Gate::Blocked => return Verdict::Throttled(too_many(Gate::Blocked)),
-        Gate::Busy => return Verdict::Throttled(too_many(Gate::Busy)),
-        Gate::Check(wait) if !wait.is_zero() => actix_web::rt::time::sleep(wait).await,
-        Gate::Check(_) => {}
+/// The account a name and password sign in as, if they do: a person's own password (Argon2,
+/// checked off the executor), or `DOCENT_ADMIN_PASSWORD` for `admin` and for any name that is
+/// no account's. Through the throttle of the address and the one of the account, waiting as
+/// long as they say.
+async fn check_password(state: &AppState, ip: Option<IpAddr>, name: &str, given: &str) -> Verdict {
+    let person = people::parse_name(name)
+        .ok()
+        .and_then(|n| state.people.get(&n))
+        .filter(|a| !a.is_built_in());
+    // People's own passwords are counted per account too, from every address together (a
+    // guesser rotating addresses still meets the account's delay). The built-in admin's is
+    // not: it is long and random, and the global budget already bounds guessing it, so an
+    // attack cannot lock the operator out.
+    let account_source = person.as_ref().map(|a| account_source(&a.name));
+    let mut gates = vec![state.throttle.admit(ip)];
+    if account_source.is_some() {
+        gates.push(state.account_throttle.admit(account_source));
     }
-    if state.admin_password.matches(given) {
-        state.throttle.succeeded(ip);
-        Verdict::Right
-    } else {
-        let wait = state.throttle.failed(ip);
-        actix_web::rt::time::sleep(wait).await;
-        Verdict::Wrong
+    for gate in gates {
+        match gate {
+            Gate::Blocked => return Verdict::Throttled(too_many(Gate::Blocked)),
+            Gate::Busy => return Verdict::Throttled(too_many(Gate::Busy)),
+            Gate::Check(wait) if !wait.is_zero() => actix_web::rt::time::sleep(wait).await,
+            Gate::Check(_) => {}
+        }
     }
+    let right = match person {
+        Some(account) if state.sessions.checked_before(&account, given) => {
+            (!account.disabled).then_some(account)
+        }
+        Some(account) => {
+            let hash = account.password_hash.clone();
+            let password = given.to_string();
+            let matches = web::block(move || {
+                hash.is_some_and(|h| people::secret::verify_password(&h, &password))
+            })
+            .await
+            .unwrap_or(false);
+            if matches {
+                state.sessions.remember_checked(&account, given);
+            }
+            (matches && !account.disabled).then_some(account)
+        }
+        None => state
+            .admin_password
+            .matches(given)
+            .then(|| state.people.get(people::BUILT_IN))
+            .flatten(),
+    };
+    match right {
+        Some(account) => {
+            state.throttle.succeeded(ip);
+            if account_source.is_some() {
+                state.account_throttle.succeeded(account_source);
+            }
+            Verdict::Right(account)
+        }
+        None => {
+            let mut wait = state.throttle.failed(ip);
+            if account_source.is_some() {
+                wait = wait.max(state.account_throttle.failed(account_source));
+            }
+            actix_web::rt::time::sleep(wait).await;
+            Verdict::Wrong
+        }
+    }
+}
+
+/// The throttle counts by address; an account is counted under an address of its own, made
+/// from its name (IPv4 addresses count singly; a collision between two names only shares a
+/// delay).
+fn account_source(name: &str) -> IpAddr {
+    let hash = blake3::derive_key("docent login throttle account", name.as_bytes());
+    IpAddr::V4(std::net::Ipv4Addr::new(hash[0], hash[1], hash[2], hash[3]))
 }
 
 fn too_many(gate: Gate) -> HttpResponse {
@@ -316,7 +525,9 @@ fn too_many(gate: Gate) -> HttpResponse {
         Gate::Busy => {
             "Too many wrong passwords from many addresses: logins are slowed for everyone. Wait a few seconds and try again."
         }
-        _ => "Too many wrong passwords from this address: wait a few seconds and try again.",
+        _ => {
+            "Too many wrong passwords from this address or for this account: wait a few seconds and try again."
+        }
     };
     HttpResponse::TooManyRequests()
         .insert_header((header::RETRY_AFTER, "10"))
@@ -353,7 +564,7 @@ fn refusal(req: &HttpRequest) -> HttpResponse {
             r#"Basic realm="docent admin", charset="UTF-8""#,
         ))
         .content_type("text/plain; charset=utf-8")
-        .body("The admin side needs the password (DOCENT_ADMIN_PASSWORD).")
+        .body("The admin side needs your account name and password (or a personal API token).")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,6 +575,8 @@ fn refusal(req: &HttpRequest) -> HttpResponse {
 struct LoginPage<'a> {
     t: super::admin_ui::AdminUi,
     next: &'a str,
+    /// The name typed, given back with a wrong password.
+    name: &'a str,
     error: bool,
 }
 
@@ -395,6 +608,7 @@ pub(super) async fn login_form(
     let page = LoginPage {
         t: login_ui(&state, &req),
         next: safe_next(query.next.as_deref()),
+        name: "",
         error: false,
     };
     page.t.respond(StatusCode::OK, &page)
@@ -411,23 +625,60 @@ pub(super) async fn login(
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let next = safe_next(form.next.as_deref());
-    match check_password(&state, client_ip(&state, &req), &form.password).await {
-        Verdict::Right => {}
+    let name = form.name.as_deref().unwrap_or("").trim();
+    let ip = client_ip(&state, &req);
+    let account = match check_password(&state, ip, name, &form.password).await {
+        Verdict::Right(account) => account,
         Verdict::Wrong => {
+            let shown: String = name.chars().filter(|c| !c.is_control()).take(40).collect();
+            let tried = if shown.is_empty() {
+                people::BUILT_IN
+            } else {
+                &shown
+            };
+            super::audit::record(
+                &state,
+                tried,
+                None,
+                "login failed",
+                "wrong name or password".into(),
+            )
+            .await;
             let page = LoginPage {
                 t: login_ui(&state, &req).toggle_to("/login"),
                 next,
+                name: &shown,
                 error: true,
             };
             return html(StatusCode::UNAUTHORIZED, &page);
         }
         Verdict::Throttled(refuse) => return refuse,
-    }
-    let name = clean_name(form.name.as_deref().unwrap_or(""));
-    let Some(cookie) = new_session_cookie(&state, &name) else {
+    };
+    let Some(cookie) = new_session_cookie(&state, &account) else {
         return HttpResponse::InternalServerError().body("no session could be made");
     };
-    tracing::info!(organizer = %name, "logged in");
+    tracing::info!(account = %account.name, "logged in");
+    super::audit::record(
+        &state,
+        &account.name,
+        None,
+        "login",
+        "signed in with the form".into(),
+    )
+    .await;
+    // The sign-in time is worth knowing, not worth failing a login over.
+    let (store, at) = (Arc::clone(&state.store), state.clock.now());
+    let login = SharedChange::LastLogin {
+        name: account.name.clone(),
+        at,
+    };
+    match web::block(move || store.change(&login)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %crate::error_chain(&e), "the sign-in time could not be stored")
+        }
+        Err(e) => tracing::warn!(error = %e, "the sign-in time could not be stored"),
+    }
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next))
         .cookie(cookie)
@@ -453,7 +704,7 @@ pub(super) async fn logout(
             // after a restart. The browser forgets the cookie either way, so a failed write
             // is logged rather than shown.
             let (store, token) = (Arc::clone(&state.store), s.csrf().to_string());
-            let logout = crate::store::SharedChange::Logout {
+            let logout = SharedChange::Logout {
                 token,
                 expires: s.expires,
             };
@@ -464,6 +715,7 @@ pub(super) async fn logout(
             {
                 tracing::error!(error = %e, "a logout could not be stored; it ends here at the next restart, on other replicas when it expires");
             }
+            super::audit::record(&state, &s.name, None, "logout", "signed out".into()).await;
             let mut gone = Cookie::build(COOKIE, "").path("/").finish();
             gone.make_removal();
             HttpResponse::SeeOther()

@@ -1,12 +1,14 @@
 //! The HTTP surface: the route table, the middleware, and headers every response carries.
 //!
 //! One module per URL area: `landing` (/s, /go, /cite, /e, /), `covers` (/cover), `qr` (/qr),
-//! `admin` (/admin, all behind one guard), `ops` (/healthz, /admin/healthz, /admin/metrics),
+//! `admin` (/admin, all behind one guard, and its route table), `people` (/admin/people,
+//! /invite), `ops` (/healthz, /admin/healthz, /admin/metrics),
 //! `favicon`; `state` is what handlers share, `pages` keeps rendered visitor pages,
 //! `free_copies` keeps Unpaywall's answers up to date in the background.
 
 mod admin;
 mod admin_ui;
+mod audit;
 mod auth;
 mod chart_cache;
 mod covers;
@@ -18,6 +20,7 @@ mod landing;
 mod lobby;
 mod ops;
 mod pages;
+mod people;
 mod phases;
 mod qr;
 mod report_page;
@@ -31,11 +34,12 @@ use std::time::Instant;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 use tracing::Instrument;
 
+pub use admin::ADMIN_ROUTES;
 pub use free_copies::keep_up_to_date as keep_free_copies;
 pub use state::{AppState, mirror_replicas};
 
@@ -65,82 +69,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/view/{token}", read().to(share::view))
         .route("/view/{token}/lobby", read().to(lobby::view))
         .route("/view/{token}/report", read().to(report_page::view))
-        .service(admin_scope())
+        .route("/invite/{token}", read().to(people::invite_form))
+        .route("/invite/{token}", web::post().to(people::invite_set))
+        .service(admin::scope())
         .default_service(web::to(landing::not_found));
-}
-
-/// Every route in the guarded `/admin` scope, as (method, path). The scope is built from this
-/// list, so a test can walk each one anonymously without reading the source.
-pub const ADMIN_ROUTES: &[(&str, &str)] = &[
-    ("GET", "/admin"),
-    ("GET", "/admin/e/{exhibition}"),
-    ("POST", "/admin/switch/{exhibition}"),
-    ("POST", "/admin/return/{exhibition}"),
-    ("GET", "/admin/print/{exhibition}"),
-    ("GET", "/admin/api/stats/{exhibition}"),
-    ("GET", "/admin/export/{file}"),
-    ("POST", "/admin/reload"),
-    ("GET", "/admin/backup"),
-    ("GET", "/admin/report/{exhibition}"),
-    ("GET", "/admin/lobby/{exhibition}"),
-    ("POST", "/admin/shares/{exhibition}"),
-    ("POST", "/admin/shares/{exhibition}/revoke"),
-    ("GET", "/admin/healthz"),
-    ("GET", "/admin/metrics"),
-    ("GET", "/admin/e/{exhibition}/stories/{story}"),
-    ("POST", "/admin/e/{exhibition}/stories/{story}"),
-    ("POST", "/admin/e/{exhibition}/undo/{entry}"),
-    ("GET", "/admin/e/{exhibition}/phases/new"),
-    ("POST", "/admin/e/{exhibition}/phases/new"),
-];
-
-/// The `/admin` scope: every route in `ADMIN_ROUTES`, all behind one guard.
-fn admin_scope() -> actix_web::Scope<
-    impl actix_web::dev::ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
-    let scope = web::scope("/admin").wrap(from_fn(auth::require_admin));
-    ADMIN_ROUTES
-        .iter()
-        .fold(scope, |scope, &(method, path)| {
-            let route = if method == "POST" {
-                web::post()
-            } else {
-                read()
-            };
-            let route = match path {
-                "/admin" => route.to(admin::overview),
-                "/admin/e/{exhibition}" => route.to(admin::dashboard),
-                "/admin/switch/{exhibition}" => route.to(admin::switch),
-                "/admin/return/{exhibition}" => route.to(admin::return_to_schedule),
-                "/admin/print/{exhibition}" => route.to(admin::print),
-                "/admin/api/stats/{exhibition}" => route.to(admin::stats_json),
-                "/admin/export/{file}" => route.to(admin::export_csv),
-                "/admin/reload" => route.to(admin::reload),
-                "/admin/backup" => route.to(admin::backup),
-                "/admin/report/{exhibition}" => route.to(report_page::admin),
-                "/admin/lobby/{exhibition}" => route.to(lobby::admin),
-                "/admin/shares/{exhibition}" => route.to(share::make),
-                "/admin/shares/{exhibition}/revoke" => route.to(share::revoke),
-                "/admin/healthz" => route.to(ops::health_details),
-                "/admin/metrics" => route.to(ops::metrics),
-                "/admin/e/{exhibition}/stories/{story}" if method == "POST" => {
-                    route.to(editor::story_save)
-                }
-                "/admin/e/{exhibition}/stories/{story}" => route.to(editor::story_form),
-                "/admin/e/{exhibition}/undo/{entry}" => route.to(editor::undo),
-                "/admin/e/{exhibition}/phases/new" if method == "POST" => route.to(phases::save),
-                "/admin/e/{exhibition}/phases/new" => route.to(phases::form),
-                _ => unreachable!("{path} is in ADMIN_ROUTES without a handler"),
-            };
-            scope.route(&path["/admin".len()..], route)
-        })
-        .default_service(web::to(admin_not_found))
 }
 
 /// The routes of the `--metrics-bind` listener: `/metrics` without a password, because that
@@ -237,13 +169,6 @@ fn loggable(path: &str) -> String {
         Some((cut, _)) => format!("{}…", &path[..cut]),
         None => path,
     }
-}
-
-/// Inside the guard, so an unknown admin URL says nothing to strangers.
-async fn admin_not_found() -> HttpResponse {
-    HttpResponse::NotFound()
-        .content_type("text/plain")
-        .body("no such admin page")
 }
 
 /// Headers on every response: no framing, no sniffing, no script at all.

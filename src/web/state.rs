@@ -46,7 +46,11 @@ pub struct AppState {
     /// switch changes.
     pub(super) pages: pages::PageCache,
     pub(super) throttle: throttle::Throttle,
+    /// The same limits, counted per account tried rather than per address.
+    pub(super) account_throttle: throttle::Throttle,
     pub(super) sessions: auth::Sessions,
+    /// Every account, mirrored from the store.
+    pub(crate) people: crate::people::Directory,
     /// Free copies Unpaywall found, by lower-case DOI; empty without `--unpaywall-email`.
     free_copies: RwLock<Arc<HashMap<String, FreeCopy>>>,
     /// Woken when the catalog changes, so new DOIs are looked up without waiting an hour.
@@ -79,6 +83,8 @@ impl AppState {
             None => HashMap::new(),
         };
         let shares = share::Links::load(&store)?;
+        let people = crate::people::Directory::new(store.accounts()?);
+        auth::note_admin_password(&store, &people, &settings.admin_password, clock.now())?;
         Ok(AppState {
             catalog: LiveCatalog::new(catalog, settings.exhibits.clone(), clock.now())
                 .keeping_last_good(settings.data.clone()),
@@ -98,7 +104,13 @@ impl AppState {
             qr_images: qr::QrImages::default(),
             pages: pages::PageCache::default(),
             throttle: throttle::Throttle::new(settings.login_limits),
+            // Per account, the delays alone: the global budget is the address throttle's.
+            account_throttle: throttle::Throttle::new(crate::config::LoginLimits {
+                global_free: u32::MAX / 4,
+                ..settings.login_limits
+            }),
             sessions,
+            people,
             free_copies: RwLock::new(Arc::new(free_copies)),
             catalog_changed: tokio::sync::Notify::new(),
             shares,
@@ -224,6 +236,13 @@ pub async fn mirror_replicas(state: actix_web::web::Data<AppState>, mut changes:
                 state.know_link(link);
                 continue;
             }
+            // Stored already; known here from now on, so a disabled person's next request is
+            // refused on this replica too.
+            SharedChange::Account(account) => {
+                state.people.remember(*account);
+                continue;
+            }
+            SharedChange::LastLogin { .. } | SharedChange::Audit(_) => continue,
         };
         let store = state.store.clone();
         let id = exhibition.clone();

@@ -103,7 +103,7 @@ fn a_saved_edit_changes_only_that_value_and_goes_live() {
     assert!(
         dashboard
             .body
-            .contains("<td>curator</td><td>stories/alphago.toml</td>"),
+            .contains("<td>admin</td><td>stories/alphago.toml</td>"),
         "listed"
     );
     assert!(

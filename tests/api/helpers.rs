@@ -388,3 +388,78 @@ pub fn outcome(out: std::process::Output) -> (i32, String, String) {
         text(&out.stderr),
     )
 }
+
+/// The demo and a second exhibition, `second-show`, with codes of its own (NCA1 becomes
+/// ZNCA1, ...).
+pub fn two_exhibitions() -> TempDir {
+    let exhibits = tempfile::tempdir().unwrap();
+    copy_dir(&demo_exhibits(), exhibits.path());
+    let second = exhibits.path().join("second-show");
+    copy_dir(&exhibits.path().join("nature-covers"), &second);
+    for file in [second.join("exhibition.toml")].into_iter().chain(
+        std::fs::read_dir(second.join("stories"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    ) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, text.replace("\ncode = \"", "\ncode = \"Z")).unwrap();
+    }
+    exhibits
+}
+
+/// A password people's accounts pass the strength check with.
+pub const PERSON_PASSWORD: &str = "lantern orchard velvet 1987";
+
+/// The path (`/invite/...`) of an invite link, from the full link.
+pub fn invite_path(link: &str) -> String {
+    let at = link.find("/invite/").expect("an invite link");
+    link[at..].trim().to_string()
+}
+
+impl TestApp {
+    /// A request as the built-in admin (Basic, `DOCENT_ADMIN_PASSWORD`) asking for plain text,
+    /// as `docent user` does.
+    pub fn admin_text(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        read(
+            agent()
+                .post(format!("{}{path}", self.base))
+                .header("Authorization", &basic("admin", PASSWORD))
+                .header("Accept", "text/plain")
+                .send_form(form.iter().copied()),
+        )
+    }
+
+    /// Adds a person with `roles` (`editor@nature-covers, viewer`); returns the invite path.
+    pub fn invite(&self, name: &str, roles: &str) -> String {
+        let reply = self.admin_text("/admin/people", &[("name", name), ("roles", roles)]);
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        invite_path(&reply.body)
+    }
+
+    /// Adds a person with `roles` who has set `PERSON_PASSWORD` through their invite.
+    pub fn person(&self, name: &str, roles: &str) {
+        let invite = self.invite(name, roles);
+        let set = self.post(
+            &invite,
+            &[("password", PERSON_PASSWORD), ("confirm", PERSON_PASSWORD)],
+            &[],
+        );
+        assert_eq!(set.status, 200, "{}", set.body);
+    }
+
+    /// A personal API token for `name`, made by the admin.
+    pub fn token_for(&self, name: &str) -> String {
+        let reply = self.admin_text(&format!("/admin/people/{name}/tokens"), &[]);
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body.trim().to_string()
+    }
+
+    /// Logs `name` in with `password` through the form; the session cookie as a Cookie header.
+    pub fn log_in_as(&self, name: &str, password: &str) -> String {
+        let reply = self.post("/login", &[("name", name), ("password", password)], &[]);
+        assert_eq!(reply.status, 303, "{}", reply.body);
+        let set = reply.header("set-cookie");
+        assert!(set.starts_with("docent_admin="), "{set}");
+        set.split(';').next().unwrap().to_string()
+    }
+}

@@ -808,3 +808,99 @@ fn a_replica_joins_a_cluster_that_wants_a_password_with_the_one_in_its_url_and_n
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn a_person_added_on_one_replica_signs_in_on_the_other_and_disabling_them_ends_it_there() {
+    let cluster = Cluster::start();
+    let urls = cluster.urls();
+    let data = tempfile::tempdir().unwrap();
+    let a = Replica::start(&data.path().join("a"), &urls);
+    let b = Replica::start(&data.path().join("b"), &urls);
+    let admin = |base: &str, path: &str, form: &[(&str, &str)]| {
+        read(
+            client()
+                .post(format!("{base}{path}"))
+                .header("Authorization", &basic("admin", PASSWORD))
+                .header("Accept", "text/plain")
+                .send_form(form.iter().copied()),
+        )
+    };
+    let added = admin(
+        &a.base,
+        "/admin/people",
+        &[("name", "li"), ("roles", "viewer@nature-covers")],
+    );
+    assert_eq!(added.status, 201, "{}", added.body);
+    // The invite made on a opens on b, and the password set there is known on a.
+    let invite = invite_path(&added.body);
+    answers(&b.base, &invite, None, 200, Duration::from_secs(15));
+    let set = read(
+        client()
+            .post(format!("{}{invite}", b.base))
+            .send_form([("password", PERSON_PASSWORD), ("confirm", PERSON_PASSWORD)]),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    let until = Instant::now() + Duration::from_secs(15);
+    let cookie = loop {
+        let login = read(
+            client()
+                .post(format!("{}/login", a.base))
+                .send_form([("name", "li"), ("password", PERSON_PASSWORD)]),
+        );
+        if login.status == 303 {
+            break login
+                .header("set-cookie")
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+        }
+        assert!(
+            Instant::now() < until,
+            "the password set on b is not known on a"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    answers(
+        &b.base,
+        "/admin",
+        Some(&cookie),
+        200,
+        Duration::from_secs(5),
+    );
+
+    // Disabled on a: the live session is refused on b at its next request.
+    assert_eq!(admin(&a.base, "/admin/people/li/disable", &[]).status, 200);
+    answers(
+        &b.base,
+        "/admin",
+        Some(&cookie),
+        401,
+        Duration::from_secs(10),
+    );
+    answers(
+        &a.base,
+        "/admin",
+        Some(&cookie),
+        401,
+        Duration::from_secs(1),
+    );
+
+    // The audit trail written on each replica is on both.
+    let until = Instant::now() + Duration::from_secs(15);
+    loop {
+        let csv = read(
+            client()
+                .get(format!("{}/admin/audit.csv", b.base))
+                .header("Authorization", &basic("admin", PASSWORD))
+                .call(),
+        );
+        let disabled_on_a = csv.body.contains("li: disabled");
+        let set_on_b = csv.body.contains("password set");
+        if disabled_on_a && set_on_b {
+            break;
+        }
+        assert!(Instant::now() < until, "{}", csv.body);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}

@@ -1,4 +1,5 @@
-//! The organizer side, all under `/admin` and all behind `auth::require_admin`: the overview,
+//! The organizer side, all under `/admin` and all behind `auth::require_admin`: the route
+//! table (`ADMIN_ROUTES`, with the role each route needs), the overview,
 //! one dashboard per exhibition (figures, charts, phase control), the manual switch and the
 //! return to the schedule, print sheets, statistics as JSON and the CSV export.
 //!
@@ -20,7 +21,10 @@ mod switch;
 
 use std::sync::Arc;
 
-use actix_web::{HttpRequest, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{HttpRequest, HttpResponse, web};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -29,6 +33,7 @@ use super::AppState;
 use super::auth::Organizer;
 use super::error::WebError;
 use crate::catalog::{Catalog, Exhibition, Lang};
+use crate::people::Role;
 use crate::stats::{self, Stats};
 
 pub(super) use api::stats_json;
@@ -39,6 +44,154 @@ pub(super) use overview::overview;
 pub(super) use print::print;
 pub(super) use reload::reload;
 pub(super) use switch::{return_to_schedule, switch};
+
+/// Every route in the guarded `/admin` scope: (method, path, the role it needs). The scope is
+/// built from this list and the guard checks the role from it, so a test can walk every route
+/// for every role without reading the source. A path with `{exhibition}` (or `{file}`, which
+/// names `{exhibition}.csv`) needs the role in that exhibition, and answers 404 to a person
+/// holding no role there; a path of no exhibition needs the role somewhere (admin: server-wide).
+pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
+    ("GET", "/admin", Role::Viewer),
+    ("GET", "/admin/e/{exhibition}", Role::Viewer),
+    ("POST", "/admin/switch/{exhibition}", Role::Organizer),
+    ("POST", "/admin/return/{exhibition}", Role::Organizer),
+    ("GET", "/admin/print/{exhibition}", Role::Editor),
+    ("GET", "/admin/api/stats/{exhibition}", Role::Viewer),
+    ("GET", "/admin/export/{file}", Role::Viewer),
+    ("POST", "/admin/reload", Role::Admin),
+    ("GET", "/admin/backup", Role::Admin),
+    ("GET", "/admin/report/{exhibition}", Role::Viewer),
+    ("GET", "/admin/lobby/{exhibition}", Role::Viewer),
+    ("POST", "/admin/shares/{exhibition}", Role::Organizer),
+    ("POST", "/admin/shares/{exhibition}/revoke", Role::Organizer),
+    ("GET", "/admin/healthz", Role::Admin),
+    ("GET", "/admin/metrics", Role::Admin),
+    ("GET", "/admin/e/{exhibition}/stories/{story}", Role::Editor),
+    (
+        "POST",
+        "/admin/e/{exhibition}/stories/{story}",
+        Role::Editor,
+    ),
+    ("POST", "/admin/e/{exhibition}/undo/{entry}", Role::Editor),
+    ("GET", "/admin/e/{exhibition}/phases/new", Role::Editor),
+    ("POST", "/admin/e/{exhibition}/phases/new", Role::Editor),
+    ("GET", "/admin/people", Role::Admin),
+    ("POST", "/admin/people", Role::Admin),
+    ("POST", "/admin/people/{name}/disable", Role::Admin),
+    ("POST", "/admin/people/{name}/enable", Role::Admin),
+    ("POST", "/admin/people/{name}/reset", Role::Admin),
+    ("POST", "/admin/people/{name}/roles", Role::Admin),
+    ("POST", "/admin/people/{name}/logout", Role::Admin),
+    ("POST", "/admin/people/{name}/tokens", Role::Admin),
+    ("POST", "/admin/people/{name}/tokens/revoke", Role::Admin),
+    ("POST", "/admin/me/logout", Role::Viewer),
+    ("GET", "/admin/audit", Role::Admin),
+    ("GET", "/admin/audit.csv", Role::Admin),
+    ("GET", "/admin/e/{exhibition}/audit", Role::Organizer),
+];
+
+/// The role a request needs, the exhibition it is about and its route's pattern, from
+/// `ADMIN_ROUTES`. A path the table does not know needs admin: no handler is ever reached
+/// without a role check, even if the router matched a path this reading of the table did not.
+pub(super) fn route_need(method: &str, path: &str) -> (Role, Option<String>, &'static str) {
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    let found = ADMIN_ROUTES.iter().find_map(|&(m, pattern, role)| {
+        let parts: Vec<&str> = pattern.split('/').collect();
+        if m != method || parts.len() != segments.len() {
+            return None;
+        }
+        let mut exhibition = None;
+        for (part, segment) in parts.iter().zip(&segments) {
+            match *part {
+                "{exhibition}" => exhibition = Some(segment.clone()),
+                "{file}" => {
+                    exhibition = Some(segment.strip_suffix(".csv").unwrap_or(segment).to_string())
+                }
+                p if p.starts_with('{') => {}
+                p if p == segment => {}
+                _ => return None,
+            }
+        }
+        Some((role, exhibition, pattern))
+    });
+    found.unwrap_or((Role::Admin, None, "(no route)"))
+}
+
+/// The `/admin` scope: every route in `ADMIN_ROUTES`, all behind one guard.
+pub(super) fn scope() -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    use super::{audit, editor, lobby, ops, people, phases, report_page, share};
+    let scope = web::scope("/admin").wrap(from_fn(super::auth::require_admin));
+    ADMIN_ROUTES
+        .iter()
+        .fold(scope, |scope, &(method, path, _)| {
+            let route = if method == "POST" {
+                web::post()
+            } else {
+                super::read()
+            };
+            let post = method == "POST";
+            let route = match path {
+                "/admin" => route.to(overview),
+                "/admin/e/{exhibition}" => route.to(dashboard),
+                "/admin/switch/{exhibition}" => route.to(switch),
+                "/admin/return/{exhibition}" => route.to(return_to_schedule),
+                "/admin/print/{exhibition}" => route.to(print),
+                "/admin/api/stats/{exhibition}" => route.to(stats_json),
+                "/admin/export/{file}" => route.to(export_csv),
+                "/admin/reload" => route.to(reload),
+                "/admin/backup" => route.to(backup),
+                "/admin/report/{exhibition}" => route.to(report_page::admin),
+                "/admin/lobby/{exhibition}" => route.to(lobby::admin),
+                "/admin/shares/{exhibition}" => route.to(share::make),
+                "/admin/shares/{exhibition}/revoke" => route.to(share::revoke),
+                "/admin/healthz" => route.to(ops::health_details),
+                "/admin/metrics" => route.to(ops::metrics),
+                "/admin/e/{exhibition}/stories/{story}" if post => route.to(editor::story_save),
+                "/admin/e/{exhibition}/stories/{story}" => route.to(editor::story_form),
+                "/admin/e/{exhibition}/undo/{entry}" => route.to(editor::undo),
+                "/admin/e/{exhibition}/phases/new" if post => route.to(phases::save),
+                "/admin/e/{exhibition}/phases/new" => route.to(phases::form),
+                "/admin/people" if post => route.to(people::add),
+                "/admin/people" => route.to(people::page),
+                "/admin/people/{name}/disable" => route.to(people::disable),
+                "/admin/people/{name}/enable" => route.to(people::enable),
+                "/admin/people/{name}/reset" => route.to(people::reset),
+                "/admin/people/{name}/roles" => route.to(people::roles),
+                "/admin/people/{name}/logout" => route.to(people::logout_everywhere),
+                "/admin/people/{name}/tokens" => route.to(people::token_add),
+                "/admin/people/{name}/tokens/revoke" => route.to(people::token_revoke),
+                "/admin/me/logout" => route.to(people::logout_myself_everywhere),
+                "/admin/audit" => route.to(audit::page),
+                "/admin/audit.csv" => route.to(audit::csv),
+                "/admin/e/{exhibition}/audit" => route.to(audit::of_exhibition),
+                _ => unreachable!("{path} is in ADMIN_ROUTES without a handler"),
+            };
+            scope.route(&path["/admin".len()..], route)
+        })
+        .default_service(web::to(admin_not_found))
+}
+
+/// Inside the guard, so an unknown admin URL says nothing to strangers.
+async fn admin_not_found() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("text/plain")
+        .body("no such admin page")
+}
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional.
 #[derive(Deserialize, Default)]

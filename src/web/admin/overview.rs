@@ -31,8 +31,10 @@ pub(crate) async fn overview(
     req: HttpRequest,
 ) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
+    let organizer = Organizer::of(&req)?;
     let mut shows = Vec::new();
-    for e in &catalog.exhibitions {
+    // Only the exhibitions this person holds a role in: the others do not exist for them.
+    for e in catalog.exhibitions.iter().filter(|e| organizer.sees(&e.id)) {
         let stats = compute(&state, &catalog, &e.id, None).await?;
         let live = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
         shows.push((
@@ -42,7 +44,6 @@ pub(crate) async fn overview(
             stats,
         ));
     }
-    let organizer = Organizer::of(&req)?;
     let reload = state.reload_status();
     // Every time on the page in one zone: the first exhibition's (usually the only one).
     let zone = catalog

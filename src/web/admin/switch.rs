@@ -63,6 +63,7 @@ pub(crate) async fn switch(
         };
         return Ok(no_store(html(StatusCode::OK, &page)));
     }
+    crate::web::audit::note(&req, format!("switched to {}", phase.id));
     let switch = Switch {
         exhibition: e.id.clone(),
         phase: phase.id.clone(),
@@ -132,5 +133,6 @@ pub(crate) async fn return_to_schedule(
         };
         return Ok(no_store(html(StatusCode::OK, &page)));
     }
+    crate::web::audit::note(&req, "returned to the schedule");
     record(&state, Switch::back_to_schedule(&e.id, now, organizer.name)).await
 }
