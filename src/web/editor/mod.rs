@@ -8,12 +8,14 @@
 //! This file owns what the editor's parts and `phases` share: finding a story's file, reading
 //! exhibit files, saving through `catalog::save` and making the saved files live. The parts:
 //! `story_form` (the form, GET), `story_save` (its POST: an edited or a new story), `upload`
-//! (reading the multipart form, resizing the cover), `undo` (putting a kept version back).
+//! (reading the multipart form, resizing the cover), `undo` (putting a kept version back),
+//! `words` (what the editor says about a save, in the page's language, field by field).
 
 mod story_form;
 mod story_save;
 mod undo;
 mod upload;
+mod words;
 
 use actix_web::http::StatusCode;
 use actix_web::web;
