@@ -23,4 +23,5 @@ mod robustness;
 mod sessions;
 mod simulate;
 mod throttle;
+mod uploads;
 mod visitor;

@@ -1,5 +1,5 @@
-//! The story form as sent: its multipart fields within the size limits, and the uploaded cover
-//! resized on a blocking thread.
+//! The story form as sent: its multipart fields within the size, count and name limits, and the
+//! uploaded cover resized on a blocking thread, a few at a time.
 
 use std::collections::HashMap;
 
@@ -13,6 +13,14 @@ use crate::web::error::WebError;
 /// The largest cover accepted, and the most text a form may carry.
 const COVER_BYTES: usize = 5 << 20;
 const TEXT_BYTES: usize = 64 << 10;
+/// The story form has about twenty fields with names under 32 bytes: a form of thousands of
+/// fields or of long names is not from the editor, and each name costs memory until refused.
+const MAX_FIELDS: usize = 64;
+const MAX_NAME_BYTES: usize = 64;
+/// Covers decoded at once: each takes up to `covers`' memory bound and a core for a while, so
+/// a burst of large uploads waits its turn instead of starving the visitor pages.
+const DECODING_AT_ONCE: usize = 2;
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODING_AT_ONCE);
 
 /// The form's text fields and the uploaded cover, within the size limits.
 pub(super) async fn read_form(
@@ -21,10 +29,23 @@ pub(super) async fn read_form(
     let mut fields = HashMap::new();
     let mut cover = None;
     let mut text = 0;
+    let mut count = 0;
     while let Some(field) = payload.next().await {
         let mut field =
             field.map_err(|e| WebError::BadRequest(format!("the form could not be read: {e}")))?;
-        let name = field.name().unwrap_or_default().to_string();
+        count += 1;
+        if count > MAX_FIELDS {
+            return Err(WebError::BadRequest(format!(
+                "the form has more than {MAX_FIELDS} fields; send it from the editor"
+            )));
+        }
+        let name = field.name().unwrap_or_default();
+        if name.len() > MAX_NAME_BYTES {
+            return Err(WebError::BadRequest(format!(
+                "a field name is longer than {MAX_NAME_BYTES} bytes; send the form from the editor"
+            )));
+        }
+        let name = name.to_string();
         let limit = if name == "cover_file" {
             COVER_BYTES
         } else {
@@ -61,10 +82,15 @@ pub(super) async fn read_form(
     Ok((fields, cover))
 }
 
-/// An uploaded cover resized (`covers::resize_cover`) on a blocking thread: decoding and
-/// resizing a 5 MB image takes a worker's whole attention for a while. `Err` inside: the
-/// sender's file is not an image; a failure to encode is this server's.
+/// An uploaded cover resized (`covers::resize_cover`) on a blocking thread, at most
+/// `DECODING_AT_ONCE` at a time: decoding and resizing a 5 MB image takes a core's whole
+/// attention for a while. `Err` inside: the sender's file is not an image we take; a failure
+/// to encode is this server's.
 pub(super) async fn resized(bytes: Vec<u8>) -> Result<Result<Vec<u8>, CoverError>, WebError> {
+    let _turn = DECODING
+        .acquire()
+        .await
+        .map_err(|e| WebError::internal("cover", e))?;
     match web::block(move || resize_cover(&bytes))
         .await
         .map_err(|e| WebError::internal("cover", e))?

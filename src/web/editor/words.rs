@@ -134,6 +134,9 @@ impl Problems {
             CoverError::TooLarge { width, height } => format!(
                 "图片为 {width}×{height} 像素，超过 4000 万像素的上限：请先把图片缩小（720×960 就足够）再上传"
             ),
+            CoverError::Truncated => {
+                "图片文件不完整（在图像结束之前就断了）：请重新上传完整的文件".to_string()
+            }
             CoverError::Encode(_) => "封面无法处理：请稍后再试".to_string(),
         };
         self.add(Some("cover_file"), format!("cover: {e}"), zh);
