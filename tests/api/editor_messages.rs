@@ -68,8 +68,11 @@ fn has_chinese(s: &str) -> bool {
     s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
 }
 
+/// A server on a copy of the demo: saves must never touch the demo itself.
 fn app() -> TestApp {
-    spawn_app("2026-11-20T02:00:00Z")
+    let exhibits = tempfile::tempdir().unwrap();
+    copy_dir(&demo_exhibits(), exhibits.path());
+    spawn_app_with(exhibits, "2026-11-20T02:00:00Z")
 }
 
 #[test]
