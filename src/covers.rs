@@ -31,6 +31,12 @@ pub enum CoverError {
         "the image is {width}x{height} pixels; at most 40 megapixels are taken (send it smaller)"
     )]
     TooLarge { width: u32, height: u32 },
+    /// The file is larger than an upload may be.
+    #[error(
+        "the cover file is {} MB, larger than {} MB: make it smaller (720×960 is plenty)",
+        .bytes.div_ceil(1 << 20), .limit >> 20
+    )]
+    TooManyBytes { bytes: usize, limit: usize },
     /// The file stops before the image does (an upload or a copy cut short): decoders fill
     /// the rest with grey, so it is refused rather than shown half blank.
     #[error(

@@ -8,7 +8,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::story_form::{new_page, page};
-use super::upload::{read_form, resized};
+use super::upload::{Upload, read_form, resized};
 use super::words::Problems;
 use super::{NEW, live, read_text, refused_status, save, story_of};
 use crate::catalog::save::{Change, SaveError};
@@ -110,7 +110,7 @@ async fn create(
     exhibition: &str,
     organizer: &Organizer,
     fields: HashMap<String, String>,
-    upload: Option<Vec<u8>>,
+    upload: Option<Upload>,
 ) -> Result<HttpResponse, WebError> {
     let dir = state
         .catalog()

@@ -134,6 +134,11 @@ impl Problems {
             CoverError::TooLarge { width, height } => format!(
                 "图片为 {width}×{height} 像素，超过 4000 万像素的上限：请先把图片缩小（720×960 就足够）再上传"
             ),
+            CoverError::TooManyBytes { bytes, limit } => format!(
+                "封面文件为 {} MB，超过 {} MB 的上限：请先把图片缩小（720×960 就足够）再上传",
+                bytes.div_ceil(1 << 20),
+                limit >> 20
+            ),
             CoverError::Truncated => {
                 "图片文件不完整（在图像结束之前就断了）：请重新上传完整的文件".to_string()
             }
