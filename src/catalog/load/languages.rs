@@ -12,9 +12,9 @@ use super::values::{ValueProblem, visitor_text};
 use crate::catalog::{Lang, Text};
 
 pub(super) fn text(raw: &RawText) -> Text {
-    let clean = |s: &Option<String>| {
+    let clean = |s: &Option<Spanned<String>>| {
         s.as_ref()
-            .map(|s| s.trim().to_string())
+            .map(|s| s.get_ref().trim().to_string())
             .filter(|s| !s.is_empty())
     };
     Text {
@@ -111,7 +111,7 @@ fn check_text_of(
     report: &mut Findings,
 ) -> Text {
     let t = text(raw.get_ref());
-    check_hidden(src, raw.span(), field, raw.get_ref(), report);
+    check_hidden(src, field, raw.get_ref(), report);
     if t.zh.is_none() && t.en.is_none() {
         report.at(
             src,
@@ -125,17 +125,13 @@ fn check_text_of(
 }
 
 /// A control or bidi character in either language of a text is reported as `field.zh` or
-/// `field.en`.
-pub(super) fn check_hidden(
-    src: &Source,
-    span: std::ops::Range<usize>,
-    field: &str,
-    raw: &RawText,
-    report: &mut Findings,
-) {
+/// `field.en`, at its own line.
+pub(super) fn check_hidden(src: &Source, field: &str, raw: &RawText, report: &mut Findings) {
     for (lang, value) in [("zh", &raw.zh), ("en", &raw.en)] {
-        if let Some(Err(e)) = value.as_deref().map(visitor_text) {
-            report.at(src, span.clone(), format!("{field}.{lang}: {e}"));
+        if let Some(value) = value
+            && let Err(e) = visitor_text(value.get_ref())
+        {
+            report.at(src, value.span(), format!("{field}.{lang}: {e}"));
         }
     }
 }

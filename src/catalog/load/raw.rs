@@ -10,8 +10,8 @@ use toml::value::Datetime;
 
 #[derive(Deserialize)]
 pub(super) struct RawText {
-    pub(super) zh: Option<String>,
-    pub(super) en: Option<String>,
+    pub(super) zh: Option<Spanned<String>>,
+    pub(super) en: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]

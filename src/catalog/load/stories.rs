@@ -91,7 +91,7 @@ fn load_story(
         .as_ref()
         .map(|d| d.get_ref().trim().to_string());
     if let Some(alt) = &raw.cover_alt {
-        check_hidden(&src, alt.span(), "cover_alt", alt.get_ref(), report);
+        check_hidden(&src, "cover_alt", alt.get_ref(), report);
     }
     for topic in &raw.topics {
         let _ = check_hidden_in(&src, topic.span(), "topics", topic.get_ref(), report);
