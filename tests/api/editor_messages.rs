@@ -175,7 +175,7 @@ fn a_conflict_is_explained_in_chinese() {
     );
     assert_eq!(second.status, 409, "{}", second.body);
     assert!(
-        second.body.contains("有人保存了这个故事"),
+        second.body.contains("有人保存了同一内容"),
         "{}",
         second.body
     );
@@ -209,4 +209,26 @@ fn the_editor_names_the_story_shows_its_cover_and_links_the_live_page() {
     let (reply, bytes) = app.get_bytes(&cover, &[]);
     assert_eq!(reply.status, 200);
     assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG thumbnail");
+}
+
+#[test]
+fn the_phase_editor_explains_a_conflict_in_chinese_too() {
+    let app = app();
+    let reply = read(
+        agent()
+            .post(format!("{}/admin/e/nature-covers/phases/new", app.base))
+            .header("Authorization", &basic("curator", PASSWORD))
+            .header("Origin", &app.base)
+            .header("Accept-Language", "zh-CN")
+            .send_form([
+                ("version", "an-older-version"),
+                ("id", "phase-9"),
+                ("name_zh", "第九期"),
+                ("name_en", "Phase 9"),
+                ("starts", "2026-12-20T08:00"),
+            ]),
+    );
+    assert_eq!(reply.status, 409, "{}", reply.body);
+    assert!(reply.body.contains("有人保存了同一内容"), "{}", reply.body);
+    assert!(!reply.body.contains("someone saved"), "{}", reply.body);
 }

@@ -28,6 +28,7 @@ use crate::catalog::save::{self, Change, SaveError};
 pub(super) use story_form::story_form;
 pub(super) use story_save::story_save;
 pub(super) use undo::undo;
+pub(super) use words::said;
 
 /// `/admin/e/{exhibition}/stories/new`: the form for a new story (no story may be called so).
 const NEW: &str = "new";

@@ -167,12 +167,26 @@ impl Problems {
                 "另一项保存正在进行，未能在几秒内完成；没有写入任何内容。请稍后再点一次“保存”"
             }
             _ => {
-                "在您打开此页面之后，有人保存了这个故事；您的修改没有写入。请在新标签页中重新打开此页面查看对方的修改，再把您的修改填进去保存"
+                "在您打开此页面之后，有人保存了同一内容；您的修改没有写入。请在新标签页中重新打开此页面查看对方的修改，再把您的修改填进去保存"
             }
         };
         problems.add(None, e.to_string(), zh);
         problems
     }
+}
+
+/// A refused save's problems as another editor page lists them (the phase editor): each in
+/// `lang`, the check's problems and a conflict alike.
+pub(in crate::web) fn said(refused: &SaveError, lang: Lang) -> Vec<String> {
+    let problems = match refused {
+        SaveError::Rejected(found) => Problems::from_check(found),
+        other => Problems::refused(other),
+    };
+    problems
+        .all()
+        .iter()
+        .map(|p| p.text(lang).to_string())
+        .collect()
 }
 
 /// A form field name as the `'static` the page keeps.
