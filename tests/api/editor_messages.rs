@@ -232,3 +232,30 @@ fn the_phase_editor_explains_a_conflict_in_chinese_too() {
     assert!(reply.body.contains("有人保存了同一内容"), "{}", reply.body);
     assert!(!reply.body.contains("someone saved"), "{}", reply.body);
 }
+
+#[test]
+fn the_history_says_which_fields_each_save_changed() {
+    let app = app();
+    let version = version_on(&form(&app, "en").body);
+    let saved = save(
+        &app,
+        "en",
+        &[
+            ("version", &version),
+            ("title_en", "AlphaGo beats a Go professional"),
+            ("doi", "10.1038/nature16961 "),
+            ("citation_volume", "530"),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let en = app.admin_get("/admin/e/nature-covers?lang=en").body;
+    assert!(
+        en.contains("<td>stories/alphago.toml</td><td>Title (English), Citation: volume</td>"),
+        "{en}"
+    );
+    let zh = app.admin_get("/admin/e/nature-covers?lang=zh").body;
+    assert!(
+        zh.contains("<td>stories/alphago.toml</td><td>标题（英文）、引用：卷</td>"),
+        "{zh}"
+    );
+}

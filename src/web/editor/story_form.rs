@@ -142,7 +142,7 @@ pub(crate) struct Shown {
 /// The label of a form field in `lang`.
 fn label(name: &str, lang: Lang) -> &'static str {
     match name {
-        "cover_file" => match lang {
+        "cover_file" | "cover" => match lang {
             Lang::En => "Cover",
             Lang::Zh => "封面",
         },
@@ -155,6 +155,35 @@ fn label(name: &str, lang: Lang) -> &'static str {
             .find(|l| l.0 == name)
             .map_or("", |&(_, en, zh, _)| if lang == Lang::En { en } else { zh }),
     }
+}
+
+/// A field's name as a history summary gives it: its label without the explanation
+/// ("DOI (without https://doi.org/)" is "DOI", "Summary (English): 2-4 sentences" is "Summary
+/// (English)", "Citation: volume" stays).
+pub(super) fn short_label(name: &str, lang: Lang) -> String {
+    let full = label(name, lang);
+    let (prefix, rest) = ["Citation: ", "引用："]
+        .iter()
+        .find_map(|p| full.strip_prefix(p).map(|rest| (*p, rest)))
+        .unwrap_or(("", full));
+    let mark = ["(Chinese)", "(English)", "（中文）", "（英文）"]
+        .into_iter()
+        .find(|m| rest.contains(m));
+    let rest = mark.map_or_else(|| rest.to_string(), |m| rest.replacen(m, "", 1));
+    let cut = rest
+        .find([':', '：', ',', '，', '(', '（'])
+        .unwrap_or(rest.len());
+    let space = if mark.is_some_and(|m| m.starts_with('(')) {
+        " "
+    } else {
+        ""
+    };
+    format!(
+        "{prefix}{}{}{}",
+        rest[..cut].trim_end(),
+        mark.map_or("", |_| space),
+        mark.unwrap_or("")
+    )
 }
 
 /// The fields with their values (as sent, else as stored) and their problems.
