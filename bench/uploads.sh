@@ -8,6 +8,7 @@
 #
 #   bench/uploads.sh
 #   DOCENT_BIN=/elsewhere/target/release/docent bench/uploads.sh   # another build, no cargo
+#   HUGE=1 UPLOADERS=8 bench/uploads.sh   # 12000x12000 PNGs instead (bench/uploads_huge.sh)
 #
 # Needs wrk (Debian package wrk), curl and python3 (to make the cover). 127.0.0.1 only.
 set -euo pipefail
@@ -30,14 +31,22 @@ trap 'kill $SERVER 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm 
 
 cp -a exhibits "$WORK/exhibits"
 # A cover of random pixels just under the editor's 5 MB limit (random data does not compress).
-python3 - "$WORK/cover.png" <<'EOF'
+# With HUGE=1: a 12000x12000 grey PNG instead, about 2 MB that would decode to 432 MB
+# (the server refuses it from its header; the bench shows the refusals cost visitors nothing).
+HUGE=${HUGE:-} python3 - "$WORK/cover.png" <<'EOF'
 import os, struct, sys, zlib
-w, h = 1400, 1240
-rows = b"".join(b"\x00" + os.urandom(w * 3) for _ in range(h))
+if os.environ.get("HUGE"):
+    w, h = 12000, 12000
+    z, row = zlib.compressobj(1), b"\x00" + b"\x80" * (w * 3)
+    data = b"".join(z.compress(row) for _ in range(h)) + z.flush()
+    rows = None
+else:
+    w, h = 1400, 1240
+    rows = b"".join(b"\x00" + os.urandom(w * 3) for _ in range(h))
 def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-png += chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b"")
+png += chunk(b"IDAT", data if rows is None else zlib.compress(rows, 1)) + chunk(b"IEND", b"")
 open(sys.argv[1], "wb").write(png)
 EOF
 COVER_BYTES=$(stat -c %s "$WORK/cover.png")
@@ -72,6 +81,7 @@ echo "landing during uploads: $LOADED" >&2
 
 cat "$WORK"/uploads.* >"$WORK/uploads"
 DONE=$(awk '$1 == 303' "$WORK/uploads" | wc -l)
+REFUSED=$(awk '$1 == 422' "$WORK/uploads" | wc -l)
 OTHER=$(awk '$1 != 303 { n[$1]++ } END { for (c in n) printf "%s%d x %s", (s++ ? ", " : ""), n[c], c; if (!s) printf "none" }' "$WORK/uploads")
 UPLOAD_S=$(awk '$1 == 303 { s += $2; n++ } END { if (n) printf "%.2f", s / n; else print "-" }' "$WORK/uploads")
 
@@ -84,4 +94,4 @@ echo "|---|---:|---:|---:|---:|"
 echo "$ALONE" | awk '{ printf "| alone | %s | %s ms | %s ms | %s |\n", $1, $2, $3, $4 }'
 echo "$LOADED" | awk '{ printf "| during uploads | %s | %s ms | %s ms | %s |\n", $1, $2, $3, $4 }'
 echo
-echo "- Uploads saved: $DONE (mean $UPLOAD_S s each); other answers: $OTHER (409: another uploader saved first; the cover was still resized)."
+echo "- Uploads saved: $DONE (mean $UPLOAD_S s each); refused (422): $REFUSED; other answers: $OTHER (409: another uploader saved first; the cover was still resized)."

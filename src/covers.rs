@@ -1,7 +1,8 @@
 //! Cover images: an uploaded or imported cover resized to the size the pages expect, and
 //! thumbnails of a cover file scaled down to a fixed width, the format a phone on a weak
 //! connection (or a print page) wants. Both decode and encode whole images: call them on a
-//! blocking thread, never on the async executor.
+//! blocking thread, never on the async executor. An image that is too large (from its header)
+//! or cut short is refused before any pixel is decoded.
 
 use std::path::Path;
 
@@ -30,6 +31,18 @@ pub enum CoverError {
         "the image is {width}x{height} pixels; at most 40 megapixels are taken (send it smaller)"
     )]
     TooLarge { width: u32, height: u32 },
+    /// The file is larger than an upload may be.
+    #[error(
+        "the cover file is {} MB, larger than {} MB: make it smaller (720×960 is plenty)",
+        .bytes.div_ceil(1 << 20), .limit >> 20
+    )]
+    TooManyBytes { bytes: usize, limit: usize },
+    /// The file stops before the image does (an upload or a copy cut short): decoders fill
+    /// the rest with grey, so it is refused rather than shown half blank.
+    #[error(
+        "the image file is incomplete (it stops before the image ends); send the whole file again"
+    )]
+    Truncated,
     /// The image was read but the JPEG could not be written (not the sender's fault).
     #[error("the resized cover could not be encoded ({0})")]
     Encode(#[source] image::ImageError),
@@ -62,9 +75,13 @@ fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, CoverError> {
             .with_guessed_format()
             .map_err(|e| CoverError::NotAnImage(image::ImageError::IoError(e)))
     };
+    let format = reader()?.format();
     let (width, height) = reader()?
         .into_dimensions()
         .map_err(CoverError::NotAnImage)?;
+    if format == Some(image::ImageFormat::Jpeg) && !jpeg_is_whole(bytes) {
+        return Err(CoverError::Truncated);
+    }
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(CoverError::TooLarge { width, height });
     }
@@ -73,6 +90,15 @@ fn decode_bounded(bytes: &[u8]) -> Result<image::DynamicImage, CoverError> {
     let mut reader = reader()?;
     reader.limits(limits);
     reader.decode().map_err(CoverError::NotAnImage)
+}
+
+/// Whether a JPEG's last scan is followed by its end marker (`FF D9`). Inside a scan every
+/// `FF` byte is stuffed (`FF 00`) or a restart marker, so neither marker can appear by chance;
+/// an embedded EXIF thumbnail comes before the main image's scans.
+fn jpeg_is_whole(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    let Some(scan) = last_scan else { return false };
+    bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 /// The cover scaled down to `width` pixels (never up), as JPEG.
@@ -105,6 +131,27 @@ mod tests {
             resize_cover(b"not an image"),
             Err(CoverError::NotAnImage(_))
         ));
+    }
+
+    #[test]
+    fn a_truncated_jpeg_is_refused_and_a_whole_one_is_taken() {
+        let picture = image::RgbImage::from_fn(400, 300, |x, y| image::Rgb([x as u8, y as u8, 7]));
+        let mut jpeg = Vec::new();
+        picture
+            .write_to(
+                &mut std::io::Cursor::new(&mut jpeg),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        assert!(resize_cover(&jpeg).is_ok());
+        let cut = &jpeg[..jpeg.len() * 2 / 3];
+        assert!(matches!(resize_cover(cut), Err(CoverError::Truncated)));
+        let mut padded = jpeg.clone();
+        padded.extend_from_slice(&[0; 32]);
+        assert!(
+            resize_cover(&padded).is_ok(),
+            "bytes after the end marker are harmless"
+        );
     }
 
     #[test]

@@ -26,6 +26,16 @@ const REQUIRED: [&str; 7] = [
     "cover",
 ];
 const OPTIONAL: [&str; 4] = ["url", "topics", "cover_alt_zh", "cover_alt_en"];
+/// Columns visitors read: no control or bidi characters in them.
+const VISITOR_TEXT: [&str; 7] = [
+    "title_zh",
+    "title_en",
+    "summary_zh",
+    "summary_en",
+    "topics",
+    "cover_alt_zh",
+    "cover_alt_en",
+];
 /// Who the history names for an import.
 const WHO: &str = "docent import";
 
@@ -121,6 +131,12 @@ pub fn import(request: &Request) -> Result<Imported, Vec<String>> {
                     row.line,
                     format!("`{column}` is empty; every row needs it"),
                 ));
+            }
+        }
+        // The same check as `docent check`, named by row and column.
+        for column in VISITOR_TEXT {
+            if let Err(e) = crate::catalog::values::visitor_text(row.get(column)) {
+                problems.push(at(row.line, format!("column `{column}`: {e}")));
             }
         }
         if exhibition

@@ -641,6 +641,9 @@ fn check(dir: &Path) -> ExitCode {
                 stories,
                 catalog.codes().len()
             );
+            for hint in catalog::hints(&catalog) {
+                println!("{hint}");
+            }
             ExitCode::SUCCESS
         }
         Err(problems) => {

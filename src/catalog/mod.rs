@@ -26,7 +26,7 @@ use jiff::tz::TimeZone;
 
 pub use access::{Access, Place, Proxy};
 pub use code::{Code, CodeError};
-pub use load::{Problem, load};
+pub use load::{Problem, hints, load, values};
 pub use reload::{Fingerprint, LiveCatalog, ReloadStatus};
 pub use rotation::{ShowState, Showing, ShownStory, Switch, Switches};
 pub use version::fingerprint;

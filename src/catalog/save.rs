@@ -28,7 +28,7 @@ use jiff::Timestamp;
 
 use super::Problem;
 use super::edit::version_of;
-pub use history::{Kept, history};
+pub use history::{Kept, history, kept_bytes};
 
 pub const HISTORY: &str = ".history";
 /// Inside the exhibits folder's own `.history/` (which no check reads and no scratch copy takes).

@@ -158,13 +158,15 @@ pub(super) async fn save(
                 .insert_header((header::LOCATION, format!("/admin/e/{}#phase", e.id)))
                 .finish())
         }
-        Err(SaveError::Rejected(problems)) => rejected(
-            problems.iter().map(ToString::to_string).collect(),
+        // In the page's language, like the story editor's.
+        Err(err @ SaveError::Rejected(_)) => rejected(
+            super::editor::said(&err, AdminUi::of(&req, e.time_zone.clone()).lang),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(e @ (SaveError::Stale | SaveError::Busy)) => {
-            rejected(vec![e.to_string()], super::editor::refused_status(&e))
-        }
+        Err(err @ (SaveError::Stale | SaveError::Busy)) => rejected(
+            super::editor::said(&err, AdminUi::of(&req, e.time_zone.clone()).lang),
+            super::editor::refused_status(&err),
+        ),
         // A read-only exhibits folder or a full disk: a page saying so, not a bare 500.
         Err(err) => {
             let (status, problem) = super::editor::not_writable(&state, &req, &e.id, err)?;

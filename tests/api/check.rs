@@ -340,7 +340,87 @@ fn a_phase_naming_a_missing_story_is_named() {
 fn a_missing_cover_is_named() {
     let dir = broken(&[]);
     std::fs::remove_file(dir.path().join("nature-covers/covers/alphago.png")).unwrap();
-    assert_problem(dir.path(), ALPHAGO, "cover = ", "cover", "cannot read");
+    assert_problem(dir.path(), ALPHAGO, "cover = ", "cover", "not found");
+    let (_, out) = check(dir.path());
+    assert!(
+        !out.contains("os error"),
+        "plain words, not the system's: {out}"
+    );
+}
+
+#[test]
+fn a_typo_and_a_missing_cover_are_found_in_one_run_with_the_nearest_name() {
+    let dir = broken(&[
+        (ALPHAGO, "topics = [", "topcs = ["),
+        (ALPHAGO, "[article]", "[article]\noa_ulr = \"x\""),
+    ]);
+    std::fs::remove_file(dir.path().join("nature-covers/covers/alphago.png")).unwrap();
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "topcs = ",
+        "unknown field `topcs`",
+        "did you mean `topics`?",
+    );
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "oa_ulr = ",
+        "unknown field `oa_ulr` in [article]",
+        "did you mean `oa_url`?",
+    );
+    assert_problem(dir.path(), ALPHAGO, "cover = ", "cover", "not found");
+}
+
+#[test]
+fn a_misspelt_required_field_suggests_the_right_name() {
+    let dir = broken(&[(ALPHAGO, "[summary]", "[sumary]")]);
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "[sumary]",
+        "unknown field `sumary`",
+        "did you mean `summary`?",
+    );
+}
+
+#[test]
+fn control_and_bidi_characters_in_visitor_text_are_refused_with_their_line() {
+    let dir = broken(&[
+        // TOML takes a control character only escaped; a bidi override also as it is.
+        (ALPHAGO, "[title]\nzh = \"", "[title]\nzh = \"\\u001B[31m"),
+        (
+            ALPHAGO,
+            "en = \"AlphaGo: a computer",
+            "en = \"\u{202e}AlphaGo: a computer",
+        ),
+    ]);
+    assert_problem(dir.path(), ALPHAGO, "u001B[31m", "title.zh", "U+001B");
+    assert_problem(dir.path(), ALPHAGO, "\u{202e}AlphaGo", "title.en", "U+202E");
+    // Direction marks are allowed.
+    let fine = broken(&[(
+        ALPHAGO,
+        "en = \"AlphaGo: a computer",
+        "en = \"\u{200f}AlphaGo: a computer",
+    )]);
+    assert_eq!(check(fine.path()).0, 0);
+}
+
+#[test]
+fn a_story_no_phase_shows_gets_a_hint() {
+    let dir = broken(&[]);
+    let story = std::fs::read_to_string(dir.path().join(ALPHAGO)).unwrap();
+    let orphan = story.replacen("code = \"GO16\"", "code = \"ORPHAN1\"", 1);
+    assert_ne!(orphan, story);
+    std::fs::write(dir.path().join("nature-covers/stories/orphan.toml"), orphan).unwrap();
+    let (code, out) = check(dir.path());
+    assert_eq!(code, 0, "a hint, not a problem: {out}");
+    let hint = out
+        .lines()
+        .find(|l| l.contains("orphan.toml: hint:"))
+        .unwrap_or_else(|| panic!("no hint: {out}"));
+    assert!(hint.contains("no phase shows the story `orphan`"), "{hint}");
+    assert!(!out.contains("alphago.toml: hint"), "{out}");
 }
 
 #[test]

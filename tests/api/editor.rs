@@ -182,8 +182,10 @@ fn uploads_are_images_of_bounded_size_stored_by_story_never_by_their_name() {
     assert!(not_image.body.contains("not a PNG or JPEG image"));
     let huge = vec![0u8; (5 << 20) + 1];
     let too_big = save(&app, &[("version", &version)], Some(("big.png", &huge)));
-    assert_eq!(too_big.status, 400, "{}", too_big.body);
+    // Beside the cover field, with the rest of the form as sent.
+    assert_eq!(too_big.status, 422, "{}", too_big.body);
     assert!(too_big.body.contains("larger than 5 MB"));
+    assert!(too_big.body.contains("id=\"cover_file-problem\""));
     // 12000x12000 in a few hundred KB: refused from its header, never decoded.
     let mut many_pixels = Vec::new();
     {

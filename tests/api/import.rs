@@ -433,3 +433,29 @@ fn an_import_killed_at_any_step_leaves_no_trace_or_all_of_it_and_the_next_import
         crate::saves::check_passes(exhibits.path());
     }
 }
+
+#[test]
+fn control_and_bidi_characters_are_refused_with_their_row_and_column() {
+    let rows = good_rows()
+        .replacen("首次直接探测到引力波", "首次直接探测到引力波\u{1b}[2J", 1)
+        .replacen(
+            "A new way to edit genes.",
+            "A new way \u{202e}to edit genes.",
+            1,
+        );
+    let (exhibits, _input, csv) = setup(&rows, |t| t.as_bytes().to_vec());
+    let before = stories(exhibits.path());
+    let (code, out, err) = import(&csv, exhibits.path(), &crossref_stand_in());
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("papers.csv:2: column `title_zh`: holds the invisible character U+001B"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "papers.csv:3: column `summary_en`: holds the invisible direction control U+202E"
+        ),
+        "{err}"
+    );
+    assert_eq!(stories(exhibits.path()), before, "nothing written");
+}

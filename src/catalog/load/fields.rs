@@ -9,6 +9,7 @@ use toml::value::Datetime;
 use super::DISTANCE_RANGE_M;
 use super::problems::Findings;
 use super::source::Source;
+use super::values;
 use crate::catalog::Code;
 
 pub(super) fn check_code(
@@ -35,40 +36,12 @@ pub(super) fn check_url(
     report: &mut Findings,
 ) -> Option<String> {
     let value = raw.get_ref().trim();
-    // The url crate drops tabs and line breaks while parsing, so a URL holding them parses, but
-    // the raw text then breaks the redirect's Location header: refuse them here.
-    if let Some(c) = value.chars().find(|c| c.is_control() || c.is_whitespace()) {
-        report.at(
-            src,
-            raw.span(),
-            format!(
-                "{field}: the URL holds {}; remove it (a URL is one line with no spaces; write a space as %20)",
-                describe_char(c)
-            ),
-        );
-        return None;
-    }
-    match url::Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
-            Some(value.to_string())
-        }
-        _ => {
-            report.at(
-                src,
-                raw.span(),
-                format!("{field}: `{value}` is not a valid http(s) URL"),
-            );
+    match values::url(value) {
+        Ok(()) => Some(value.to_string()),
+        Err(e) => {
+            report.at(src, raw.span(), format!("{field}: {e}"));
             None
         }
-    }
-}
-
-fn describe_char(c: char) -> String {
-    match c {
-        '\n' | '\r' => "a line break".into(),
-        '\t' => "a tab".into(),
-        ' ' => "a space".into(),
-        c => format!("the invisible character U+{:04X}", c as u32),
     }
 }
 

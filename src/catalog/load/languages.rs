@@ -8,12 +8,13 @@ use toml::Spanned;
 use super::problems::Findings;
 use super::raw::RawText;
 use super::source::Source;
-use crate::catalog::Text;
+use super::values::{ValueProblem, visitor_text};
+use crate::catalog::{Lang, Text};
 
 pub(super) fn text(raw: &RawText) -> Text {
-    let clean = |s: &Option<String>| {
+    let clean = |s: &Option<Spanned<String>>| {
         s.as_ref()
-            .map(|s| s.trim().to_string())
+            .map(|s| s.get_ref().trim().to_string())
             .filter(|s| !s.is_empty())
     };
     Text {
@@ -68,6 +69,18 @@ impl Langs {
         ))
     }
 
+    /// The languages as a list, Chinese first.
+    pub(super) fn list(self) -> Vec<Lang> {
+        let mut list = Vec::new();
+        if self.zh {
+            list.push(Lang::Zh);
+        }
+        if self.en {
+            list.push(Lang::En);
+        }
+        list
+    }
+
     /// The keys a text needs, as staff write them: `place.zh and place.en`, or one of them.
     fn keys(self, key: &str) -> String {
         match (self.zh, self.en) {
@@ -98,6 +111,7 @@ fn check_text_of(
     report: &mut Findings,
 ) -> Text {
     let t = text(raw.get_ref());
+    check_hidden(src, field, raw.get_ref(), report);
     if t.zh.is_none() && t.en.is_none() {
         report.at(
             src,
@@ -108,6 +122,29 @@ fn check_text_of(
         report.at(src, raw.span(), message);
     }
     t
+}
+
+/// A control or bidi character in either language of a text is reported as `field.zh` or
+/// `field.en`, at its own line.
+pub(super) fn check_hidden(src: &Source, field: &str, raw: &RawText, report: &mut Findings) {
+    for (lang, value) in [("zh", &raw.zh), ("en", &raw.en)] {
+        if let Some(value) = value
+            && let Err(e) = visitor_text(value.get_ref())
+        {
+            report.at(src, value.span(), format!("{field}.{lang}: {e}"));
+        }
+    }
+}
+
+/// One visitor text of its own (a topic, a citation's journal), reported as `field`.
+pub(super) fn check_hidden_in(
+    src: &Source,
+    span: std::ops::Range<usize>,
+    field: &str,
+    value: &str,
+    report: &mut Findings,
+) -> Result<(), ValueProblem> {
+    visitor_text(value).inspect_err(|e| report.at(src, span, format!("{field}: {e}")))
 }
 
 /// A station's place or a phase's name: shown to visitors, so required, in every language the

@@ -17,6 +17,8 @@ mod schedule;
 mod source;
 mod stations;
 mod stories;
+mod unknown;
+pub mod values;
 
 use std::path::{Path, PathBuf};
 
@@ -63,11 +65,36 @@ pub fn load(dir: &Path) -> Result<Catalog, Vec<Problem>> {
     }
 }
 
+/// What is allowed but likely a slip, one line each (`path: hint: ...`): a story that no phase
+/// shows is never on any station, so no visitor finds it by scanning.
+pub fn hints(catalog: &Catalog) -> Vec<String> {
+    let mut hints = Vec::new();
+    for e in &catalog.exhibitions {
+        for (i, story) in e.stories.iter().enumerate() {
+            if !e.phases.iter().any(|p| p.show.contains(&i)) {
+                hints.push(format!(
+                    "{}: hint: no phase shows the story `{}`, so visitors reach it only by its own code ({}); to put it on a station, name it in a phase's [phases.show] (or schedule a phase from the dashboard)",
+                    e.dir.join(STORIES_DIR).join(format!("{}.toml", story.id)).display(),
+                    story.id,
+                    story.code,
+                ));
+            }
+        }
+    }
+    hints
+}
+
 fn exhibition_folders(dir: &Path, report: &mut Findings) -> Vec<PathBuf> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            report.file(dir, format!("cannot read the exhibits folder: {e}"));
+            report.file(
+                dir,
+                format!(
+                    "cannot read the exhibits folder: {}",
+                    problems::io_words(&e)
+                ),
+            );
             return vec![];
         }
     };

@@ -58,3 +58,19 @@ impl Findings {
         });
     }
 }
+
+/// An I/O error as a person reads it: "not found" rather than "No such file or directory (os
+/// error 2)".
+pub(super) fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "not found".into(),
+        ErrorKind::PermissionDenied => {
+            "permission denied (the user docent runs as may not read it)".into()
+        }
+        ErrorKind::IsADirectory => "is a folder, not a file".into(),
+        ErrorKind::NotADirectory => "a part of the path is a file, not a folder".into(),
+        ErrorKind::InvalidData => "not readable as text".into(),
+        kind => kind.to_string(),
+    }
+}

@@ -1,5 +1,6 @@
-//! The raw file shapes serde reads `exhibition.toml` and `stories/*.toml` into: unknown
-//! fields refused, spans kept for the line numbers of later problems.
+//! The raw file shapes serde reads `exhibition.toml` and `stories/*.toml` into, spans kept for
+//! the line numbers of later problems. Unknown fields are taken here and reported by
+//! `unknown`, so one typo does not hide the rest of the file's problems.
 
 use std::collections::BTreeMap;
 
@@ -8,14 +9,12 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawText {
-    pub(super) zh: Option<String>,
-    pub(super) en: Option<String>,
+    pub(super) zh: Option<Spanned<String>>,
+    pub(super) en: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawExhibition {
     pub(super) title: Spanned<RawText>,
     pub(super) venue: Option<Spanned<RawText>>,
@@ -38,7 +37,6 @@ pub(super) struct RawExhibition {
 
 /// `[access]`: how visitors reach the full text (see exhibits/README.md).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawAccess {
     pub(super) campus_networks: Option<Spanned<Vec<Spanned<String>>>>,
     pub(super) proxy: Option<Spanned<String>>,
@@ -47,7 +45,6 @@ pub(super) struct RawAccess {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawStation {
     pub(super) id: Spanned<String>,
     pub(super) code: Spanned<String>,
@@ -56,31 +53,30 @@ pub(super) struct RawStation {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawPhase {
     pub(super) id: Spanned<String>,
     pub(super) name: Option<Spanned<RawText>>,
     pub(super) starts: Spanned<Datetime>,
     pub(super) ends: Option<Spanned<Datetime>>,
-    pub(super) show: Spanned<BTreeMap<Spanned<String>, Spanned<String>>>,
+    /// Station id to story id; a station's line is its story's (`serde_ignored` takes only
+    /// plain keys).
+    pub(super) show: Spanned<BTreeMap<String, Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawStory {
     pub(super) code: Spanned<String>,
     pub(super) cover: Spanned<String>,
-    pub(super) cover_alt: Option<RawText>,
+    pub(super) cover_alt: Option<Spanned<RawText>>,
     #[serde(default)]
-    pub(super) topics: Vec<String>,
+    pub(super) topics: Vec<Spanned<String>>,
     pub(super) title: Spanned<RawText>,
     pub(super) summary: Spanned<RawText>,
     pub(super) article: Spanned<RawArticle>,
-    pub(super) citation: Option<RawCitation>,
+    pub(super) citation: Option<Spanned<RawCitation>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawArticle {
     pub(super) url: Option<Spanned<String>>,
     pub(super) doi: Option<Spanned<String>>,
@@ -89,7 +85,6 @@ pub(super) struct RawArticle {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawCitation {
     pub(super) authors: Option<String>,
     pub(super) title: Option<String>,

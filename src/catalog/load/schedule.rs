@@ -162,9 +162,9 @@ fn check_show(
     let (stations, stories) = (&stations.good, &stories.good);
     let mut show = vec![usize::MAX; stations.len()];
     for (station, story) in p.show.get_ref() {
-        let Some(si) = stations.iter().position(|s| s.id == *station.get_ref()) else {
-            if !all_stations.broken.contains(station.get_ref()) {
-                report.at(src, station.span(), format!("phases.show: phase `{phase_id}` names station `{}`, which is not among [[stations]]", station.get_ref()));
+        let Some(si) = stations.iter().position(|s| s.id == *station) else {
+            if !all_stations.broken.contains(station) {
+                report.at(src, story.span(), format!("phases.show: phase `{phase_id}` names station `{station}`, which is not among [[stations]]"));
             }
             continue;
         };
@@ -179,7 +179,7 @@ fn check_show(
         }
     }
     for (si, station) in stations.iter().enumerate() {
-        let named = p.show.get_ref().keys().any(|k| *k.get_ref() == station.id);
+        let named = p.show.get_ref().keys().any(|k| *k == station.id);
         if show[si] == usize::MAX && !named {
             report.at(
                 src,

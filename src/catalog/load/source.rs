@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::problems::{Findings, Problem};
+use super::problems::{Findings, Problem, io_words};
+use super::unknown::{self, Step};
 use crate::catalog::friendly;
 
 /// A file's text, kept to turn byte spans into line numbers.
@@ -17,7 +18,7 @@ impl Source {
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) => {
-                report.file(&path, format!("cannot read: {e}"));
+                report.file(&path, format!("cannot read the file: {}", io_words(&e)));
                 return None;
             }
         };
@@ -43,8 +44,18 @@ impl Source {
             + 1
     }
 
+    /// The file read into `T`. Unknown fields do not stop the reading: each is reported (with
+    /// the nearest known name) and the rest of the file is still checked.
     pub(super) fn parse<T: serde::de::DeserializeOwned>(&self, report: &mut Findings) -> Option<T> {
-        match toml::from_str(&self.text) {
+        let mut ignored = Vec::new();
+        let parsed = toml::Deserializer::parse(&self.text).and_then(|de| {
+            serde_ignored::deserialize(de, |path| ignored.push(unknown::steps(&path)))
+        });
+        let top = unknown::fields_of::<T>();
+        for steps in &ignored {
+            unknown::report(self, steps, top, report);
+        }
+        match parsed {
             Ok(value) => Some(value),
             Err(e) => {
                 let line = e.span().map(|s| self.line(s.start));
@@ -60,6 +71,27 @@ impl Source {
                 None
             }
         }
+    }
+
+    /// Where the key at `steps` is written in the file.
+    pub(super) fn span_of(&self, steps: &[Step]) -> Option<std::ops::Range<usize>> {
+        let doc = toml_edit::Document::parse(self.text.as_str()).ok()?;
+        let mut item = doc.as_item();
+        let mut span = None;
+        for step in steps {
+            match step {
+                Step::Key(key) => {
+                    let table = item.as_table_like()?;
+                    span = table.key(key).and_then(toml_edit::Key::span);
+                    item = table.get(key)?;
+                }
+                Step::Index(i) => {
+                    item = item.get(*i)?;
+                    span = item.span().or(span);
+                }
+            }
+        }
+        span
     }
 }
 

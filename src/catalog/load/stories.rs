@@ -7,10 +7,11 @@ use toml::Spanned;
 use super::STORIES_DIR;
 use super::exhibition::Loaded;
 use super::fields::{check_code, check_date, check_url, is_slug};
-use super::languages::{Langs, check_text, text};
-use super::problems::Findings;
+use super::languages::{Langs, check_hidden, check_hidden_in, check_text, text};
+use super::problems::{Findings, io_words};
 use super::raw::{RawArticle, RawCitation, RawStory, RawText};
 use super::source::Source;
+use super::values;
 use crate::catalog::{Citation, Cover, Story, Text};
 
 pub(super) fn load_stories(
@@ -31,7 +32,10 @@ pub(super) fn load_stories(
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect(),
         Err(e) => {
-            report.file(&dir, format!("cannot read the stories folder: {e}"));
+            report.file(
+                &dir,
+                format!("cannot read the stories folder: {}", io_words(&e)),
+            );
             return stories;
         }
     };
@@ -86,11 +90,17 @@ fn load_story(
         .doi
         .as_ref()
         .map(|d| d.get_ref().trim().to_string());
+    if let Some(alt) = &raw.cover_alt {
+        check_hidden(&src, "cover_alt", alt.get_ref(), report);
+    }
+    for topic in &raw.topics {
+        let _ = check_hidden_in(&src, topic.span(), "topics", topic.get_ref(), report);
+    }
     let cover = check_cover(
         &src,
         folder,
         &raw.cover,
-        raw.cover_alt.as_ref(),
+        raw.cover_alt.as_ref().map(Spanned::get_ref),
         &title,
         report,
     );
@@ -104,7 +114,7 @@ fn load_story(
         cover: cover?,
         title,
         summary,
-        topics: raw.topics,
+        topics: raw.topics.into_iter().map(Spanned::into_inner).collect(),
         article_url: article_url?,
         oa_url,
         doi,
@@ -114,14 +124,15 @@ fn load_story(
 
 fn check_article(src: &Source, raw: &Spanned<RawArticle>, report: &mut Findings) -> Option<String> {
     let article = raw.get_ref();
-    if let Some(doi) = &article.doi {
-        let d = doi.get_ref().trim();
-        if !(d.starts_with("10.") && d.contains('/'))
-            || d.contains(|c: char| c.is_whitespace() || c.is_control())
-        {
-            report.at(src, doi.span(), format!("article.doi: `{d}` is not a DOI (expected something like 10.1038/nature16961, without https://doi.org/)"));
-            return None;
+    if let Some(doi) = &article.doi
+        && let Err(e) = values::doi(doi.get_ref())
+    {
+        report.at(src, doi.span(), format!("article.doi: {e}"));
+        // The url is still checked: every problem of the file comes in one run.
+        if let Some(url) = &article.url {
+            check_url(src, url, "article.url", report);
         }
+        return None;
     }
     match (&article.url, &article.doi) {
         (Some(url), _) => check_url(src, url, "article.url", report),
@@ -168,7 +179,7 @@ fn check_cover(
             report.at(
                 src,
                 raw.span(),
-                format!("cover: cannot read `{}`: {e}", path.display()),
+                format!("cover: `{relative}`: {} ({})", io_words(&e), path.display()),
             );
             return None;
         }
@@ -199,7 +210,21 @@ fn check_cover(
     })
 }
 
-fn check_citation(src: &Source, raw: RawCitation, report: &mut Findings) -> Citation {
+fn check_citation(src: &Source, raw: Spanned<RawCitation>, report: &mut Findings) -> Citation {
+    let span = raw.span();
+    let raw = raw.into_inner();
+    let texts = [
+        ("citation.authors", raw.authors.as_deref()),
+        ("citation.title", raw.title.as_deref()),
+        ("citation.journal", Some(raw.journal.as_str())),
+        ("citation.volume", raw.volume.as_deref()),
+        ("citation.pages", raw.pages.as_deref()),
+    ];
+    for (field, value) in texts {
+        if let Some(value) = value {
+            let _ = check_hidden_in(src, span.clone(), field, value, report);
+        }
+    }
     let issue_date = raw
         .issue_date
         .as_ref()

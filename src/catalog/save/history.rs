@@ -80,7 +80,7 @@ pub fn history(dir: &Path) -> Vec<Kept> {
 }
 
 /// The bytes an entry keeps (empty for a file the save made).
-pub(super) fn kept_bytes(dir: &Path, kept: &Kept) -> std::io::Result<Vec<u8>> {
+pub fn kept_bytes(dir: &Path, kept: &Kept) -> std::io::Result<Vec<u8>> {
     let folder = dir.join(HISTORY);
     let legacy = folder.join(format!("{}{LEGACY_KEPT}", kept.id));
     if legacy.is_file() {

@@ -35,7 +35,8 @@ struct Dashboard {
     /// (id, code, English title), to edit.
     stories: Vec<(String, String, String)>,
     /// Kept versions of the exhibit files, newest first, with when they were saved.
-    changes: Vec<(catalog::save::Kept, String)>,
+    /// Each kept version, when it was kept, and what the save changed.
+    changes: Vec<(catalog::save::Kept, String, String)>,
     state: &'static str,
     live: String,
     manual: bool,
@@ -134,9 +135,16 @@ pub(crate) async fn dashboard_for(
         && !web::block(move || catalog::save::writable(&root))
             .await
             .map_err(|e| WebError::internal("exhibits probe", e))?;
-    let changes = web::block(move || catalog::save::history(&dir))
-        .await
-        .map_err(|e| WebError::internal("change history", e))?;
+    let changes = web::block(move || {
+        let kept = catalog::save::history(&dir);
+        // What each save changed, field by field, for the 20 shown.
+        let said = crate::web::editor::summaries(&dir, &kept[..kept.len().min(20)], lang);
+        kept.into_iter()
+            .zip(said.into_iter().chain(std::iter::repeat(String::new())))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| WebError::internal("change history", e))?;
     let titles = (
         t.s("Scans and article opens by day", "每日扫码与全文打开次数"),
         t.s(
@@ -209,9 +217,9 @@ pub(crate) async fn dashboard_for(
         changes: changes
             .into_iter()
             .take(20)
-            .map(|c| {
+            .map(|(c, said)| {
                 let at = kept_at(&c.at).map_or_else(|| c.at.clone(), local);
-                (c, at)
+                (c, at, said)
             })
             .collect(),
         links,

@@ -8,12 +8,16 @@
 //! This file owns what the editor's parts and `phases` share: finding a story's file, reading
 //! exhibit files, saving through `catalog::save` and making the saved files live. The parts:
 //! `story_form` (the form, GET), `story_save` (its POST: an edited or a new story), `upload`
-//! (reading the multipart form, resizing the cover), `undo` (putting a kept version back).
+//! (reading the multipart form, resizing the cover), `undo` (putting a kept version back),
+//! `words` (what the editor says about a save, in the page's language, field by field),
+//! `summary` (what each save in the history changed).
 
 mod story_form;
 mod story_save;
+mod summary;
 mod undo;
 mod upload;
+mod words;
 
 use actix_web::http::StatusCode;
 use actix_web::web;
@@ -25,7 +29,9 @@ use crate::catalog::save::{self, Change, SaveError};
 
 pub(super) use story_form::story_form;
 pub(super) use story_save::{not_writable, story_save};
+pub(super) use summary::summaries;
 pub(super) use undo::undo;
+pub(super) use words::said;
 
 /// `/admin/e/{exhibition}/stories/new`: the form for a new story (no story may be called so).
 const NEW: &str = "new";

@@ -8,11 +8,12 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::story_form::{new_page, page};
-use super::upload::{read_form, resized};
+use super::upload::{Upload, read_form, resized};
+use super::words::Problems;
 use super::{NEW, live, read_text, refused_status, save, story_of};
-use crate::catalog::edit;
 use crate::catalog::save::{Change, SaveError};
 use crate::catalog::story_file::story_text;
+use crate::catalog::{edit, values};
 use crate::web::auth::Organizer;
 use crate::web::error::WebError;
 use crate::web::{AppState, no_store};
@@ -33,13 +34,13 @@ pub(crate) async fn story_save(
     let (dir, code) = story_of(&state, &exhibition, &story)?;
     let file = format!("stories/{story}.toml");
     let text = read_text(dir.join(&file)).await?;
-    let mut problems = Vec::new();
+    let mut problems = Problems::of_form(&fields, &values::languages(&dir));
     let mut changes = Vec::new();
     let cover_file = format!("covers/{story}.jpg");
     if let Some(bytes) = upload {
         match resized(bytes).await? {
             Ok(jpeg) => changes.push(Change::write(cover_file.clone(), jpeg)),
-            Err(e) => problems.push(format!("new cover: {e}")),
+            Err(e) => problems.cover(&e),
         }
     }
     let has_cover = !changes.is_empty();
@@ -50,12 +51,14 @@ pub(crate) async fn story_save(
             fields.get(name).cloned()
         }
     };
+    // A value already refused (a bad date) is not reported twice.
     let edited = match edit::edit_story(&text, &values) {
         Ok(t) => Some(t),
-        Err(e) => {
-            problems.push(e.to_string());
+        Err(e) if problems.is_empty() => {
+            problems.add(None, e.to_string(), format!("无法修改这个故事：{e}"));
             None
         }
+        Err(_) => None,
     };
     let shown = (exhibition.as_str(), story.as_str(), code.clone());
     let (Some(edited), true) = (edited, problems.is_empty()) else {
@@ -84,7 +87,7 @@ pub(crate) async fn story_save(
                 .finish())
         }
         Err(SaveError::Rejected(problems)) => {
-            let problems = problems.iter().map(ToString::to_string).collect();
+            let problems = Problems::from_check(&problems);
             let page = page(&state, &req, shown, &text, Some(&fields), problems, false)?;
             Ok(no_store(
                 page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
@@ -92,7 +95,7 @@ pub(crate) async fn story_save(
         }
         Err(e @ (SaveError::Stale | SaveError::Busy)) => {
             let status = refused_status(&e);
-            let problems = vec![e.to_string()];
+            let problems = Problems::refused(&e);
             let page = page(&state, &req, shown, &text, Some(&fields), problems, false)?;
             Ok(no_store(page.t.respond(status, &page)))
         }
@@ -104,7 +107,7 @@ pub(crate) async fn story_save(
                 shown,
                 &text,
                 Some(&fields),
-                vec![problem],
+                Problems::said(problem),
                 false,
             )?;
             Ok(no_store(page.t.respond(status, &page)))
@@ -165,7 +168,7 @@ async fn create(
     exhibition: &str,
     organizer: &Organizer,
     fields: HashMap<String, String>,
-    upload: Option<Vec<u8>>,
+    upload: Option<Upload>,
 ) -> Result<HttpResponse, WebError> {
     let dir = state
         .catalog()
@@ -173,27 +176,33 @@ async fn create(
         .map(|(_, e)| e.dir.clone())
         .ok_or_else(|| WebError::NotFound(format!("no exhibition `{exhibition}`")))?;
     let id = fields.get("id").map_or("", |v| v.trim()).to_string();
-    let mut problems = Vec::new();
+    let mut problems = Problems::of_form(&fields, &values::languages(&dir));
     if id.is_empty()
         || id == NEW
         || !id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        problems.push(format!(
-            "story id `{id}`: use lowercase letters, digits and - (and not `new`)"
-        ));
+        problems.add(
+            Some("id"),
+            format!("story id `{id}`: use lowercase letters, digits and - (and not `new`)"),
+            format!("故事 id“{id}”：只能用小写字母、数字和 -（也不能是 new）"),
+        );
     }
     let cover = match upload {
         Some(bytes) => match resized(bytes).await? {
             Ok(jpeg) => Some(jpeg),
             Err(e) => {
-                problems.push(format!("cover: {e}"));
+                problems.cover(&e);
                 None
             }
         },
         None => {
-            problems.push("a new story needs a cover image (PNG or JPEG)".into());
+            problems.add(
+                Some("cover_file"),
+                "a new story needs a cover image (PNG or JPEG)",
+                "新故事需要一张封面图片（PNG 或 JPEG）",
+            );
             None
         }
     };
@@ -222,7 +231,9 @@ async fn create(
     let text = match edit::edit_story(&text, &values) {
         Ok(text) => text,
         Err(e) => {
-            let page = new_page(state, req, exhibition, &fields, vec![e.to_string()])?;
+            let mut problems = Problems::default();
+            problems.add(None, e.to_string(), format!("无法生成新故事：{e}"));
+            let page = new_page(state, req, exhibition, &fields, problems)?;
             return Ok(no_store(
                 page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
             ));
@@ -251,17 +262,22 @@ async fn create(
                 .finish());
         }
         Err(SaveError::Rejected(problems)) => (
-            problems.iter().map(ToString::to_string).collect(),
+            Problems::from_check(&problems),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(SaveError::Stale) => (
-            vec![format!("a story `{id}` exists already: choose another id")],
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(e @ SaveError::Busy) => (vec![e.to_string()], refused_status(&e)),
+        Err(SaveError::Stale) => {
+            let mut problems = Problems::default();
+            problems.add(
+                Some("id"),
+                format!("a story `{id}` exists already: choose another id"),
+                format!("已有 id 为“{id}”的故事：请换一个 id"),
+            );
+            (problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e @ SaveError::Busy) => (Problems::refused(&e), refused_status(&e)),
         Err(e) => {
             let (status, problem) = not_writable(state, req, exhibition, e)?;
-            (vec![problem], status)
+            (Problems::said(problem), status)
         }
     };
     let page = new_page(state, req, exhibition, &fields, problems)?;

@@ -1,5 +1,5 @@
-//! The story form as sent: its multipart fields within the size limits, and the uploaded cover
-//! resized on a blocking thread.
+//! The story form as sent: its multipart fields within the size, count and name limits, and the
+//! uploaded cover resized on a blocking thread, a few at a time.
 
 use std::collections::HashMap;
 
@@ -13,40 +13,82 @@ use crate::web::error::WebError;
 /// The largest cover accepted, and the most text a form may carry.
 const COVER_BYTES: usize = 5 << 20;
 const TEXT_BYTES: usize = 64 << 10;
+/// The story form has about twenty fields with names under 32 bytes: a form of thousands of
+/// fields or of long names is not from the editor, and each name costs memory until refused.
+const MAX_FIELDS: usize = 64;
+const MAX_NAME_BYTES: usize = 64;
+/// Covers decoded at once: each takes up to `covers`' memory bound and a core for a while, so
+/// a burst of large uploads waits its turn instead of starving the visitor pages.
+const DECODING_AT_ONCE: usize = 2;
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODING_AT_ONCE);
+
+/// The most of a too-large cover read (and dropped) to answer with the rest of the form.
+const DRAIN_BYTES: usize = 64 << 20;
+
+/// An uploaded cover file as sent: its bytes, or how many bytes it had when over the limit
+/// (said beside the cover field, like any other problem of the cover).
+pub(super) struct Upload(Result<Vec<u8>, usize>);
 
 /// The form's text fields and the uploaded cover, within the size limits.
 pub(super) async fn read_form(
     mut payload: Multipart,
-) -> Result<(HashMap<String, String>, Option<Vec<u8>>), WebError> {
+) -> Result<(HashMap<String, String>, Option<Upload>), WebError> {
     let mut fields = HashMap::new();
     let mut cover = None;
     let mut text = 0;
+    let mut count = 0;
     while let Some(field) = payload.next().await {
         let mut field =
             field.map_err(|e| WebError::BadRequest(format!("the form could not be read: {e}")))?;
-        let name = field.name().unwrap_or_default().to_string();
+        count += 1;
+        if count > MAX_FIELDS {
+            return Err(WebError::BadRequest(format!(
+                "the form has more than {MAX_FIELDS} fields; send it from the editor"
+            )));
+        }
+        let name = field.name().unwrap_or_default();
+        if name.len() > MAX_NAME_BYTES {
+            return Err(WebError::BadRequest(format!(
+                "a field name is longer than {MAX_NAME_BYTES} bytes; send the form from the editor"
+            )));
+        }
+        let name = name.to_string();
         let limit = if name == "cover_file" {
             COVER_BYTES
         } else {
             TEXT_BYTES
         };
         let mut bytes = Vec::new();
+        let mut sent = 0;
         while let Some(chunk) = field.next().await {
             let chunk = chunk
                 .map_err(|e| WebError::BadRequest(format!("the form could not be read: {e}")))?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(WebError::BadRequest(if name == "cover_file" {
-                    "the cover is larger than 5 MB: make it smaller (720×960 is plenty)".into()
-                } else {
-                    format!("the field `{name}` is too long")
-                }));
+            sent += chunk.len();
+            if name == "cover_file" && sent > limit {
+                // Read on without keeping it, so the rest of the form comes back with the
+                // cover's problem beside its field; but not forever.
+                if sent > DRAIN_BYTES {
+                    return Err(WebError::BadRequest(
+                        "the cover is far larger than 5 MB: make it smaller (720×960 is plenty)"
+                            .into(),
+                    ));
+                }
+                bytes = Vec::new();
+                continue;
+            }
+            if sent > limit {
+                return Err(WebError::BadRequest(format!(
+                    "the field `{name}` is too long"
+                )));
             }
             bytes.extend_from_slice(&chunk);
         }
         if name == "cover_file" {
             // The uploaded file's own name is never used: covers are stored by story id.
-            if !bytes.is_empty() {
-                cover = Some(bytes);
+            if sent > limit {
+                cover = Some(Upload(Err(sent)));
+            } else if !bytes.is_empty() {
+                cover = Some(Upload(Ok(bytes)));
             }
         } else {
             text += bytes.len();
@@ -61,10 +103,24 @@ pub(super) async fn read_form(
     Ok((fields, cover))
 }
 
-/// An uploaded cover resized (`covers::resize_cover`) on a blocking thread: decoding and
-/// resizing a 5 MB image takes a worker's whole attention for a while. `Err` inside: the
-/// sender's file is not an image; a failure to encode is this server's.
-pub(super) async fn resized(bytes: Vec<u8>) -> Result<Result<Vec<u8>, CoverError>, WebError> {
+/// An uploaded cover resized (`covers::resize_cover`) on a blocking thread, at most
+/// `DECODING_AT_ONCE` at a time: decoding and resizing a 5 MB image takes a core's whole
+/// attention for a while. `Err` inside: the sender's file is not an image we take; a failure
+/// to encode is this server's.
+pub(super) async fn resized(upload: Upload) -> Result<Result<Vec<u8>, CoverError>, WebError> {
+    let bytes = match upload.0 {
+        Ok(bytes) => bytes,
+        Err(sent) => {
+            return Ok(Err(CoverError::TooManyBytes {
+                bytes: sent,
+                limit: COVER_BYTES,
+            }));
+        }
+    };
+    let _turn = DECODING
+        .acquire()
+        .await
+        .map_err(|e| WebError::internal("cover", e))?;
     match web::block(move || resize_cover(&bytes))
         .await
         .map_err(|e| WebError::internal("cover", e))?
