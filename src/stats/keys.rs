@@ -89,7 +89,7 @@ impl Key for InApp {
 
     fn label(&self, lang: Lang) -> Cow<'_, str> {
         let (zh, en) = match self {
-            InApp::None => ("无（普通浏览器）", "none (a plain browser)"),
+            InApp::None => ("无（普通浏览器）", "plain browser (no app)"),
             InApp::WeChat => ("微信", "WeChat"),
             InApp::WeCom => ("企业微信", "WeCom"),
             InApp::Qq => ("QQ", "QQ"),

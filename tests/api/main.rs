@@ -7,6 +7,7 @@ mod admin_lang;
 mod check;
 mod durability;
 mod editor;
+mod figures_words;
 mod helpers;
 mod import;
 mod layout;

@@ -35,8 +35,11 @@ struct Dashboard {
     /// Kept versions of the exhibit files, newest first, with when they were saved.
     changes: Vec<(catalog::save::Kept, String)>,
     state: &'static str,
+    /// The live phase: its id (to mark its row and the menu) and its name.
+    live_id: String,
     live: String,
     manual: bool,
+    /// (id, name, local start): the id only as the menu's value, never shown.
     phases: Vec<(String, String, String)>,
     history: Vec<(String, String, String)>,
     /// Read-only links: (link, full URL, live now, expiry in local time).
@@ -92,7 +95,9 @@ pub(crate) async fn dashboard_for(
             let to = if s.is_return_to_schedule() {
                 t.s("back to schedule", "恢复按计划").to_string()
             } else {
-                s.phase
+                // By its name; a phase since removed from the files by its id.
+                e.phase(&s.phase)
+                    .map_or(s.phase.clone(), |(_, p)| p.name.get(lang).to_string())
             };
             (local(s.at), to, s.by)
         })
@@ -124,7 +129,6 @@ pub(crate) async fn dashboard_for(
             vec![],
         ),
     };
-    let nth = (stats.by_day.len() / 12).max(1);
     let dir = e.dir.clone();
     let changes = web::block(move || catalog::save::history(&dir))
         .await
@@ -154,8 +158,8 @@ pub(crate) async fn dashboard_for(
         .get_or_draw(view, position, &catalog, move || {
             let (days, hours, stories, stations) = rows;
             chart_cache::Charts {
-                days: charts::columns(lang, titles.0, &days, nth),
-                hours: charts::columns(lang, titles.1, &hours, 2),
+                days: charts::columns(lang, titles.0, &days),
+                hours: charts::columns(lang, titles.1, &hours),
                 stories: charts::bars(lang, titles.2, &stories),
                 stations: charts::bars(lang, titles.3, &stations),
             }
@@ -178,7 +182,8 @@ pub(crate) async fn dashboard_for(
             ShowState::Running => t.s("running", "展出中"),
             ShowState::Closed => t.s("closed", "已闭幕"),
         },
-        live: e.phases[showing.phase].id.clone(),
+        live_id: e.phases[showing.phase].id.clone(),
+        live: e.phases[showing.phase].name.get(lang).to_string(),
         manual: showing.manual,
         phases: e
             .phases

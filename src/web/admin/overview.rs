@@ -31,6 +31,12 @@ pub(crate) async fn overview(
     req: HttpRequest,
 ) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
+    // Every time on the page in one zone: the first exhibition's (usually the only one).
+    let zone = catalog
+        .exhibitions
+        .first()
+        .map_or_else(|| state.day_zone.clone(), |e| e.time_zone.clone());
+    let t = AdminUi::of(&req, zone);
     let mut shows = Vec::new();
     for e in &catalog.exhibitions {
         let stats = compute(&state, &catalog, &e.id, None).await?;
@@ -38,18 +44,12 @@ pub(crate) async fn overview(
         shows.push((
             e.id.clone(),
             title(e),
-            e.phases[live.phase].id.clone(),
+            e.phases[live.phase].name.get(t.lang).to_string(),
             stats,
         ));
     }
     let organizer = Organizer::of(&req)?;
     let reload = state.reload_status();
-    // Every time on the page in one zone: the first exhibition's (usually the only one).
-    let zone = catalog
-        .exhibitions
-        .first()
-        .map_or_else(|| state.day_zone.clone(), |e| e.time_zone.clone());
-    let t = AdminUi::of(&req, zone);
     let page = Overview {
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),

@@ -1,0 +1,243 @@
+//! Issue 21: every figure named as people call it: phases, languages, devices and apps by
+//! their names in the page's language (never `phase-1` or `wechat`), zones never as `CST`,
+//! chart labels that fit, and the report's headings and rows in both of its languages.
+
+use crate::helpers::*;
+
+/// Visits from several apps and devices, over two days and both phases, and one switch.
+fn traffic(app: &TestApp) {
+    let agents = [
+        IPHONE_WECHAT,
+        ANDROID_CHROME,
+        "Mozilla/5.0 (iPad; CPU OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Version/17.1 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+    ];
+    for (i, code) in ["NCA1", "NCB1", "NCA2", "NCB3"].iter().enumerate() {
+        let ip = format!("203.0.113.{i}");
+        app.get_as(
+            &format!("/s/{code}"),
+            agents[i],
+            &[("X-Forwarded-For", &ip), ("Accept-Language", "en")],
+        );
+    }
+    app.get_as("/go/NCA1", IPHONE_WECHAT, &[]);
+    app.get_as("/s/NCA1?from=groupmessage", IPHONE_WECHAT, &[]);
+    app.clock.set(at("2026-12-08T03:00:00Z"));
+    app.get_as("/s/NCB2", IPHONE_WECHAT, &[]);
+    let switch = app.admin_post(
+        "/admin/switch/nature-covers",
+        &[("phase", "phase-1"), ("confirm", "yes")],
+        &[],
+    );
+    assert_eq!(switch.status, 303, "{}", switch.body);
+}
+
+/// What a reader sees of a page: its text without tags, styles or attributes (chart labels
+/// are text inside the SVG, so they are kept).
+pub(crate) fn visible_text(html: &str) -> String {
+    let mut rest = html.to_string();
+    for tag in ["style", "script"] {
+        while let Some(start) = rest.find(&format!("<{tag}")) {
+            let end = rest[start..]
+                .find(&format!("</{tag}>"))
+                .map_or(rest.len(), |e| start + e + tag.len() + 3);
+            rest.replace_range(start..end, " ");
+        }
+    }
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in rest.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+        .replace("&#38;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+}
+
+/// The words of a text (runs of ASCII letters, digits and `_`).
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Keys the stats JSON and CSV use that have a different name for people (checked case by
+/// case: `WeChat` is the name, `wechat` the key). Device and route keys are English words a
+/// sentence may use (`phone`, `campus`), so they are checked on Chinese pages only.
+const APP_AND_LANGUAGE_KEYS: &[&str] = &[
+    "wechat",
+    "wecom",
+    "qq",
+    "weibo",
+    "alipay",
+    "dingtalk",
+    "douyin",
+    "feishu",
+    "facebook",
+    "instagram",
+    "xiaohongshu",
+    "baidu",
+    "toutiao",
+    "taobao",
+    "jd",
+    "zh",
+    "en",
+];
+const ENGLISH_WORD_KEYS: &[&str] = &[
+    "none",
+    "phone",
+    "tablet",
+    "desktop",
+    "other",
+    "campus",
+    "proxy",
+    "oa",
+    "publisher",
+];
+
+fn assert_named(page: &str, what: &str, chinese: bool) {
+    let text = visible_text(page);
+    for id in ["phase-1", "phase-2"] {
+        assert!(
+            !text.contains(id),
+            "{what}: the phase id {id} shown:\n{}",
+            around(&text, id)
+        );
+    }
+    let seen = words(&text);
+    let keys = APP_AND_LANGUAGE_KEYS
+        .iter()
+        .chain(if chinese { ENGLISH_WORD_KEYS } else { &[] });
+    for key in keys {
+        assert!(
+            !seen.contains(key),
+            "{what}: the raw key `{key}` shown:\n{}",
+            around(&text, &format!(" {key} "))
+        );
+    }
+    assert!(!words(&text).contains(&"CST"), "{what}: an ambiguous zone");
+}
+
+fn around(text: &str, needle: &str) -> String {
+    match text.find(needle) {
+        Some(at) => {
+            let start = text.floor_char_boundary(at.saturating_sub(120));
+            let end = text.ceil_char_boundary((at + 120).min(text.len()));
+            text[start..end].to_string()
+        }
+        None => String::new(),
+    }
+}
+
+fn share_link(app: &TestApp) -> String {
+    let reply = app.admin_post(
+        "/admin/shares/nature-covers",
+        &[("days", "2")],
+        &[("Accept", "text/plain")],
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.body.trim()[app.base.len()..].to_string()
+}
+
+#[test]
+fn every_figure_page_names_phases_apps_and_languages_never_ids_in_both_languages() {
+    let app = spawn_app(IN_PHASE_1);
+    traffic(&app);
+    let link = share_link(&app);
+    for (lang, chinese) in [("zh", true), ("en", false)] {
+        for path in [
+            "/admin".to_string(),
+            "/admin/e/nature-covers".to_string(),
+            "/admin/e/nature-covers?from=2026-11-19&to=2026-12-09".to_string(),
+        ] {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let page = app.admin_get(&format!("{path}{sep}lang={lang}"));
+            assert_eq!(page.status, 200, "{path}");
+            assert_named(&page.body, &format!("{path} in {lang}"), chinese);
+        }
+        let view = app.get(&format!("{link}?lang={lang}"));
+        assert_eq!(view.status, 200);
+        assert_named(
+            &view.body,
+            &format!("the read-only view in {lang}"),
+            chinese,
+        );
+    }
+    // The phase by its name where the live phase is said, in each language.
+    let zh = app.admin_get("/admin/e/nature-covers?lang=zh").body;
+    assert!(zh.contains("当前展期：<b>第一期：2016年封面</b>"), "{zh}");
+    let en = app.admin_get("/admin/e/nature-covers?lang=en").body;
+    assert!(en.contains("Live phase: <b>Phase 1: 2016 covers</b>"));
+    // The "By phase" table: by name, in the page's language.
+    let by_phase = &zh[zh.find("按展期").unwrap()..];
+    assert!(by_phase[..by_phase.find("</table>").unwrap()].contains("第二期"));
+    // Languages by their own names; apps and devices in the page's language.
+    assert!(zh.contains("<td>English</td>") && zh.contains("<td>中文</td>"));
+    assert!(zh.contains("<td>微信</td>") && zh.contains("<td>平板</td>"));
+    assert!(en.contains("<td>English</td>") && en.contains("<td>WeChat</td>"));
+
+    // The report is written in both languages: no ids, no keys, headings and rows in both.
+    for path in [
+        "/admin/report/nature-covers".to_string(),
+        "/admin/report/nature-covers?phase=phase-2".to_string(),
+        format!("{link}/report"),
+    ] {
+        let report = if path.starts_with("/view/") {
+            app.get(&path)
+        } else {
+            app.admin_get(&path)
+        };
+        assert_eq!(report.status, 200, "{path}");
+        // Both languages: English words such as `phone` are names here.
+        assert_named(&report.body, &path, false);
+        let text = visible_text(&report.body);
+        for both in [
+            "设备 device",
+            "手机",
+            "phone",
+            "微信",
+            "WeChat",
+            "第一期：2016年封面",
+            "Phase 1: 2016 covers",
+            "每日扫码与全文打开 · Scans and article opens by day",
+            "北京时间（UTC+8）",
+            "China Standard Time (UTC+8)",
+        ] {
+            assert!(text.contains(both), "{path}: no {both}");
+        }
+    }
+    let whole = visible_text(&app.admin_get("/admin/report/nature-covers").body);
+    assert!(whole.contains("平板 tablet") && whole.contains("电脑 desktop"));
+    let phase_2 = app
+        .admin_get("/admin/report/nature-covers?phase=phase-2")
+        .body;
+    assert!(phase_2.contains("第二期：2017年封面（保留两篇2016年故事）：2026-12-07 至 2027-01-08"));
+}
+
+#[test]
+fn a_report_without_shares_does_not_speak_of_zero_forwarded_views() {
+    let app = spawn_app(IN_PHASE_1);
+    app.get_as("/s/NCA1", IPHONE_WECHAT, &[]);
+    let report = app.admin_get("/admin/report/nature-covers").body;
+    assert!(!report.contains("Another 0 views"), "the sentence at 0");
+    assert!(!report.contains("另有 0 次"), "the Chinese one at 0");
+    assert!(report.contains("Staff and bot visits are not in these figures."));
+    app.get_as("/s/NCA1?from=singlemessage", IPHONE_WECHAT, &[]);
+    let report = app.admin_get("/admin/report/nature-covers").body;
+    assert!(
+        report.contains("Another 1 view came through links forwarded in WeChat"),
+        "said once there is one"
+    );
+    assert!(report.contains("另有 1 次浏览来自微信转发的链接"));
+}
