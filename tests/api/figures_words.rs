@@ -241,3 +241,64 @@ fn a_report_without_shares_does_not_speak_of_zero_forwarded_views() {
     );
     assert!(report.contains("另有 1 次浏览来自微信转发的链接"));
 }
+
+/// `docent backup` with `env`, asking the server at `bind` and falling back to `data`.
+fn backup(bind: &str, data: &std::path::Path, env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = data.with_file_name("backup.docent");
+    let cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["backup", "--bind", bind, "--out"])
+        .arg(&out)
+        .arg("--data")
+        .arg(data)
+        .env_remove("DOCENT_ADMIN_PASSWORD")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    outcome(cmd)
+}
+
+#[test]
+fn backup_says_the_password_was_refused_and_names_the_server_it_could_not_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (mut server, base) = start_server(&data);
+    let bind = base.trim_start_matches("http://").to_string();
+
+    let (code, _, err) = backup(
+        &bind,
+        &data,
+        &[("DOCENT_ADMIN_PASSWORD", "not-the-password")],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("refused the admin password in DOCENT_ADMIN_PASSWORD")
+            && err.contains("not the password that server was started with"),
+        "a wrong password is called wrong: {err}"
+    );
+    let (code, _, err) = backup(&bind, &data, &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("DOCENT_ADMIN_PASSWORD is not set"), "{err}");
+
+    // The server listens elsewhere than --bind says: the store is its, and in use.
+    let elsewhere = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nobody = elsewhere.local_addr().unwrap().to_string();
+    drop(elsewhere);
+    let (code, _, err) = backup(&nobody, &data, &[("DOCENT_ADMIN_PASSWORD", PASSWORD)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("is in use by a running docent")
+            && err.contains(&nobody)
+            && err.contains("--bind ADDRESS"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("could not acquire lock"),
+        "no database error: {err}"
+    );
+
+    let (code, out, err) = backup(&bind, &data, &[("DOCENT_ADMIN_PASSWORD", PASSWORD)]);
+    assert_eq!(code, 0, "the right address and password work: {err}");
+    assert!(out.contains("from the running server"), "{out}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
