@@ -200,9 +200,13 @@ fn draw_bars<K: Key>(
         .x_label_area_size(30)
         .y_label_area_size(340)
         .build_cartesian_2d(0u64..(top + top / 10 + 1), 0f64..n as f64)?;
+    // Five or so counts along the bottom, with no light lines between them.
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .x_labels(6)
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(0xe4, 0xe4, 0xe4))
         .label_style(("sans-serif", LABEL_PX))
         .y_labels(n * 2 + 1)
         .y_label_formatter(&|y| {

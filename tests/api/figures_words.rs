@@ -182,6 +182,11 @@ fn every_figure_page_names_phases_apps_and_languages_never_ids_in_both_languages
     // The "By phase" table: by name, in the page's language.
     let by_phase = &zh[zh.find("按展期").unwrap()..];
     assert!(by_phase[..by_phase.find("</table>").unwrap()].contains("第二期"));
+    // A story's visitors say they include browsing, so they may outnumber its scans.
+    assert!(zh.contains("每日访客（扫码与浏览）") && zh.contains("所以可能多于扫码次数"));
+    assert!(
+        en.contains("daily visitors, scans and browses") && en.contains("can outnumber its scans")
+    );
     // Languages by their own names; apps and devices in the page's language.
     assert!(zh.contains("<td>English</td>") && zh.contains("<td>中文</td>"));
     assert!(zh.contains("<td>微信</td>") && zh.contains("<td>平板</td>"));
@@ -301,4 +306,63 @@ fn backup_says_the_password_was_refused_and_names_the_server_it_could_not_reach(
     assert!(out.contains("from the running server"), "{out}");
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+#[test]
+fn the_csv_writes_every_time_to_the_second() {
+    let app = spawn_app(IN_PHASE_1);
+    app.get_as("/s/NCA1", IPHONE_WECHAT, &[]);
+    app.clock.set(at("2026-11-20T02:00:01.250731Z"));
+    app.get_as("/s/NCA2", IPHONE_WECHAT, &[]);
+    let csv = app.admin_get("/admin/export/nature-covers.csv").body;
+    let times: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(times, ["2026-11-20T02:00:00Z", "2026-11-20T02:00:01Z"]);
+}
+
+#[test]
+fn simulate_puts_no_open_on_a_campus_network_the_show_does_not_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args([
+            "simulate",
+            "--days",
+            "3",
+            "--per-day",
+            "80",
+            "--future",
+            "--exhibits",
+        ])
+        .arg(demo_exhibits())
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    let (code, _, err) = outcome(out);
+    assert_eq!(code, 0, "{err}");
+    let (mut server, base) = start_server(&data);
+    let stats = stats_json(&base);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let route = |key: &str| {
+        stats["by_route"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == key)
+            .unwrap()["opens"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(
+        stats["totals"]["opens"].as_u64().unwrap() > 20,
+        "{}",
+        stats["totals"]
+    );
+    assert_eq!(route("campus"), 0, "the demo lists no campus networks");
+    assert!(route("publisher") + route("oa") > 20);
 }
