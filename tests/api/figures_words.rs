@@ -366,3 +366,100 @@ fn simulate_puts_no_open_on_a_campus_network_the_show_does_not_have() {
     assert_eq!(route("campus"), 0, "the demo lists no campus networks");
     assert!(route("publisher") + route("oa") > 20);
 }
+
+/// Lays out `html` in a 390-pixel-wide viewport (an iframe in headless Chromium, whose own
+/// window cannot be that narrow) and reports: the page's scroll width, the viewport's width,
+/// how many lines the header's brand takes, the narrowest table header (in characters'
+/// widths, over headers of more than two characters) and the phase menu's right edge.
+fn phone_layout(html: &str) -> Vec<f64> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("page.html"), html).unwrap();
+    let probe = r#"<!doctype html><html><body style="margin:0">
+<iframe id="f" src="page.html" style="width:390px;height:844px;border:0"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {
+  var d = this.contentDocument, w = this.contentWindow;
+  var brand = d.querySelector('header > span');
+  var line = parseFloat(w.getComputedStyle(brand).lineHeight) || 20;
+  var narrowest = 99;
+  d.querySelectorAll('th').forEach(function (th) {
+    var text = th.textContent.trim();
+    if (text.length > 2) {
+      var em = parseFloat(w.getComputedStyle(th).fontSize);
+      narrowest = Math.min(narrowest, th.getBoundingClientRect().width / em);
+    }
+  });
+  var select = d.querySelector('select');
+  var right = select ? select.getBoundingClientRect().right : 0;
+  document.body.setAttribute('data-probe', [d.documentElement.scrollWidth, w.innerWidth,
+    Math.round(brand.getBoundingClientRect().height / line), narrowest, right].join(' '));
+});
+</script></body></html>"#;
+    std::fs::write(dir.path().join("probe.html"), probe).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("chromium")
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!(
+            "file://{}",
+            dir.path().join("probe.html").display()
+        ))
+        .output()
+        .expect("chromium runs (Debian package chromium)");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let at = dom.find("data-probe=\"").expect("the probe ran") + 12;
+    dom[at..at + dom[at..].find('"').unwrap()]
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn on_a_390_pixel_phone_the_dashboard_fits_the_screen_in_both_languages() {
+    let app = spawn_app(IN_PHASE_1);
+    traffic(&app);
+    let link = share_link(&app);
+    for lang in ["zh", "en"] {
+        for (what, page) in [
+            (
+                "dashboard",
+                app.admin_get(&format!("/admin/e/nature-covers?lang={lang}")),
+            ),
+            ("read-only view", app.get(&format!("{link}?lang={lang}"))),
+            ("overview", app.admin_get(&format!("/admin?lang={lang}"))),
+        ] {
+            assert_eq!(page.status, 200);
+            let m = phone_layout(&page.body);
+            let (scroll, width, brand_lines, narrowest_th, menu_right) =
+                (m[0], m[1], m[2], m[3], m[4]);
+            assert_eq!(width, 390.0, "{what}: the probe's viewport");
+            assert!(
+                scroll <= width,
+                "{what} in {lang}: {scroll} px wide, scrolls sideways"
+            );
+            assert_eq!(
+                brand_lines, 1.0,
+                "{what} in {lang}: the header's name wraps"
+            );
+            assert!(
+                narrowest_th >= 2.0,
+                "{what} in {lang}: a table header {narrowest_th:.1} characters wide"
+            );
+            assert!(
+                menu_right <= width,
+                "{what} in {lang}: the phase menu runs off"
+            );
+        }
+    }
+}
