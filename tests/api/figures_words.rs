@@ -463,3 +463,43 @@ fn on_a_390_pixel_phone_the_dashboard_fits_the_screen_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn a_bad_date_range_answers_a_page_in_the_admins_language() {
+    let app = spawn_app(IN_PHASE_1);
+    let link = share_link(&app);
+    let zh = app.admin_get("/admin/e/nature-covers?from=2026-11-20&to=2026-11-01&lang=zh");
+    assert_eq!(zh.status, 400);
+    assert!(zh.header("content-type").starts_with("text/html"), "a page");
+    assert!(zh.body.contains(r#"<html lang="zh-Hans">"#));
+    assert!(
+        zh.body
+            .contains("结束日期（2026-11-01）早于开始日期（2026-11-20）：请对调两个日期"),
+        "{}",
+        zh.body
+    );
+    assert!(
+        zh.body.contains(r#"href="/admin/e/nature-covers""#),
+        "a way back"
+    );
+    let en = app.get(&format!("{link}?from=2026-13-01&lang=en"));
+    assert_eq!(en.status, 400);
+    assert!(en.body.contains(r#"<html lang="en">"#));
+    assert!(
+        en.body
+            .contains("from=`2026-13-01`: expected a date such as 2026-11-20")
+    );
+    assert!(
+        en.body.contains(&format!(r#"href="{link}""#)),
+        "back within the link"
+    );
+    let zh = app.get(&format!("{link}?from=2026-13-01&lang=zh"));
+    assert!(zh.body.contains("开始日期「2026-13-01」不是日期"));
+    // Scripts still get the plain reason.
+    let json = app.admin_get("/admin/api/stats/nature-covers?from=2026-11-20&to=2026-11-01");
+    assert_eq!(json.status, 400);
+    assert!(
+        json.body
+            .contains("to (2026-11-01) is before from (2026-11-20)")
+    );
+}

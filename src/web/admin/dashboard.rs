@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use jiff::Timestamp;
 
-use super::{Access, RangeQuery, Replicas, compute, find, range_of, title};
+use super::{Access, RangeQuery, Replicas, checked_range, compute, find, title};
 use crate::catalog::{self, ShowState};
 use crate::stats::{Stats, charts};
 use crate::web::admin_ui::AdminUi;
@@ -54,6 +54,16 @@ struct Dashboard {
     chart_stations: String,
 }
 
+/// A date range that cannot be shown, said in the page's language.
+#[derive(Template)]
+#[template(path = "admin_problem.html")]
+struct BadRange {
+    t: AdminUi,
+    title: String,
+    message: String,
+    back: String,
+}
+
 pub(crate) async fn dashboard(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -78,7 +88,23 @@ pub(crate) async fn dashboard_for(
     let t = AdminUi::of(req, e.time_zone.clone());
     let lang = t.lang;
     let local = |at: Timestamp| t.time(&at);
-    let range = range_of(state, e, query)?;
+    let range = match checked_range(state, e, query) {
+        Ok(range) => range,
+        // A page in the organizer's language, with a way back, not a bare line of text.
+        Err(problem) => {
+            let back = match &access {
+                Access::Organizer(_) => format!("/admin/e/{}", e.id),
+                Access::Link(token) => format!("/view/{token}"),
+            };
+            let page = BadRange {
+                title: title(e),
+                message: problem.say(lang),
+                back,
+                t,
+            };
+            return Ok(no_store(page.t.respond(StatusCode::BAD_REQUEST, &page)));
+        }
+    };
     // Read before the figures: they are at least this new, so charts kept for it are current.
     let position = state.store.position();
     let stats = compute(state, &catalog, &e.id, range).await?;
