@@ -372,13 +372,10 @@ fn simulate_puts_no_open_on_a_campus_network_the_show_does_not_have() {
 /// how many lines the header's brand takes, the narrowest table header (in characters'
 /// widths, over headers of more than two characters) and the phase menu's right edge.
 fn phone_layout(html: &str) -> Vec<f64> {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("page.html"), html).unwrap();
-    let probe = r#"<!doctype html><html><body style="margin:0">
-<iframe id="f" src="page.html" style="width:390px;height:844px;border:0"></iframe>
-<script>
-document.getElementById('f').addEventListener('load', function () {
-  var d = this.contentDocument, w = this.contentWindow;
+    laid_out(html, 390, PHONE_PROBE)
+}
+
+const PHONE_PROBE: &str = r#"
   var brand = d.querySelector('header > span');
   var line = parseFloat(w.getComputedStyle(brand).lineHeight) || 20;
   var narrowest = 99;
@@ -391,10 +388,27 @@ document.getElementById('f').addEventListener('load', function () {
   });
   var select = d.querySelector('select');
   var right = select ? select.getBoundingClientRect().right : 0;
-  document.body.setAttribute('data-probe', [d.documentElement.scrollWidth, w.innerWidth,
-    Math.round(brand.getBoundingClientRect().height / line), narrowest, right].join(' '));
+  return [d.documentElement.scrollWidth, w.innerWidth,
+    Math.round(brand.getBoundingClientRect().height / line), narrowest, right];
+"#;
+
+/// The numbers `script` (the body of a function of the document `d` and window `w`)
+/// returns for `html` laid out in headless Chromium in an iframe `width` pixels wide.
+fn laid_out(html: &str, width: u32, script: &str) -> Vec<f64> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("page.html"), html).unwrap();
+    let probe = r#"<!doctype html><html><body style="margin:0">
+<iframe id="f" src="page.html" style="width:WIDTHpx;height:844px;border:0"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {
+  var d = this.contentDocument, w = this.contentWindow;
+  var numbers = (function (d, w) { SCRIPT })(d, w);
+  document.body.setAttribute('data-probe', numbers.join(' '));
 });
-</script></body></html>"#;
+</script></body></html>"#
+        .replace("WIDTH", &width.to_string())
+        .replace("SCRIPT", script);
+
     std::fs::write(dir.path().join("probe.html"), probe).unwrap();
     let profile = tempfile::tempdir().unwrap();
     let out = std::process::Command::new("chromium")
@@ -502,4 +516,25 @@ fn a_bad_date_range_answers_a_page_in_the_admins_language() {
         json.body
             .contains("to (2026-11-01) is before from (2026-11-20)")
     );
+}
+
+#[test]
+fn labels_name_the_place_in_both_languages_and_take_about_half_a_page() {
+    let app = spawn_app_tuned(IN_PHASE_1, |s| {
+        s.base_url = Some("https://docent.example.edu".into());
+    });
+    let sheet = app.admin_get("/admin/print/nature-covers?sheet=labels");
+    assert_eq!(sheet.status, 200);
+    let text = visible_text(&sheet.body);
+    for place in ["A1 · 左侧展墙 第1块", "Left wall, panel 1"] {
+        assert!(text.contains(place), "{place} in:\n{text}");
+    }
+    // Six labels on A4 (272 mm of printable height), each as tall as its 40 mm code needs:
+    // about half the page (they took 198 mm, three quarters, in rows of 66 mm).
+    let height_mm = laid_out(
+        &sheet.body,
+        800,
+        "return [d.querySelector('.sheet').getBoundingClientRect().height * 25.4 / 96];",
+    )[0];
+    assert!(height_mm < 140.0, "the six labels take {height_mm:.0} mm");
 }

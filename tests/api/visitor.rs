@@ -487,3 +487,26 @@ fn the_big_chinese_apps_get_the_open_in_browser_hint_and_rows_of_their_own() {
         assert!(dashboard.contains(name), "{name} on the Chinese dashboard");
     }
 }
+
+#[test]
+fn the_unknown_code_page_names_the_venue_not_the_software() {
+    let app = spawn_app(IN_PHASE_1);
+    let zh = app.get_as("/s/NOPE99", ANDROID_CHROME, &[("Accept-Language", "zh-CN")]);
+    assert_eq!(zh.status, 404);
+    let bar = |body: &str| {
+        let at = body.find(r#"<a class="show""#).expect("the top bar");
+        body[at..at + body[at..].find("</a>").unwrap()].to_string()
+    };
+    assert!(
+        bar(&zh.body).contains("图书馆一层大厅"),
+        "{}",
+        bar(&zh.body)
+    );
+    assert!(!bar(&zh.body).contains("docent"));
+    let en = app.get_as("/s/NOPE99", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert!(bar(&en.body).contains("Library lobby, ground floor"));
+    assert!(
+        en.body
+            .contains("Nature Cover Stories</a> · Library lobby, ground floor")
+    );
+}
