@@ -1,7 +1,9 @@
 //! Interface strings for visitor pages, in Chinese and English. Content (titles, summaries)
 //! comes from the exhibit files; these are the words around it.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 
 use crate::catalog::Lang;
 
@@ -173,10 +175,51 @@ pub fn closed(lang: Lang, closes: Date) -> String {
     }
 }
 
+/// A time zone as a reader can tell it apart: never an abbreviation such as `CST` (China or
+/// US Central?), but the zone's name with its offset from UTC at `at`: `北京时间（UTC+8）`,
+/// `China Standard Time (UTC+8)`, `Europe/Berlin (UTC+1)`.
+pub fn zone_label(lang: Lang, zone: &TimeZone, at: Timestamp) -> String {
+    let seconds = zone.to_offset(at).seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let (hours, minutes) = (seconds.abs() / 3600, seconds.abs() % 3600 / 60);
+    let offset = match minutes {
+        0 => format!("UTC{sign}{hours}"),
+        m => format!("UTC{sign}{hours}:{m:02}"),
+    };
+    let iana = zone.iana_name().unwrap_or("UTC");
+    match (lang, iana) {
+        (Lang::Zh, "Asia/Shanghai") => format!("北京时间（{offset}）"),
+        (Lang::En, "Asia/Shanghai") => format!("China Standard Time ({offset})"),
+        (Lang::Zh, _) => format!("{iana}（{offset}）"),
+        (Lang::En, _) => format!("{iana} ({offset})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date as d;
+
+    #[test]
+    fn zones_are_named_with_their_offset_never_an_abbreviation() {
+        let at: Timestamp = "2026-11-20T02:00:00Z".parse().unwrap();
+        let shanghai = TimeZone::get("Asia/Shanghai").unwrap();
+        assert_eq!(zone_label(Lang::Zh, &shanghai, at), "北京时间（UTC+8）");
+        assert_eq!(
+            zone_label(Lang::En, &shanghai, at),
+            "China Standard Time (UTC+8)"
+        );
+        let chicago = TimeZone::get("America/Chicago").unwrap();
+        assert_eq!(
+            zone_label(Lang::En, &chicago, at),
+            "America/Chicago (UTC-6)"
+        );
+        let kolkata = TimeZone::get("Asia/Kolkata").unwrap();
+        assert_eq!(
+            zone_label(Lang::Zh, &kolkata, at),
+            "Asia/Kolkata（UTC+5:30）"
+        );
+    }
 
     #[test]
     fn dates_read_naturally() {

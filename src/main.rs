@@ -294,22 +294,12 @@ impl Common {
             .ok_or_else(|| {
                 anyhow!("--base-url / DOCENT_BASE_URL `{given}` is not an http(s) URL such as https://docent.example.edu")
             })?;
-        if is_loopback(&url) {
+        if print::only_this_machine(url.as_str()) {
             eprintln!(
                 "warning: --base-url {given} is a loopback address: these codes only work on this machine"
             );
         }
         Ok(given.trim().to_string())
-    }
-}
-
-/// Whether `url` names this machine only (`localhost`, 127.0.0.0/8, `::1`).
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
-        None => true,
     }
 }
 
@@ -674,10 +664,6 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let all_interfaces = args.bind.starts_with("0.0.0.0") || args.bind.starts_with("[::]");
-    if args.common.base_url.is_none() && all_interfaces {
-        tracing::warn!(bind = %args.bind, "no --base-url: QR codes would hold an address phones cannot reach; set DOCENT_BASE_URL");
-    }
     // Set but empty counts as unset: an env file's `DOCENT_ADMIN_PASSWORD=` line left blank.
     let (admin_password, generated) = match std::env::var("DOCENT_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => (AdminPassword::parse(p)?, false),
@@ -711,6 +697,14 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let base = app.base_url().trim_end_matches('/').to_string();
         println!("docent is serving at {base}/");
         println!("  admin: {base}/admin");
+        if print::only_this_machine(&base) {
+            // What `docent print` refuses; the browser's print page warns of it too.
+            eprintln!(
+                "warning: QR codes and printed posters will hold {base}/..., which only this \
+                 computer can open; phones cannot. Give the public address phones open with \
+                 --base-url https://docent.example.edu or DOCENT_BASE_URL"
+            );
+        }
         if let Some(addr) = app.metrics_addr() {
             println!("  metrics (no password): http://{addr}/metrics");
         }

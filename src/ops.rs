@@ -29,8 +29,15 @@ pub enum ServerError {
         source: ureq::Error,
     },
     /// A wrong or missing `DOCENT_ADMIN_PASSWORD`.
-    #[error("the server at {url} refused the password: set DOCENT_ADMIN_PASSWORD")]
-    Refused { url: String },
+    #[error(
+        "the server at {url} refused the admin password{}",
+        if *given {
+            " in DOCENT_ADMIN_PASSWORD: it is not the password that server was started with"
+        } else {
+            ": DOCENT_ADMIN_PASSWORD is not set; set it to the server's admin password"
+        }
+    )]
+    Refused { url: String, given: bool },
     /// It answered, but not with success.
     #[error("{url} answered {status}: {body}")]
     Declined {
@@ -68,15 +75,20 @@ fn nobody_listens(e: &ureq::Error) -> bool {
 }
 
 /// A request's outcome as a success answer or a `ServerError`. The agent must not turn
-/// statuses into errors itself (`http_status_as_error(false)`), so a refusal is told apart.
+/// statuses into errors itself (`http_status_as_error(false)`), so a refusal is told apart;
+/// `password` (empty for none) says whether a refusal is of a wrong password or of none.
 pub(crate) fn answer(
     url: &str,
+    password: &str,
     sent: Result<Response<Body>, ureq::Error>,
 ) -> Result<Response<Body>, ServerError> {
     let url = url.to_string();
     match sent {
         Ok(r) if r.status().is_success() => Ok(r),
-        Ok(r) if r.status() == StatusCode::UNAUTHORIZED => Err(ServerError::Refused { url }),
+        Ok(r) if r.status() == StatusCode::UNAUTHORIZED => Err(ServerError::Refused {
+            url,
+            given: !password.is_empty(),
+        }),
         Ok(mut r) => Err(ServerError::Declined {
             status: r.status(),
             body: r
@@ -123,7 +135,7 @@ pub(crate) fn local_origin(bind: &str) -> String {
 pub fn healthcheck(bind: &str) -> Result<(), ServerError> {
     let url = format!("{}/healthz", local_origin(bind));
     let sent = agent(Some(Duration::from_secs(5))).get(&url).call();
-    answer(&url, sent).map(drop)
+    answer(&url, "", sent).map(drop)
 }
 
 /// Writes a backup to `out`: first to `out.partial`, checked against its trailer, then renamed,
@@ -149,7 +161,7 @@ fn backup_into(out: &Path, bind: &str, password: &str, data: &Path) -> anyhow::R
         .get(&url)
         .header("Authorization", &basic_auth("backup", password))
         .call();
-    match answer(&url, sent) {
+    match answer(&url, password, sent) {
         Ok(mut response) => {
             let mut target = create(out)?;
             // A stream cut short (server stopped, network) leaves no file that looks whole.
@@ -166,12 +178,7 @@ fn backup_into(out: &Path, bind: &str, password: &str, data: &Path) -> anyhow::R
             ))
         }
         Err(ServerError::NoServer { .. }) => {
-            let store = Store::open(data, 32 << 20).with_context(|| {
-                format!(
-                    "no server answered at {url}, and the store in {} cannot be opened",
-                    data.display()
-                )
-            })?;
+            let store = open_unserved(data, bind)?;
             let mut target = std::io::BufWriter::new(create(out)?);
             let summary = backup::write(&store, &mut target)
                 .map_err(anyhow::Error::from)
@@ -187,6 +194,25 @@ fn backup_into(out: &Path, bind: &str, password: &str, data: &Path) -> anyhow::R
             ))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The store in `data`, opened by this command because no server answered at `bind`. When a
+/// server holds it all the same, it listens elsewhere: the operator is told to name it,
+/// not shown the database's lock error.
+fn open_unserved(data: &Path, bind: &str) -> anyhow::Result<Store> {
+    match Store::open(data, 32 << 20) {
+        Ok(store) => Ok(store),
+        Err(e) if e.is_in_use() => Err(anyhow!(
+            "the data folder {} is in use by a running docent, which did not answer at {bind}; \
+             pass --bind ADDRESS with the address that server listens on (its --bind or \
+             DOCENT_BIND)",
+            data.display()
+        )),
+        Err(e) => Err(anyhow::Error::from(e).context(format!(
+            "no server answered at {bind}, and the store in {} cannot be opened",
+            data.display()
+        ))),
     }
 }
 
@@ -242,9 +268,11 @@ pub struct Offline<'a> {
 }
 
 impl Offline<'_> {
+    /// The catalog and the store, opened here since no server answered at `bind`.
     pub(crate) fn exhibition(
         &self,
         id: &str,
+        bind: &str,
     ) -> anyhow::Result<(crate::catalog::Catalog, std::sync::Arc<Store>)> {
         let catalog = crate::catalog::load(self.exhibits).map_err(|problems| {
             anyhow!(
@@ -256,12 +284,7 @@ impl Offline<'_> {
         if catalog.exhibition(id).is_none() {
             anyhow::bail!("no exhibition `{id}` in {}", self.exhibits.display());
         }
-        let store = Store::open(self.data, 32 << 20).with_context(|| {
-            format!(
-                "no server answered, and the store in {} cannot be opened",
-                self.data.display()
-            )
-        })?;
+        let store = open_unserved(self.data, bind)?;
         Ok((catalog, std::sync::Arc::new(store)))
     }
 }
@@ -283,7 +306,7 @@ pub fn share(
         .header("Authorization", &basic_auth("command line", password))
         .header("Accept", "text/plain")
         .send_form([("days", days_text.as_str())]);
-    match answer(&url, sent) {
+    match answer(&url, password, sent) {
         Ok(mut r) => {
             let link = r
                 .body_mut()
@@ -297,7 +320,7 @@ pub fn share(
             ))
         }
         Err(ServerError::NoServer { .. }) => {
-            let (_, store) = offline.exhibition(exhibition)?;
+            let (_, store) = offline.exhibition(exhibition, bind)?;
             let link = crate::sharelink::ShareLink::new(
                 exhibition,
                 days,
@@ -347,7 +370,7 @@ pub fn report(
         .get(&url)
         .header("Authorization", &basic_auth("command line", password))
         .call();
-    match answer(&url, sent) {
+    match answer(&url, password, sent) {
         Ok(mut r) => Ok((
             r.body_mut()
                 .with_config()
@@ -357,7 +380,7 @@ pub fn report(
             "from the running server",
         )),
         Err(ServerError::NoServer { .. }) => {
-            let (catalog, store) = offline.exhibition(exhibition)?;
+            let (catalog, store) = offline.exhibition(exhibition, bind)?;
             let (_, e) = catalog.exhibition(exhibition).expect("checked");
             let page = crate::report::render(&store, e, phase, jiff::Timestamp::now())
                 .with_context(|| {

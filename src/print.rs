@@ -102,6 +102,26 @@ struct PrintPage<'a> {
     phase: &'a str,
     labels: bool,
     posters: Vec<Poster>,
+    /// A warning above the sheet, on screen only, in this language: the codes lead to
+    /// `origin`, which no phone can reach.
+    warn: Option<Lang>,
+    origin: &'a str,
+}
+
+/// Whether codes holding `base_url` open only on this machine (`localhost`, 127.0.0.0/8,
+/// `::1`, or an unspecified address such as 0.0.0.0): a poster printed with them is waste
+/// paper. An origin that does not parse counts as one too.
+pub fn only_this_machine(base_url: &str) -> bool {
+    match url::Url::parse(base_url.trim())
+        .ok()
+        .as_ref()
+        .and_then(url::Url::host)
+    {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        None => true,
+    }
 }
 
 /// The phase index to print: the one named, or `live` when none is.
@@ -125,6 +145,18 @@ pub fn render(
     phase: usize,
     base_url: &str,
     options: &PrintOptions,
+) -> Result<String, PrintError> {
+    render_with_notice(e, phase, base_url, options, None)
+}
+
+/// The sheet, warning on screen in `warn`'s language when its codes open only on this machine
+/// (the browser's print page; `docent print` refuses such an origin instead).
+pub fn render_with_notice(
+    e: &Exhibition,
+    phase: usize,
+    base_url: &str,
+    options: &PrintOptions,
+    warn: Option<Lang>,
 ) -> Result<String, PrintError> {
     let labels = options.sheet == Sheet::Labels;
     let posters = e
@@ -155,9 +187,11 @@ pub fn render(
         title_en: e.title.get(Lang::En),
         venue_zh: e.venue.get(Lang::Zh),
         venue_en: e.venue.get(Lang::En),
-        phase: &e.phases[phase].id,
+        phase: e.phases[phase].name.get(Lang::En),
         labels,
         posters,
+        warn: warn.filter(|_| only_this_machine(base_url)),
+        origin: base_url.trim_end_matches('/'),
     };
     Ok(page.render()?)
 }

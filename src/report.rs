@@ -69,10 +69,14 @@ fn percent(part: u64, whole: u64) -> String {
     }
 }
 
-/// One line of a breakdown table: label, scans, share of scans, opens, open rate.
+/// One line of a breakdown table: its name in both languages, scans, share of scans, opens,
+/// open rate.
 pub struct Line {
     pub key: String,
-    pub label: String,
+    /// The name in Chinese, and in English when it differs (else empty): the report is read
+    /// in both.
+    pub zh: String,
+    pub en: String,
     pub scans: u64,
     pub share: String,
     pub opens: u64,
@@ -80,13 +84,23 @@ pub struct Line {
     pub visitors: u64,
 }
 
-/// The lines of a table, labelled in English like the rest of the tables.
+/// The lines of a table, each named in both languages like the headings.
 fn lines<K: Key>(rows: &[Row<K>], total: u64, keep: impl Fn(&Row<K>) -> bool) -> Vec<Line> {
     rows.iter()
         .filter(|r| keep(r))
-        .map(|r| Line {
+        .map(|r| {
+            let (zh, en) = (r.label(Lang::Zh), r.label(Lang::En));
+            let en = if en == zh {
+                String::new()
+            } else {
+                en.into_owned()
+            };
+            (r, zh.into_owned(), en)
+        })
+        .map(|(r, zh, en)| Line {
             key: r.key.key().into_owned(),
-            label: r.label(Lang::En).into_owned(),
+            zh,
+            en,
             scans: r.figures.scans,
             share: percent(r.figures.scans, total),
             opens: r.figures.opens,
@@ -114,7 +128,9 @@ struct OrganizerReport {
     title_zh: String,
     title_en: String,
     venue: String,
-    covers: String,
+    /// What days the figures cover, in Chinese and in English.
+    covers_zh: String,
+    covers_en: String,
     /// Where the same numbers are as JSON.
     json_query: String,
     generated: String,
@@ -148,30 +164,42 @@ fn page(
             .and_then(|p| e.phases.iter().find(|x| x.id == p))
             .map(|p| p.name.get(lang).to_string())
     };
-    let covers = match (range, phase_name(Lang::En)) {
-        (Some((from, to)), Some(name)) => format!(
-            "{name}: {} to {} (the days this phase was scheduled, local time)",
-            from, to
+    let (covers_zh, covers_en) = match (range, phase_name(Lang::Zh), phase_name(Lang::En)) {
+        (Some((from, to)), Some(zh), Some(en)) => (
+            format!("{zh}：{from} 至 {to}（该展期按计划展出的日子，当地时间）"),
+            format!("{en}: {from} to {to} (the days this phase was scheduled, local time)"),
         ),
         _ => match stats.by_day.last().map(|r| r.key) {
-            Some(last) => format!("The whole show so far: {} to {last}", e.opens),
-            None => "The whole show: no scans yet".into(),
+            Some(last) => (
+                format!("整个展览至今：{} 至 {last}", e.opens),
+                format!("The whole show so far: {} to {last}", e.opens),
+            ),
+            None => (
+                "整个展览：尚无扫码".into(),
+                "The whole show: no scans yet".into(),
+            ),
         },
     };
-    let nth = (stats.by_day.len() / 12).max(1);
+    // Axis labels in the show's first language; titles in both, like the headings.
+    let chart_lang = e.languages.default;
+    let both = |zh: &str, en: &str| format!("{zh} · {en}");
     let stories = busiest(&stats.by_story, usize::MAX);
     OrganizerReport {
         title_zh: e.title.get(Lang::Zh).to_string(),
         title_en: e.title.get(Lang::En).to_string(),
         venue: format!("{} · {}", e.venue.get(Lang::Zh), e.venue.get(Lang::En)),
-        covers,
+        covers_zh,
+        covers_en,
         json_query: range
             .map(|(f, t)| format!("?from={f}&to={t}"))
             .unwrap_or_default(),
-        generated: now
-            .to_zoned_datetime(e.time_zone.clone())
-            .strftime("%Y-%m-%d %H:%M %Z")
-            .to_string(),
+        generated: format!(
+            "{} {} · {}",
+            now.to_zoned_datetime(e.time_zone.clone())
+                .strftime("%Y-%m-%d %H:%M"),
+            crate::i18n::zone_label(Lang::Zh, &e.time_zone, now),
+            crate::i18n::zone_label(Lang::En, &e.time_zone, now),
+        ),
         rate: format!("{:.1} %", stats.totals.open_rate * 100.0),
         phases: lines(&stats.by_phase, scans, |_| true),
         stories: lines(&stats.by_story, scans, |_| true),
@@ -183,19 +211,20 @@ fn page(
         summary_zh: summary(e, stats, Lang::Zh, range, &stories),
         summary_en: summary(e, stats, Lang::En, range, &stories),
         chart_days: charts::columns(
-            Lang::En,
-            "Scans and article opens by day",
+            chart_lang,
+            &both("每日扫码与全文打开", "Scans and article opens by day"),
             &stats.by_day,
-            nth,
         ),
         chart_hours: charts::columns(
-            Lang::En,
-            "Scans and article opens by hour of day",
+            chart_lang,
+            &both(
+                "各时段扫码与全文打开",
+                "Scans and article opens by hour of day",
+            ),
             &stats.by_hour,
-            2,
         ),
-        chart_stories: charts::bars(Lang::En, "By story", &stats.by_story),
-        chart_stations: charts::bars(Lang::En, "By station", &stats.by_station),
+        chart_stories: charts::bars(chart_lang, &both("按展品", "By story"), &stats.by_story),
+        chart_stations: charts::bars(chart_lang, &both("按展位", "By station"), &stats.by_station),
         stats: stats.clone(),
     }
 }
@@ -248,10 +277,16 @@ fn summary(
                 ));
             }
             out.push_str(&format!(
-                "{} 的扫描在{wechat_name}中完成。另有 {} 次浏览来自微信转发的链接，单独统计；工作人员和网络爬虫的访问不计入以上数字。",
-                percent(wechat, t.scans).replace(' ', ""),
-                t.shares
+                "{} 的扫描在{wechat_name}中完成。",
+                percent(wechat, t.scans).replace(' ', "")
             ));
+            if t.shares > 0 {
+                out.push_str(&format!(
+                    "另有 {} 次浏览来自微信转发的链接，单独统计。",
+                    t.shares
+                ));
+            }
+            out.push_str("工作人员和网络爬虫的访问不计入以上数字。");
         }
         Lang::En => {
             out.push_str(&format!(
@@ -271,10 +306,17 @@ fn summary(
                 ));
             }
             out.push_str(&format!(
-                " {} of scans were made inside {wechat_name}. Another {} views came through links forwarded in WeChat and are counted apart; staff and bot visits are not in these figures.",
-                percent(wechat, t.scans),
-                t.shares
+                " {} of scans were made inside {wechat_name}.",
+                percent(wechat, t.scans)
             ));
+            if t.shares > 0 {
+                let views = if t.shares == 1 { "view" } else { "views" };
+                out.push_str(&format!(
+                    " Another {} {views} came through links forwarded in WeChat and are counted apart.",
+                    t.shares
+                ));
+            }
+            out.push_str(" Staff and bot visits are not in these figures.");
         }
     }
     out

@@ -322,10 +322,13 @@ fn visit_events(
     events
 }
 
-/// The way a simulated open goes: about two in five visitors are on the campus network; the
-/// others take a free copy when the story names one, else the library's route.
+/// The way a simulated open goes: about two in five visitors are on the campus network, when
+/// the show names one (`[access] campus_networks`; without it no visitor is known to be on
+/// campus); the others take a free copy when the story names one, else the library's route.
 fn route(rng: &mut fastrand::Rng, e: &Exhibition, story: &Story) -> Route {
-    if rng.u32(0..100) < 40 {
+    // Drawn either way, so a seed gives the same traffic whatever the access settings.
+    let on_campus = rng.u32(0..100) < 40;
+    if on_campus && !e.access.campus_networks.is_empty() {
         Route::Campus
     } else if story.oa_url.is_some() {
         Route::Oa

@@ -51,6 +51,11 @@ pub enum InApp {
     Facebook,
     Instagram,
     Line,
+    Xiaohongshu,
+    Baidu,
+    Toutiao,
+    Taobao,
+    Jd,
 }
 
 impl Device {
@@ -81,6 +86,11 @@ impl InApp {
             InApp::Facebook => "facebook",
             InApp::Instagram => "instagram",
             InApp::Line => "line",
+            InApp::Xiaohongshu => "xiaohongshu",
+            InApp::Baidu => "baidu",
+            InApp::Toutiao => "toutiao",
+            InApp::Taobao => "taobao",
+            InApp::Jd => "jd",
         }
     }
 }
@@ -92,11 +102,20 @@ pub struct Client {
     pub bot: bool,
 }
 
-// Checked in order: WeCom's agent also says MicroMessenger, so it comes first.
+// Checked in order: WeCom's agent also says MicroMessenger, so it comes first; Taobao's and
+// DingTalk's say UCBrowser (the engine they embed), so both come before anything else.
+// UC Browser and QQ Browser (`MQQBrowser/`) are browsers of their own, not an app's webview:
+// no needle here matches them, and they count as plain browsers (`none`).
 const IN_APP: &[(&str, InApp)] = &[
     ("wxwork", InApp::WeCom),
     ("micromessenger", InApp::WeChat),
     ("dingtalk", InApp::DingTalk),
+    ("aliapp(tb", InApp::Taobao),
+    ("jdapp;", InApp::Jd),
+    (" discover/", InApp::Xiaohongshu),
+    ("xiaohongshu", InApp::Xiaohongshu),
+    ("baiduboxapp", InApp::Baidu),
+    ("newsarticle/", InApp::Toutiao),
     ("alipayclient", InApp::Alipay),
     ("weibo", InApp::Weibo),
     (" qq/", InApp::Qq),
@@ -178,14 +197,22 @@ fn device(ua: &str) -> Device {
     }
 }
 
-/// The page language: an explicit `?lang=` wins, then the first zh or en in Accept-Language,
-/// then Chinese (the show's home audience).
-pub fn pick_lang(query: Option<&str>, accept_language: Option<&str>) -> Lang {
+/// The page language: an explicit `?lang=` wins, then the best-ranked zh or en in
+/// Accept-Language. A browser that names only other languages (German, Japanese, ...) gets the
+/// show's fallback (English when the show has it: more of those visitors read English than
+/// Chinese); one that names none at all (no header, or `*`) gets the show's first language,
+/// as nothing says its reader does not read it.
+pub fn pick_lang(
+    query: Option<&str>,
+    accept_language: Option<&str>,
+    show: crate::catalog::Languages,
+) -> Lang {
     match query {
         Some("en") => return Lang::En,
         Some("zh") => return Lang::Zh,
         _ => {}
     }
+    let mut named_any = false;
     let mut ranked: Vec<(f32, Lang)> = accept_language
         .unwrap_or("")
         .split(',')
@@ -200,9 +227,13 @@ pub fn pick_lang(query: Option<&str>, accept_language: Option<&str>) -> Lang {
                         .and_then(|q| q.parse::<f32>().ok())
                 })
                 .unwrap_or(1.0);
-            let lang = if tag.starts_with("zh") {
+            if tag.is_empty() || tag == "*" || q <= 0.0 {
+                return None;
+            }
+            named_any = true;
+            let lang = if tag == "zh" || tag.starts_with("zh-") {
                 Lang::Zh
-            } else if tag.starts_with("en") {
+            } else if tag == "en" || tag.starts_with("en-") {
                 Lang::En
             } else {
                 return None;
@@ -212,7 +243,11 @@ pub fn pick_lang(query: Option<&str>, accept_language: Option<&str>) -> Lang {
         })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-    ranked.first().map(|(_, l)| *l).unwrap_or(Lang::Zh)
+    match ranked.first() {
+        Some((_, lang)) => *lang,
+        None if named_any => show.fallback,
+        None => show.default,
+    }
 }
 
 /// The day's pseudonymous visitor id: a keyed hash of client address and user agent under a
@@ -267,6 +302,51 @@ mod tests {
         assert_eq!(classify(DESKTOP, false).in_app, InApp::None);
     }
 
+    /// Agents as these apps send them (collected from public user-agent lists and tests).
+    const XIAOHONGSHU_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_3_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 discover/9.1 Device/(Apple Inc.;iPhone15,3) NetType/WiFi";
+    const XIAOHONGSHU_ANDROID: &str =
+        "Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 Mobile Safari/537.36 XiaoHongShu/8.92";
+    const BAIDU_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 13_5_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 SP-engine/2.22.0 main%2F1.0 baiduboxapp/11.26.1.10 (Baidu; P2 13.5.1) NABar/1.0 webCore=0x1327ad770";
+    const BAIDU_ANDROID: &str = "Mozilla/5.0 (Linux; Android 9; STK-AL00 Build/HUAWEISTK-AL00; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/76.0.3809.89 Mobile Safari/537.36 T7/11.20 SP-engine/2.16.0 baiduboxapp/11.20.0.14 (Baidu; P1 9) NABar/1.0";
+    const TOUTIAO_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 15_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 NewsArticle/9.1.9.20 JsSdk/2.0 NetType/WIFI (News 9.1.9 15.100000)";
+    const TOUTIAO_ANDROID: &str = "Mozilla/5.0 (Linux; Android 12; PGBM10 Build/SP1A.210812.016; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/97.0.4692.98 Mobile Safari/537.36 JsSdk/2 NewsArticle/9.1.0 NetType/wifi";
+    const TAOBAO_ANDROID: &str = "Mozilla/5.0 (Linux; U; Android 15; zh-CN; 24031PN0DC Build/AQ3A.240627.003) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/100.0.4896.58 UWS/5.18.6.0 Mobile Safari/537.36 AliApp(TB/10.48.30.2079) UCBS/2.11.1.1 TTID/600000@taobao_android_10.48.30.2079 WindVane/8.5.0 Themis/1.7.168";
+    const TAOBAO_OLD: &str = "Mozilla/5.0 (Linux; U; Android 4.4.4; en-us; vivo X5Max Build/KTU84P) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 UCBrowser/1.0.0.100 U3/0.8.0 Mobile Safari/534.30 AliApp(TB/6.5.0) WindVane/8.0.0 1080X1920 GCanvas/1.4.2.21";
+    const TAOBAO_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 15_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AliApp(TB/10.14.0) WindVane/8.7.2 UT4Aplus/0.0.4 828x1792 WK";
+    const JD_IOS: &str = "jdapp;iPhone;10.1.2;15.0;network/wifi;Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148;supportJDSHWK/1";
+    const ALIPAY_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AlipayClient/2.x NetType/WIFI";
+    const DINGTALK_ANDROID: &str = "Mozilla/5.0 (Linux; U; Android 8.1.0; zh-CN; COL-AL10 Build/HUAWEICOL-AL10) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/40.0.2214.89 UCBrowser/11.6.4.950 UWS/2.11.0.47 Mobile Safari/537.36 AliApp(DingTalk/4.3.7) com.alibaba.android.rimet/0 Channel/227200 language/zh-CN";
+    const WECHAT_ANDROID_TBS: &str = "Mozilla/5.0 (Linux; U; Android 4.4.4; zh-cn; MI 4W Build/KTU84P) AppleWebKit/533.1 (KHTML, like Gecko)Version/4.0 MQQBrowser/5.4 TBS/025469 Mobile Safari/533.1 MicroMessenger/6.2.5.53_r2565f18.621 NetType/WIFI Language/zh_CN";
+    const QQ_BROWSER: &str = "Mozilla/5.0 (Linux; U; Android 4.4.4; zh-cn; MI 4W Build/KTU84P) AppleWebKit/537.36 (KHTML, like Gecko)Version/4.0 MQQBrowser/6.0 Mobile Safari/537.36";
+    const UC_BROWSER: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 9_3_3 like Mac OS X; zh-CN) AppleWebKit/537.51.1 (KHTML, like Gecko) Mobile/13G34 UCBrowser/10.9.19.815 Mobile";
+
+    #[test]
+    fn the_big_chinese_apps_are_named_and_standalone_browsers_are_not_apps() {
+        for (ua, app) in [
+            (XIAOHONGSHU_IOS, InApp::Xiaohongshu),
+            (XIAOHONGSHU_ANDROID, InApp::Xiaohongshu),
+            (BAIDU_IOS, InApp::Baidu),
+            (BAIDU_ANDROID, InApp::Baidu),
+            (TOUTIAO_IOS, InApp::Toutiao),
+            (TOUTIAO_ANDROID, InApp::Toutiao),
+            (TAOBAO_ANDROID, InApp::Taobao),
+            (TAOBAO_OLD, InApp::Taobao),
+            (TAOBAO_IOS, InApp::Taobao),
+            (JD_IOS, InApp::Jd),
+            (ALIPAY_IOS, InApp::Alipay),
+            (DINGTALK_ANDROID, InApp::DingTalk),
+            (WECHAT_ANDROID_TBS, InApp::WeChat),
+            (ANDROID_QQ, InApp::Qq),
+            (QQ_BROWSER, InApp::None),
+            (UC_BROWSER, InApp::None),
+        ] {
+            let client = classify(ua, false);
+            assert_eq!(client.in_app, app, "{ua}");
+            assert!(!client.bot, "a person, not a bot: {ua}");
+            assert_eq!(client.device, Device::Phone, "{ua}");
+        }
+    }
+
     #[test]
     fn devices_are_classed() {
         assert_eq!(classify(WECHAT_IOS, false).device, Device::Phone);
@@ -291,17 +371,38 @@ mod tests {
     }
 
     #[test]
-    fn language_follows_the_query_then_the_header() {
-        assert_eq!(pick_lang(Some("en"), Some("zh-CN,zh;q=0.9")), Lang::En);
-        assert_eq!(pick_lang(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
-        assert_eq!(
-            pick_lang(None, Some("en-US,en;q=0.9,zh-CN;q=0.8")),
-            Lang::En
-        );
-        assert_eq!(pick_lang(None, Some("de-DE,de;q=0.9,en;q=0.5")), Lang::En);
-        assert_eq!(pick_lang(None, Some("zh;q=0.5,en;q=0.9")), Lang::En);
-        assert_eq!(pick_lang(None, None), Lang::Zh);
-        assert_eq!(pick_lang(Some("fr"), Some("fr")), Lang::Zh);
+    fn language_follows_the_query_then_the_header_then_the_show() {
+        use crate::catalog::Languages;
+        let both = Languages::default();
+        let pick = |q, h| pick_lang(q, h, both);
+        assert_eq!(pick(Some("en"), Some("zh-CN,zh;q=0.9")), Lang::En);
+        assert_eq!(pick(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(pick(None, Some("en-US,en;q=0.9,zh-CN;q=0.8")), Lang::En);
+        assert_eq!(pick(None, Some("de-DE,de;q=0.9,en;q=0.5")), Lang::En);
+        assert_eq!(pick(None, Some("zh;q=0.5,en;q=0.9")), Lang::En);
+        assert_eq!(pick(None, Some("zh-TW,zh;q=0.9")), Lang::Zh);
+        // Only languages the show lacks: its fallback, English.
+        assert_eq!(pick(None, Some("de-DE")), Lang::En);
+        assert_eq!(pick(None, Some("ja-JP,ja;q=0.9")), Lang::En);
+        assert_eq!(pick(Some("fr"), Some("fr")), Lang::En);
+        // A language refused with q=0 is not asked for.
+        assert_eq!(pick(None, Some("en;q=0,zh;q=0.1")), Lang::Zh);
+        // Nothing named: the show's first language.
+        assert_eq!(pick(None, None), Lang::Zh);
+        assert_eq!(pick(None, Some("")), Lang::Zh);
+        assert_eq!(pick(None, Some("*")), Lang::Zh);
+        // A show that falls back to Chinese, or is English first.
+        let zh_fallback = Languages {
+            default: Lang::Zh,
+            fallback: Lang::Zh,
+        };
+        assert_eq!(pick_lang(None, Some("de-DE"), zh_fallback), Lang::Zh);
+        let english_first = Languages {
+            default: Lang::En,
+            fallback: Lang::En,
+        };
+        assert_eq!(pick_lang(None, None, english_first), Lang::En);
+        assert_eq!(pick_lang(None, Some("zh-CN"), english_first), Lang::Zh);
     }
 
     #[test]

@@ -55,6 +55,26 @@ impl Lang {
     }
 }
 
+/// Which language a visitor gets when their browser does not name one the show has
+/// (`languages` and `fallback_language` in exhibition.toml; see `visitor::pick_lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Languages {
+    /// The show's first language: for a browser that names no language at all.
+    pub default: Lang,
+    /// For a browser that names only languages the show lacks (German, Japanese, ...):
+    /// English when the show has it, as more of those visitors read English than Chinese.
+    pub fallback: Lang,
+}
+
+impl Default for Languages {
+    fn default() -> Languages {
+        Languages {
+            default: Lang::Zh,
+            fallback: Lang::En,
+        }
+    }
+}
+
 /// A text in Chinese and/or English; at least one is present once validated.
 #[derive(Debug, Clone, Default)]
 pub struct Text {
@@ -90,6 +110,8 @@ pub struct Exhibition {
     pub opens: Date,
     pub closes: Date,
     pub time_zone: TimeZone,
+    /// The language of a visitor whose browser names none the show has.
+    pub languages: Languages,
     /// Campus networks, proxy and resolver (`[access]`, or the older `article_prefix`).
     pub access: Access,
     /// The landing page's note on reaching the full text; `None` for the library's default.

@@ -230,6 +230,7 @@ mod tests {
             opens: date(2026, 11, 2),
             closes: date(2027, 1, 8),
             time_zone: TimeZone::UTC,
+            languages: crate::catalog::Languages::default(),
             access: crate::catalog::Access::default(),
             access_note: None,
             call_to_action: None,

@@ -69,7 +69,7 @@ pub fn run(
             .header("Accept", "text/plain")
             .send_form(form.iter().map(|(k, v)| (*k, v.as_str()))),
     };
-    match answer(&url, sent) {
+    match answer(&url, password, sent) {
         Ok(mut reply) => {
             let body = reply
                 .body_mut()
@@ -78,7 +78,7 @@ pub fn run(
             Ok((body.trim_end().to_string(), note(request, false, offline)))
         }
         Err(ServerError::NoServer { .. }) => {
-            let out = offline_run(request, offline)?;
+            let out = offline_run(request, offline, bind)?;
             Ok((out, note(request, true, offline)))
         }
         Err(e) => Err(e.into()),
@@ -168,7 +168,7 @@ fn invite_link(
 }
 
 /// The same changes, made on the store directly.
-fn offline_run(request: &Request<'_>, offline: &Offline<'_>) -> anyhow::Result<String> {
+fn offline_run(request: &Request<'_>, offline: &Offline<'_>, bind: &str) -> anyhow::Result<String> {
     let now = Timestamp::now();
     let save = |store: &Store, account: &Account| -> anyhow::Result<()> {
         store
@@ -192,7 +192,7 @@ fn offline_run(request: &Request<'_>, offline: &Offline<'_>) -> anyhow::Result<S
                 // `Offline::exhibition` checks the exhibit files name it; the rest are checked
                 // against the same catalog.
                 Some(first) => {
-                    let (catalog, store) = offline.exhibition(first)?;
+                    let (catalog, store) = offline.exhibition(first, bind)?;
                     for ex in *exhibitions {
                         if catalog.exhibition(ex).is_none() {
                             bail!(

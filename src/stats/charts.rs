@@ -1,6 +1,7 @@
 //! Server-rendered SVG charts (plotters): readable on a laptop, printable, no JavaScript.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Key, Row};
 use crate::catalog::Lang;
@@ -34,11 +35,35 @@ impl Series {
 }
 
 /// Vertical bars, one group per row (days, hours), scans beside opens; labels and legend in
-/// `lang`.
-pub fn columns<K: Key>(lang: Lang, title: &str, rows: &[Row<K>], every_nth_label: usize) -> String {
-    render(title, |svg| {
-        draw_columns(svg, lang, title, rows, every_nth_label.max(1))
-    })
+/// `lang`. Only as many groups are labelled as there is room for (`label_step`), so dates
+/// never run into each other however long the range.
+pub fn columns<K: Key>(lang: Lang, title: &str, rows: &[Row<K>]) -> String {
+    render(title, |svg| draw_columns(svg, lang, title, rows))
+}
+
+/// The charts' size in pixels; the columns' plot is the width less the y axis and margins.
+const WIDTH: u32 = 860;
+const COLUMNS_HEIGHT: u32 = 320;
+const Y_AXIS_PX: u32 = 56;
+const MARGIN_PX: u32 = 10;
+
+/// How wide a label is drawn, roughly: Latin letters and digits about 0.6 of the font size,
+/// Chinese characters a whole one.
+fn label_px(label: &str) -> f64 {
+    let ems: f64 = label
+        .chars()
+        .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
+        .sum();
+    ems * f64::from(LABEL_PX)
+}
+
+/// Every how many groups a label is written under `n` columns whose widest label is
+/// `widest_px`: the plot's width holds that many labels with a gap of one label's height
+/// between neighbours, and no more.
+pub(crate) fn label_step(n: usize, widest_px: f64) -> usize {
+    let plot = f64::from(WIDTH - Y_AXIS_PX - 2 * MARGIN_PX);
+    let fits = (plot / (widest_px + f64::from(LABEL_PX))).floor().max(1.0) as usize;
+    n.div_ceil(fits).max(1)
 }
 
 /// The SVG a drawing makes, or nothing (and a warning) if it fails.
@@ -104,33 +129,31 @@ fn draw_columns<K: Key>(
     lang: Lang,
     title: &str,
     rows: &[Row<K>],
-    nth: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let root = SVGBackend::with_string(out, (860, 320)).into_drawing_area();
+    let root = SVGBackend::with_string(out, (WIDTH, COLUMNS_HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let (strip, body) = root.split_vertically(36);
     heading(&strip, lang, title)?;
     let top = top(rows);
     let n = rows.len().max(1);
+    let labels: Vec<String> = rows.iter().map(|r| r.label(lang).into_owned()).collect();
+    let widest = labels.iter().map(|l| label_px(l)).fold(0.0, f64::max);
+    let step = label_step(n, widest);
     let mut chart = ChartBuilder::on(&body)
-        .margin(10)
+        .margin(MARGIN_PX)
         .x_label_area_size(40)
-        .y_label_area_size(56)
+        .y_label_area_size(Y_AXIS_PX)
         .build_cartesian_2d(0f64..n as f64, 0u64..(top + top / 10 + 1))?;
+    // The x labels are drawn below, one under each labelled group; five or so counts up the
+    // side, with no light lines between them.
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(5)
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(0xe4, 0xe4, 0xe4))
         .label_style(("sans-serif", LABEL_PX))
-        .x_labels(n.min(40))
-        .x_label_formatter(&|x| {
-            let i = x.floor() as usize;
-            match rows.get(i) {
-                Some(r) if i.is_multiple_of(nth) && (x - x.floor()).abs() < 1e-9 => {
-                    r.label(lang).into_owned()
-                }
-                _ => String::new(),
-            }
-        })
         .y_desc(match lang {
             Lang::En => "count",
             Lang::Zh => "次数",
@@ -141,6 +164,14 @@ fn draw_columns<K: Key>(
             let x = i as f64 + offset;
             Rectangle::new([(x, 0), (x + 0.4, series.value(r))], color.filled())
         }))?;
+    }
+    let font = ("sans-serif", LABEL_PX)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, label) in labels.iter().enumerate().step_by(step) {
+        let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0));
+        root.draw(&Text::new(label.clone(), (x, y + 6), font.clone()))?;
     }
     root.present()?;
     Ok(())
@@ -169,9 +200,13 @@ fn draw_bars<K: Key>(
         .x_label_area_size(30)
         .y_label_area_size(340)
         .build_cartesian_2d(0u64..(top + top / 10 + 1), 0f64..n as f64)?;
+    // Five or so counts along the bottom, with no light lines between them.
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .x_labels(6)
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(0xe4, 0xe4, 0xe4))
         .label_style(("sans-serif", LABEL_PX))
         .y_labels(n * 2 + 1)
         .y_label_formatter(&|y| {
@@ -235,7 +270,7 @@ mod tests {
             "labels are escaped"
         );
         assert!(svg.matches("<rect").count() >= 4, "two series of two bars");
-        let svg = columns(Lang::En, "Scans by hour", &rows, 1);
+        let svg = columns(Lang::En, "Scans by hour", &rows);
         assert!(svg.contains("Scans by hour"));
     }
 
@@ -258,6 +293,68 @@ mod tests {
                 figures: Figures::default(),
             })
             .collect();
-        assert!(columns(Lang::Zh, "各时段", &hours, 1).contains("10:00"));
+        assert!(columns(Lang::Zh, "各时段", &hours).contains("10:00"));
+    }
+
+    /// The x positions of the `<text>` elements of `svg` that hold `needle`.
+    fn text_xs(svg: &str, needle: &str) -> Vec<f64> {
+        svg.split("<text")
+            .skip(1)
+            .filter(|t| {
+                t.split('>')
+                    .nth(1)
+                    .is_some_and(|inner| inner.contains(needle))
+            })
+            .map(|t| {
+                let x = t.split("x=\"").nth(1).unwrap();
+                x[..x.find('"').unwrap()].parse().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn day_labels_are_thinned_to_what_fits_and_never_overlap() {
+        let mut day: jiff::civil::Date = "2026-11-02".parse().unwrap();
+        let mut days = vec![];
+        for _ in 0..68 {
+            days.push(Row {
+                key: day,
+                figures: Figures {
+                    scans: 3,
+                    ..Figures::default()
+                },
+            });
+            day = day.tomorrow().unwrap();
+        }
+        for n in [7, 30, 68] {
+            let svg = columns(Lang::En, "By day", &days[..n]);
+            let xs = text_xs(&svg, "2026-");
+            // A date is ten characters, about 90 pixels: at most eight fit in the plot.
+            assert!((2..=8).contains(&xs.len()), "{n} days: {} labels", xs.len());
+            let width = label_px("2026-11-02");
+            for pair in xs.windows(2) {
+                assert!(
+                    pair[1] - pair[0] >= width,
+                    "{n} days: labels overlap: {xs:?}"
+                );
+            }
+            assert!(svg.contains("2026-11-02"), "the first day is labelled");
+        }
+        // A week has room for every day.
+        assert_eq!(
+            text_xs(&columns(Lang::En, "By day", &days[..7]), "2026-").len(),
+            7
+        );
+        // The hours: every other one.
+        use crate::stats::Every;
+        let hours: Vec<Row<crate::stats::Hour>> = crate::stats::Hour::ALL
+            .iter()
+            .map(|h| Row {
+                key: *h,
+                figures: Figures::default(),
+            })
+            .collect();
+        let xs = text_xs(&columns(Lang::En, "By hour", &hours), ":00");
+        assert_eq!(xs.len(), 12, "{xs:?}");
     }
 }

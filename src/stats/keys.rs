@@ -18,6 +18,17 @@ pub trait Key {
     fn key(&self) -> Cow<'_, str>;
     /// What a person reads, in `lang`.
     fn label(&self, lang: Lang) -> Cow<'_, str>;
+
+    /// Both languages' names for a page written in both (the report): `手机 phone`, or the
+    /// one name when they are alike (`10:00`, `QQ`).
+    fn both(&self) -> String {
+        let (zh, en) = (self.label(Lang::Zh), self.label(Lang::En));
+        if zh == en {
+            zh.into_owned()
+        } else {
+            format!("{zh} {en}")
+        }
+    }
 }
 
 /// Keys with a fixed set of values, each listed once: every value gets a row, even at zero.
@@ -41,7 +52,8 @@ macro_rules! every {
 // The order of the rows. The six apps first known keep their place; later ones follow.
 every!(Device: Phone, Tablet, Desktop, Other);
 every!(InApp:
-    None, WeChat, Qq, Weibo, Alipay, DingTalk, WeCom, Douyin, Feishu, Facebook, Instagram, Line
+    None, WeChat, Qq, Weibo, Alipay, DingTalk, WeCom, Douyin, Feishu, Facebook, Instagram, Line,
+    Xiaohongshu, Baidu, Toutiao, Taobao, Jd
 );
 every!(Lang: Zh, En);
 every!(Route: Campus, Proxy, Oa, Publisher);
@@ -77,7 +89,7 @@ impl Key for InApp {
 
     fn label(&self, lang: Lang) -> Cow<'_, str> {
         let (zh, en) = match self {
-            InApp::None => ("无（普通浏览器）", "none (a plain browser)"),
+            InApp::None => ("无（普通浏览器）", "plain browser (no app)"),
             InApp::WeChat => ("微信", "WeChat"),
             InApp::WeCom => ("企业微信", "WeCom"),
             InApp::Qq => ("QQ", "QQ"),
@@ -89,6 +101,11 @@ impl Key for InApp {
             InApp::Facebook => ("Facebook", "Facebook"),
             InApp::Instagram => ("Instagram", "Instagram"),
             InApp::Line => ("LINE", "LINE"),
+            InApp::Xiaohongshu => ("小红书", "Xiaohongshu (RedNote)"),
+            InApp::Baidu => ("百度", "Baidu"),
+            InApp::Toutiao => ("今日头条", "Toutiao"),
+            InApp::Taobao => ("淘宝", "Taobao"),
+            InApp::Jd => ("京东", "JD"),
         };
         pick(lang, zh, en)
     }
@@ -99,12 +116,12 @@ impl Key for Lang {
         self.as_str().into()
     }
 
-    fn label(&self, lang: Lang) -> Cow<'_, str> {
-        let (zh, en) = match self {
-            Lang::Zh => ("中文", "Chinese"),
-            Lang::En => ("英文", "English"),
-        };
-        pick(lang, zh, en)
+    /// Each language by its own name, as language menus write them: a reader finds theirs.
+    fn label(&self, _: Lang) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
+            Lang::Zh => "中文",
+            Lang::En => "English",
+        })
     }
 }
 
@@ -271,10 +288,15 @@ mod tests {
             "Facebook",
             "Instagram",
             "LINE",
+            "小红书",
+            "百度",
+            "今日头条",
+            "淘宝",
+            "京东",
         ] {
             assert!(zh.iter().any(|l| l == name), "{name} in {zh:?}");
         }
-        assert_eq!(InApp::ALL.len(), 12);
+        assert_eq!(InApp::ALL.len(), 17);
     }
 
     #[test]

@@ -84,6 +84,16 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+impl StoreError {
+    /// Whether the store could not be opened because another process holds it: a running
+    /// docent. sled says so only in its message (an `Other` I/O error, "could not acquire
+    /// lock"), so the message is what is matched.
+    pub fn is_in_use(&self) -> bool {
+        matches!(self, StoreError::Sled(sled::Error::Io(e))
+            if e.to_string().contains("could not acquire lock"))
+    }
+}
+
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Distinct unknown codes counted by name per day; the rest are counted as `OTHER_CODES`.

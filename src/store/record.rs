@@ -146,7 +146,7 @@ const DEVICES: [Device; 4] = [
 ];
 const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
 const ROUTES: [Route; 4] = [Route::Campus, Route::Proxy, Route::Oa, Route::Publisher];
-pub(super) const APPS: [InApp; 12] = [
+pub(super) const APPS: [InApp; 17] = [
     InApp::None,
     InApp::WeChat,
     InApp::WeCom,
@@ -159,6 +159,11 @@ pub(super) const APPS: [InApp; 12] = [
     InApp::Facebook,
     InApp::Instagram,
     InApp::Line,
+    InApp::Xiaohongshu,
+    InApp::Baidu,
+    InApp::Toutiao,
+    InApp::Taobao,
+    InApp::Jd,
 ];
 
 // Exhaustive matches, so a new variant does not compile until it has its number (at the end
@@ -200,6 +205,11 @@ pub(super) fn app_index(a: InApp) -> u8 {
         InApp::Facebook => 9,
         InApp::Instagram => 10,
         InApp::Line => 11,
+        InApp::Xiaohongshu => 12,
+        InApp::Baidu => 13,
+        InApp::Toutiao => 14,
+        InApp::Taobao => 15,
+        InApp::Jd => 16,
     }
 }
 

@@ -147,7 +147,7 @@ fn query_lang(query: &str) -> Option<Lang> {
 fn from_header(header: Option<&str>) -> Lang {
     match header {
         Some(h) if h.to_ascii_lowercase().contains("zh") => {
-            crate::visitor::pick_lang(None, Some(h))
+            crate::visitor::pick_lang(None, Some(h), crate::catalog::Languages::default())
         }
         _ => Lang::En,
     }

@@ -147,7 +147,8 @@ fn a_browser_logs_in_switches_with_a_form_token_and_logs_out() {
     );
     assert_eq!(ask.status, 200);
     assert!(
-        ask.body.contains("Yes, switch to phase-2 now"),
+        ask.body
+            .contains("Yes, switch to Phase 2: 2017 covers, plus two from 2016 now"),
         "asks to confirm first"
     );
     assert!(app.store.switches("nature-covers").unwrap().is_empty());
@@ -238,7 +239,7 @@ fn a_manual_switch_wins_until_the_next_scheduled_phase_and_is_listed() {
     assert!(
         dashboard
             .body
-            .contains("<td>2026-12-10 10:00</td><td>phase-1</td><td>admin</td>"),
+            .contains("<td>2026-12-10 10:00</td><td>Phase 1: 2016 covers</td><td>admin</td>"),
         "history row"
     );
     let stats = stats_json(&app, "");
@@ -300,7 +301,7 @@ fn a_return_to_schedule_undoes_a_switch_and_the_public_note() {
         "asks first"
     );
     assert!(
-        ask.body.contains("<b>phase-1</b>"),
+        ask.body.contains("<b>Phase 1: 2016 covers</b>"),
         "names the scheduled phase"
     );
     assert_eq!(app.store.switches("nature-covers").unwrap().len(), 2);

@@ -79,13 +79,17 @@ fn english_is_the_default_and_the_overview_follows_the_browser() {
     let app = spawn_app(IN_PHASE_1);
     let plain = app.admin_get("/admin");
     assert!(plain.body.contains("<h1>Exhibitions</h1>"));
-    assert!(plain.body.contains("Live phase: <b>phase-1</b>"));
+    assert!(
+        plain
+            .body
+            .contains("Live phase: <b>Phase 1: 2016 covers</b>")
+    );
     let other = admin_as(&app, "/admin", &[("Accept-Language", "de-DE,de;q=0.9")]);
     assert!(other.body.contains("<h1>Exhibitions</h1>"));
 
     let zh = admin_as(&app, "/admin", &[ZH_BROWSER]);
     assert!(zh.body.contains("<h1>展览</h1>"), "{}", zh.body);
-    assert!(zh.body.contains("当前展期：<b>phase-1</b>"));
+    assert!(zh.body.contains("当前展期：<b>第一期：2016年封面</b>"));
     assert!(zh.body.contains("展品文件") && zh.body.contains("立即重新载入展品文件"));
     assert!(
         !zh.body.contains("Log out"),

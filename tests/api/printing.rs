@@ -494,3 +494,74 @@ fn a_poster_for_a_story_with_a_free_copy_says_free_to_read() {
     let phase_1 = app.admin_get("/admin/print/nature-covers").body;
     assert!(!phase_1.contains(free));
 }
+
+#[test]
+fn the_browsers_print_page_warns_in_the_admins_language_when_phones_cannot_open_its_codes() {
+    // No base URL: the codes hold this test server's loopback address.
+    let app = spawn_app(IN_PHASE_1);
+    for (query, words) in [
+        ("?lang=en", "Do not print: phones cannot open these codes"),
+        ("?lang=zh", "请勿打印：手机扫不开这些二维码"),
+        ("?lang=zh&sheet=labels", "请勿打印"),
+    ] {
+        let page = app.admin_get(&format!("/admin/print/nature-covers{query}"));
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(words), "{query}: no warning");
+        assert!(
+            page.body.contains(&format!("<code>{}</code>", app.base))
+                && page.body.contains("--base-url")
+                && page.body.contains("DOCENT_BASE_URL"),
+            "{query}: names the address and what to set"
+        );
+        assert!(page.body.contains("@media print{.notice{display:none}}"));
+    }
+    // With the public address given, nothing to warn of.
+    let app = spawn_app_tuned(IN_PHASE_1, |s| {
+        s.base_url = Some("https://docent.example.edu".into());
+    });
+    let page = app.admin_get("/admin/print/nature-covers?lang=en");
+    assert_eq!(page.status, 200);
+    assert!(page.body.to_lowercase().contains("docent.example.edu/s/"));
+    assert!(!page.body.contains("Do not print"), "a reachable address");
+}
+
+#[test]
+fn serve_without_a_base_url_warns_at_start() {
+    use std::io::{BufRead, BufReader};
+    let data = tempfile::tempdir().unwrap();
+    let warning_of = |env: &[(&str, &str)]| {
+        let (mut child, _) = serve_logging(
+            &demo_exhibits(),
+            &data.path().join("store"),
+            "127.0.0.1:0",
+            PASSWORD,
+            env,
+            std::process::Stdio::piped(),
+        );
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.starts_with("warning:") {
+                    let _ = tx.send(line);
+                }
+            }
+        });
+        let warning = rx.recv_timeout(std::time::Duration::from_secs(5)).ok();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        warning
+    };
+    let warning = warning_of(&[]).expect("a warning on stderr");
+    assert!(
+        warning.contains("only this computer can open")
+            && warning.contains("--base-url")
+            && warning.contains("DOCENT_BASE_URL"),
+        "{warning}"
+    );
+    assert_eq!(
+        warning_of(&[("DOCENT_BASE_URL", "https://docent.example.edu")]),
+        None,
+        "no warning with a public address"
+    );
+}

@@ -379,3 +379,134 @@ fn a_story_with_a_free_copy_says_free_to_read_and_the_open_goes_there() {
         "opens of the free copy are logged: {stats}"
     );
 }
+
+#[test]
+fn a_phone_in_another_language_gets_english_and_one_with_none_the_shows_first() {
+    let app = spawn_app(IN_PHASE_1);
+    let lang_of = |headers: &[(&str, &str)]| {
+        let page = app.get_as("/s/GO16", ANDROID_CHROME, headers);
+        assert_eq!(page.status, 200);
+        let at = page.body.find("<html lang=\"").expect("a page language") + 12;
+        page.body[at..at + page.body[at..].find('"').unwrap()].to_string()
+    };
+    for german_or_japanese in ["de-DE", "de-DE,de;q=0.9", "ja-JP,ja;q=0.9", "ko-KR"] {
+        assert_eq!(
+            lang_of(&[("Accept-Language", german_or_japanese)]),
+            "en",
+            "{german_or_japanese}: English, which the demo has"
+        );
+    }
+    assert_eq!(lang_of(&[("Accept-Language", "de-DE,zh;q=0.5")]), "zh-Hans");
+    assert_eq!(lang_of(&[]), "zh-Hans", "no language: the show's first");
+    assert_eq!(lang_of(&[("Accept-Language", "*")]), "zh-Hans");
+    // The exhibition page follows the same rule.
+    let show = app.get_as(
+        "/e/nature-covers",
+        ANDROID_CHROME,
+        &[("Accept-Language", "de-DE")],
+    );
+    assert!(
+        show.body.contains(r#"<html lang="en">"#),
+        "{}",
+        &show.body[..200]
+    );
+
+    // A show that asks for Chinese as its fallback.
+    let exhibits = demo_copy(|t| t.replacen("opens = ", "fallback_language = \"zh\"\nopens = ", 1));
+    let app = spawn_app_with(exhibits, IN_PHASE_1);
+    let page = app.get_as("/s/GO16", ANDROID_CHROME, &[("Accept-Language", "de-DE")]);
+    assert!(page.body.contains(r#"<html lang="zh-Hans">"#));
+}
+
+#[test]
+fn a_fallback_language_the_show_lacks_is_refused_by_check_naming_the_field() {
+    let exhibits = demo_copy(|t| {
+        t.replacen(
+            "opens = ",
+            "languages = [\"zh\"]\nfallback_language = \"en\"\nopens = ",
+            1,
+        )
+    });
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
+        .arg("check")
+        .arg(exhibits.path())
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = outcome(out);
+    let all = format!("{stdout}{stderr}");
+    assert_eq!(code, 1, "{all}");
+    assert!(
+        all.contains("exhibition.toml") && all.contains("fallback_language: `en`"),
+        "{all}"
+    );
+}
+
+/// User agents as the apps send them (from public lists of real agents).
+const XIAOHONGSHU: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_3_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 discover/9.1 Device/(Apple Inc.;iPhone15,3) NetType/WiFi";
+const BAIDU: &str = "Mozilla/5.0 (Linux; Android 9; STK-AL00 Build/HUAWEISTK-AL00; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/76.0.3809.89 Mobile Safari/537.36 T7/11.20 SP-engine/2.16.0 baiduboxapp/11.20.0.14 (Baidu; P1 9) NABar/1.0";
+const TOUTIAO: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 15_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 NewsArticle/9.1.9.20 JsSdk/2.0 NetType/WIFI (News 9.1.9 15.100000)";
+const TAOBAO: &str = "Mozilla/5.0 (Linux; U; Android 15; zh-CN; 24031PN0DC Build/AQ3A.240627.003) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/100.0.4896.58 UWS/5.18.6.0 Mobile Safari/537.36 AliApp(TB/10.48.30.2079) UCBS/2.11.1.1 TTID/600000@taobao_android_10.48.30.2079 WindVane/8.5.0 Themis/1.7.168";
+const JD: &str = "jdapp;iPhone;10.1.2;15.0;network/wifi;Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148;supportJDSHWK/1";
+const QQ_BROWSER: &str = "Mozilla/5.0 (Linux; U; Android 4.4.4; zh-cn; MI 4W Build/KTU84P) AppleWebKit/537.36 (KHTML, like Gecko)Version/4.0 MQQBrowser/6.0 Mobile Safari/537.36";
+
+#[test]
+fn the_big_chinese_apps_get_the_open_in_browser_hint_and_rows_of_their_own() {
+    let app = spawn_app(IN_PHASE_1);
+    let apps = [
+        (XIAOHONGSHU, "xiaohongshu", "小红书"),
+        (BAIDU, "baidu", "百度"),
+        (TOUTIAO, "toutiao", "今日头条"),
+        (TAOBAO, "taobao", "淘宝"),
+        (JD, "jd", "京东"),
+    ];
+    for (i, (ua, _, _)) in apps.iter().enumerate() {
+        let ip = format!("203.0.113.{i}");
+        let page = app.get_as(
+            "/s/NCA1",
+            ua,
+            &[("Accept-Language", "en"), ("X-Forwarded-For", &ip)],
+        );
+        assert!(page.body.contains("Open in browser"), "the hint for {ua}");
+    }
+    let browser = app.get_as("/s/NCA1", QQ_BROWSER, &[("Accept-Language", "en")]);
+    assert!(
+        !browser.body.contains("Open in browser"),
+        "QQ Browser is a browser, not the QQ app"
+    );
+    let stats: serde_json::Value =
+        serde_json::from_str(&app.admin_get("/admin/api/stats/nature-covers").body).unwrap();
+    let rows = stats["by_app"].as_array().unwrap();
+    for (_, key, _) in apps {
+        let row = rows.iter().find(|r| r["key"] == key).expect(key);
+        assert_eq!(row["scans"], 1, "{key}: {row}");
+    }
+    let none = rows.iter().find(|r| r["key"] == "none").unwrap();
+    assert_eq!(none["scans"], 1, "QQ Browser counts as a plain browser");
+    let dashboard = app.admin_get("/admin/e/nature-covers?lang=zh").body;
+    for (_, _, name) in apps {
+        assert!(dashboard.contains(name), "{name} on the Chinese dashboard");
+    }
+}
+
+#[test]
+fn the_unknown_code_page_names_the_venue_not_the_software() {
+    let app = spawn_app(IN_PHASE_1);
+    let zh = app.get_as("/s/NOPE99", ANDROID_CHROME, &[("Accept-Language", "zh-CN")]);
+    assert_eq!(zh.status, 404);
+    let bar = |body: &str| {
+        let at = body.find(r#"<a class="show""#).expect("the top bar");
+        body[at..at + body[at..].find("</a>").unwrap()].to_string()
+    };
+    assert!(
+        bar(&zh.body).contains("图书馆一层大厅"),
+        "{}",
+        bar(&zh.body)
+    );
+    assert!(!bar(&zh.body).contains("docent"));
+    let en = app.get_as("/s/NOPE99", ANDROID_CHROME, &[("Accept-Language", "en")]);
+    assert!(bar(&en.body).contains("Library lobby, ground floor"));
+    assert!(
+        en.body
+            .contains("Nature Cover Stories</a> · Library lobby, ground floor")
+    );
+}

@@ -16,7 +16,7 @@ use super::source::Source;
 use super::stations::check_stations;
 use super::stories::load_stories;
 use super::{DEFAULT_DISTANCE_M, EXHIBITION_FILE};
-use crate::catalog::{Exhibition, Story, Text};
+use crate::catalog::{Exhibition, Lang, Languages, Story, Text};
 
 pub(super) fn load_exhibition(folder: &Path, report: &mut Findings) -> Option<Exhibition> {
     let id = folder.file_name()?.to_string_lossy().into_owned();
@@ -64,6 +64,7 @@ fn check_exhibition(
             "languages: write [\"zh\", \"en\"] (the default), [\"zh\"] or [\"en\"]",
         );
     }
+    let languages = check_languages(src, &raw, report);
     let title = check_text(src, &raw.title, "title", langs, report);
     let venue = match &raw.venue {
         Some(v) => check_text(src, v, "venue", langs, report),
@@ -132,6 +133,7 @@ fn check_exhibition(
         opens,
         closes,
         time_zone,
+        languages,
         access,
         access_note,
         call_to_action,
@@ -140,6 +142,56 @@ fn check_exhibition(
         stories: stories.good,
         phases,
     })
+}
+
+/// `languages`' first entry and `fallback_language`, which must be one of them.
+fn check_languages(src: &Source, raw: &RawExhibition, report: &mut Findings) -> Languages {
+    let declared: Vec<Lang> = match &raw.languages {
+        Some(list) => list
+            .get_ref()
+            .iter()
+            .filter_map(|l| lang_named(l))
+            .collect(),
+        None => vec![],
+    };
+    let declared = if declared.is_empty() {
+        vec![Lang::Zh, Lang::En]
+    } else {
+        declared
+    };
+    let default = declared[0];
+    let fallback = match &raw.fallback_language {
+        None if declared.contains(&Lang::En) => Lang::En,
+        None => default,
+        Some(v) => match lang_named(v.get_ref()).filter(|l| declared.contains(l)) {
+            Some(l) => l,
+            None => {
+                let choices: Vec<String> = declared
+                    .iter()
+                    .map(|l| format!("\"{}\"", l.as_str()))
+                    .collect();
+                report.at(
+                    src,
+                    v.span(),
+                    format!(
+                        "fallback_language: `{}` is not one of the show's languages; write {}",
+                        v.get_ref(),
+                        choices.join(" or ")
+                    ),
+                );
+                default
+            }
+        },
+    };
+    Languages { default, fallback }
+}
+
+fn lang_named(tag: &str) -> Option<Lang> {
+    match tag {
+        "zh" => Some(Lang::Zh),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
 }
 
 /// What a folder or table held: the items that passed, and the ids of those that exist but

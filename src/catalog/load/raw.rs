@@ -28,6 +28,9 @@ pub(super) struct RawExhibition {
     pub(super) call_to_action: Option<Spanned<RawText>>,
     /// The languages every visitor-facing text must be written in; both by default.
     pub(super) languages: Option<Spanned<Vec<String>>>,
+    /// The language of a visitor whose browser names none of `languages`; English by default
+    /// when the show has it.
+    pub(super) fallback_language: Option<Spanned<String>>,
     pub(super) scan_distance_m: Option<Spanned<f64>>,
     #[serde(default)]
     pub(super) stations: Vec<RawStation>,

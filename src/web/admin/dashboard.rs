@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use jiff::Timestamp;
 
-use super::{Access, RangeQuery, Replicas, compute, find, range_of, title};
+use super::{Access, RangeQuery, Replicas, checked_range, compute, find, title};
 use crate::catalog::{self, ShowState};
 use crate::stats::{Stats, charts};
 use crate::web::admin_ui::AdminUi;
@@ -38,8 +38,11 @@ struct Dashboard {
     /// Each kept version, when it was kept, and what the save changed.
     changes: Vec<(catalog::save::Kept, String, String)>,
     state: &'static str,
+    /// The live phase: its id (to mark its row and the menu) and its name.
+    live_id: String,
     live: String,
     manual: bool,
+    /// (id, name, local start): the id only as the menu's value, never shown.
     phases: Vec<(String, String, String)>,
     history: Vec<(String, String, String)>,
     /// Read-only links: (link, full URL, live now, expiry in local time).
@@ -52,6 +55,16 @@ struct Dashboard {
     chart_hours: String,
     chart_stories: String,
     chart_stations: String,
+}
+
+/// A date range that cannot be shown, said in the page's language.
+#[derive(Template)]
+#[template(path = "admin_problem.html")]
+struct BadRange {
+    t: AdminUi,
+    title: String,
+    message: String,
+    back: String,
 }
 
 pub(crate) async fn dashboard(
@@ -78,7 +91,23 @@ pub(crate) async fn dashboard_for(
     let t = AdminUi::of(req, e.time_zone.clone());
     let lang = t.lang;
     let local = |at: Timestamp| t.time(&at);
-    let range = range_of(state, e, query)?;
+    let range = match checked_range(state, e, query) {
+        Ok(range) => range,
+        // A page in the organizer's language, with a way back, not a bare line of text.
+        Err(problem) => {
+            let back = match &access {
+                Access::Organizer(_) => format!("/admin/e/{}", e.id),
+                Access::Link(token) => format!("/view/{token}"),
+            };
+            let page = BadRange {
+                title: title(e),
+                message: problem.say(lang),
+                back,
+                t,
+            };
+            return Ok(no_store(page.t.respond(StatusCode::BAD_REQUEST, &page)));
+        }
+    };
     // Read before the figures: they are at least this new, so charts kept for it are current.
     let position = state.store.position();
     let stats = compute(state, &catalog, &e.id, range).await?;
@@ -95,7 +124,9 @@ pub(crate) async fn dashboard_for(
             let to = if s.is_return_to_schedule() {
                 t.s("back to schedule", "恢复按计划").to_string()
             } else {
-                s.phase
+                // By its name; a phase since removed from the files by its id.
+                e.phase(&s.phase)
+                    .map_or(s.phase.clone(), |(_, p)| p.name.get(lang).to_string())
             };
             (local(s.at), to, s.by)
         })
@@ -127,7 +158,6 @@ pub(crate) async fn dashboard_for(
             vec![],
         ),
     };
-    let nth = (stats.by_day.len() / 12).max(1);
     let dir = e.dir.clone();
     let root = state.exhibits().to_path_buf();
     // A read-only link's viewer edits nothing, so is told nothing about writing.
@@ -170,8 +200,8 @@ pub(crate) async fn dashboard_for(
         .get_or_draw(view, position, &catalog, move || {
             let (days, hours, stories, stations) = rows;
             chart_cache::Charts {
-                days: charts::columns(lang, titles.0, &days, nth),
-                hours: charts::columns(lang, titles.1, &hours, 2),
+                days: charts::columns(lang, titles.0, &days),
+                hours: charts::columns(lang, titles.1, &hours),
                 stories: charts::bars(lang, titles.2, &stories),
                 stations: charts::bars(lang, titles.3, &stations),
             }
@@ -195,7 +225,8 @@ pub(crate) async fn dashboard_for(
             ShowState::Running => t.s("running", "展出中"),
             ShowState::Closed => t.s("closed", "已闭幕"),
         },
-        live: e.phases[showing.phase].id.clone(),
+        live_id: e.phases[showing.phase].id.clone(),
+        live: e.phases[showing.phase].name.get(lang).to_string(),
         manual: showing.manual,
         phases: e
             .phases

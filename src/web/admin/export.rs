@@ -84,7 +84,9 @@ fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 
     use std::borrow::Cow::{Borrowed, Owned};
     [
         Borrowed(kind),
-        Owned(v.at.to_string()),
+        // To the second in every row: without a precision a moment on a whole second is
+        // written without a fraction and the others with six digits.
+        Owned(format!("{:.0}", v.at)),
         Owned(v.day.to_string()),
         Owned(v.hour.to_string()),
         Borrowed(&v.exhibition),

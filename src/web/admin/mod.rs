@@ -200,16 +200,85 @@ pub(super) struct RangeQuery {
     to: Option<String>,
 }
 
+/// Why a date range cannot be shown, in words for either language.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum RangeError {
+    /// `field` (`from` or `to`) is not a date.
+    NotADate {
+        field: &'static str,
+        value: String,
+    },
+    Backwards {
+        from: Date,
+        to: Date,
+    },
+    TooEarly {
+        from: Date,
+    },
+    TooLate {
+        to: Date,
+        today: Date,
+    },
+    TooLong {
+        from: Date,
+        to: Date,
+        days: i32,
+    },
+}
+
+impl RangeError {
+    /// What went wrong and what to write instead, in `lang`.
+    pub(super) fn say(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (RangeError::NotADate { field, value }, Lang::En) => {
+                format!("{field}=`{value}`: expected a date such as 2026-11-20")
+            }
+            (RangeError::NotADate { field, value }, Lang::Zh) => {
+                let which = if *field == "from" {
+                    "开始日期"
+                } else {
+                    "结束日期"
+                };
+                format!("{which}「{value}」不是日期：请写成 2026-11-20 这样的格式")
+            }
+            (RangeError::Backwards { from, to }, Lang::En) => {
+                format!("to ({to}) is before from ({from})")
+            }
+            (RangeError::Backwards { from, to }, Lang::Zh) => {
+                format!("结束日期（{to}）早于开始日期（{from}）：请对调两个日期")
+            }
+            (RangeError::TooEarly { from }, Lang::En) => {
+                format!("from ({from}) is before {EARLIEST}: no figures go back that far")
+            }
+            (RangeError::TooEarly { from }, Lang::Zh) => {
+                format!("开始日期（{from}）早于 {EARLIEST}：没有那么早的数字")
+            }
+            (RangeError::TooLate { to, today }, Lang::En) => {
+                format!("to ({to}) is more than a year after today ({today})")
+            }
+            (RangeError::TooLate { to, today }, Lang::Zh) => {
+                format!("结束日期（{to}）比今天（{today}）晚了一年以上")
+            }
+            (RangeError::TooLong { from, to, days }, Lang::En) => format!(
+                "{from} to {to} is {days} days; ask for at most about ten years ({LONGEST_DAYS} days)"
+            ),
+            (RangeError::TooLong { from, to, days }, Lang::Zh) => {
+                format!("{from} 至 {to} 共 {days} 天：最多可查约十年（{LONGEST_DAYS} 天）")
+            }
+        }
+    }
+}
+
 impl RangeQuery {
     /// The inclusive date range asked for, `None` for all time.
-    fn range(&self, e: &Exhibition, today: Date) -> Result<Option<(Date, Date)>, String> {
-        let parse = |s: &Option<String>, name: &str| -> Result<Option<Date>, String> {
+    fn range(&self, e: &Exhibition, today: Date) -> Result<Option<(Date, Date)>, RangeError> {
+        let parse = |s: &Option<String>, field: &'static str| -> Result<Option<Date>, RangeError> {
             match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => Ok(None),
-                Some(v) => v
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| format!("{name}=`{v}`: expected a date such as 2026-11-20")),
+                Some(v) => v.parse().map(Some).map_err(|_| RangeError::NotADate {
+                    field,
+                    value: v.to_string(),
+                }),
             }
         };
         let (from, to) = (parse(&self.from, "from")?, parse(&self.to, "to")?);
@@ -219,7 +288,7 @@ impl RangeQuery {
         let from = from.unwrap_or(e.opens);
         let to = to.unwrap_or(today);
         if to < from {
-            return Err(format!("to ({to}) is before from ({from})"));
+            return Err(RangeError::Backwards { from, to });
         }
         check_span(from, to, today)?;
         Ok(Some((from, to)))
@@ -233,25 +302,19 @@ const LONGEST_DAYS: i32 = 3_660;
 
 /// Refuses absurd ranges with a message instead of quietly answering a capped range with
 /// zeros (`?from=0001-01-01&to=9999-12-31` used to).
-fn check_span(from: Date, to: Date, today: Date) -> Result<(), String> {
+fn check_span(from: Date, to: Date, today: Date) -> Result<(), RangeError> {
     let latest = today
         .checked_add(jiff::Span::new().years(1))
         .unwrap_or(today);
     if from < EARLIEST {
-        return Err(format!(
-            "from ({from}) is before {EARLIEST}: no figures go back that far"
-        ));
+        return Err(RangeError::TooEarly { from });
     }
     if to > latest {
-        return Err(format!(
-            "to ({to}) is more than a year after today ({today})"
-        ));
+        return Err(RangeError::TooLate { to, today });
     }
     let days = (to - from).get_days();
     if days > LONGEST_DAYS {
-        return Err(format!(
-            "{from} to {to} is {days} days; ask for at most about ten years ({LONGEST_DAYS} days)"
-        ));
+        return Err(RangeError::TooLong { from, to, days });
     }
     Ok(())
 }
@@ -280,18 +343,27 @@ async fn compute(
     .map_err(|e| WebError::internal("statistics", e))?
 }
 
-/// The date range a query asks for, checked.
+/// The date range a query asks for, checked; for scripts (JSON, CSV), refused in English.
 fn range_of(
     state: &AppState,
     e: &Exhibition,
     query: &RangeQuery,
 ) -> Result<Option<(Date, Date)>, WebError> {
+    checked_range(state, e, query).map_err(|err| WebError::BadRequest(err.say(Lang::En)))
+}
+
+/// The date range a query asks for, or why it cannot be shown.
+fn checked_range(
+    state: &AppState,
+    e: &Exhibition,
+    query: &RangeQuery,
+) -> Result<Option<(Date, Date)>, RangeError> {
     let today = state
         .clock
         .now()
         .to_zoned_datetime(e.time_zone.clone())
         .date();
-    query.range(e, today).map_err(WebError::BadRequest)
+    query.range(e, today)
 }
 
 /// Replicated (`--nats`): the replicas heard from, and whether they serve the same files.

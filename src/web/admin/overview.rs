@@ -32,6 +32,12 @@ pub(crate) async fn overview(
 ) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
     let organizer = Organizer::of(&req)?;
+    // Every time on the page in one zone: the first exhibition's (usually the only one).
+    let zone = catalog
+        .exhibitions
+        .first()
+        .map_or_else(|| state.day_zone.clone(), |e| e.time_zone.clone());
+    let t = AdminUi::of(&req, zone);
     let mut shows = Vec::new();
     // Only the exhibitions this person holds a role in: the others do not exist for them.
     for e in catalog.exhibitions.iter().filter(|e| organizer.sees(&e.id)) {
@@ -40,17 +46,11 @@ pub(crate) async fn overview(
         shows.push((
             e.id.clone(),
             title(e),
-            e.phases[live.phase].id.clone(),
+            e.phases[live.phase].name.get(t.lang).to_string(),
             stats,
         ));
     }
     let reload = state.reload_status();
-    // Every time on the page in one zone: the first exhibition's (usually the only one).
-    let zone = catalog
-        .exhibitions
-        .first()
-        .map_or_else(|| state.day_zone.clone(), |e| e.time_zone.clone());
-    let t = AdminUi::of(&req, zone);
     let page = Overview {
         organizer: organizer.name.clone(),
         csrf: organizer.csrf().to_string(),

@@ -1,10 +1,11 @@
 //! `GET /admin/print/{exhibition}`: poster and label sheets of an exhibition's codes.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::find;
+use crate::web::admin_ui::AdminUi;
 use crate::web::error::WebError;
 use crate::web::{AppState, no_store};
 
@@ -18,11 +19,15 @@ pub(crate) struct PrintQuery {
 
 pub(crate) async fn print(
     state: web::Data<AppState>,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<PrintQuery>,
 ) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
     let e = find(&catalog, &path)?;
+    // Codes that open only on this machine: `docent print` refuses them; this page says why,
+    // in the admin's language, before anyone prints.
+    let lang = AdminUi::of(&req, e.time_zone.clone()).lang;
     let options = print_options(&query).map_err(WebError::BadRequest)?;
     let live = e
         .showing(state.clock.now(), state.last_switch(&e.id).as_ref())
@@ -32,7 +37,7 @@ pub(crate) async fn print(
     let (catalog, base_url, id) = (catalog.clone(), state.base_url.clone(), e.id.clone());
     let rendered = web::block(move || {
         let (_, e) = catalog.exhibition(&id).expect("looked up above");
-        crate::print::render(e, phase, &base_url, &options)
+        crate::print::render_with_notice(e, phase, &base_url, &options, Some(lang))
     })
     .await
     .map_err(|e| WebError::internal("print page", e))?

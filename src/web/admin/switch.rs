@@ -28,6 +28,7 @@ struct Confirm<'a> {
     t: AdminUi,
     id: &'a str,
     title: String,
+    /// The phases by name; `to` also by id, for the form.
     from: &'a str,
     to: &'a str,
     to_name: &'a str,
@@ -55,7 +56,7 @@ pub(crate) async fn switch(
         let page = Confirm {
             id: &e.id,
             title: title(e),
-            from: &e.phases[live].id,
+            from: e.phases[live].name.get(t.lang),
             to: &phase.id,
             to_name: phase.name.get(t.lang),
             csrf: organizer.csrf(),
@@ -104,6 +105,7 @@ struct ConfirmReturn<'a> {
     t: AdminUi,
     id: &'a str,
     title: String,
+    /// The phases by name.
     from: &'a str,
     to: &'a str,
     csrf: &'a str,
@@ -123,13 +125,14 @@ pub(crate) async fn return_to_schedule(
     if form.confirm.as_deref() != Some("yes") {
         let live = e.showing(now, state.last_switch(&e.id).as_ref()).phase;
         let scheduled = e.showing(now, None).phase;
+        let t = AdminUi::of(&req, e.time_zone.clone()).toggle_to(&format!("/admin/e/{}", e.id));
         let page = ConfirmReturn {
-            t: AdminUi::of(&req, e.time_zone.clone()).toggle_to(&format!("/admin/e/{}", e.id)),
             id: &e.id,
             title: title(e),
-            from: &e.phases[live].id,
-            to: &e.phases[scheduled].id,
+            from: e.phases[live].name.get(t.lang),
+            to: e.phases[scheduled].name.get(t.lang),
             csrf: organizer.csrf(),
+            t,
         };
         return Ok(no_store(html(StatusCode::OK, &page)));
     }

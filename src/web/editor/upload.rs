@@ -129,3 +129,46 @@ pub(super) async fn resized(upload: Upload) -> Result<Result<Vec<u8>, CoverError
         resized => Ok(resized),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The shipped nginx configuration lets the editor's largest form through: a smaller
+    /// `client_max_body_size` turns every large cover into nginx's bare 413 page.
+    #[test]
+    fn the_shipped_nginx_takes_the_largest_form_the_editor_does() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/nginx.conf");
+        let conf = std::fs::read_to_string(path).unwrap();
+        let limits: Vec<&str> = conf
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter_map(|l| l.strip_prefix("client_max_body_size"))
+            .map(|v| v.trim().trim_end_matches(';'))
+            .collect();
+        assert_eq!(
+            limits.len(),
+            1,
+            "one client_max_body_size in {path}: {limits:?}"
+        );
+        let value = limits[0].to_ascii_lowercase();
+        let (number, unit) = value.split_at(
+            value
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(value.len()),
+        );
+        let bytes = number.parse::<usize>().unwrap()
+            * match unit {
+                "" => 1,
+                "k" => 1 << 10,
+                "m" => 1 << 20,
+                "g" => 1 << 30,
+                other => panic!("unit {other} in {path}"),
+            };
+        // The multipart wrapping of some twenty fields: a few KB; 64 KB is ample.
+        let largest_form = super::COVER_BYTES + super::TEXT_BYTES + (64 << 10);
+        assert!(
+            bytes >= largest_form,
+            "{path}: client_max_body_size {} is below the editor's largest form ({largest_form} bytes)",
+            limits[0]
+        );
+    }
+}

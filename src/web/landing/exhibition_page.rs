@@ -34,13 +34,13 @@ pub(in crate::web) async fn exhibition(
     path: web::Path<String>,
 ) -> HttpResponse {
     let query = PageQuery::of(&req);
-    let lang = Requester::of(&req, &query).lang;
     // Before the catalog and switches are read: see `PageCache::generation`.
     let generation = state.pages.generation();
     let catalog = state.catalog();
     let Some((index, e)) = catalog.exhibition(&path) else {
-        return not_found_page(&state, lang);
+        return not_found_page(&state, Requester::of(&req, &query).lang);
     };
+    let lang = Requester::for_show(&req, &query, e.languages).lang;
     let showing = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
     let key = VariantKey::Exhibition {
         index,

@@ -18,7 +18,27 @@ struct ShowsPage<'a> {
     t: &'static Ui,
     heading: &'static str,
     text: &'static str,
-    shows: Vec<(String, &'a str)>,
+    /// Whose page this is, at the top: the venue (or venues) of the shows, not the software.
+    site: String,
+    /// (link, title, venue)
+    shows: Vec<(String, &'a str, &'a str)>,
+}
+
+/// The venues of the hosted exhibitions, each once, in order; the first show's title for
+/// shows that name no venue; `docent` only for a server that hosts nothing.
+fn site_name(catalog: &crate::catalog::Catalog, lang: Lang) -> String {
+    let mut venues: Vec<&str> = Vec::new();
+    for e in &catalog.exhibitions {
+        let venue = e.venue.get(lang);
+        if !venue.is_empty() && !venues.contains(&venue) {
+            venues.push(venue);
+        }
+    }
+    match (venues.is_empty(), catalog.exhibitions.first()) {
+        (false, _) => venues.join(" · "),
+        (true, Some(e)) => e.title.get(lang).to_string(),
+        (true, None) => "docent".to_string(),
+    }
 }
 
 pub(super) async fn unknown_code(
@@ -68,6 +88,7 @@ pub(super) fn shows_page(
         t: i18n::ui(lang),
         heading,
         text,
+        site: site_name(&catalog, lang),
         shows: catalog
             .exhibitions
             .iter()
@@ -75,6 +96,7 @@ pub(super) fn shows_page(
                 (
                     format!("/e/{}?lang={}", e.id, lang.as_str()),
                     e.title.get(lang),
+                    e.venue.get(lang),
                 )
             })
             .collect(),

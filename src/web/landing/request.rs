@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::not_found::unknown_code;
 use crate::access::Route;
-use crate::catalog::{Catalog, Code, Lang, ShownStory, Target};
+use crate::catalog::{Catalog, Code, Lang, Languages, ShownStory, Target};
 use crate::store::Share;
 use crate::visitor::{self, Client};
 use crate::web::AppState;
@@ -71,7 +71,24 @@ pub(super) struct Requester {
     pub(super) staff: bool,
 }
 
+/// The language the visitor's browser and query ask for, with `show`'s fallbacks.
+fn asked_lang(req: &HttpRequest, query: &PageQuery, show: Languages) -> Lang {
+    let header = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    visitor::pick_lang(query.lang.as_deref(), header, show)
+}
+
 impl Requester {
+    /// The requester, speaking the language `show`'s settings give them.
+    pub(super) fn for_show(req: &HttpRequest, query: &PageQuery, show: Languages) -> Requester {
+        Requester {
+            lang: asked_lang(req, query, show),
+            ..Requester::of(req, query)
+        }
+    }
+
     pub(super) fn of(req: &HttpRequest, query: &PageQuery) -> Requester {
         let state = req.app_data::<web::Data<AppState>>();
         let trusted_proxy = state.and_then(|s| s.trusted_proxy);
@@ -86,10 +103,8 @@ impl Requester {
         let staff = state.is_some_and(|s| crate::web::auth::is_staff(s, req, addr));
         Requester {
             client: visitor::classify(&user_agent, prefetch),
-            lang: visitor::pick_lang(
-                query.lang.as_deref(),
-                header_str(header::ACCEPT_LANGUAGE.as_str()),
-            ),
+            // No show known yet: the server's default; `for_show` decides for a show.
+            lang: asked_lang(req, query, Languages::default()),
             addr,
             ip: addr.map(|ip| ip.to_string()).unwrap_or_default(),
             user_agent,
@@ -140,6 +155,11 @@ impl CodeRequest {
             .and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
         let Some((code, target)) = known else {
             return Err(unknown_code(state, req, raw, &requester).await);
+        };
+        let show = catalog.exhibitions[target.exhibition()].languages;
+        let requester = Requester {
+            lang: asked_lang(req, &query, show),
+            ..requester
         };
         Ok(CodeRequest {
             query,
