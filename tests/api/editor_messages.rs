@@ -2,37 +2,19 @@
 //! beside the field it is about, every problem of a save at once, and nothing about editing
 //! files by hand.
 
+use crate::editor::version_on;
 use crate::helpers::*;
 
 const FORM: &str = "/admin/e/nature-covers/stories/alphago";
 
 /// A multipart body of text fields.
 fn multipart(fields: &[(&str, &str)]) -> (String, Vec<u8>) {
-    let boundary = "docent-messages-boundary-41c9";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    crate::editor::multipart(fields, None)
 }
 
 /// The editor's form, asked for in `lang` (`zh` or `en`).
 fn form(app: &TestApp, lang: &str) -> Reply {
     app.admin_get(&format!("{FORM}?lang={lang}"))
-}
-
-fn version_on(page: &str) -> String {
-    let at = page
-        .find(r#"name="version" value=""#)
-        .expect("a version on the form")
-        + 22;
-    page[at..at + page[at..].find('"').unwrap()].to_string()
 }
 
 /// Saves the form as a browser set to `accept_language` would.

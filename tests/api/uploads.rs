@@ -18,25 +18,11 @@ fn version_on(page: &str) -> String {
 
 /// A multipart body of `fields` and a cover file.
 fn multipart(fields: &[(String, String)], cover: Option<&[u8]>) -> (String, Vec<u8>) {
-    let boundary = "docent-uploads-boundary-93ab";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    if let Some(bytes) = cover {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"cover_file\"; filename=\"c\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    crate::editor::multipart(&fields, cover.map(|bytes| ("c", bytes)))
 }
 
 /// A server on a copy of the demo: a save that got through must not touch the demo itself.
