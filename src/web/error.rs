@@ -12,9 +12,6 @@ pub(super) enum WebError {
     BadRequest(String),
     #[error("{0}")]
     Forbidden(String),
-    /// Refused for the moment (another save under way): trying again shortly works.
-    #[error("{0}")]
-    Busy(String),
     #[error("the {what} could not be done; see the server log")]
     Internal {
         what: &'static str,
@@ -41,7 +38,6 @@ impl ResponseError for WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
-            WebError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

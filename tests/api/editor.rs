@@ -456,5 +456,29 @@ fn under_read_only_exhibits_a_save_answers_a_clear_page_in_the_admins_language()
     );
     assert_eq!(phase.status, 503, "{}", phase.body);
     assert!(phase.body.contains("read-only to it"), "{}", phase.body);
+
+    // Putting a kept version back says it on a page too, with the way back to the history.
+    let history = real.path().join("nature-covers/.history");
+    std::fs::create_dir_all(&history).unwrap();
+    let entry = "20261201T100000--curator--stories__alphago.toml";
+    std::fs::write(history.join(format!("{entry}.bak")), &original).unwrap();
+    for (lang, says) in [("en", "was not put back"), ("zh", "没有恢复这个版本")] {
+        let undo = curator_post(
+            &app,
+            &format!("/admin/e/nature-covers/undo/{entry}?lang={lang}"),
+            "application/x-www-form-urlencoded",
+            b"",
+        );
+        assert_eq!(undo.status, 503, "{lang}: {}", undo.body);
+        assert!(
+            undo.header("content-type").starts_with("text/html"),
+            "{lang}: a page, not plain text"
+        );
+        assert!(
+            undo.body.contains(says) && undo.body.contains("/admin/e/nature-covers#files"),
+            "{lang}: {}",
+            undo.body
+        );
+    }
     drop(app);
 }

@@ -57,14 +57,18 @@ struct Dashboard {
     chart_stations: String,
 }
 
-/// A date range that cannot be shown, said in the page's language.
+/// Something the admin asked for that cannot be done (a date range that cannot be shown, a
+/// version that cannot be put back), said in the page's language with a way back: staff with
+/// only a browser get a page, not a bare line of text.
 #[derive(Template)]
 #[template(path = "admin_problem.html")]
-struct BadRange {
-    t: AdminUi,
-    title: String,
-    message: String,
-    back: String,
+pub(crate) struct ProblemPage {
+    pub t: AdminUi,
+    pub title: String,
+    pub heading: String,
+    pub messages: Vec<String>,
+    pub back: String,
+    pub back_label: String,
 }
 
 pub(crate) async fn dashboard(
@@ -99,10 +103,16 @@ pub(crate) async fn dashboard_for(
                 Access::Organizer(_) => format!("/admin/e/{}", e.id),
                 Access::Link(token) => format!("/view/{token}"),
             };
-            let page = BadRange {
+            let page = ProblemPage {
                 title: title(e),
-                message: problem.say(lang),
+                heading: t
+                    .s("These dates cannot be shown", "无法按这些日期显示")
+                    .to_string(),
+                messages: vec![problem.say(lang)],
                 back,
+                back_label: t
+                    .s("Back to the figures for all time", "返回全部时间的数字")
+                    .to_string(),
                 t,
             };
             return Ok(no_store(page.t.respond(StatusCode::BAD_REQUEST, &page)));

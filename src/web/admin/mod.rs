@@ -38,6 +38,7 @@ use crate::stats::{self, Stats};
 
 pub(super) use api::stats_json;
 pub(super) use backup::backup;
+pub(crate) use dashboard::ProblemPage;
 pub(super) use dashboard::{dashboard, dashboard_for};
 pub(super) use export::export_csv;
 pub(super) use overview::overview;
@@ -399,7 +400,7 @@ impl Replicas {
     }
 }
 
-fn title(e: &Exhibition) -> String {
+pub(crate) fn title(e: &Exhibition) -> String {
     format!("{} · {}", e.title.get(Lang::Zh), e.title.get(Lang::En))
 }
 

@@ -1,12 +1,13 @@
 //! `POST /admin/e/{exhibition}/undo/{entry}`: puts a kept version of an exhibit file back.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::live;
 use crate::catalog::save::{self, SaveError};
-use crate::web::AppState;
+use crate::web::admin::ProblemPage;
 use crate::web::error::WebError;
+use crate::web::{AppState, no_store};
 
 #[derive(serde::Deserialize)]
 pub(crate) struct UndoForm {
@@ -44,18 +45,33 @@ pub(crate) async fn undo(
                 .finish())
         }
         Err(e @ SaveError::NoSuchVersion(_)) => Err(WebError::NotFound(e.to_string())),
-        Err(SaveError::Rejected(problems)) => Err(WebError::BadRequest(format!(
-            "that version no longer passes the checks: {}",
-            problems
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        ))),
-        Err(e @ (SaveError::Stale | SaveError::Busy)) => Err(WebError::Busy(e.to_string())),
-        Err(e) => {
-            let (_, problem) = super::story_save::not_writable(&state, &req, &exhibition, e)?;
-            Err(WebError::Busy(problem))
+        // Said on a page in the admin's language, with the way back to the history.
+        Err(err) => {
+            let t = crate::web::admin_ui::AdminUi::of(&req, e.time_zone.clone());
+            let (status, messages) = match err {
+                err @ SaveError::Rejected(_) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, super::said(&err, t.lang))
+                }
+                err @ (SaveError::Stale | SaveError::Busy) => {
+                    (super::refused_status(&err), super::said(&err, t.lang))
+                }
+                err => {
+                    let (status, problem) =
+                        super::story_save::not_writable(&state, &req, &exhibition, err)?;
+                    (status, vec![problem])
+                }
+            };
+            let page = ProblemPage {
+                title: crate::web::admin::title(e),
+                heading: t
+                    .s("This version was not put back", "没有恢复这个版本")
+                    .to_string(),
+                messages,
+                back: format!("/admin/e/{exhibition}#files"),
+                back_label: t.s("Back to the exhibition", "返回展览").to_string(),
+                t,
+            };
+            Ok(no_store(page.t.respond(status, &page)))
         }
     }
 }
