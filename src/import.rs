@@ -26,16 +26,6 @@ const REQUIRED: [&str; 7] = [
     "cover",
 ];
 const OPTIONAL: [&str; 4] = ["url", "topics", "cover_alt_zh", "cover_alt_en"];
-/// Columns visitors read: no control or bidi characters in them.
-const VISITOR_TEXT: [&str; 7] = [
-    "title_zh",
-    "title_en",
-    "summary_zh",
-    "summary_en",
-    "topics",
-    "cover_alt_zh",
-    "cover_alt_en",
-];
 /// Who the history names for an import.
 const WHO: &str = "docent import";
 
@@ -134,7 +124,8 @@ pub fn import(request: &Request) -> Result<Imported, Vec<String>> {
             }
         }
         // The same check as `docent check`, named by row and column.
-        for column in VISITOR_TEXT {
+        // Columns visitors read: no control or bidi characters in them.
+        for column in crate::catalog::values::STORY_TEXT {
             if let Err(e) = crate::catalog::values::visitor_text(row.get(column)) {
                 problems.push(at(row.line, format!("column `{column}`: {e}")));
             }

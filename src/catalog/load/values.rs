@@ -17,6 +17,18 @@ use std::path::Path;
 
 use crate::catalog::Lang;
 
+/// A story's visitor text by the names the editor's form and the import's columns both give
+/// it: each must pass `visitor_text`.
+pub const STORY_TEXT: [&str; 7] = [
+    "title_zh",
+    "title_en",
+    "summary_zh",
+    "summary_en",
+    "topics",
+    "cover_alt_zh",
+    "cover_alt_en",
+];
+
 /// What is wrong with one value; the messages (`Display`) are `docent check`'s, in English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueProblem {

@@ -36,15 +36,8 @@ type ValueCheck = fn(&str) -> Result<(), ValueProblem>;
 #[derive(Debug, Clone, Default)]
 pub(super) struct Problems(Vec<Said>);
 
-/// Form fields holding text a visitor reads.
-const TEXT_FIELDS: [&str; 12] = [
-    "title_zh",
-    "title_en",
-    "summary_zh",
-    "summary_en",
-    "topics",
-    "cover_alt_zh",
-    "cover_alt_en",
+/// Form fields holding text a visitor reads besides the story's own (`values::STORY_TEXT`).
+const CITATION_TEXT: [&str; 5] = [
     "citation_authors",
     "citation_title",
     "citation_journal",
@@ -93,7 +86,7 @@ impl Problems {
     pub fn of_form(fields: &HashMap<String, String>, languages: &[Lang]) -> Problems {
         let mut problems = Problems::default();
         let sent = |name: &str| fields.get(name).map(|v| v.trim());
-        for name in TEXT_FIELDS {
+        for name in values::STORY_TEXT.into_iter().chain(CITATION_TEXT) {
             if let Some(Err(e)) = sent(name).map(values::visitor_text) {
                 problems.value(name, &e);
             }
