@@ -43,6 +43,27 @@ pub struct Settings {
     pub unpaywall: Option<crate::access::unpaywall::Settings>,
     /// Views from these networks are staff's, left out of the figures.
     pub staff_networks: crate::staff::StaffNetworks,
+    /// Single sign-on through an OpenID provider; `None` leaves only names and passwords.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The OpenID provider staff sign in through (`--oidc-issuer`, `--oidc-client-id`, and the
+/// secret from `--oidc-client-secret` or `--oidc-client-secret-file`).
+#[derive(Clone)]
+pub struct OidcSettings {
+    /// The issuer URL, whose `/.well-known/openid-configuration` describes the provider.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How a replica reaches its NATS cluster and proves itself to it and to the other replicas.
@@ -109,6 +130,7 @@ impl Settings {
             login_limits: LoginLimits::default(),
             unpaywall: None,
             staff_networks: crate::staff::StaffNetworks::default(),
+            oidc: None,
         }
     }
 }

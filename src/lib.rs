@@ -20,6 +20,7 @@ pub mod replica;
 pub mod report;
 pub mod sharelink;
 pub mod simulate;
+pub mod sso;
 pub mod staff;
 pub mod startup;
 pub mod stats;

@@ -219,6 +219,77 @@ struct UnpaywallArgs {
     url: Option<String>,
 }
 
+/// Single sign-on for staff through the campus OpenID provider (authorization code flow with
+/// PKCE). A person signed in there gets in only when an account names their e-mail or subject.
+#[derive(Args)]
+struct OidcArgs {
+    /// The provider's issuer URL (it serves /.well-known/openid-configuration). Register
+    /// {base-url}/login/sso/callback as the redirect URI there.
+    #[arg(
+        long,
+        env = "DOCENT_OIDC_ISSUER",
+        value_name = "URL",
+        requires = "oidc_client_id"
+    )]
+    oidc_issuer: Option<String>,
+    /// The client id docent was registered with at the provider.
+    #[arg(
+        long,
+        env = "DOCENT_OIDC_CLIENT_ID",
+        value_name = "ID",
+        requires = "oidc_issuer"
+    )]
+    oidc_client_id: Option<String>,
+    /// The client secret (better in the environment or --oidc-client-secret-file than on the
+    /// command line).
+    #[arg(
+        long,
+        env = "DOCENT_OIDC_CLIENT_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    oidc_client_secret: Option<String>,
+    /// A file holding the client secret.
+    #[arg(
+        long,
+        env = "DOCENT_OIDC_CLIENT_SECRET_FILE",
+        value_name = "FILE",
+        conflicts_with = "oidc_client_secret"
+    )]
+    oidc_client_secret_file: Option<PathBuf>,
+}
+
+impl OidcArgs {
+    fn settings(self) -> anyhow::Result<Option<docent::config::OidcSettings>> {
+        let (Some(issuer), Some(client_id)) = (self.oidc_issuer, self.oidc_client_id) else {
+            return Ok(None);
+        };
+        if !url::Url::parse(&issuer).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+            bail!("--oidc-issuer {issuer}: not an http(s) URL");
+        }
+        let client_secret = match (self.oidc_client_secret, self.oidc_client_secret_file) {
+            (Some(secret), _) => secret,
+            (None, Some(file)) => std::fs::read_to_string(&file)
+                .with_context(|| format!("--oidc-client-secret-file {}", file.display()))?
+                .trim()
+                .to_string(),
+            (None, None) => {
+                bail!(
+                    "--oidc-issuer needs the client secret: --oidc-client-secret or --oidc-client-secret-file"
+                )
+            }
+        };
+        if client_secret.is_empty() {
+            bail!("the OpenID client secret is empty");
+        }
+        Ok(Some(docent::config::OidcSettings {
+            issuer,
+            client_id,
+            client_secret,
+        }))
+    }
+}
+
 #[derive(Args)]
 struct AccessArgs {
     /// Only this exhibition.
@@ -334,6 +405,8 @@ struct ServeArgs {
     nats: NatsArgs,
     #[command(flatten)]
     unpaywall: UnpaywallArgs,
+    #[command(flatten)]
+    oidc: OidcArgs,
     /// Views from these networks (comma-separated CIDRs such as 10.1.0.0/16) are staff's:
     /// stored, but left out of every figure like bots.
     #[arg(long, env = "DOCENT_STAFF_NETWORKS", value_name = "CIDRS", value_parser = docent::staff::StaffNetworks::parse)]
@@ -686,6 +759,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         nats: args.nats.settings(),
         unpaywall: unpaywall_settings(args.unpaywall.email, args.unpaywall.url)?,
         staff_networks: args.staff_networks.unwrap_or_default(),
+        oidc: args.oidc.settings()?,
         ..Settings::new(
             args.common.exhibits,
             args.common.data,

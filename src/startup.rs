@@ -44,6 +44,8 @@ pub enum StartupError {
     },
     #[error("cannot join the NATS cluster")]
     Nats(#[source] crate::replica::ReplicaError),
+    #[error("single sign-on cannot be set up")]
+    SignOn(#[source] crate::sso::SsoError),
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -119,9 +121,16 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
+        let sign_on = match settings.oidc.clone() {
+            Some(oidc) => {
+                Some(crate::sso::SignOn::new(oidc, &base_url).map_err(StartupError::SignOn)?)
+            }
+            None => None,
+        };
         let state = AppState::new(catalog, store, clock, &settings, base_url)
             .map_err(store_error)?
-            .with_replica(replica);
+            .with_replica(replica)
+            .with_sign_on(sign_on);
         if let Some(problems) = &rejected {
             state.started_from_last_good(problems);
         }

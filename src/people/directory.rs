@@ -90,6 +90,30 @@ impl Directory {
         }
     }
 
+    /// The account a person signed in through the OpenID provider is: the one whose
+    /// `oidc_subject` is theirs, else the one (only one) whose e-mail is theirs. The built-in
+    /// `admin` is never reached this way; a disabled account is found (and refused by the
+    /// caller, which says why).
+    pub fn by_identity(&self, subject: &str, email: Option<&str>) -> Option<Account> {
+        let accounts = self.accounts.read();
+        let reachable = || accounts.values().filter(|a| !a.is_built_in());
+        if let Some(account) = reachable().find(|a| a.oidc_subject.as_deref() == Some(subject)) {
+            return Some(account.clone());
+        }
+        let email = email?;
+        let mut same = reachable().filter(|a| {
+            a.oidc_subject.is_none()
+                && a.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+        });
+        match (same.next(), same.next()) {
+            (Some(account), None) => Some(account.clone()),
+            // Two accounts with one address: which one is meant is not ours to guess.
+            _ => None,
+        }
+    }
+
     /// The live account a personal API token belongs to.
     pub fn by_api_token(&self, token: &str) -> Option<Account> {
         let name = api_token_account(token)?;
@@ -131,6 +155,41 @@ mod tests {
             InviteError::Expired
         );
         assert!(directory.get(BUILT_IN).unwrap().is_admin());
+    }
+
+    #[test]
+    fn sign_on_finds_by_subject_first_then_by_one_email() {
+        let mut li = Account::new("li", vec![], now()).unwrap();
+        li.email = Some("Li@Lib.example".into());
+        let mut wang = Account::new("wang", vec![], now()).unwrap();
+        wang.oidc_subject = Some("sub-wang".into());
+        wang.email = Some("li@lib.example".into());
+        let mut admin = Account::built_in();
+        admin.email = Some("it@lib.example".into());
+        let directory = Directory::new(vec![li, wang, admin]);
+        let found =
+            |sub: &str, email: Option<&str>| directory.by_identity(sub, email).map(|a| a.name);
+        assert_eq!(found("sub-wang", None).as_deref(), Some("wang"));
+        // wang's address is the same, but wang is bound to a subject: li is the only match.
+        assert_eq!(
+            found("sub-x", Some("li@lib.example")).as_deref(),
+            Some("li")
+        );
+        assert_eq!(found("sub-x", Some("nobody@lib.example")), None);
+        assert_eq!(found("sub-x", None), None);
+        assert_eq!(
+            found("sub-y", Some("it@lib.example")),
+            None,
+            "never the built-in admin"
+        );
+        let mut twin = Account::new("twin", vec![], now()).unwrap();
+        twin.email = Some("li@lib.example".into());
+        directory.remember(twin);
+        assert_eq!(
+            found("sub-x", Some("li@lib.example")),
+            None,
+            "two accounts, one address"
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub(crate) fn account_name(req: &HttpRequest) -> Option<String> {
 /// until they would have expired anyway), mirrored from the store so checking a cookie never
 /// reads sled.
 pub(super) struct Sessions {
-    key: Key,
+    pub(super) key: Key,
     revoked: Mutex<HashMap<String, i64>>,
     /// Passwords Argon2 already accepted, so a script sending HTTP Basic with every request
     /// does not cost tens of milliseconds of hashing each: per account, a keyed hash of the
@@ -578,11 +578,15 @@ struct LoginPage<'a> {
     /// The name typed, given back with a wrong password.
     name: &'a str,
     error: bool,
+    /// Offer "sign in with single sign-on" (`--oidc-issuer` is set).
+    sso: bool,
+    /// What a single sign-on that did not end in a session has to say.
+    notice: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub(super) struct LoginQuery {
-    next: Option<String>,
+    pub(super) next: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -593,7 +597,7 @@ pub(super) struct LoginForm {
 }
 
 /// Only admin pages are valid places to return to after logging in.
-fn safe_next(next: Option<&str>) -> &str {
+pub(super) fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(n) if n.starts_with("/admin") && !n.contains("//") && !n.contains('\\') => n,
         _ => "/admin",
@@ -610,8 +614,34 @@ pub(super) async fn login_form(
         next: safe_next(query.next.as_deref()),
         name: "",
         error: false,
+        sso: state.sign_on.is_some(),
+        notice: None,
     };
     page.t.respond(StatusCode::OK, &page)
+}
+
+/// The login page with what a single sign-on that did not end in a session has to say.
+pub(super) fn login_notice(
+    state: &AppState,
+    req: &HttpRequest,
+    status: StatusCode,
+    notice: super::sso::Notice,
+) -> HttpResponse {
+    let t = login_ui(state, req);
+    let page = LoginPage {
+        notice: Some(notice.text(&t)),
+        t,
+        next: "/admin",
+        name: "",
+        error: false,
+        sso: state.sign_on.is_some(),
+    };
+    let mut answer = page.t.respond(status, &page);
+    answer.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    answer
 }
 
 /// The login page names no exhibition, so its zone is the server's day zone (it shows no time).
@@ -649,23 +679,33 @@ pub(super) async fn login(
                 next,
                 name: &shown,
                 error: true,
+                sso: state.sign_on.is_some(),
+                notice: None,
             };
             return html(StatusCode::UNAUTHORIZED, &page);
         }
         Verdict::Throttled(refuse) => return refuse,
     };
-    let Some(cookie) = new_session_cookie(&state, &account) else {
+    let how = "signed in with the form".to_string();
+    let Some(cookie) = begin_session(&state, &account, how).await else {
         return HttpResponse::InternalServerError().body("no session could be made");
     };
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next))
+        .cookie(cookie)
+        .finish()
+}
+
+/// A new session for `account`, signed in `how` (for the audit trail): the cookie, the audit
+/// entry and the sign-in time. `None` when no session could be made.
+pub(super) async fn begin_session(
+    state: &AppState,
+    account: &Account,
+    how: String,
+) -> Option<Cookie<'static>> {
+    let cookie = new_session_cookie(state, account)?;
     tracing::info!(account = %account.name, "logged in");
-    super::audit::record(
-        &state,
-        &account.name,
-        None,
-        "login",
-        "signed in with the form".into(),
-    )
-    .await;
+    super::audit::record(state, &account.name, None, "login", how).await;
     // The sign-in time is worth knowing, not worth failing a login over.
     let (store, at) = (Arc::clone(&state.store), state.clock.now());
     let login = SharedChange::LastLogin {
@@ -679,10 +719,7 @@ pub(super) async fn login(
         }
         Err(e) => tracing::warn!(error = %e, "the sign-in time could not be stored"),
     }
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, next))
-        .cookie(cookie)
-        .finish()
+    Some(cookie)
 }
 
 #[derive(Deserialize)]

@@ -25,6 +25,7 @@ mod phases;
 mod qr;
 mod report_page;
 mod share;
+mod sso;
 mod state;
 mod throttle;
 
@@ -65,6 +66,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", read().to(landing::home))
         .route("/login", read().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
+        .route("/login/sso", read().to(sso::start))
+        .route(crate::sso::CALLBACK_PATH, read().to(sso::callback))
         .route("/logout", web::post().to(auth::logout))
         .route("/view/{token}", read().to(share::view))
         .route("/view/{token}/lobby", read().to(lobby::view))

@@ -207,7 +207,7 @@ async fn refuse(
 }
 
 /// Stores a new version of an account, then knows it here.
-async fn store(state: &AppState, account: Account) -> Result<(), WebError> {
+pub(super) async fn store(state: &AppState, account: Account) -> Result<(), WebError> {
     let (store, change) = (
         state.store.clone(),
         SharedChange::Account(Box::new(account.clone())),

@@ -57,6 +57,8 @@ pub struct AppState {
     pub(super) catalog_changed: tokio::sync::Notify,
     /// Read-only share links: the key and the links issued.
     pub(super) shares: share::Links,
+    /// Single sign-on through the OpenID provider (`--oidc-issuer`).
+    pub(super) sign_on: Option<Arc<crate::sso::SignOn>>,
 }
 
 impl AppState {
@@ -114,6 +116,7 @@ impl AppState {
             free_copies: RwLock::new(Arc::new(free_copies)),
             catalog_changed: tokio::sync::Notify::new(),
             shares,
+            sign_on: None,
         })
     }
 
@@ -122,6 +125,11 @@ impl AppState {
             replica.count_refusals_in(self.metrics.cluster_refused.clone());
         }
         self.replica = replica;
+        self
+    }
+
+    pub fn with_sign_on(mut self, sign_on: Option<crate::sso::SignOn>) -> AppState {
+        self.sign_on = sign_on.map(Arc::new);
         self
     }
 

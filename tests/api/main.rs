@@ -15,6 +15,7 @@ mod import;
 mod layout;
 mod log_volume;
 mod logging;
+mod oidc;
 mod ops;
 mod ops_hardening;
 mod organizers;
