@@ -12,7 +12,7 @@ use super::shared::TxError;
 use super::{Result, Store, StoreError};
 use crate::people::Account;
 
-const ACCOUNT_PREFIX: &[u8] = b"account/";
+pub(super) const ACCOUNT_PREFIX: &[u8] = b"account/";
 const LOGIN_PREFIX: &[u8] = b"last-login/";
 
 impl Store {

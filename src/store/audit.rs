@@ -10,7 +10,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use super::shared::TxError;
 use super::{Result, Store, StoreError};
 
-const AUDIT_PREFIX: &[u8] = b"audit/";
+pub(super) const AUDIT_PREFIX: &[u8] = b"audit/";
 
 /// One recorded action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

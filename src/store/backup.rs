@@ -7,6 +7,10 @@
 //! not know is refused whole before anything is written. The daily salt is never in it: a
 //! backup must not link visitor ids to people. Figures are not in it either; they are
 //! replayed from the log when the restored store opens.
+//!
+//! Since format 3 it also holds the people (accounts, with their password and token hashes,
+//! never a password) and the audit trail, so a restored server knows who may sign in and who
+//! did what. Format-2 files still restore, with neither.
 
 use std::io::{BufReader, Read, Write};
 use std::path::Path;
@@ -14,15 +18,22 @@ use std::path::Path;
 use super::{BLOCK, NAME, Result, Store, StoreError, UNKNOWN, record};
 
 const MAGIC: &[u8] = b"docent backup\n";
-const FORMAT: u8 = 2;
+const FORMAT: u8 = 3;
+/// Formats this version restores.
+const READS: [u8; 2] = [2, 3];
 const SWITCH: u8 = b'S';
+/// A record of `meta.v1` under one of `META_PREFIXES`, with its own key.
+const META: u8 = b'M';
 const TRAILER: u8 = b'T';
-const KINDS: [u8; 4] = [NAME, BLOCK, UNKNOWN, SWITCH];
+const KINDS: [u8; 5] = [NAME, BLOCK, UNKNOWN, SWITCH, META];
+/// What of `meta.v1` a backup carries: people and the audit trail (not the session secret,
+/// the salt, share links or logouts, which belong to the running server).
+const META_PREFIXES: [&[u8]; 2] = [super::accounts::ACCOUNT_PREFIX, super::audit::AUDIT_PREFIX];
 
 /// What a backup holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
-    /// Frames: names, blocks, unknown-code counts and switches.
+    /// Frames: names, blocks, unknown-code counts, switches, accounts and audit entries.
     pub rows: u64,
     /// Events (scans and opens) in the blocks.
     pub events: u64,
@@ -62,11 +73,16 @@ pub fn write(store: &Store, out: impl Write) -> Result<Summary> {
     let t = store.trees()?;
     let unknown: Vec<_> = t.log.scan_prefix([UNKNOWN]).collect();
     let switches: Vec<_> = t.switches.iter().collect();
+    let meta: Vec<_> = META_PREFIXES
+        .iter()
+        .flat_map(|prefix| t.meta.scan_prefix(prefix))
+        .collect();
     drop(t);
     for (kind, kv) in unknown
         .into_iter()
         .map(|kv| (UNKNOWN, kv))
         .chain(switches.into_iter().map(|kv| (SWITCH, kv)))
+        .chain(meta.into_iter().map(|kv| (META, kv)))
     {
         let (k, v) = kv?;
         frame(&mut out, kind, &k, &v)?;
@@ -98,9 +114,14 @@ pub fn restore(store: &Store, path: &Path) -> Result<Summary> {
     let file = std::fs::File::open(path)?;
     let mut log = sled::Batch::default();
     let mut switches = sled::Batch::default();
+    let mut meta = sled::Batch::default();
     let summary = read(BufReader::new(file), |kind, key, value| {
         match kind {
             SWITCH => switches.insert(key, value),
+            // An empty store may already hold the built-in admin's account (its first start
+            // notes the admin password): the backup's version replaces it. Its epoch then
+            // ends sessions the same way the backed-up server did.
+            META => meta.insert(key, value),
             _ => log.insert(key, value),
         }
         Ok(())
@@ -111,6 +132,7 @@ pub fn restore(store: &Store, path: &Path) -> Result<Summary> {
         t.db.flush()?;
         t.log.apply_batch(log)?;
         t.switches.apply_batch(switches)?;
+        t.meta.apply_batch(meta)?;
         t.db.flush()?;
         Ok(())
     })?;
@@ -139,7 +161,7 @@ fn read(
     if &header[..MAGIC.len()] != MAGIC {
         return Err(bad("no header (another kind of file?)"));
     }
-    if header[MAGIC.len()] != FORMAT {
+    if !READS.contains(&header[MAGIC.len()]) {
         return Err(bad("a format this version does not read"));
     }
     hasher.update(&header);
@@ -170,7 +192,7 @@ fn read(
         if !KINDS.contains(&kind) {
             return Err(bad(&format!("an unknown kind of record ({kind:#04x})")));
         }
-        if kind != SWITCH && key.first() != Some(&kind) {
+        if !matches!(kind, SWITCH | META) && key.first() != Some(&kind) {
             return Err(bad("a record under the wrong kind"));
         }
         // Everything a restored store checks when it opens is checked here, before anything
@@ -205,6 +227,18 @@ fn read(
             UNKNOWN => {
                 if super::unknown_key_parts(&key).is_none() || value.len() != 8 {
                     return Err(bad("a malformed unknown-code count"));
+                }
+            }
+            META => {
+                let readable = if key.starts_with(super::accounts::ACCOUNT_PREFIX) {
+                    serde_json::from_slice::<crate::people::Account>(&value).is_ok()
+                } else if key.starts_with(super::audit::AUDIT_PREFIX) {
+                    serde_json::from_slice::<super::audit::AuditEntry>(&value).is_ok()
+                } else {
+                    false
+                };
+                if !readable {
+                    return Err(bad("a malformed account or audit entry"));
                 }
             }
             _ => {

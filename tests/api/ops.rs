@@ -150,6 +150,8 @@ fn a_backup_taken_while_serving_restores_into_a_new_store() {
         app.get_as("/s/NCA1", ua, &[]);
     }
     app.get("/go/NCA2");
+    // A person, with a password set: the restored server must still know them.
+    app.person("li", "viewer@nature-covers");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("docent.backup");
     let bind = app.base.trim_start_matches("http://");
@@ -185,6 +187,24 @@ fn a_backup_taken_while_serving_restores_into_a_new_store() {
     assert_eq!(
         copy.counters("nature-covers", Period::All),
         app.store.counters("nature-covers", Period::All)
+    );
+    let li = |store: &docent::store::Store| {
+        store
+            .accounts()
+            .unwrap()
+            .into_iter()
+            .find(|a| a.name == "li")
+    };
+    let restored_li = li(&copy).expect("the restored store knows li");
+    assert!(restored_li.password_hash.is_some());
+    assert_eq!(
+        serde_json::to_string(&restored_li).unwrap(),
+        serde_json::to_string(&li(&app.store).unwrap()).unwrap()
+    );
+    assert_eq!(
+        copy.audit_trail(None).unwrap().len(),
+        app.store.audit_trail(None).unwrap().len(),
+        "the audit trail comes back whole"
     );
     drop(copy);
     let again = docent()

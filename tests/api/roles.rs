@@ -183,3 +183,39 @@ fn a_wrong_password_is_401_and_a_role_too_low_is_403() {
     // The shared password is admin's: with another person's name it is no password of theirs.
     assert_eq!(as_wu(PASSWORD).status, 401);
 }
+
+/// A dashboard shows a person only the forms their role may use: a form that answers 403 when
+/// used is a trap, not a feature.
+#[test]
+fn the_dashboard_offers_each_role_only_what_it_may_do() {
+    let app = spawn_app(IN_PHASE_1);
+    let marks = [
+        ("/admin/switch/nature-covers", Role::Organizer),
+        ("/admin/shares/nature-covers", Role::Organizer),
+        ("/admin/e/nature-covers/audit", Role::Organizer),
+        ("/admin/e/nature-covers/stories/alphago", Role::Editor),
+        ("/admin/print/nature-covers", Role::Editor),
+        ("/admin/export/nature-covers.csv", Role::Viewer),
+    ];
+    for (name, role) in [
+        ("vic", Role::Viewer),
+        ("eda", Role::Editor),
+        ("org", Role::Organizer),
+    ] {
+        app.person(name, &format!("{}@nature-covers", role.as_str()));
+        let cookie = app.log_in_as(name, PERSON_PASSWORD);
+        let page = app.get_as(
+            "/admin/e/nature-covers",
+            ANDROID_CHROME,
+            &[("Cookie", &cookie)],
+        );
+        assert_eq!(page.status, 200, "{name}: {}", page.body);
+        for (mark, need) in marks {
+            assert_eq!(
+                page.body.contains(mark),
+                role >= need,
+                "{name} ({role:?}) and {mark} (needs {need:?})"
+            );
+        }
+    }
+}

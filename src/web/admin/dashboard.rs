@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use super::{Access, RangeQuery, Replicas, checked_range, compute, find, title};
 use crate::catalog::{self, ShowState};
+use crate::people::Role;
 use crate::stats::{Stats, charts};
 use crate::web::admin_ui::AdminUi;
 use crate::web::auth::Organizer;
@@ -23,6 +24,9 @@ struct Dashboard {
     organizer: String,
     csrf: String,
     readonly: bool,
+    /// The person's role here: forms they could not use are not shown (viewers see figures;
+    /// editors also the stories and their history; organizers also switches and links).
+    role: Option<Role>,
     /// Where the page itself, the lobby screen and the report are, for this kind of access.
     base: String,
     lobby_href: String,
@@ -55,6 +59,20 @@ struct Dashboard {
     chart_hours: String,
     chart_stories: String,
     chart_stations: String,
+}
+
+impl Dashboard {
+    fn may(&self, need: Role) -> bool {
+        self.role.is_some_and(|r| r >= need)
+    }
+
+    fn may_edit(&self) -> bool {
+        self.may(Role::Editor)
+    }
+
+    fn may_switch(&self) -> bool {
+        self.may(Role::Organizer)
+    }
 }
 
 /// Something the admin asked for that cannot be done (a date range that cannot be shown, a
@@ -224,6 +242,10 @@ pub(crate) async fn dashboard_for(
         organizer,
         csrf,
         readonly: matches!(access, Access::Link(_)),
+        role: match &access {
+            Access::Organizer(o) => o.account.role_in(&e.id),
+            Access::Link(_) => None,
+        },
         base,
         lobby_href,
         report_href,
