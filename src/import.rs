@@ -27,7 +27,7 @@ const REQUIRED: [&str; 7] = [
 ];
 const OPTIONAL: [&str; 4] = ["url", "topics", "cover_alt_zh", "cover_alt_en"];
 /// Who the history names for an import.
-const WHO: &str = "docent import";
+pub const WHO: &str = "docent import";
 
 /// What to import.
 pub struct Request<'a> {

@@ -202,6 +202,11 @@ impl Application {
             actix_web::rt::spawn(watch_exhibits(self.state.clone(), every));
         }
         actix_web::rt::spawn(reload_on_hangup(self.state.clone()));
+        // Imports made while the server was down.
+        let state = self.state.clone();
+        actix_web::rt::spawn(async move {
+            let _ = web::block(move || state.audit_imports()).await;
+        });
         if let Some(unpaywall) = self.unpaywall {
             let client = crate::access::unpaywall::Client::new(unpaywall);
             actix_web::rt::spawn(keep_free_copies(self.state.clone(), client));

@@ -71,7 +71,27 @@ impl Store {
         }
         Ok(entries)
     }
+
+    /// The newest exhibit-file history entry of `exhibition` whose imports are in the audit
+    /// trail (`web::imports`). Kept by this server only: each reads its own exhibit files.
+    pub fn import_seen(&self, exhibition: &str) -> Result<Option<String>> {
+        let t = self.trees()?;
+        let key = [IMPORT_SEEN_PREFIX, exhibition.as_bytes()].concat();
+        Ok(t.meta
+            .get(key)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    pub fn set_import_seen(&self, exhibition: &str, entry: &str) -> Result<()> {
+        let t = self.trees()?;
+        let key = [IMPORT_SEEN_PREFIX, exhibition.as_bytes()].concat();
+        t.meta.insert(key, entry.as_bytes())?;
+        t.meta.flush()?;
+        Ok(())
+    }
 }
+
+const IMPORT_SEEN_PREFIX: &[u8] = b"import-seen/";
 
 /// Keeps an entry; false when it was kept already.
 pub(super) fn put_audit(

@@ -16,6 +16,7 @@ mod editor;
 mod error;
 mod favicon;
 mod free_copies;
+mod imports;
 mod landing;
 mod lobby;
 mod ops;

@@ -156,6 +156,7 @@ impl AppState {
         });
         self.metrics.reloaded(outcome.is_ok());
         if outcome.is_ok() {
+            self.audit_imports();
             self.pages.invalidate();
             self.catalog_changed.notify_one();
             if let Some(replica) = &self.replica {
@@ -163,6 +164,11 @@ impl AppState {
             }
         }
         outcome
+    }
+
+    /// Records in the audit trail the imports made since the last one recorded (blocking).
+    pub fn audit_imports(&self) {
+        super::imports::audit_new(&self.catalog(), &self.store, self.clock.now());
     }
 
     /// The catalog serving is the last good copy: the exhibit files had `problems` at start.

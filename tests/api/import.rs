@@ -459,3 +459,43 @@ fn control_and_bidi_characters_are_refused_with_their_row_and_column() {
     );
     assert_eq!(stories(exhibits.path()), before, "nothing written");
 }
+
+/// An import made while the server runs is on the audit trail once, under the exhibition,
+/// when the server loads the new files; loading them again records nothing more.
+#[test]
+fn an_import_reaches_the_audit_trail_once() {
+    let (exhibits, _input, csv) = setup(&good_rows(), |t| t.as_bytes().to_vec());
+    let app = spawn_app_with(exhibits, IN_PHASE_1);
+    let (code, out, err) = import(&csv, &app.exhibits_dir(), "http://127.0.0.1:9");
+    assert_eq!(code, 0, "{out}{err}");
+    let imports = || {
+        let csv = app.admin_get("/admin/audit.csv").body;
+        csv.lines()
+            .filter(|l| l.contains(",import,"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while imports().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let found = imports();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains(
+            "docent import,nature-covers,import,\"2 stories from a spreadsheet, saved 20"
+        ),
+        "{}",
+        found[0]
+    );
+    assert!(found[0].contains("stories/gw16.toml"), "{}", found[0]);
+    let reload = app.admin_post("/admin/reload", &[], &[]);
+    assert!(reload.status < 400, "{}", reload.status);
+    assert_eq!(imports().len(), 1, "recorded once");
+    let exhibition = app.admin_get("/admin/e/nature-covers/audit");
+    assert!(
+        exhibition.body.contains("2 stories from a spreadsheet"),
+        "{}",
+        exhibition.body
+    );
+}
