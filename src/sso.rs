@@ -100,15 +100,10 @@ impl SignOn {
         &self.settings.issuer
     }
 
-    fn http(&self, request: HttpRequest) -> Result<HttpResponse, SsoError> {
-        let response = self
-            .agent
-            .run(request)
-            .map_err(|e| SsoError::Provider(e.to_string()))?;
+    fn http(&self, request: HttpRequest) -> Result<HttpResponse, ureq::Error> {
+        let response = self.agent.run(request)?;
         let (parts, mut body) = response.into_parts();
-        let bytes = body
-            .read_to_vec()
-            .map_err(|e| SsoError::Provider(e.to_string()))?;
+        let bytes = body.read_to_vec()?;
         Ok(HttpResponse::from_parts(parts, bytes))
     }
 
