@@ -35,6 +35,9 @@ pub const ISSUE_DATE: (&str, &[&str]) = ("citation_issue_date", &["citation", "i
 pub enum EditError {
     #[error("{0}")]
     Invalid(String),
+    /// A new phase's start that is no local date and time.
+    #[error("start `{0}`: write it as YYYY-MM-DDTHH:MM, local time")]
+    BadStart(String),
 }
 
 /// A short fingerprint of a file's text: what the editor saw, checked again at save.
@@ -212,11 +215,7 @@ pub fn add_phase(text: &str, phase: &NewPhase<'_>) -> Result<String, EditError> 
         _ => starts.to_string(),
     }
     .parse()
-    .map_err(|_| {
-        EditError::Invalid(format!(
-            "start `{starts}`: write it as YYYY-MM-DDTHH:MM, local time"
-        ))
-    })?;
+    .map_err(|_| EditError::BadStart(starts.to_string()))?;
     let mut table = toml_edit::Table::new();
     table.insert("id", toml_edit::value(phase.id.trim()));
     let mut name = toml_edit::Table::new();

@@ -140,7 +140,24 @@ pub(super) async fn save(
     };
     let added = match edit::add_phase(&text, &phase) {
         Ok(added) => added,
-        Err(err) => return rejected(vec![err.to_string()], StatusCode::UNPROCESSABLE_ENTITY),
+        Err(err) => {
+            let t = AdminUi::of(&req, e.time_zone.clone());
+            let said = match &err {
+                edit::EditError::BadStart(given) => match t.zh() {
+                    true => format!(
+                        "开始时间“{given}”：请写成 YYYY-MM-DDTHH:MM（当地时间），例如 2026-12-15T09:00"
+                    ),
+                    false => err.to_string(),
+                },
+                edit::EditError::Invalid(_) if t.zh() => format!(
+                    "exhibition.toml 文件本身有问题，无法在浏览器中添加展期；请让管理员运行 docent check 查看（{err}）"
+                ),
+                edit::EditError::Invalid(_) => format!(
+                    "exhibition.toml itself has a problem, so no phase can be added from the browser; ask an administrator to run docent check ({err})"
+                ),
+            };
+            return rejected(vec![said], StatusCode::UNPROCESSABLE_ENTITY);
+        }
     };
     let change = Change::write(FILE, added);
     let base = (FILE.to_string(), Some(field("version").to_string()));

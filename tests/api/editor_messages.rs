@@ -216,6 +216,42 @@ fn the_phase_editor_explains_a_conflict_in_chinese_too() {
 }
 
 #[test]
+fn the_phase_editor_explains_a_bad_start_in_the_pages_language() {
+    let app = app();
+    let post = |lang: &str| {
+        read(
+            agent()
+                .post(format!("{}/admin/e/nature-covers/phases/new", app.base))
+                .header("Authorization", &basic("curator", PASSWORD))
+                .header("Origin", &app.base)
+                .header("Accept-Language", lang)
+                .send_form([
+                    ("id", "phase-9"),
+                    ("name_zh", "第九期"),
+                    ("name_en", "Phase 9"),
+                    ("starts", "20.12.2026 08:00"),
+                ]),
+        )
+    };
+    let zh = post("zh-CN");
+    assert_eq!(zh.status, 422, "{}", zh.body);
+    assert!(
+        zh.body.contains("开始时间“20.12.2026 08:00”：请写成"),
+        "{}",
+        zh.body
+    );
+    assert!(!zh.body.contains("write it as"), "{}", zh.body);
+    let en = post("en-GB");
+    assert_eq!(en.status, 422, "{}", en.body);
+    assert!(
+        en.body
+            .contains("start `20.12.2026 08:00`: write it as YYYY-MM-DDTHH:MM"),
+        "{}",
+        en.body
+    );
+}
+
+#[test]
 fn the_history_says_which_fields_each_save_changed() {
     let app = app();
     let version = version_on(&form(&app, "en").body);
