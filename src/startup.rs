@@ -211,6 +211,22 @@ impl Application {
             let client = crate::access::unpaywall::Client::new(unpaywall);
             actix_web::rt::spawn(keep_free_copies(self.state.clone(), client));
         }
+        if let Some(replica) = &self.state.replica {
+            let mut adopted = replica.adopted_secrets();
+            let state = self.state.clone();
+            // Taken at the join already (the state was built from the store after it), or
+            // later: either way the latest is in force.
+            actix_web::rt::spawn(async move {
+                loop {
+                    if let Some(secret) = *adopted.borrow_and_update() {
+                        state.rekey(&secret);
+                    }
+                    if adopted.changed().await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
         if let Some(changes) = self.switch_changes {
             actix_web::rt::spawn(crate::web::mirror_replicas(self.state.clone(), changes));
         }

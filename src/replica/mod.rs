@@ -132,6 +132,8 @@ struct Inner {
     changed: mpsc::UnboundedSender<SharedChange>,
     fingerprint: Mutex<String>,
     presence: Mutex<HashMap<String, Presence>>,
+    /// The cluster's session secret, once this replica took it in place of its own.
+    adopted: tokio::sync::watch::Sender<Option<[u8; 32]>>,
 }
 
 /// A running replica: hands its events and changes to the cluster and reads everyone's back.
@@ -223,6 +225,13 @@ impl Replica {
     /// since start, and when the last came (seconds since 1970).
     pub fn refused(&self) -> (u64, Option<i64>) {
         self.inner.refusals.seen()
+    }
+
+    /// Tells of the cluster's session secret when this replica adopts it in place of its own
+    /// (at the join, or later when the cluster was away at the start), so the web side signs
+    /// and checks logins and share links with the one every replica uses.
+    pub fn adopted_secrets(&self) -> tokio::sync::watch::Receiver<Option<[u8; 32]>> {
+        self.inner.adopted.subscribe()
     }
 
     /// Counts refusals in the server's metrics as well.
@@ -421,6 +430,7 @@ impl Inner {
             changed,
             fingerprint: Mutex::new(String::new()),
             presence: Mutex::new(HashMap::new()),
+            adopted: tokio::sync::watch::channel(None).0,
         });
         if tokio::time::timeout(wait, inner.ready()).await.is_err() {
             tracing::warn!(
@@ -471,6 +481,10 @@ impl Inner {
         if theirs != mine {
             let store = self.store.clone();
             blocking(move || store.set_session_secret(theirs)).await?;
+            self.adopted.send_replace(Some(theirs));
+            tracing::info!(
+                "took the cluster's session secret: logins and share links made on any replica hold here"
+            );
         }
         Ok(())
     }

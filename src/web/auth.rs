@@ -107,7 +107,8 @@ pub(crate) fn account_name(req: &HttpRequest) -> Option<String> {
 /// until they would have expired anyway), mirrored from the store so checking a cookie never
 /// reads sled.
 pub(super) struct Sessions {
-    pub(super) key: Key,
+    /// Replaced when a replica adopts the cluster's session secret after it started serving.
+    key: parking_lot::RwLock<Key>,
     revoked: Mutex<HashMap<String, i64>>,
     /// Passwords Argon2 already accepted, so a script sending HTTP Basic with every request
     /// does not cost tens of milliseconds of hashing each: per account, a keyed hash of the
@@ -129,11 +130,23 @@ impl Sessions {
         let mut checked_key = [0u8; 32];
         getrandom::fill(&mut checked_key).map_err(StoreError::Random)?;
         Ok(Sessions {
-            key: session_key(&secret, password),
+            key: parking_lot::RwLock::new(session_key(&secret, password)),
             revoked: Mutex::new(store.revoked_sessions(now)?.into_iter().collect()),
             checked: Mutex::new(HashMap::new()),
             checked_key,
         })
+    }
+
+    /// The key cookies are signed (and the sign-on cookie encrypted) with now.
+    pub(super) fn key(&self) -> Key {
+        self.key.read().clone()
+    }
+
+    /// Signs with the key made from `secret` from now on: a replica that joined its cluster
+    /// after it began serving takes the secret the cluster agreed on, so a login made on any
+    /// replica holds on this one too. Cookies signed with the old key no longer hold.
+    pub(super) fn rekey(&self, secret: &[u8; 32], password: &AdminPassword) {
+        *self.key.write() = session_key(secret, password);
     }
 
     fn password_mark(&self, name: &str, password: &str) -> [u8; 32] {
@@ -247,7 +260,7 @@ fn session(state: &AppState, req: &HttpRequest) -> Option<Organizer> {
     let cookie = req.cookie(COOKIE)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie.into_owned());
-    let verified = jar.signed(&state.sessions.key).get(COOKIE)?;
+    let verified = jar.signed(&state.sessions.key()).get(COOKIE)?;
     let mut parts = verified.value().split('|');
     let (name, epoch, expires, csrf) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     let epoch: u64 = epoch.parse().ok()?;
@@ -281,7 +294,7 @@ fn new_session_cookie(state: &AppState, account: &Account) -> Option<Cookie<'sta
         .max_age(actix_web::cookie::time::Duration::hours(SESSION_HOURS))
         .finish();
     let mut jar = CookieJar::new();
-    jar.signed_mut(&state.sessions.key).add(cookie);
+    jar.signed_mut(&state.sessions.key()).add(cookie);
     jar.delta().next().cloned()
 }
 

@@ -21,7 +21,8 @@ use crate::store::{Store, StoreError};
 
 /// The signing key and the links issued, mirrored from the store so a check never reads sled.
 pub(super) struct Links {
-    key: LinkKey,
+    /// Replaced when a replica adopts the cluster's session secret after it started serving.
+    key: parking_lot::RwLock<LinkKey>,
     issued: Mutex<HashMap<String, ShareLink>>,
 }
 
@@ -35,13 +36,18 @@ impl Links {
             .map(|l| (l.id.clone(), l))
             .collect();
         Ok(Links {
-            key,
+            key: parking_lot::RwLock::new(key),
             issued: Mutex::new(issued),
         })
     }
 
+    /// Signs and checks with the key made from `secret` from now on (see `Sessions::rekey`).
+    pub(super) fn rekey(&self, secret: &[u8; 32]) {
+        *self.key.write() = LinkKey::from_secret(secret);
+    }
+
     pub(super) fn token(&self, link: &ShareLink) -> String {
-        self.key.token(link)
+        self.key.read().token(link)
     }
 
     /// What a token opens at `now`: 404 for a token this server never signed or a link it
@@ -49,7 +55,7 @@ impl Links {
     /// for an expired or revoked one.
     pub(super) fn check(&self, token: &str, now: Timestamp) -> Result<Claims, WebError> {
         let not_found = || WebError::NotFound("no such link".into());
-        let claims = self.key.verify(token).ok_or_else(not_found)?;
+        let claims = self.key.read().verify(token).ok_or_else(not_found)?;
         let revoked = {
             let issued = self.issued.lock();
             let link = issued

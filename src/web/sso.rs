@@ -84,7 +84,7 @@ pub(super) async fn start(
         .max_age(actix_web::cookie::time::Duration::minutes(PENDING_MINUTES))
         .finish();
     let mut jar = CookieJar::new();
-    jar.private_mut(&state.sessions.key).add(cookie);
+    jar.private_mut(&state.sessions.key()).add(cookie);
     let mut answer = HttpResponse::SeeOther();
     answer.insert_header((header::LOCATION, url));
     answer.insert_header((header::CACHE_CONTROL, "no-store"));
@@ -180,7 +180,7 @@ async fn finish(state: &web::Data<AppState>, req: &HttpRequest, query: Callback)
     let started = req.cookie(PENDING_COOKIE).and_then(|c| {
         let mut jar = CookieJar::new();
         jar.add_original(c.into_owned());
-        let value = jar.private(&state.sessions.key).get(PENDING_COOKIE)?;
+        let value = jar.private(&state.sessions.key()).get(PENDING_COOKIE)?;
         serde_json::from_str::<Started>(value.value()).ok()
     });
     let now = state.clock.now().as_second();

@@ -120,6 +120,13 @@ impl AppState {
         })
     }
 
+    /// Signs logins and share links with `secret` from now on (a replica adopting the
+    /// cluster's session secret after it began serving).
+    pub fn rekey(&self, secret: &[u8; 32]) {
+        self.sessions.rekey(secret, &self.admin_password);
+        self.shares.rekey(secret);
+    }
+
     pub fn with_replica(mut self, replica: Option<Arc<Replica>>) -> AppState {
         if let Some(replica) = &replica {
             replica.count_refusals_in(self.metrics.cluster_refused.clone());

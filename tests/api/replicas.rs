@@ -904,3 +904,64 @@ fn a_person_added_on_one_replica_signs_in_on_the_other_and_disabling_them_ends_i
         std::thread::sleep(Duration::from_millis(300));
     }
 }
+
+/// A replica that starts while its cluster is away serves with a session secret of its own;
+/// once it joins, it takes the cluster's, without a restart: a login and a share link made on
+/// the other replica hold on it, and its own earlier cookies stop holding.
+#[test]
+fn a_replica_that_joins_late_takes_the_clusters_secret_without_a_restart() {
+    let mut cluster = Cluster::start();
+    let urls = cluster.urls();
+    let data = tempfile::tempdir().unwrap();
+    let a = Replica::start(&data.path().join("a"), &urls);
+    for node in &mut cluster.nodes {
+        node.kill();
+    }
+    // b starts with nowhere to join: after its wait it serves on its own secret.
+    let (child, base) = serve_binary_env(
+        &data.path().join("b"),
+        "127.0.0.1:0",
+        PASSWORD,
+        &[
+            ("DOCENT_NATS", urls.as_str()),
+            ("DOCENT_CLUSTER_KEY_FILE", cluster_key()),
+        ],
+    );
+    let b = Replica {
+        child,
+        base,
+        data: data.path().join("b"),
+        urls: urls.clone(),
+    };
+    let (_, health) = admin_health(&b.base);
+    assert!(health["replication"]["problem"].is_string(), "{health}");
+    let own = login(&b.base);
+    answers(&b.base, "/admin", Some(&own), 200, Duration::from_secs(1));
+
+    for node in &mut cluster.nodes {
+        node.start();
+    }
+    a.joined();
+    b.joined();
+    let from_a = login(&a.base);
+    answers(
+        &b.base,
+        "/admin",
+        Some(&from_a),
+        200,
+        Duration::from_secs(10),
+    );
+    let link = make_link(&a.base);
+    answers(&b.base, &link, None, 200, Duration::from_secs(10));
+    let before = read(
+        client()
+            .get(format!("{}/admin", b.base))
+            .header("Cookie", &own)
+            .header("Accept", "text/plain")
+            .call(),
+    );
+    assert_eq!(
+        before.status, 401,
+        "b's cookie from before the join was signed with b's old secret"
+    );
+}
