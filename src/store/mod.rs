@@ -513,6 +513,15 @@ impl Store {
                 count,
             });
         });
+        // Counters with a detail (reactions, poll answers): `value/detail`.
+        self.for_each_detail(exhibition, period, |metric, group, detail, count| {
+            out.push(Counter {
+                metric,
+                dimension: group.dimension(),
+                value: format!("{}/{detail}", text(group)),
+                count,
+            });
+        });
         out.sort_by(|a, b| {
             (a.metric, a.dimension, &a.value).cmp(&(b.metric, b.dimension, &b.value))
         });
