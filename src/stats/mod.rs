@@ -4,6 +4,7 @@
 //! `InApp`, until JSON turns them into text. Charts are in `charts`.
 
 pub mod charts;
+pub mod funnel;
 pub mod keys;
 
 use std::borrow::Cow;
@@ -54,6 +55,11 @@ impl Figures {
     /// Every reaction counted, whatever its id.
     pub fn reactions_total(&self) -> u64 {
         self.reactions.values().sum()
+    }
+
+    /// The reactions with id `id`.
+    pub fn reaction(&self, id: &str) -> u64 {
+        self.reactions.get(id).copied().unwrap_or(0)
     }
 
     /// Landing views, raw: scans and browses.
