@@ -33,6 +33,10 @@ struct Lobby {
     all_visitors: u64,
     /// (title zh, title en, views, opens), most read first.
     stories: Vec<(String, String, u64, u64)>,
+    /// The story with the most reactions: (title zh, title en, reactions).
+    liked: Option<(String, String, u64)>,
+    /// The first poll answered: question zh, en, and (option zh, en, share) each.
+    poll: Option<(String, String, Vec<(String, String, String)>)>,
 }
 
 pub(super) async fn admin(
@@ -103,6 +107,24 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         all_scans: all.totals.scans,
         all_visitors: all.totals.visitors,
         stories,
+        liked: stats::funnel::most_liked(&all.by_story).map(|r| {
+            (
+                r.label(Lang::Zh).into_owned(),
+                r.label(Lang::En).into_owned(),
+                r.figures.reactions_total(),
+            )
+        }),
+        poll: all.polls.iter().find(|p| p.answered > 0).map(|p| {
+            let options = p
+                .options
+                .iter()
+                .map(|o| {
+                    let share = format!("{:.0} %", o.share * 100.0);
+                    (o.label_zh.clone(), o.label_en.clone(), share)
+                })
+                .collect();
+            (p.question_zh.clone(), p.question_en.clone(), options)
+        }),
     };
     Ok(no_store(html(StatusCode::OK, &page)))
 }

@@ -509,3 +509,73 @@ fn the_new_figures_survive_a_kill_9_and_a_restart_and_a_backup_and_restore() {
     copy.kill().unwrap();
     copy.wait().unwrap();
 }
+
+/// The number a report cell marked `data-figure="{name}"` shows.
+fn figure(page: &str, name: &str) -> u64 {
+    let mark = format!("data-figure=\"{name}\">");
+    let at = page
+        .find(&mark)
+        .unwrap_or_else(|| panic!("no {name} in the report"))
+        + mark.len();
+    page[at..at + page[at..].find('<').unwrap()]
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn the_report_funnel_says_the_json_numbers_and_the_dashboard_and_lobby_show_the_answers() {
+    let app = spawn_app_with(with_polls(), IN_PHASE_1);
+    answer_back(&app.base);
+    let stats = stats_json(&app.base);
+    let report = app.admin_get("/admin/report/nature-covers");
+    assert_eq!(report.status, 200);
+    let page = report.body;
+    let totals = &stats["totals"];
+    let views = totals["scans"].as_u64().unwrap() + totals["browses"].as_u64().unwrap();
+    assert_eq!(figure(&page, "totals.views"), views);
+    for key in ["confirmed", "read_to_end", "opens", "citations"] {
+        let json = totals[key].as_u64().unwrap();
+        assert_eq!(figure(&page, &format!("totals.{key}")), json, "{key}");
+    }
+    assert_eq!(
+        totals["confirmed"], 3,
+        "the test made figures worth comparing"
+    );
+    for row in stats["by_story"].as_array().unwrap() {
+        let id = row["key"].as_str().unwrap();
+        for key in ["confirmed", "read_to_end", "opens", "citations"] {
+            let cell = figure(&page, &format!("by_story.{id}.{key}"));
+            assert_eq!(cell, row[key].as_u64().unwrap(), "{id} {key}");
+        }
+        let cell = figure(&page, &format!("by_story.{id}.reactions.interesting"));
+        assert_eq!(cell, row["reactions"]["interesting"].as_u64().unwrap());
+    }
+    assert_eq!(figure(&page, "polls.next-phase.space"), 1);
+    assert_eq!(figure(&page, "polls.next-phase.answered"), 1);
+    assert!(
+        page.contains("读到文末") && page.contains("read to the end"),
+        "both languages"
+    );
+
+    for (lang, words) in [
+        (
+            "en",
+            [
+                "From page view to citation",
+                "Confirmed views: the landing page",
+            ],
+        ),
+        ("zh", ["从页面浏览到带走引文", "确认浏览：落地页上有一张"]),
+    ] {
+        let dashboard = app.admin_get(&format!("/admin/e/nature-covers?lang={lang}"));
+        assert_eq!(dashboard.status, 200);
+        for w in words {
+            assert!(dashboard.body.contains(w), "{lang}: {w}");
+        }
+    }
+    let lobby = app.admin_get("/admin/lobby/nature-covers");
+    assert_eq!(lobby.status, 200);
+    assert!(lobby.body.contains("Most liked · 3"), "{}", lobby.body);
+    assert!(lobby.body.contains("What should the next phase show?"));
+}
