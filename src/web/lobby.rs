@@ -35,8 +35,8 @@ struct Lobby {
     stories: Vec<(String, String, u64, u64)>,
     /// The story with the most reactions: (title zh, title en, reactions).
     liked: Option<(String, String, u64)>,
-    /// The first poll answered: question zh, en, and (option zh, en, share) each.
-    poll: Option<(String, String, Vec<(String, String, String)>)>,
+    /// The first poll answered, with its results.
+    poll: Option<stats::PollResult>,
 }
 
 pub(super) async fn admin(
@@ -114,17 +114,7 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
                 r.figures.reactions_total(),
             )
         }),
-        poll: all.polls.iter().find(|p| p.answered > 0).map(|p| {
-            let options = p
-                .options
-                .iter()
-                .map(|o| {
-                    let share = format!("{:.0} %", o.share * 100.0);
-                    (o.label_zh.clone(), o.label_en.clone(), share)
-                })
-                .collect();
-            (p.question_zh.clone(), p.question_en.clone(), options)
-        }),
+        poll: all.polls.iter().find(|p| p.answered > 0).cloned(),
     };
     Ok(no_store(html(StatusCode::OK, &page)))
 }
