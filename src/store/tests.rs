@@ -815,7 +815,7 @@ fn signals_count_once_a_day_after_a_view_and_the_rule_holds_across_a_restart() {
     };
     store
         .append(&[
-            // Visitor 2 confirms without a view: nothing.
+            // Visitor 2 confirms and reacts without a view: nothing.
             signal(2, Signal::Confirm),
             Event::Scan(visit("2026-11-20", "alphago", 1, false)),
             signal(1, Signal::Confirm),
@@ -888,13 +888,13 @@ fn signals_count_once_a_day_after_a_view_and_the_rule_holds_across_a_restart() {
             count(store, Period::All, Metric::Bots, Dimension::Total, ""),
         ]
     };
-    assert_eq!(figures(&store), [1, 1, 2, 1, 0, 1, 2, 1, 0]);
+    assert_eq!(figures(&store), [1, 1, 1, 1, 0, 1, 2, 1, 0]);
     store.checkpoint().unwrap();
     drop(store);
     // After a restart the visitor sets are rebuilt: a repeat still counts nothing, and a new
     // view and its confirmation count.
     let store = open(dir.path());
-    assert_eq!(figures(&store), [1, 1, 2, 1, 0, 1, 2, 1, 0]);
+    assert_eq!(figures(&store), [1, 1, 1, 1, 0, 1, 2, 1, 0]);
     store
         .append(&[
             signal(1, Signal::Confirm),
@@ -902,6 +902,7 @@ fn signals_count_once_a_day_after_a_view_and_the_rule_holds_across_a_restart() {
             answer(1, "no"),
             Event::Scan(visit("2026-11-20", "alphago", 2, false)),
             signal(2, Signal::Confirm),
+            react(2),
         ])
         .unwrap();
     assert_eq!(figures(&store), [2, 1, 2, 1, 0, 1, 2, 2, 0]);
@@ -913,7 +914,7 @@ fn signals_count_once_a_day_after_a_view_and_the_rule_holds_across_a_restart() {
     drop(db);
     let store = open(dir.path());
     assert_eq!(store.counters("show", Period::All), all);
-    assert_eq!(store.events().count(), 19);
+    assert_eq!(store.events().count(), 20);
 }
 
 #[test]

@@ -2,10 +2,12 @@
 //! metric, dimension and value, and the sets that make daily unique visitors exact.
 //!
 //! What a landing page sends back (`Signal`s) is counted here too, with the visitor sets
-//! deciding what counts: a confirmation or a read-through only after a view of that code by
-//! that visitor the same day, and once per visitor, story and code; a reaction once per
-//! visitor, story and reaction; a poll answer once per visitor and poll; each a day. Bots and
-//! staff send back nothing that counts.
+//! deciding what counts: a confirmation, a read-through, a reaction or a poll answer only
+//! after a view of that code by that visitor the same day (a view through a forwarded link is
+//! a share, and does not count as one); a confirmation or a read-through once per visitor,
+//! story and code; a reaction once per visitor, story and reaction; a poll answer once per
+//! visitor and poll; each a day. Citations count every download. Bots and staff send back
+//! nothing that counts.
 //!
 //! Views change only when a batch is durable (or when the log is replayed), so they never
 //! count an event the log does not hold. A checkpoint stores the counters with the log
@@ -345,11 +347,11 @@ impl Views {
             ),
             Kind::React => (
                 Metric::Reactions,
-                about != 0 && self.mark(f, day, key(REACTED, f.story.0, about)),
+                about != 0 && viewed(self) && self.mark(f, day, key(REACTED, f.story.0, about)),
             ),
             Kind::Answer => (
                 Metric::Answers,
-                about != 0 && self.mark(f, day, key(ANSWERED, about, 0)),
+                about != 0 && viewed(self) && self.mark(f, day, key(ANSWERED, about, 0)),
             ),
             Kind::Scan | Kind::Open | Kind::Cite => return,
         };

@@ -90,8 +90,13 @@ fn a_browser_confirms_its_view_once_and_curl_or_a_link_preview_confirms_none() {
     assert_eq!(pixel.status, 200);
     assert_eq!(pixel.header("content-type"), "image/gif");
     assert_eq!(pixel.header("cache-control"), "no-store");
+    // A view through a link forwarded in WeChat is a share, and its image confirms no scan.
+    let forwarded = "Mozilla/5.0 (Linux; Android 13) MicroMessenger/8.0.49";
+    app.get_as("/s/NCA1?from=singlemessage", forwarded, &[]);
+    app.get_as("/c/NCA1/seen.gif", forwarded, &[]);
     let stats = stats_json(&app.base);
     assert_eq!(stats["totals"]["scans"], 1);
+    assert_eq!(stats["totals"]["shares"], 1);
     assert_eq!(stats["bots"], 1);
     assert_eq!(stats["totals"]["confirmed"], 0);
 
@@ -195,6 +200,8 @@ fn a_reaction_counts_once_per_visitor_and_day_and_goes_back_to_the_page_with_tha
             "/s/NCA1?lang=en&done=reaction#respond"
         );
     }
+    // A second visitor, who viewed the page too.
+    app.get_as("/s/NCA1?lang=en", ANDROID_CHROME, &[]);
     post_as(
         &app,
         "/c/NCA1/react?lang=en",
@@ -207,8 +214,9 @@ fn a_reaction_counts_once_per_visitor_and_day_and_goes_back_to_the_page_with_tha
         &[("r", "more")],
         ANDROID_CHROME,
     );
-    // Bots are left out as everywhere.
+    // Bots are left out as everywhere, and so is a reaction without a view of the page.
     post_as(&app, "/c/NCA1/react", &[("r", "interesting")], GOOGLEBOT);
+    post_as(&app, "/c/NCA1/react", &[("r", "more")], OTHER_PHONE);
     let unknown = post_as(
         &app,
         "/c/NCA1/react?lang=en",
@@ -238,7 +246,7 @@ fn a_reaction_counts_once_per_visitor_and_day_and_goes_back_to_the_page_with_tha
         serde_json::json!({"interesting": 2, "more": 1})
     );
     assert_eq!(
-        stats["totals"]["scans"], 1,
+        stats["totals"]["scans"], 2,
         "coming back from the form is not another view"
     );
     assert_eq!(viewed_row(&stats)["reactions"]["interesting"], 2);
@@ -303,7 +311,10 @@ fn a_poll_answer_counts_once_per_visitor_and_day_and_a_closed_poll_or_unknown_op
         303,
         "a second answer is thanked"
     );
+    app.get_as("/s/NCA1?lang=en", ANDROID_CHROME, &[]);
     answer("next-phase", "space", ANDROID_CHROME);
+    // Without a view of the page first, an answer counts nothing.
+    assert_eq!(answer("next-phase", "space", OTHER_PHONE).status, 303);
     let closed = answer("later", "yes", ANDROID_CHROME);
     assert_eq!(closed.status, 400);
     assert!(
