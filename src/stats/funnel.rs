@@ -13,6 +13,9 @@ pub struct Step {
     pub key: &'static str,
     pub zh: &'static str,
     pub en: &'static str,
+    /// A table heading's words: 确认 / confirmed.
+    pub short_zh: &'static str,
+    pub short_en: &'static str,
     pub value: u64,
     /// Of the first step, 0 to 1; 0 when the first step is 0.
     pub share: f64,
@@ -37,26 +40,46 @@ pub fn steps(f: &Figures) -> Vec<Step> {
     let raw = [
         (
             "views",
-            "页面浏览（扫码与浏览进入）",
-            "page views (scans and browses)",
+            (
+                "页面浏览（扫码与浏览进入）",
+                "page views (scans and browses)",
+            ),
+            ("浏览", "views"),
             f.views(),
         ),
         (
             "confirmed",
-            "浏览器确认的浏览",
-            "confirmed by a browser",
+            ("浏览器确认的浏览", "confirmed by a browser"),
+            ("确认", "confirmed"),
             f.confirmed,
         ),
-        ("read_to_end", "读到文末", "read to the end", f.read_to_end),
-        ("opens", "打开全文", "article opens", f.opens),
-        ("citations", "带走引文", "citations taken home", f.citations),
+        (
+            "read_to_end",
+            ("读到文末", "read to the end"),
+            ("读完", "read to end"),
+            f.read_to_end,
+        ),
+        (
+            "opens",
+            ("打开全文", "article opens"),
+            ("全文", "opens"),
+            f.opens,
+        ),
+        (
+            "citations",
+            ("带走引文", "citations taken home"),
+            ("引文", "citations"),
+            f.citations,
+        ),
     ];
     let first = raw[0].3;
     raw.into_iter()
-        .map(|(key, zh, en, value)| Step {
+        .map(|(key, (zh, en), (short_zh, short_en), value)| Step {
             key,
             zh,
             en,
+            short_zh,
+            short_en,
             value,
             share: if first == 0 {
                 0.0
