@@ -1,5 +1,6 @@
-//! Everything sled: the event log (scans and opens), the figures materialised from it, counts
-//! of unknown codes, manual phase switches and the daily salt.
+//! Everything sled: the event log (scans, opens and what landing pages send back), the
+//! figures materialised from it, counts of unknown codes, manual phase switches and the daily
+//! salt.
 //!
 //! sled types never leave this module. The log is one tree (`log.v2`) holding three kinds of
 //! keys, so that one `apply_batch` writes a batch atomically:
