@@ -250,6 +250,12 @@ fn a_reaction_counts_once_per_visitor_and_day_and_goes_back_to_the_page_with_tha
         "coming back from the form is not another view"
     );
     assert_eq!(viewed_row(&stats)["reactions"]["interesting"], 2);
+    let csv = app.admin_get("/admin/export/nature-covers.csv").body;
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("reaction,") && l.ends_with(",false,interesting,,")),
+        "{csv}"
+    );
     assert_eq!(
         stats["by_story"][9]["reactions"]["interesting"], 0,
         "every row names every reaction"
@@ -349,6 +355,18 @@ fn a_poll_answer_counts_once_per_visitor_and_day_and_a_closed_poll_or_unknown_op
     );
     assert_eq!(polls[0]["options"][0]["share"], 0.5);
     assert_eq!(polls[1]["answered"], 0);
+
+    // The CSV has every answer as stored, its poll and option in the last columns.
+    let csv = app.admin_get("/admin/export/nature-covers.csv").body;
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",staff,reaction,poll,answer"), "{header}");
+    let answers: Vec<&str> = csv.lines().filter(|l| l.starts_with("answer,")).collect();
+    assert_eq!(answers.len(), 4, "{csv}");
+    assert!(
+        answers[0].ends_with(",false,,next-phase,genomes"),
+        "{}",
+        answers[0]
+    );
 }
 
 #[test]

@@ -52,11 +52,14 @@ fn each_wechat_share_is_a_share_not_a_scan_and_is_exported_with_its_kind() {
 
     let csv = app.admin_get("/admin/export/nature-covers.csv").body;
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with(",bot,via,route,share,staff"), "{header}");
+    assert!(
+        header.ends_with(",bot,via,route,share,staff,reaction,poll,answer"),
+        "{header}"
+    );
     for kind in ["singlemessage", "groupmessage", "timeline", "other"] {
         assert!(
             csv.lines()
-                .any(|l| l.ends_with(&format!(",qr,,{kind},false"))),
+                .any(|l| l.ends_with(&format!(",qr,,{kind},false,,,"))),
             "{kind}:\n{csv}"
         );
     }
