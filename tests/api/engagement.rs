@@ -539,9 +539,10 @@ fn the_new_figures_survive_a_kill_9_and_a_restart_and_a_backup_and_restore() {
     copy.wait().unwrap();
 }
 
-/// The number a report cell marked `data-figure="{name}"` shows.
+/// The number a report cell of the answers section, marked `data-funnel="{name}"`, shows (the
+/// rest of the report marks its cells `data-figure` with the JSON's own paths).
 fn figure(page: &str, name: &str) -> u64 {
-    let mark = format!("data-figure=\"{name}\">");
+    let mark = format!("data-funnel=\"{name}\">");
     let at = page
         .find(&mark)
         .unwrap_or_else(|| panic!("no {name} in the report"))
