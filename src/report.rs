@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::catalog::{Exhibition, Lang};
-use crate::stats::{self, Key, Row, Stats, charts};
+use crate::stats::{self, Key, Row, Stats, charts, funnel};
 use crate::store::{Store, StoreError};
 use crate::visitor::InApp;
 
@@ -149,6 +149,21 @@ struct OrganizerReport {
     chart_hours: String,
     chart_stories: String,
     chart_stations: String,
+    /// What visitors answered back: the show's funnel, each story's, reactions and polls.
+    funnel: Vec<funnel::Step>,
+    story_funnels: Vec<FunnelLine>,
+    chart_funnel: String,
+    /// (id, Chinese, English) of each reaction.
+    reaction_names: Vec<(String, String, String)>,
+}
+
+/// A story's funnel in the report: its names and the steps' numbers.
+pub struct FunnelLine {
+    pub key: String,
+    pub zh: String,
+    pub en: String,
+    pub steps: Vec<funnel::Step>,
+    pub figures: stats::Figures,
 }
 
 fn page(
@@ -225,6 +240,41 @@ fn page(
         ),
         chart_stories: charts::bars(chart_lang, &both("按展品", "By story"), &stats.by_story),
         chart_stations: charts::bars(chart_lang, &both("按展位", "By station"), &stats.by_station),
+        funnel: funnel::steps(&stats.totals),
+        story_funnels: stats
+            .by_story
+            .iter()
+            .map(|r| {
+                let (zh, en) = (r.label(Lang::Zh), r.label(Lang::En));
+                FunnelLine {
+                    key: r.key.key().into_owned(),
+                    en: if en == zh {
+                        String::new()
+                    } else {
+                        en.into_owned()
+                    },
+                    zh: zh.into_owned(),
+                    steps: funnel::steps(&r.figures),
+                    figures: r.figures.clone(),
+                }
+            })
+            .collect(),
+        chart_funnel: charts::funnel(
+            chart_lang,
+            &both("从页面浏览到带走引文", "From page view to citation"),
+            &funnel::steps(&stats.totals),
+        ),
+        reaction_names: e
+            .reactions
+            .iter()
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    r.label.get(Lang::Zh).to_string(),
+                    r.label.get(Lang::En).to_string(),
+                )
+            })
+            .collect(),
         stats: stats.clone(),
     }
 }

@@ -12,7 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::access::Route;
 use crate::catalog::{Catalog, Code, Exhibition, Lang, ShownStory, Story};
-use crate::store::{Event, Store, StoreError, UnknownScan, Via, Visit};
+use crate::store::{Event, Signal, Store, StoreError, UnknownScan, Via, Visit};
 use crate::visitor::{Client, Device, InApp, VisitorId};
 
 /// Relative traffic by hour of day (the library is open 8:00 to 22:00).
@@ -301,6 +301,37 @@ fn visit_events(
     let here = ShownStory::station(e, showing, station);
     let code = &e.stations[station].code;
     let mut events = vec![Event::Scan(visit(0, code, &here, Via::Qr))];
+    if !bot {
+        // What the page sends back, from a generator of its own: a seed gives the same
+        // visits with or without these.
+        let mut back = fastrand::Rng::with_seed(visitor.0 ^ at.as_second() as u64);
+        let signal = |secs, s| Event::Signal(visit(secs, code, &here, Via::Qr), s);
+        if back.u32(0..100) < 85 {
+            events.push(signal(1, Signal::Confirm));
+            if back.u32(0..100) < 45 {
+                events.push(signal(50, Signal::Read));
+            }
+        }
+        if back.u32(0..100) < 12 && !e.reactions.is_empty() {
+            let r = &e.reactions[back.usize(0..e.reactions.len())];
+            events.push(signal(55, Signal::React(r.id.clone())));
+        }
+        if back.u32(0..100) < 6 {
+            events.push(signal(58, Signal::Cite));
+        }
+        if let Some(poll) = e.open_poll(showing, local.date())
+            && back.u32(0..100) < 10
+        {
+            let option = &poll.options[back.usize(0..poll.options.len())];
+            events.push(signal(
+                59,
+                Signal::Answer {
+                    poll: poll.id.clone(),
+                    option: option.id.clone(),
+                },
+            ));
+        }
+    }
     if opens(rng) {
         let route = route(rng, e, here.story);
         events.push(Event::Open(

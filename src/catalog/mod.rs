@@ -8,6 +8,7 @@
 pub mod access;
 mod code;
 pub mod edit;
+mod feedback;
 mod friendly;
 pub mod last_good;
 mod load;
@@ -26,6 +27,7 @@ use jiff::tz::TimeZone;
 
 pub use access::{Access, Place, Proxy};
 pub use code::{Code, CodeError};
+pub use feedback::{Poll, PollOption, Reaction, default_reactions};
 pub use load::{Problem, hints, load, values};
 pub use reload::{Fingerprint, LiveCatalog, ReloadStatus};
 pub use rotation::{ShowState, Showing, ShownStory, Switch, Switches};
@@ -123,6 +125,10 @@ pub struct Exhibition {
     pub stories: Vec<Story>,
     /// Sorted by start; never empty.
     pub phases: Vec<Phase>,
+    /// The one-tap reactions under every story (`[reactions]`, or the default pair).
+    pub reactions: Vec<Reaction>,
+    /// Questions for visitors (`[[polls]]`).
+    pub polls: Vec<Poll>,
 }
 
 #[derive(Debug)]

@@ -242,6 +242,8 @@ mod tests {
                 phase("two", "2026-12-07T08:00:00Z"),
                 phase("three", "2026-12-20T08:00:00Z"),
             ],
+            reactions: crate::catalog::default_reactions(),
+            polls: vec![],
         }
     }
 

@@ -383,3 +383,45 @@ fn scan(visitor: u64) -> Event {
         false,
     ))
 }
+
+#[test]
+fn what_visitors_send_back_reaches_the_other_replica_and_counts_the_same_there() {
+    use crate::store::{Period, Signal};
+    let cluster = MemoryCluster::default();
+    let (a, b) = (node(&cluster), node(&cluster));
+    let recorder = Recorder::start(a.store.clone(), Arc::new(NoObserver));
+    let back = |signal: Signal| {
+        Event::Signal(
+            crate::store::tests::visit("2026-11-20", "alphago", 1, false),
+            signal,
+        )
+    };
+    let events = [
+        scan(1),
+        back(Signal::Confirm),
+        back(Signal::Read),
+        back(Signal::Cite),
+        back(Signal::React("interesting".into())),
+        back(Signal::Answer {
+            poll: "next".into(),
+            option: "space".into(),
+        }),
+    ];
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for event in events {
+            recorder.record(event).await.unwrap();
+        }
+    });
+    eventually("B has the six events", || b.store.position() == 6);
+    let counters = a.store.counters("show", Period::All);
+    assert!(
+        counters.iter().any(|c| c.value == "next/space"),
+        "{counters:?}"
+    );
+    assert_eq!(b.store.counters("show", Period::All), counters);
+    recorder.shutdown();
+}

@@ -231,6 +231,55 @@ fn draw_bars<K: Key>(
     Ok(())
 }
 
+/// The funnel (`funnel::steps`) as horizontal bars, widest first, each labelled with its
+/// words in `lang`, its count and its share of the first step.
+pub fn funnel(lang: Lang, title: &str, steps: &[super::funnel::Step]) -> String {
+    render(title, |svg| draw_funnel(svg, lang, title, steps))
+}
+
+const FUNNEL: RGBColor = RGBColor(0x2e, 0x7d, 0x4f);
+
+fn draw_funnel(
+    out: &mut String,
+    lang: Lang,
+    title: &str,
+    steps: &[super::funnel::Step],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let n = steps.len().max(1);
+    let height = 50 + 44 * n as u32;
+    let root = SVGBackend::with_string(out, (WIDTH, height)).into_drawing_area();
+    root.fill(&WHITE)?;
+    root.draw(&Text::new(
+        title.to_string(),
+        (10, 8),
+        ("sans-serif", 19).into_font().color(&BLACK),
+    ))?;
+    let top = steps.iter().map(|s| s.value).max().unwrap_or(0).max(1);
+    // Words at the left, the bar in the middle, the count and share after the bar.
+    let (left, right) = (300i32, WIDTH as i32 - 150);
+    let font = ("sans-serif", LABEL_PX + 1).into_font().color(&BLACK);
+    for (i, step) in steps.iter().enumerate() {
+        let y = 44 + 44 * i as i32;
+        root.draw(&Text::new(
+            shorten(step.label(lang), 30),
+            (10, y + 8),
+            font.clone(),
+        ))?;
+        let width = ((right - left) as f64 * step.value as f64 / top as f64).round() as i32;
+        root.draw(&Rectangle::new(
+            [(left, y + 2), (left + width.max(2), y + 32)],
+            FUNNEL.filled(),
+        ))?;
+        root.draw(&Text::new(
+            format!("{}  ({})", step.value, step.percent()),
+            (left + width.max(2) + 8, y + 8),
+            font.clone(),
+        ))?;
+    }
+    root.present()?;
+    Ok(())
+}
+
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()

@@ -4,10 +4,11 @@
 //! `InApp`, until JSON turns them into text. Charts are in `charts`.
 
 pub mod charts;
+pub mod funnel;
 pub mod keys;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
 use jiff::civil::Date;
@@ -35,6 +36,36 @@ pub struct Figures {
     pub shares: u64,
     /// Opens per landing view (scans and browses), 0 when there were none.
     pub open_rate: f64,
+    /// Landing views (scans and browses) a real browser confirmed by fetching the page's
+    /// own image, once per daily visitor, story and code.
+    pub confirmed: u64,
+    /// Confirmed viewers who reached the end of the story, once per daily visitor, story
+    /// and code.
+    pub read_to_end: u64,
+    /// Read-throughs per confirmed view, 0 when there were none.
+    pub read_rate: f64,
+    /// One-tap reactions by reaction id (each of the exhibition's, 0 when none), once per
+    /// daily visitor, story and reaction.
+    pub reactions: BTreeMap<String, u64>,
+    /// Citations downloaded (`/cite/{code}.ris|.bib`).
+    pub citations: u64,
+}
+
+impl Figures {
+    /// Every reaction counted, whatever its id.
+    pub fn reactions_total(&self) -> u64 {
+        self.reactions.values().sum()
+    }
+
+    /// The reactions with id `id`.
+    pub fn reaction(&self, id: &str) -> u64 {
+        self.reactions.get(id).copied().unwrap_or(0)
+    }
+
+    /// Landing views, raw: scans and browses.
+    pub fn views(&self) -> u64 {
+        self.scans + self.browses
+    }
 }
 
 /// One group's figures: a story, a day, an in-app browser ... as a typed key. The key's text
@@ -96,19 +127,42 @@ pub struct Stats {
     /// `proxy` (the library's proxy), `oa` (a free copy), `publisher` (publisher, off campus
     /// or not known to be on it). Only `opens` and `visitors` are filled in these rows.
     pub by_route: Vec<Row<Route>>,
+    /// The exhibition's polls with their answers.
+    pub polls: Vec<PollResult>,
 }
 
 /// One slot per metric.
 type Slots = [u64; Metric::ALL.len()];
 
-fn figures(slots: Slots) -> Figures {
+/// The counters of one group: one slot per metric, and the reactions by id.
+#[derive(Clone, Default)]
+struct Sum {
+    slots: Slots,
+    reactions: BTreeMap<String, u64>,
+}
+
+fn figures(sum: &Sum) -> Figures {
+    let slots = sum.slots;
     let (scans, browses, opens) = (
         slots[Metric::Scans as usize],
         slots[Metric::Browses as usize],
         slots[Metric::Opens as usize],
     );
     let views = scans + browses;
+    let (confirmed, read_to_end) = (
+        slots[Metric::Confirmed as usize],
+        slots[Metric::ReadToEnd as usize],
+    );
     Figures {
+        confirmed,
+        read_to_end,
+        read_rate: if confirmed == 0 {
+            0.0
+        } else {
+            read_to_end as f64 / confirmed as f64
+        },
+        reactions: sum.reactions.clone(),
+        citations: slots[Metric::Citations as usize],
         scans,
         browses,
         visitors: slots[Metric::Visitors as usize],
@@ -123,7 +177,7 @@ fn figures(slots: Slots) -> Figures {
 }
 
 /// The counters of one dimension, summed by value.
-struct Tally<K>(HashMap<K, Slots>);
+struct Tally<K>(HashMap<K, Sum>);
 
 impl<K> Default for Tally<K> {
     fn default() -> Self {
@@ -133,11 +187,21 @@ impl<K> Default for Tally<K> {
 
 impl<K: Eq + Hash> Tally<K> {
     fn add(&mut self, key: K, metric: Metric, count: u64) {
-        self.0.entry(key).or_default()[metric as usize] += count;
+        self.0.entry(key).or_default().slots[metric as usize] += count;
+    }
+
+    fn add_reaction(&mut self, key: K, reaction: &str, count: u64) {
+        *self
+            .0
+            .entry(key)
+            .or_default()
+            .reactions
+            .entry(reaction.to_string())
+            .or_default() += count;
     }
 
     fn figures(&self, key: &K) -> Figures {
-        figures(self.0.get(key).copied().unwrap_or_default())
+        self.0.get(key).map(figures).unwrap_or_default()
     }
 }
 
@@ -152,7 +216,7 @@ impl<K: Eq + Hash + Ord> Tally<K> {
             .into_iter()
             .map(|k| Row {
                 key: other(k),
-                figures: figures(self.0[k]),
+                figures: figures(&self.0[k]),
             })
             .collect();
         known
@@ -183,7 +247,7 @@ impl Tally<String> {
     /// Adds by name without allocating when the name was seen before.
     fn add_name(&mut self, name: &str, metric: Metric, count: u64) {
         match self.0.get_mut(name) {
-            Some(slots) => slots[metric as usize] += count,
+            Some(sum) => sum.slots[metric as usize] += count,
             None => self.add(name.to_string(), metric, count),
         }
     }
@@ -196,7 +260,7 @@ impl Tally<String> {
 /// The store's counters, summed by dimension and value.
 #[derive(Default)]
 struct Sums {
-    total: Slots,
+    total: Sum,
     story: Tally<String>,
     station: Tally<String>,
     phase: Tally<String>,
@@ -206,12 +270,20 @@ struct Sums {
     app: Tally<InApp>,
     lang: Tally<Lang>,
     route: Tally<Route>,
+    /// Poll answers by poll and option; visitors who answered by poll.
+    answers: BTreeMap<(String, String), u64>,
+    answered: BTreeMap<String, u64>,
 }
 
 impl Sums {
     fn add(&mut self, metric: Metric, group: Group<'_>, count: u64) {
         match group {
-            Group::Total => self.total[metric as usize] += count,
+            Group::Total => self.total.slots[metric as usize] += count,
+            Group::Poll(poll) => {
+                if metric == Metric::Answerers {
+                    *self.answered.entry(poll.to_string()).or_default() += count;
+                }
+            }
             Group::Story(name) => self.story.add_name(name, metric, count),
             Group::Station(name) => self.station.add_name(name, metric, count),
             Group::Phase(name) => self.phase.add_name(name, metric, count),
@@ -227,6 +299,40 @@ impl Sums {
             Group::Route(r) => self.route.add(r, metric, count),
         }
     }
+
+    /// A counter with a detail: a reaction by id, or a poll answer by option.
+    fn add_detail(&mut self, metric: Metric, group: Group<'_>, detail: &str, count: u64) {
+        match (metric, group) {
+            (Metric::Answers, Group::Poll(poll)) => {
+                *self
+                    .answers
+                    .entry((poll.to_string(), detail.to_string()))
+                    .or_default() += count;
+            }
+            (Metric::Reactions, group) => self.add_reaction(group, detail, count),
+            _ => {}
+        }
+    }
+
+    fn add_reaction(&mut self, group: Group<'_>, id: &str, count: u64) {
+        match group {
+            Group::Total => *self.total.reactions.entry(id.to_string()).or_default() += count,
+            Group::Story(name) => self.story.add_reaction(name.to_string(), id, count),
+            Group::Station(name) => self.station.add_reaction(name.to_string(), id, count),
+            Group::Phase(name) => self.phase.add_reaction(name.to_string(), id, count),
+            Group::Day(day) => self.day.add_reaction(day, id, count),
+            Group::Hour(h) => {
+                if let Some(hour) = Hour::new(h) {
+                    self.hour.add_reaction(hour, id, count);
+                }
+            }
+            Group::Device(d) => self.device.add_reaction(d, id, count),
+            Group::App(a) => self.app.add_reaction(a, id, count),
+            Group::Lang(l) => self.lang.add_reaction(l, id, count),
+            Group::Route(r) => self.route.add_reaction(r, id, count),
+            Group::Poll(_) => {}
+        }
+    }
 }
 
 /// Statistics of an exhibition, for all time or for the days `from..=to`.
@@ -238,9 +344,14 @@ pub fn compute(
     let mut sums = Sums::default();
     match range {
         // The all-time period has its own counters by day.
-        None => store.for_each_counter(&e.id, Period::All, |metric, group, count| {
-            sums.add(metric, group, count);
-        }),
+        None => {
+            store.for_each_counter(&e.id, Period::All, |metric, group, count| {
+                sums.add(metric, group, count);
+            });
+            store.for_each_detail(&e.id, Period::All, |metric, group, detail, count| {
+                sums.add_detail(metric, group, detail, count);
+            });
+        }
         Some((from, to)) => {
             for day in days_between(from, to) {
                 store.for_each_counter(&e.id, Period::Day(day), |metric, group, count| {
@@ -248,6 +359,12 @@ pub fn compute(
                         sums.day.add(day, metric, count);
                     }
                     sums.add(metric, group, count);
+                });
+                store.for_each_detail(&e.id, Period::Day(day), |metric, group, detail, count| {
+                    if group == Group::Total && metric == Metric::Reactions {
+                        sums.day.add_reaction(day, detail, count);
+                    }
+                    sums.add_detail(metric, group, detail, count);
                 });
             }
         }
@@ -266,13 +383,14 @@ pub fn compute(
         },
     };
     let named = |id: &str, name: &crate::catalog::Text| Named::new(id, |l| name.get(l).into());
-    Ok(Stats {
+    let polls = poll_results(e, &sums);
+    let mut stats = Stats {
         exhibition: e.id.clone(),
         from: range.map(|r| r.0),
         to: range.map(|r| r.1),
-        totals: figures(sums.total),
-        bots: sums.total[Metric::Bots as usize],
-        staff: sums.total[Metric::Staff as usize],
+        totals: figures(&sums.total),
+        bots: sums.total.slots[Metric::Bots as usize],
+        staff: sums.total.slots[Metric::Staff as usize],
         unknown_codes,
         by_story: most_first(
             sums.story
@@ -293,7 +411,157 @@ pub fn compute(
         by_app: sums.app.every(),
         by_lang: sums.lang.every(),
         by_route: sums.route.every(),
-    })
+        polls,
+    };
+    stats.list_every_reaction(e);
+    Ok(stats)
+}
+
+impl Stats {
+    /// Every figure's `reactions` names each of the exhibition's reactions, 0 when none.
+    fn list_every_reaction(&mut self, e: &Exhibition) {
+        let fill = |f: &mut Figures| {
+            for r in &e.reactions {
+                f.reactions.entry(r.id.clone()).or_insert(0);
+            }
+        };
+        fill(&mut self.totals);
+        macro_rules! rows {
+            ($($rows:ident),+) => {
+                $(for row in &mut self.$rows {
+                    fill(&mut row.figures);
+                })+
+            };
+        }
+        rows!(
+            by_story, by_station, by_phase, by_day, by_hour, by_device, by_app, by_lang, by_route
+        );
+    }
+}
+
+/// Each poll of the exhibition (and any answered poll since removed), with its counts.
+fn poll_results(e: &Exhibition, sums: &Sums) -> Vec<PollResult> {
+    let mut polls: Vec<PollResult> = e
+        .polls
+        .iter()
+        .map(|p| {
+            let count = |o: &str| {
+                sums.answers
+                    .get(&(p.id.clone(), o.to_string()))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            let mut options: Vec<OptionResult> = p
+                .options
+                .iter()
+                .map(|o| OptionResult {
+                    id: o.id.clone(),
+                    label_zh: o.label.get(Lang::Zh).to_string(),
+                    label_en: o.label.get(Lang::En).to_string(),
+                    count: count(&o.id),
+                    share: 0.0,
+                })
+                .collect();
+            // Answers to an option since removed from the file still count.
+            for ((poll, option), n) in &sums.answers {
+                if poll == &p.id && p.option(option).is_none() {
+                    options.push(OptionResult {
+                        id: option.clone(),
+                        label_zh: option.clone(),
+                        label_en: option.clone(),
+                        count: *n,
+                        share: 0.0,
+                    });
+                }
+            }
+            PollResult::new(
+                &p.id,
+                (p.question.get(Lang::Zh), p.question.get(Lang::En)),
+                options,
+                sums.answered.get(&p.id).copied().unwrap_or(0),
+            )
+        })
+        .collect();
+    for (poll, answered) in &sums.answered {
+        if e.polls.iter().all(|p| &p.id != poll) {
+            let options = sums
+                .answers
+                .iter()
+                .filter(|((p, _), _)| p == poll)
+                .map(|((_, o), n)| OptionResult {
+                    id: o.clone(),
+                    label_zh: o.clone(),
+                    label_en: o.clone(),
+                    count: *n,
+                    share: 0.0,
+                })
+                .collect();
+            polls.push(PollResult::new(poll, (poll, poll), options, *answered));
+        }
+    }
+    polls
+}
+
+/// A poll's results: answers per option and their shares, and the visitors who answered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PollResult {
+    pub id: String,
+    pub question_zh: String,
+    pub question_en: String,
+    pub options: Vec<OptionResult>,
+    /// Daily unique visitors who answered, summed over days.
+    pub answered: u64,
+}
+
+impl PollResult {
+    fn new(
+        id: &str,
+        (zh, en): (&str, &str),
+        mut options: Vec<OptionResult>,
+        answered: u64,
+    ) -> PollResult {
+        let total: u64 = options.iter().map(|o| o.count).sum();
+        for o in &mut options {
+            o.share = if total == 0 {
+                0.0
+            } else {
+                o.count as f64 / total as f64
+            };
+        }
+        PollResult {
+            id: id.to_string(),
+            question_zh: zh.to_string(),
+            question_en: en.to_string(),
+            options,
+            answered,
+        }
+    }
+
+    pub fn question(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.question_zh,
+            Lang::En => &self.question_en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionResult {
+    pub id: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub count: u64,
+    /// Of all answers to the poll.
+    pub share: f64,
+}
+
+impl OptionResult {
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.label_zh,
+            Lang::En => &self.label_en,
+        }
+    }
 }
 
 /// Every date from `from` to `to`, inclusive; at most ten years of them.
@@ -337,7 +605,8 @@ mod tests {
             serde_json::to_value(&row).unwrap(),
             serde_json::json!({
                 "key": "wecom", "label": "WeCom", "scans": 2, "browses": 0, "visitors": 0,
-                "opens": 1, "shares": 0, "open_rate": 0.5
+                "opens": 1, "shares": 0, "open_rate": 0.5, "confirmed": 0, "read_to_end": 0,
+                "read_rate": 0.0, "reactions": {}, "citations": 0
             })
         );
         let day: Date = "2026-11-20".parse().unwrap();

@@ -1,5 +1,7 @@
-//! What the log records: scans and opens (`Visit`), scans of unknown codes, and the small
-//! enums a visit carries. No IP address, no user agent, no cookie.
+//! What the log records: scans and opens (`Visit`), what visitors' browsers and taps answer
+//! back (confirmations, read-throughs, citations, reactions, poll answers: `Event::Signal`),
+//! scans of unknown codes, and the small enums a visit carries. No IP address, no user agent,
+//! no cookie.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -66,18 +68,67 @@ impl Share {
     }
 }
 
-/// A scan (landing view) or an open (article link followed).
+/// What a logged visit is: a scan (landing view), an open (article link followed), or one of
+/// the signals a landing page sends back (`Signal`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Scan,
     Open,
+    Confirm,
+    Read,
+    Cite,
+    React,
+    Answer,
 }
 
 impl Kind {
+    /// The name the CSV export's `kind` column uses.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Scan => "scan",
             Kind::Open => "open",
+            Kind::Confirm => "confirm",
+            Kind::Read => "read",
+            Kind::Cite => "cite",
+            Kind::React => "reaction",
+            Kind::Answer => "answer",
+        }
+    }
+}
+
+/// What a visitor's browser or tap sent back from a landing page. Each is counted once per
+/// daily visitor id where that makes sense (see `store::views`), never by who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    /// The page's own `no-store` image was fetched: a real browser rendered the page.
+    Confirm,
+    /// The lazily loaded image after the story text was fetched: the visitor scrolled there.
+    Read,
+    /// The citation was downloaded (`/cite/{code}.ris|.bib`).
+    Cite,
+    /// A one-tap reaction under the story, by the exhibition's reaction id.
+    React(String),
+    /// An answer to one of the exhibition's polls: poll id and option id.
+    Answer { poll: String, option: String },
+}
+
+impl Signal {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Signal::Confirm => Kind::Confirm,
+            Signal::Read => Kind::Read,
+            Signal::Cite => Kind::Cite,
+            Signal::React(_) => Kind::React,
+            Signal::Answer { .. } => Kind::Answer,
+        }
+    }
+
+    /// The names it carries: a reaction id, or a poll id and an option id.
+    pub fn names(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Signal::React(id) => (Some(id), None),
+            Signal::Answer { poll, option } => (Some(poll), Some(option)),
+            Signal::Confirm | Signal::Read | Signal::Cite => (None, None),
         }
     }
 }
@@ -171,15 +222,27 @@ pub enum Event {
     Scan(Visit),
     Open(Visit),
     Unknown(UnknownScan),
+    /// What a landing page sent back, with the visit it came from (the same fields a scan of
+    /// that code at that moment would have).
+    Signal(Visit, Signal),
 }
 
 impl Event {
-    /// A scan or an open, with its kind; `None` for an unknown code.
+    /// A scan, an open or a signal, with its kind; `None` for an unknown code.
     pub fn visit(&self) -> Option<(Kind, &Visit)> {
         match self {
             Event::Scan(v) => Some((Kind::Scan, v)),
             Event::Open(v) => Some((Kind::Open, v)),
+            Event::Signal(v, s) => Some((s.kind(), v)),
             Event::Unknown(_) => None,
+        }
+    }
+
+    /// The signal's names (`Signal::names`); none for the other events.
+    pub fn names(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Event::Signal(_, s) => s.names(),
+            _ => (None, None),
         }
     }
 }

@@ -104,9 +104,10 @@ impl OldVisit {
             share: None,
             staff: false,
         };
+        // The first format had scans and opens only.
         match kind {
-            Kind::Scan => Event::Scan(visit),
             Kind::Open => Event::Open(visit),
+            _ => Event::Scan(visit),
         }
     }
 }

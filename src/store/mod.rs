@@ -1,5 +1,6 @@
-//! Everything sled: the event log (scans and opens), the figures materialised from it, counts
-//! of unknown codes, manual phase switches and the daily salt.
+//! Everything sled: the event log (scans, opens and what landing pages send back), the
+//! figures materialised from it, counts of unknown codes, manual phase switches and the daily
+//! salt.
 //!
 //! sled types never leave this module. The log is one tree (`log.v2`) holding three kinds of
 //! keys, so that one `apply_batch` writes a batch atomically:
@@ -36,7 +37,7 @@ mod views;
 
 pub use audit::AuditEntry;
 pub use cluster::{Cluster, ClusterError, Outbound, Records};
-pub use event::{Event, Kind, Share, UnknownScan, Via, Visit};
+pub use event::{Event, Kind, Share, Signal, UnknownScan, Via, Visit};
 pub use record::NameId;
 pub use recorder::{BatchObserver, Health, Recorder};
 pub use shared::SharedChange;
@@ -386,14 +387,15 @@ impl Store {
     ) -> Result<()> {
         let _writer = self.append_lock.lock();
         let first = self.position();
-        let visits: Vec<(Kind, &Visit)> = events.iter().filter_map(|e| e.visit()).collect();
+        let visits: Vec<record::Entry<'_>> =
+            events.iter().filter_map(|e| record::Entry::of(e)).collect();
         let mut batch = sled::Batch::default();
         let (block, unknown) = {
             let mut memory = self.memory.write();
             let block = if visits.is_empty() {
                 None
             } else {
-                Some(record::encode_block(&visits, &mut memory.names)?)
+                Some(record::encode_entries(&visits, &mut memory.names)?)
             };
             for (id, name) in memory.names.unsaved() {
                 batch.insert(name_key(id).as_slice(), name.as_bytes());
@@ -467,22 +469,36 @@ impl Store {
         };
         memory
             .views
-            .each(id, period, |metric, dimension, value, count| {
-                let name = || memory.names.name(NameId(value));
-                let group = match dimension {
-                    Dimension::Total => Some(Group::Total),
-                    Dimension::Story => Some(Group::Story(name())),
-                    Dimension::Station => Some(Group::Station(name())),
-                    Dimension::Phase => Some(Group::Phase(name())),
-                    Dimension::Hour => u8::try_from(value).ok().map(Group::Hour),
-                    Dimension::Device => record::device_at(value).map(Group::Device),
-                    Dimension::App => record::app_at(value).map(Group::App),
-                    Dimension::Lang => record::lang_at(value).map(Group::Lang),
-                    Dimension::Route => record::route_at(value).map(Group::Route),
-                    Dimension::Day => record::day_of_number(value as i32).map(Group::Day),
-                };
-                if let Some(group) = group {
+            .each(id, period, |metric, dimension, value, detail, count| {
+                if detail != 0 {
+                    return;
+                }
+                if let Some(group) = group_of(&memory.names, dimension, value) {
                     f(metric, group, count);
+                }
+            });
+    }
+
+    /// Calls `f(metric, group, detail, count)` for each counter with a detail (a reaction id,
+    /// a poll's option) of an exhibition and period, from memory.
+    pub fn for_each_detail(
+        &self,
+        exhibition: &str,
+        period: Period,
+        mut f: impl FnMut(Metric, Group<'_>, &str, u64),
+    ) {
+        let memory = self.memory.read();
+        let Some(id) = memory.names.id(exhibition) else {
+            return;
+        };
+        memory
+            .views
+            .each(id, period, |metric, dimension, value, detail, count| {
+                if detail == 0 {
+                    return;
+                }
+                if let Some(group) = group_of(&memory.names, dimension, value) {
+                    f(metric, group, memory.names.name(NameId(detail)), count);
                 }
             });
     }
@@ -495,6 +511,15 @@ impl Store {
                 metric,
                 dimension: group.dimension(),
                 value: text(group),
+                count,
+            });
+        });
+        // Counters with a detail (reactions, poll answers): `value/detail`.
+        self.for_each_detail(exhibition, period, |metric, group, detail, count| {
+            out.push(Counter {
+                metric,
+                dimension: group.dimension(),
+                value: format!("{}/{detail}", text(group)),
                 count,
             });
         });
@@ -515,11 +540,22 @@ impl Store {
             .collect()
     }
 
-    /// Scans and opens in log order (the order they were answered; by time within a batch),
-    /// names resolved, read lazily up to the current position. Blocks are read a few at a
-    /// time without holding the database in between, so a slow reader (a CSV download) never
-    /// keeps the writer from reopening it after a write error.
+    /// Scans, opens and signals with their kinds: `events` without the signals' names.
     pub fn visits(&self) -> impl Iterator<Item = Result<(Kind, Visit)>> + '_ {
+        self.events().filter_map(|event| match event {
+            Ok(Event::Unknown(_)) => None,
+            Ok(Event::Scan(v)) => Some(Ok((Kind::Scan, v))),
+            Ok(Event::Open(v)) => Some(Ok((Kind::Open, v))),
+            Ok(Event::Signal(v, s)) => Some(Ok((s.kind(), v))),
+            Err(e) => Some(Err(e)),
+        })
+    }
+
+    /// Scans, opens and signals in log order (the order they were answered; by time within a
+    /// batch), names resolved, read lazily up to the current position. Blocks are read a few
+    /// at a time without holding the database in between, so a slow reader (a CSV download)
+    /// never keeps the writer from reopening it after a write error.
+    pub fn events(&self) -> impl Iterator<Item = Result<Event>> + '_ {
         let end = self.position();
         let mut next = 0;
         let mut pending = std::collections::VecDeque::new();
@@ -559,18 +595,13 @@ impl Store {
             .collect()
     }
 
-    fn resolve(&self, block: &[u8]) -> Result<Vec<(Kind, Visit)>> {
+    fn resolve(&self, block: &[u8]) -> Result<Vec<Event>> {
         let mut facts = record::decode_block(block)?;
         facts.sort_by_key(|f| f.at);
         let memory = self.memory.read();
         facts
             .iter()
-            .map(|f| {
-                Ok((
-                    f.kind,
-                    record::visit_of(f, |id| Ok(memory.names.name(id).to_string()))?,
-                ))
-            })
+            .map(|f| record::event_of(f, |id| Ok(memory.names.name(id).to_string())))
             .collect()
     }
 
@@ -622,11 +653,31 @@ pub struct Counter {
     pub count: u64,
 }
 
+/// A counter's dimension and value decoded; `None` for a number no table has.
+fn group_of(names: &Dictionary, dimension: Dimension, value: u32) -> Option<Group<'_>> {
+    let name = || names.name(NameId(value));
+    match dimension {
+        Dimension::Total => Some(Group::Total),
+        Dimension::Story => Some(Group::Story(name())),
+        Dimension::Station => Some(Group::Station(name())),
+        Dimension::Phase => Some(Group::Phase(name())),
+        Dimension::Hour => u8::try_from(value).ok().map(Group::Hour),
+        Dimension::Device => record::device_at(value).map(Group::Device),
+        Dimension::App => record::app_at(value).map(Group::App),
+        Dimension::Lang => record::lang_at(value).map(Group::Lang),
+        Dimension::Route => record::route_at(value).map(Group::Route),
+        Dimension::Day => record::day_of_number(value as i32).map(Group::Day),
+        Dimension::Poll => Some(Group::Poll(name())),
+    }
+}
+
 /// A counter's group as the stats JSON names it: for comparing figures in tests and tools.
 fn text(group: Group<'_>) -> String {
     match group {
         Group::Total => String::new(),
-        Group::Story(name) | Group::Station(name) | Group::Phase(name) => name.to_string(),
+        Group::Story(name) | Group::Station(name) | Group::Phase(name) | Group::Poll(name) => {
+            name.to_string()
+        }
         Group::Hour(h) => format!("{h:02}"),
         Group::Device(d) => d.as_str().to_string(),
         Group::App(a) => a.as_str().to_string(),

@@ -4,8 +4,9 @@
 //!
 //! A record is about 20 bytes: flags, the time as a delta from the block's base, the local
 //! hour and day (as an offset from the UTC day), five name ids, the enums packed in two bytes,
-//! and the 8-byte visitor id. Blocks start with a format version, so a later format can add
-//! fields and still read these. Names are never rewritten: renaming a story in the files adds
+//! the 8-byte visitor id, and (since version 3) what a landing page sent back: one byte for
+//! a scan or an open, a few more for a signal. Blocks start with a format version, so a later
+//! format can add fields and still read these. Names are never rewritten: renaming a story in the files adds
 //! a new name, and old records keep pointing at the old one.
 //!
 //! Longer than 500 lines for a reason: the format is one thing, and its encoder, decoder and
@@ -18,7 +19,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::{Event, Kind, Share, StoreError, UnknownScan, Via, Visit};
+use super::{Event, Kind, Share, Signal, StoreError, UnknownScan, Via, Visit};
 use crate::access::Route;
 use crate::catalog::{Lang, ShowState};
 use crate::visitor::VisitorId;
@@ -27,7 +28,9 @@ use crate::visitor::{Device, InApp};
 /// The block format this code writes. Readers accept every version up to it.
 /// Version 2 added `route` to each record; version-1 records decode with no route for a scan
 /// and `publisher` for an open (what the link was when routes were not told apart).
-pub(super) const BLOCK_VERSION: u8 = 2;
+/// Version 3 added `signal` (confirmations, read-throughs, citations, reactions, poll
+/// answers); version-2 records decode as the scans and opens they were.
+pub(super) const BLOCK_VERSION: u8 = 3;
 
 /// A small number standing for a name in the dictionary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -55,12 +58,69 @@ pub(super) struct Record {
     visitor: [u8; 8],
     /// An open's route by stored number plus one; 0 for a scan. (Since version 2.)
     route: u8,
+    /// What a landing page sent back; `None` for a scan or an open. (Since version 3.)
+    signal: Option<SignalRecord>,
+}
+
+/// A signal as stored: its kind (`SIGNALS`' number) and its names (0 for none).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+struct SignalRecord {
+    kind: u8,
+    /// A reaction id or a poll id.
+    about: u32,
+    /// A poll answer's option id.
+    choice: u32,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Block {
     base: i64,
     records: Vec<Record>,
+}
+
+/// A record as version 2 wrote it: `Record` without `signal`.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+struct RecordV2 {
+    flags: u8,
+    at: i64,
+    when: u8,
+    exhibition: u32,
+    code: u32,
+    station: u32,
+    story: u32,
+    phase: u32,
+    enums: u8,
+    app: u8,
+    visitor: [u8; 8],
+    route: u8,
+}
+
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+struct BlockV2 {
+    base: i64,
+    records: Vec<RecordV2>,
+}
+
+impl From<RecordV2> for Record {
+    fn from(r: RecordV2) -> Record {
+        Record {
+            flags: r.flags,
+            at: r.at,
+            when: r.when,
+            exhibition: r.exhibition,
+            code: r.code,
+            station: r.station,
+            story: r.story,
+            phase: r.phase,
+            enums: r.enums,
+            app: r.app,
+            visitor: r.visitor,
+            route: r.route,
+            signal: None,
+        }
+    }
 }
 
 /// A record as version 1 wrote it: `Record` without `route`. postcard writes fields in order
@@ -108,6 +168,7 @@ impl From<RecordV1> for Record {
             } else {
                 0
             },
+            signal: None,
         }
     }
 }
@@ -134,6 +195,33 @@ pub(super) struct Fact {
     pub lang: Lang,
     pub visitor: VisitorId,
     pub route: Option<Route>,
+    /// A reaction's or a poll's id; `None` for the other kinds.
+    pub about: Option<NameId>,
+    /// A poll answer's option id.
+    pub choice: Option<NameId>,
+}
+
+/// One visit to encode: its kind, and the names a signal carries (`Signal::names`).
+#[derive(Clone, Copy)]
+pub(super) struct Entry<'a> {
+    pub kind: Kind,
+    pub visit: &'a Visit,
+    pub about: Option<&'a str>,
+    pub choice: Option<&'a str>,
+}
+
+impl<'a> Entry<'a> {
+    /// The entry of an event; `None` for an unknown code.
+    pub fn of(event: &'a Event) -> Option<Entry<'a>> {
+        let (kind, visit) = event.visit()?;
+        let (about, choice) = event.names();
+        Some(Entry {
+            kind,
+            visit,
+            about,
+            choice,
+        })
+    }
 }
 
 // The enums' stored numbers. New variants go at the end; the order never changes.
@@ -146,6 +234,14 @@ const DEVICES: [Device; 4] = [
 ];
 const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
 const ROUTES: [Route; 4] = [Route::Campus, Route::Proxy, Route::Oa, Route::Publisher];
+/// Signal kinds by stored number (`SignalRecord::kind`).
+const SIGNALS: [Kind; 5] = [
+    Kind::Confirm,
+    Kind::Read,
+    Kind::Cite,
+    Kind::React,
+    Kind::Answer,
+];
 pub(super) const APPS: [InApp; 17] = [
     InApp::None,
     InApp::WeChat,
@@ -213,6 +309,18 @@ pub(super) fn app_index(a: InApp) -> u8 {
     }
 }
 
+/// A signal kind's stored number; `None` for a scan or an open (which have none).
+fn signal_index(k: Kind) -> Option<u8> {
+    match k {
+        Kind::Scan | Kind::Open => None,
+        Kind::Confirm => Some(0),
+        Kind::Read => Some(1),
+        Kind::Cite => Some(2),
+        Kind::React => Some(3),
+        Kind::Answer => Some(4),
+    }
+}
+
 pub(super) fn route_index(r: Route) -> u8 {
     match r {
         Route::Campus => 0,
@@ -255,17 +363,37 @@ pub(super) fn day_of_number(n: i32) -> Option<Date> {
 }
 
 /// Encodes a batch of visits, interning their names, as one block; with the facts the block
-/// holds (made from the very records written, as a replay would decode them).
+/// holds (made from the very records written, as a replay would decode them). Scans and
+/// opens only (tests); the store encodes `Entry`s.
+#[cfg(test)]
 pub(super) fn encode_block(
     visits: &[(Kind, &Visit)],
     dictionary: &mut Dictionary,
 ) -> Result<(Vec<u8>, Vec<Fact>), StoreError> {
-    let base = visits
+    let entries: Vec<Entry<'_>> = visits
+        .iter()
+        .map(|(kind, visit)| Entry {
+            kind: *kind,
+            visit,
+            about: None,
+            choice: None,
+        })
+        .collect();
+    encode_entries(&entries, dictionary)
+}
+
+/// `encode_block` for entries that may be signals.
+pub(super) fn encode_entries(
+    entries: &[Entry<'_>],
+    dictionary: &mut Dictionary,
+) -> Result<(Vec<u8>, Vec<Fact>), StoreError> {
+    let base = entries
         .first()
-        .map(|(_, v)| v.at.as_microsecond())
+        .map(|e| e.visit.at.as_microsecond())
         .unwrap_or(0);
-    let mut records = Vec::with_capacity(visits.len());
-    for (kind, v) in visits {
+    let mut records = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let (kind, v) = (&entry.kind, entry.visit);
         let utc_day = v.at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
         let day_shift = match v.day.cmp(&utc_day) {
             std::cmp::Ordering::Less => 0,
@@ -292,6 +420,11 @@ pub(super) fn encode_block(
             app: app_index(v.in_app),
             visitor: v.visitor.0.to_be_bytes(),
             route: v.route.map_or(0, |r| route_index(r) + 1),
+            signal: signal_index(*kind).map(|kind| SignalRecord {
+                kind,
+                about: entry.about.map_or(0, |n| dictionary.intern(n).0),
+                choice: entry.choice.map_or(0, |n| dictionary.intern(n).0),
+            }),
         });
     }
     let facts = records
@@ -315,7 +448,14 @@ pub(super) fn decode_block(bytes: &[u8]) -> Result<Vec<Fact>, StoreError> {
                 records: old.records.into_iter().map(Record::from).collect(),
             }
         }
-        2 => postcard::from_bytes(body)?,
+        2 => {
+            let old: BlockV2 = postcard::from_bytes(body)?;
+            Block {
+                base: old.base,
+                records: old.records.into_iter().map(Record::from).collect(),
+            }
+        }
+        3 => postcard::from_bytes(body)?,
         _ => return Err(StoreError::Corrupt("a block of an unknown format version")),
     };
     block.records.iter().map(|r| fact(block.base, r)).collect()
@@ -331,12 +471,15 @@ fn fact(base: i64, r: &Record) -> Result<Fact, StoreError> {
         _ => utc_day.tomorrow(),
     }
     .map_err(|_| StoreError::Corrupt("a day out of range"))?;
+    let id = |n: u32| (n != 0).then_some(NameId(n));
     Ok(Fact {
-        kind: if r.flags & 1 == 1 {
-            Kind::Open
-        } else {
-            Kind::Scan
+        kind: match r.signal {
+            Some(s) => nth(&SIGNALS, s.kind)?,
+            None if r.flags & 1 == 1 => Kind::Open,
+            None => Kind::Scan,
         },
+        about: r.signal.and_then(|s| id(s.about)),
+        choice: r.signal.and_then(|s| id(s.choice)),
         via: if r.flags & 2 == 2 {
             Via::Browse
         } else {
@@ -378,12 +521,12 @@ struct Portable {
 
 /// Encodes events for another replica.
 pub(super) fn encode_portable(events: &[&Event]) -> Result<Vec<u8>, StoreError> {
-    let visits: Vec<(Kind, &Visit)> = events.iter().filter_map(|e| e.visit()).collect();
+    let visits: Vec<Entry<'_>> = events.iter().filter_map(|e| Entry::of(e)).collect();
     let mut names = Dictionary::default();
     let block = if visits.is_empty() {
         Vec::new()
     } else {
-        encode_block(&visits, &mut names)?.0
+        encode_entries(&visits, &mut names)?.0
     };
     let unknown = events
         .iter()
@@ -423,11 +566,7 @@ pub(super) fn decode_portable(bytes: &[u8]) -> Result<Vec<Event>, StoreError> {
     let mut events = Vec::new();
     if !portable.block.is_empty() {
         for f in decode_block(&portable.block)? {
-            let visit = visit_of(&f, &name)?;
-            events.push(match f.kind {
-                Kind::Scan => Event::Scan(visit),
-                Kind::Open => Event::Open(visit),
-            });
+            events.push(event_of(&f, &name)?);
         }
     }
     for (at, day, code, bot) in portable.unknown {
@@ -440,6 +579,34 @@ pub(super) fn decode_portable(bytes: &[u8]) -> Result<Vec<Event>, StoreError> {
         }));
     }
     Ok(events)
+}
+
+/// The event a fact records, its names resolved.
+pub(super) fn event_of(
+    f: &Fact,
+    mut name: impl FnMut(NameId) -> Result<String, StoreError>,
+) -> Result<Event, StoreError> {
+    let visit = visit_of(f, &mut name)?;
+    let mut named =
+        |id: Option<NameId>| id.map(&mut name).transpose().map(Option::unwrap_or_default);
+    Ok(match f.kind {
+        Kind::Scan => Event::Scan(visit),
+        Kind::Open => Event::Open(visit),
+        Kind::Confirm => Event::Signal(visit, Signal::Confirm),
+        Kind::Read => Event::Signal(visit, Signal::Read),
+        Kind::Cite => Event::Signal(visit, Signal::Cite),
+        Kind::React => Event::Signal(visit, Signal::React(named(f.about)?)),
+        Kind::Answer => {
+            let poll = named(f.about)?;
+            Event::Signal(
+                visit,
+                Signal::Answer {
+                    poll,
+                    option: named(f.choice)?,
+                },
+            )
+        }
+    })
 }
 
 /// A fact with its names resolved.
@@ -687,6 +854,102 @@ pub(super) mod tests {
                 .collect(),
         };
         postcard::to_extend(&old, vec![1]).unwrap()
+    }
+
+    /// A version-2 block as the previous release wrote it (no signals), holding `visits`.
+    pub(in crate::store) fn version_2_block(
+        visits: &[(Kind, &Visit)],
+        dictionary: &mut Dictionary,
+    ) -> Vec<u8> {
+        let (bytes, _) = encode_block(visits, dictionary).unwrap();
+        let block: Block = postcard::from_bytes(&bytes[1..]).unwrap();
+        let old = BlockV2 {
+            base: block.base,
+            records: block
+                .records
+                .into_iter()
+                .map(|r| RecordV2 {
+                    flags: r.flags,
+                    at: r.at,
+                    when: r.when,
+                    exhibition: r.exhibition,
+                    code: r.code,
+                    station: r.station,
+                    story: r.story,
+                    phase: r.phase,
+                    enums: r.enums,
+                    app: r.app,
+                    visitor: r.visitor,
+                    route: r.route,
+                })
+                .collect(),
+        };
+        postcard::to_extend(&old, vec![2]).unwrap()
+    }
+
+    #[test]
+    fn version_2_blocks_decode_unchanged_as_scans_and_opens() {
+        let mut dict = Dictionary::default();
+        let a = visit(Some("A1"), "2026-11-21");
+        let open = a.clone().opened_by(Route::Proxy);
+        let pairs = [(Kind::Scan, &a), (Kind::Open, &open)];
+        let old = version_2_block(&pairs, &mut dict);
+        assert_eq!(old[0], 2);
+        let (new, written) = encode_block(&pairs, &mut dict).unwrap();
+        assert_eq!(new[0], BLOCK_VERSION);
+        let facts = decode_block(&old).unwrap();
+        assert_eq!(
+            facts, written,
+            "an old block reads as the same facts as a new one"
+        );
+        assert_eq!(facts[1].route, Some(Route::Proxy));
+        assert_eq!((facts[0].about, facts[0].choice), (None, None));
+    }
+
+    #[test]
+    fn signals_survive_a_block_and_a_portable_batch() {
+        let v = visit(Some("A1"), "2026-11-21");
+        let signals = [
+            Signal::Confirm,
+            Signal::Read,
+            Signal::Cite,
+            Signal::React("interesting".into()),
+            Signal::Answer {
+                poll: "next-phase".into(),
+                option: "genomes".into(),
+            },
+        ];
+        let mut events = vec![Event::Scan(v.clone())];
+        events.extend(signals.iter().map(|s| Event::Signal(v.clone(), s.clone())));
+        let entries: Vec<Entry<'_>> = events.iter().filter_map(Entry::of).collect();
+        let mut dict = Dictionary::default();
+        let (bytes, written) = encode_entries(&entries, &mut dict).unwrap();
+        let facts = decode_block(&bytes).unwrap();
+        assert_eq!(facts, written);
+        let kinds: Vec<Kind> = facts.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::Scan,
+                Kind::Confirm,
+                Kind::Read,
+                Kind::Cite,
+                Kind::React,
+                Kind::Answer
+            ]
+        );
+        assert_eq!(dict.name(facts[4].about.unwrap()), "interesting");
+        assert_eq!(dict.name(facts[5].about.unwrap()), "next-phase");
+        assert_eq!(dict.name(facts[5].choice.unwrap()), "genomes");
+        let refs: Vec<&Event> = events.iter().collect();
+        let back = decode_portable(&encode_portable(&refs).unwrap()).unwrap();
+        assert_eq!(
+            back, events,
+            "a replica reads the signals another one stored"
+        );
+        for (i, k) in SIGNALS.iter().enumerate() {
+            assert_eq!(signal_index(*k), Some(i as u8));
+        }
     }
 
     #[test]

@@ -793,3 +793,170 @@ fn shares_and_staff_are_counted_apart_from_scans_visitors_and_each_other() {
         2
     );
 }
+
+/// `signal` sent back from a view like `visit`'s.
+fn signal(visitor: u64, signal: Signal) -> Event {
+    Event::Signal(visit("2026-11-20", "alphago", visitor, false), signal)
+}
+
+#[test]
+fn signals_count_once_a_day_after_a_view_and_the_rule_holds_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    let react = |v| signal(v, Signal::React("interesting".into()));
+    let answer = |v, option: &str| {
+        signal(
+            v,
+            Signal::Answer {
+                poll: "next".into(),
+                option: option.into(),
+            },
+        )
+    };
+    store
+        .append(&[
+            // Visitor 2 confirms and reacts without a view: nothing.
+            signal(2, Signal::Confirm),
+            Event::Scan(visit("2026-11-20", "alphago", 1, false)),
+            signal(1, Signal::Confirm),
+            signal(1, Signal::Confirm),
+            signal(1, Signal::Read),
+            react(1),
+            react(1),
+            react(2),
+            answer(1, "yes"),
+            answer(1, "no"),
+            signal(1, Signal::Cite),
+            signal(1, Signal::Cite),
+            // Bots and staff count nothing.
+            Event::Signal(visit("2026-11-20", "alphago", 1, true), Signal::Cite),
+            Event::Signal(
+                Visit {
+                    staff: true,
+                    ..visit("2026-11-20", "alphago", 3, false)
+                },
+                Signal::React("interesting".into()),
+            ),
+        ])
+        .unwrap();
+    let figures = |store: &Store| {
+        [
+            count(
+                store,
+                Period::All,
+                Metric::Confirmed,
+                Dimension::Story,
+                "alphago",
+            ),
+            count(store, Period::All, Metric::ReadToEnd, Dimension::Total, ""),
+            count(
+                store,
+                Period::All,
+                Metric::Reactions,
+                Dimension::Story,
+                "alphago/interesting",
+            ),
+            count(
+                store,
+                Period::All,
+                Metric::Answers,
+                Dimension::Poll,
+                "next/yes",
+            ),
+            count(
+                store,
+                Period::All,
+                Metric::Answers,
+                Dimension::Poll,
+                "next/no",
+            ),
+            count(
+                store,
+                Period::All,
+                Metric::Answerers,
+                Dimension::Poll,
+                "next",
+            ),
+            count(store, Period::All, Metric::Citations, Dimension::Total, ""),
+            count(
+                store,
+                day("2026-11-20"),
+                Metric::Confirmed,
+                Dimension::Total,
+                "",
+            ),
+            count(store, Period::All, Metric::Bots, Dimension::Total, ""),
+        ]
+    };
+    assert_eq!(figures(&store), [1, 1, 1, 1, 0, 1, 2, 1, 0]);
+    store.checkpoint().unwrap();
+    drop(store);
+    // After a restart the visitor sets are rebuilt: a repeat still counts nothing, and a new
+    // view and its confirmation count.
+    let store = open(dir.path());
+    assert_eq!(figures(&store), [1, 1, 1, 1, 0, 1, 2, 1, 0]);
+    store
+        .append(&[
+            signal(1, Signal::Confirm),
+            react(1),
+            answer(1, "no"),
+            Event::Scan(visit("2026-11-20", "alphago", 2, false)),
+            signal(2, Signal::Confirm),
+            react(2),
+        ])
+        .unwrap();
+    assert_eq!(figures(&store), [2, 1, 2, 1, 0, 1, 2, 2, 0]);
+    // A replay from scratch decides the same.
+    let all = store.counters("show", Period::All);
+    drop(store);
+    let db = sled::open(dir.path()).unwrap();
+    db.drop_tree("checkpoint.v2").unwrap();
+    drop(db);
+    let store = open(dir.path());
+    assert_eq!(store.counters("show", Period::All), all);
+    assert_eq!(store.events().count(), 20);
+}
+
+#[test]
+fn a_log_of_the_previous_version_reads_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let scan = visit("2026-11-20", "alphago", 1, false);
+    let opened = visit("2026-11-20", "alphago", 1, false).opened_by(Route::Proxy);
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let log = db.open_tree("log.v2").unwrap();
+        let mut names = Dictionary::default();
+        let block = record::tests::version_2_block(
+            &[(Kind::Scan, &scan), (Kind::Open, &opened)],
+            &mut names,
+        );
+        for (id, name) in names.unsaved() {
+            log.insert(name_key(id), name.as_bytes()).unwrap();
+        }
+        log.insert(block_key(0), block).unwrap();
+        db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.scans().unwrap(), vec![scan]);
+    assert_eq!(store.opens().unwrap(), vec![opened]);
+    assert_eq!(
+        count(&store, Period::All, Metric::Scans, Dimension::Total, ""),
+        1
+    );
+    assert_eq!(
+        count(
+            &store,
+            Period::All,
+            Metric::Opens,
+            Dimension::Route,
+            "proxy"
+        ),
+        1
+    );
+    // New signals land after it in blocks of the new version.
+    store.record(signal(1, Signal::Confirm)).unwrap();
+    assert_eq!(
+        count(&store, Period::All, Metric::Confirmed, Dimension::Total, ""),
+        1
+    );
+}

@@ -1,6 +1,14 @@
 //! The figures, materialised in memory from the event log: counters by exhibition, period,
 //! metric, dimension and value, and the sets that make daily unique visitors exact.
 //!
+//! What a landing page sends back (`Signal`s) is counted here too, with the visitor sets
+//! deciding what counts: a confirmation, a read-through, a reaction or a poll answer only
+//! after a view of that code by that visitor the same day (a view through a forwarded link is
+//! a share, and does not count as one); a confirmation or a read-through once per visitor,
+//! story and code; a reaction once per visitor, story and reaction; a poll answer once per
+//! visitor and poll; each a day. Citations count every download. Bots and staff send back
+//! nothing that counts.
+//!
 //! Views change only when a batch is durable (or when the log is replayed), so they never
 //! count an event the log does not hold. A checkpoint stores the counters with the log
 //! position they cover; a restart loads it and replays the tail. The visitor sets are not
@@ -35,11 +43,23 @@ pub enum Metric {
     Shares,
     /// Views and opens by staff (staff networks, a logged-in organizer's browser), not bots.
     Staff,
+    /// Landing views a browser confirmed by fetching the page's own image.
+    Confirmed,
+    /// Visitors who reached the end of the story (the lazily loaded image after it).
+    ReadToEnd,
+    /// Citations downloaded.
+    Citations,
+    /// Reactions; each counter's detail is the reaction id.
+    Reactions,
+    /// Poll answers, by poll (`Dimension::Poll`) with the option as the detail.
+    Answers,
+    /// Visitors who answered a poll, by poll.
+    Answerers,
 }
 
 impl Metric {
     // New metrics go at the end: checkpoints store them by number.
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; 13] = [
         Metric::Scans,
         Metric::Browses,
         Metric::Opens,
@@ -47,6 +67,12 @@ impl Metric {
         Metric::Bots,
         Metric::Shares,
         Metric::Staff,
+        Metric::Confirmed,
+        Metric::ReadToEnd,
+        Metric::Citations,
+        Metric::Reactions,
+        Metric::Answers,
+        Metric::Answerers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -58,6 +84,12 @@ impl Metric {
             Metric::Bots => "bots",
             Metric::Shares => "shares",
             Metric::Staff => "staff",
+            Metric::Confirmed => "confirmed",
+            Metric::ReadToEnd => "read_to_end",
+            Metric::Citations => "citations",
+            Metric::Reactions => "reactions",
+            Metric::Answers => "answers",
+            Metric::Answerers => "answered",
         }
     }
 }
@@ -78,6 +110,8 @@ pub enum Dimension {
     Day,
     /// The way an open went (campus, proxy, oa, publisher); opens only.
     Route,
+    /// A poll, by name id; poll answers only.
+    Poll,
 }
 
 impl Dimension {
@@ -93,6 +127,7 @@ impl Dimension {
             Dimension::Lang => "lang",
             Dimension::Day => "day",
             Dimension::Route => "route",
+            Dimension::Poll => "poll",
         }
     }
 }
@@ -113,6 +148,8 @@ pub enum Group<'a> {
     /// Local date; in the all-time period only.
     Day(Date),
     Route(Route),
+    /// A poll, by id.
+    Poll(&'a str),
 }
 
 impl Group<'_> {
@@ -128,6 +165,7 @@ impl Group<'_> {
             Group::Lang(_) => Dimension::Lang,
             Group::Day(_) => Dimension::Day,
             Group::Route(_) => Dimension::Route,
+            Group::Poll(_) => Dimension::Poll,
         }
     }
 }
@@ -149,6 +187,9 @@ struct Slot {
     metric: Metric,
     dimension: Dimension,
     value: Value,
+    /// A second key for the metrics that have one (a reaction id, a poll's option), by name
+    /// id; 0 for none.
+    detail: u32,
 }
 
 /// Exhibition id and day number (`None`: all time).
@@ -187,8 +228,8 @@ struct Head {
 
 /// Checkpoint format; a checkpoint of another version is ignored (the log is replayed).
 /// Version 2 counts opens by route: a version-1 checkpoint lacks those counters, so the log
-/// is replayed once to fill them in.
-const CHECKPOINT_VERSION: u8 = 2;
+/// is replayed once to fill them in. Version 3 gave counters a detail (reactions, polls).
+const CHECKPOINT_VERSION: u8 = 3;
 
 /// What `Views::checkpoint` hands the store to write.
 pub(super) struct CheckpointParts {
@@ -200,6 +241,10 @@ pub(super) struct CheckpointParts {
 impl Views {
     /// Counts one event at log position `seq`.
     pub fn count(&mut self, seq: u64, f: &Fact) {
+        if is_signal(f.kind) {
+            self.signal(seq, f, true);
+            return;
+        }
         let day = record::day_number(f.day);
         // Bots, then staff, are counted once each and nowhere else.
         let apart = if f.bot {
@@ -221,6 +266,8 @@ impl Views {
             (Kind::Scan, _) if f.share.is_some() => Metric::Shares,
             (Kind::Scan, Via::Qr) => Metric::Scans,
             (Kind::Scan, Via::Browse) => Metric::Browses,
+            // Signals were counted by `signal` above.
+            _ => return,
         };
         let all = (f.exhibition, None);
         let today = (f.exhibition, Some(day));
@@ -234,6 +281,9 @@ impl Views {
         if tracked && self.first_visit(f, day, Dimension::Day, day as u32) {
             self.bump(all, Metric::Visitors, Dimension::Day, day as u32);
         }
+        if tracked && f.kind == Kind::Scan {
+            self.mark(f, day, key(VIEWED, f.code.0, 0));
+        }
         for (dimension, value) in dimensions(f) {
             self.bump(all, metric, dimension, value);
             self.bump(today, metric, dimension, value);
@@ -246,6 +296,10 @@ impl Views {
 
     /// Adds an event to the visitor sets only: a rebuild of the sets below the checkpoint.
     pub fn remember(&mut self, seq: u64, f: &Fact) {
+        if is_signal(f.kind) {
+            self.signal(seq, f, false);
+            return;
+        }
         if f.bot || f.staff || f.share.is_some() || f.visitor.is_none() {
             return;
         }
@@ -255,7 +309,95 @@ impl Views {
             for (dimension, value) in dimensions(f) {
                 self.first_visit(f, day, dimension, value);
             }
+            if f.kind == Kind::Scan {
+                self.mark(f, day, key(VIEWED, f.code.0, 0));
+            }
         }
+    }
+
+    /// A signal: counted (`counting`), or only remembered in the visitor sets (a rebuild
+    /// below the checkpoint), by the same rules. Bots and staff count nothing; a citation
+    /// counts every download; the others count once per visitor and day as the module says,
+    /// and only while their day's visitors are tracked (not for a clock set back).
+    fn signal(&mut self, seq: u64, f: &Fact, counting: bool) {
+        if f.bot || f.staff {
+            return;
+        }
+        let day = record::day_number(f.day);
+        let (all, today) = ((f.exhibition, None), (f.exhibition, Some(day)));
+        if f.kind == Kind::Cite {
+            if counting {
+                self.bump_everywhere(f, Metric::Citations, 0);
+            }
+            return;
+        }
+        if f.visitor.is_none() || !self.track_day(f.exhibition, day, seq) {
+            return;
+        }
+        let about = f.about.map_or(0, |n| n.0);
+        let viewed = |views: &Views| views.has(f, day, key(VIEWED, f.code.0, 0));
+        let (metric, first) = match f.kind {
+            Kind::Confirm => (
+                Metric::Confirmed,
+                viewed(self) && self.mark(f, day, key(CONFIRMED, f.story.0, f.code.0)),
+            ),
+            Kind::Read => (
+                Metric::ReadToEnd,
+                viewed(self) && self.mark(f, day, key(READ, f.story.0, f.code.0)),
+            ),
+            Kind::React => (
+                Metric::Reactions,
+                about != 0 && viewed(self) && self.mark(f, day, key(REACTED, f.story.0, about)),
+            ),
+            Kind::Answer => (
+                Metric::Answers,
+                about != 0 && viewed(self) && self.mark(f, day, key(ANSWERED, about, 0)),
+            ),
+            Kind::Scan | Kind::Open | Kind::Cite => return,
+        };
+        if !(first && counting) {
+            return;
+        }
+        match f.kind {
+            Kind::Answer => {
+                let option = f.choice.map_or(0, |n| n.0);
+                for scope in [all, today] {
+                    self.dirty.insert(scope);
+                    self.bump_detail(scope, Metric::Answers, Dimension::Poll, about, option);
+                    self.bump_detail(scope, Metric::Answerers, Dimension::Poll, about, 0);
+                }
+            }
+            Kind::React => self.bump_everywhere(f, metric, about),
+            _ => self.bump_everywhere(f, metric, 0),
+        }
+    }
+
+    /// Counts `metric` (with `detail`) under every dimension of `f`, all time and its day.
+    fn bump_everywhere(&mut self, f: &Fact, metric: Metric, detail: u32) {
+        let day = record::day_number(f.day);
+        let (all, today) = ((f.exhibition, None), (f.exhibition, Some(day)));
+        self.dirty.insert(all);
+        self.dirty.insert(today);
+        self.bump_detail(all, metric, Dimension::Day, day as u32, detail);
+        for (dimension, value) in dimensions(f) {
+            self.bump_detail(all, metric, dimension, value, detail);
+            self.bump_detail(today, metric, dimension, value, detail);
+        }
+    }
+
+    /// Adds `key` to the visitor's set of the day; whether it was new.
+    fn mark(&mut self, f: &Fact, day: i32, key: u64) -> bool {
+        match self.sets.get_mut(&(f.exhibition, day)) {
+            Some(set) => set.seen.insert(f.visitor.0 ^ key),
+            None => false,
+        }
+    }
+
+    /// Whether the visitor's set of the day holds `key`.
+    fn has(&self, f: &Fact, day: i32, key: u64) -> bool {
+        self.sets
+            .get(&(f.exhibition, day))
+            .is_some_and(|set| set.seen.contains(&(f.visitor.0 ^ key)))
     }
 
     /// Whether a day's visitors are still tracked (the newest day seen or the one before),
@@ -289,6 +431,17 @@ impl Views {
     }
 
     fn bump(&mut self, scope: Scope, metric: Metric, dimension: Dimension, value: Value) {
+        self.bump_detail(scope, metric, dimension, value, 0);
+    }
+
+    fn bump_detail(
+        &mut self,
+        scope: Scope,
+        metric: Metric,
+        dimension: Dimension,
+        value: Value,
+        detail: u32,
+    ) {
         *self
             .counters
             .entry(scope)
@@ -297,16 +450,18 @@ impl Views {
                 metric,
                 dimension,
                 value,
+                detail,
             })
             .or_insert(0) += 1;
     }
 
-    /// Calls `f` for every counter of an exhibition in a period.
+    /// Calls `f` for every counter of an exhibition in a period: metric, dimension, value,
+    /// detail (0 for none) and count.
     pub fn each(
         &self,
         exhibition: NameId,
         period: Period,
-        mut f: impl FnMut(Metric, Dimension, Value, u64),
+        mut f: impl FnMut(Metric, Dimension, Value, u32, u64),
     ) {
         let scope = match period {
             Period::All => (exhibition, None),
@@ -314,7 +469,7 @@ impl Views {
         };
         if let Some(slots) = self.counters.get(&scope) {
             for (slot, count) in slots {
-                f(slot.metric, slot.dimension, slot.value, *count);
+                f(slot.metric, slot.dimension, slot.value, slot.detail, *count);
             }
         }
     }
@@ -404,6 +559,23 @@ fn day_before(day: i32) -> i32 {
     record::day_of_number(day)
         .and_then(|d| d.yesterday().ok())
         .map_or(day - 1, record::day_number)
+}
+
+fn is_signal(kind: Kind) -> bool {
+    !matches!(kind, Kind::Scan | Kind::Open)
+}
+
+// What a signal's set entries stand for; apart from the slot numbers `first_visit` uses
+// (a dimension's number is below 16).
+const VIEWED: u64 = 0x51;
+const CONFIRMED: u64 = 0x52;
+const READ: u64 = 0x53;
+const REACTED: u64 = 0x54;
+const ANSWERED: u64 = 0x55;
+
+/// A set entry's key: what it stands for and up to two name ids, spread over 64 bits.
+fn key(tag: u64, a: u32, b: u32) -> u64 {
+    mix(mix((tag << 40) ^ u64::from(a)) ^ u64::from(b))
 }
 
 /// splitmix64's finaliser: spreads a slot number over 64 bits.

@@ -33,6 +33,10 @@ struct Lobby {
     all_visitors: u64,
     /// (title zh, title en, views, opens), most read first.
     stories: Vec<(String, String, u64, u64)>,
+    /// The story with the most reactions: (title zh, title en, reactions).
+    liked: Option<(String, String, u64)>,
+    /// The first poll answered, with its results.
+    poll: Option<stats::PollResult>,
 }
 
 pub(super) async fn admin(
@@ -84,7 +88,20 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         })
         .collect();
     stories.sort_by_key(|s| std::cmp::Reverse((s.3, s.2)));
-    stories.truncate(5);
+    let liked = stats::funnel::most_liked(&all.by_story).map(|r| {
+        (
+            r.label(Lang::Zh).into_owned(),
+            r.label(Lang::En).into_owned(),
+            r.figures.reactions_total(),
+        )
+    });
+    let poll = all.polls.iter().find(|p| p.answered > 0).cloned();
+    // The most liked story and a poll take the room of two stories on the screen.
+    stories.truncate(if liked.is_some() || poll.is_some() {
+        3
+    } else {
+        5
+    });
     let page = Lobby {
         refresh: REFRESH,
         title_zh: e.title.get(Lang::Zh).to_string(),
@@ -103,6 +120,8 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         all_scans: all.totals.scans,
         all_visitors: all.totals.visitors,
         stories,
+        liked,
+        poll,
     };
     Ok(no_store(html(StatusCode::OK, &page)))
 }

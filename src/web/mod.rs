@@ -56,6 +56,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/S/{code}", read().to(landing::landing))
         .route("/go/{code}", read().to(landing::go))
         .route("/cite/{file}", read().to(landing::cite))
+        .route("/c/{code}/react", web::post().to(landing::react))
+        .route("/c/{code}/poll", web::post().to(landing::answer))
+        .route("/c/{code}/{file}", read().to(landing::beacon))
         .route("/e/{exhibition}", read().to(landing::exhibition))
         .route(
             "/cover/{exhibition}/{story}/{width}",

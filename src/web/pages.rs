@@ -42,6 +42,10 @@ pub(super) enum VariantKey {
         /// On or off campus picks the buttons (a free copy, the proxy, the publisher).
         place: Place,
         showing: Showing,
+        /// The poll the page asks (its place in the exhibition's list), if one is open.
+        poll: Option<usize>,
+        /// Back from an answer form: the thank-you line.
+        thanks: Option<super::landing::Thanks>,
     },
     Exhibition {
         /// The exhibition's place in the catalog: stable until a reload, which clears the cache.
@@ -259,6 +263,8 @@ mod tests {
                 phase: 0,
                 manual: false,
             },
+            poll: None,
+            thanks: None,
         }
     }
 

@@ -267,12 +267,12 @@ fn a_route_can_be_forced_and_a_missing_one_falls_back() {
         csv.lines()
             .next()
             .unwrap()
-            .ends_with(",via,route,share,staff"),
+            .ends_with(",via,route,share,staff,reaction,poll,answer"),
         "{csv}"
     );
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("open,") && l.ends_with(",oa,,false")),
+            .any(|l| l.starts_with("open,") && l.ends_with(",oa,,false,,,")),
         "{csv}"
     );
 }

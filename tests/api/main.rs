@@ -9,6 +9,7 @@ mod cluster_trust;
 mod durability;
 mod editor;
 mod editor_messages;
+mod engagement;
 mod figures_words;
 mod helpers;
 mod import;

@@ -52,11 +52,14 @@ fn each_wechat_share_is_a_share_not_a_scan_and_is_exported_with_its_kind() {
 
     let csv = app.admin_get("/admin/export/nature-covers.csv").body;
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with(",bot,via,route,share,staff"), "{header}");
+    assert!(
+        header.ends_with(",bot,via,route,share,staff,reaction,poll,answer"),
+        "{header}"
+    );
     for kind in ["singlemessage", "groupmessage", "timeline", "other"] {
         assert!(
             csv.lines()
-                .any(|l| l.ends_with(&format!(",qr,,{kind},false"))),
+                .any(|l| l.ends_with(&format!(",qr,,{kind},false,,,"))),
             "{kind}:\n{csv}"
         );
     }
@@ -131,7 +134,7 @@ fn staff_by_network_and_by_session_are_left_out_like_bots_and_counted_apart() {
     let csv = app.admin_get("/admin/export/nature-covers.csv").body;
     // The export holds the flags as stored: the bot on the staff network is flagged both.
     assert_eq!(
-        csv.lines().filter(|l| l.ends_with(",true")).count(),
+        csv.lines().filter(|l| l.ends_with(",true,,,")).count(),
         8,
         "{csv}"
     );

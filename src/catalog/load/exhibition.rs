@@ -7,6 +7,7 @@ use jiff::tz::TimeZone;
 use toml::Spanned;
 
 use super::access_table::check_access;
+use super::feedback::{check_polls, check_reactions};
 use super::fields::{check_date, check_distance, is_slug};
 use super::languages::{Langs, check_text};
 use super::problems::Findings;
@@ -125,6 +126,8 @@ fn check_exhibition(
         langs,
         report,
     );
+    let reactions = check_reactions(src, raw.reactions.as_ref(), langs, report);
+    let polls = check_polls(src, &raw.polls, &phases, langs, report);
     Some(Exhibition {
         id,
         dir: folder.to_path_buf(),
@@ -141,6 +144,8 @@ fn check_exhibition(
         stations: stations.good,
         stories: stories.good,
         phases,
+        reactions,
+        polls,
     })
 }
 

@@ -9,6 +9,7 @@
 mod access_table;
 mod codes;
 mod exhibition;
+mod feedback;
 mod fields;
 mod languages;
 mod problems;

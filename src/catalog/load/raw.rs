@@ -36,6 +36,27 @@ pub(super) struct RawExhibition {
     pub(super) stations: Vec<RawStation>,
     #[serde(default)]
     pub(super) phases: Vec<RawPhase>,
+    /// Reaction id to its wording; the default pair when absent.
+    pub(super) reactions: Option<Spanned<BTreeMap<String, Spanned<RawText>>>>,
+    #[serde(default)]
+    pub(super) polls: Vec<RawPoll>,
+}
+
+/// `[[polls]]`: a question for visitors, and when it runs.
+#[derive(Deserialize)]
+pub(super) struct RawPoll {
+    pub(super) id: Spanned<String>,
+    pub(super) question: Spanned<RawText>,
+    pub(super) options: Spanned<Vec<RawPollOption>>,
+    pub(super) phases: Option<Vec<Spanned<String>>>,
+    pub(super) from: Option<Spanned<Datetime>>,
+    pub(super) to: Option<Spanned<Datetime>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawPollOption {
+    pub(super) id: Spanned<String>,
+    pub(super) label: Spanned<RawText>,
 }
 
 /// `[access]`: how visitors reach the full text (see exhibits/README.md).

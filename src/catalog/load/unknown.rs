@@ -8,7 +8,9 @@ use serde::Deserialize;
 use serde::de::{self, Visitor};
 
 use super::problems::Findings;
-use super::raw::{RawAccess, RawArticle, RawCitation, RawPhase, RawStation, RawText};
+use super::raw::{
+    RawAccess, RawArticle, RawCitation, RawPhase, RawPoll, RawPollOption, RawStation, RawText,
+};
 use super::source::Source;
 
 /// One step of a path to a value: a key, or a place in a list of blocks.
@@ -62,8 +64,10 @@ pub(super) fn report(src: &Source, steps: &[Step], top: &[&str], report: &mut Fi
         None => top,
         Some(
             &("title" | "summary" | "cover_alt" | "venue" | "access_note" | "call_to_action"
-            | "place" | "name"),
+            | "place" | "name" | "question" | "label"),
         ) => fields_of::<RawText>(),
+        Some(&"polls") => fields_of::<RawPoll>(),
+        Some(&"options") => fields_of::<RawPollOption>(),
         Some(&"article") => fields_of::<RawArticle>(),
         Some(&"citation") => fields_of::<RawCitation>(),
         Some(&"access") => fields_of::<RawAccess>(),

@@ -59,6 +59,9 @@ struct Dashboard {
     chart_hours: String,
     chart_stories: String,
     chart_stations: String,
+    /// What visitors answered back: the funnel, and each reaction's id and words.
+    chart_funnel: String,
+    reaction_names: Vec<(String, String)>,
 }
 
 impl Dashboard {
@@ -295,6 +298,19 @@ pub(crate) async fn dashboard_for(
         chart_hours: charts.hours.clone(),
         chart_stories: charts.stories.clone(),
         chart_stations: charts.stations.clone(),
+        chart_funnel: charts::funnel(
+            lang,
+            t.s(
+                "From page view to citation, the whole show",
+                "从页面浏览到带走引文（全展）",
+            ),
+            &crate::stats::funnel::steps(&stats.totals),
+        ),
+        reaction_names: e
+            .reactions
+            .iter()
+            .map(|r| (r.id.clone(), r.label.get(lang).to_string()))
+            .collect(),
         stats,
         t,
     };

@@ -1,4 +1,5 @@
-//! `GET /admin/export/{exhibition}.csv`: every scan and open of an exhibition as CSV, streamed.
+//! `GET /admin/export/{exhibition}.csv`: every scan, open and signal (confirmation,
+//! read-through, citation, reaction, poll answer) of an exhibition as CSV, streamed.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -7,11 +8,11 @@ use jiff::Timestamp;
 use super::stream::{OutWriter, stream_blocking};
 use super::{RangeQuery, find, range_of};
 use crate::catalog;
-use crate::store::{self, Visit};
+use crate::store::{self, Event, Signal, Visit};
 use crate::web::error::WebError;
 use crate::web::{AppState, no_store};
 
-const CSV_HEADER: [&str; 18] = [
+const CSV_HEADER: [&str; 21] = [
     "kind",
     "time_utc",
     "local_date",
@@ -30,6 +31,9 @@ const CSV_HEADER: [&str; 18] = [
     "route",
     "share",
     "staff",
+    "reaction",
+    "poll",
+    "answer",
 ];
 
 pub(crate) async fn export_csv(
@@ -60,10 +64,13 @@ pub(crate) async fn export_csv(
             .buffer_capacity(32 * 1024)
             .from_writer(OutWriter(out));
         csv.write_record(CSV_HEADER)?;
-        for row in store.visits() {
-            let (kind, v) = row.map_err(std::io::Error::other)?;
+        for event in store.events() {
+            let event = event.map_err(std::io::Error::other)?;
+            let Some((kind, v)) = event.visit() else {
+                continue;
+            };
             if v.exhibition == exhibition && (from..to).contains(&v.at) {
-                csv.write_record(csv_row(kind.name(), &v).iter().map(|f| f.as_bytes()))?;
+                csv.write_record(csv_row(kind.name(), v, &event).iter().map(|f| f.as_bytes()))?;
             }
         }
         csv.flush()
@@ -80,8 +87,17 @@ pub(crate) async fn export_csv(
 }
 
 /// One CSV record, in `CSV_HEADER`'s order.
-fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 18] {
+fn csv_row<'a>(
+    kind: &'static str,
+    v: &'a Visit,
+    event: &'a Event,
+) -> [std::borrow::Cow<'a, str>; 21] {
     use std::borrow::Cow::{Borrowed, Owned};
+    let (reaction, poll, answer) = match event {
+        Event::Signal(_, Signal::React(id)) => (id.as_str(), "", ""),
+        Event::Signal(_, Signal::Answer { poll, option }) => ("", poll.as_str(), option.as_str()),
+        _ => ("", "", ""),
+    };
     [
         Borrowed(kind),
         // To the second in every row: without a precision a moment on a whole second is
@@ -104,5 +120,8 @@ fn csv_row<'a>(kind: &'static str, v: &'a Visit) -> [std::borrow::Cow<'a, str>; 
         Borrowed(v.route.map_or("", |r| r.as_str())),
         Borrowed(v.share.map_or("", store::Share::as_str)),
         Borrowed(if v.staff { "true" } else { "false" }),
+        Borrowed(reaction),
+        Borrowed(poll),
+        Borrowed(answer),
     ]
 }

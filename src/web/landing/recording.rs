@@ -65,6 +65,7 @@ pub(super) async fn record(state: &AppState, event: Event) {
         Event::Scan(_) => state.metrics.scans.inc(),
         Event::Open(_) => state.metrics.opens.inc(),
         Event::Unknown(_) => state.metrics.unknown_codes.inc(),
+        Event::Signal(..) => 0,
     };
     let started = std::time::Instant::now();
     let stored = state.recorder.record(event).await;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::engage::Thanks;
 use super::not_found::unknown_code;
 use crate::access::Route;
 use crate::catalog::{Catalog, Code, Lang, Languages, ShownStory, Target};
@@ -29,6 +30,9 @@ pub(super) struct PageQuery {
     pub(super) route: Option<Route>,
     /// WeChat's marks on a forwarded link (`from=`, `isappinstalled`): a share, not a scan.
     pub(super) share: Option<Share>,
+    /// `done=reaction|poll`: back from an answer form (`engage`); the same visit, not another
+    /// view.
+    pub(super) done: Option<Thanks>,
 }
 
 impl From<Vec<(String, String)>> for PageQuery {
@@ -47,6 +51,7 @@ impl From<Vec<(String, String)>> for PageQuery {
                 values("from").next(),
                 values("isappinstalled").next().is_some(),
             ),
+            done: values("done").find_map(Thanks::of),
         }
     }
 }

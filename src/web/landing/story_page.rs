@@ -5,9 +5,11 @@ use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::engage::Thanks;
 use super::recording::{record, visit_record};
 use super::request::CodeRequest;
 use super::story_view::{Card, StoryView, card, notice, story_view};
+use super::words::{Words, words};
 use crate::access::{Case, FreeCopy, Route, Ways};
 use crate::catalog::{Code, Exhibition, Lang, Place, ShowState, ShownStory};
 use crate::i18n::{self, Ui};
@@ -35,9 +37,27 @@ struct LandingPage<'a> {
     resolver: Option<String>,
     station_place: Option<&'a str>,
     story: StoryView<'a>,
+    /// What visitors can answer back (`engage`): reactions, the open poll, a thank-you.
+    w: &'static Words,
+    lang: &'static str,
+    reactions: Vec<Choice<'a>>,
+    poll: Option<PollView<'a>>,
+    thanks: Option<&'static str>,
     others: Vec<Card<'a>>,
     venue: &'a str,
     dates: String,
+}
+
+/// A button of a reaction or a poll: the id it posts and its words.
+struct Choice<'a> {
+    id: &'a str,
+    label: &'a str,
+}
+
+struct PollView<'a> {
+    id: &'a str,
+    question: &'a str,
+    options: Vec<Choice<'a>>,
 }
 
 /// A link to the paper through `/go/`.
@@ -57,7 +77,8 @@ pub(in crate::web) async fn landing(
     };
     let (code, requester) = (&asked.code, &asked.requester);
     let here = asked.here(&state);
-    if req.method() != Method::HEAD {
+    // Back from an answer form: the same visit, already counted.
+    if req.method() != Method::HEAD && asked.query.done.is_none() {
         let via = if asked.query.browsing {
             Via::Browse
         } else {
@@ -69,12 +90,25 @@ pub(in crate::web) async fn landing(
     }
     let (lang, in_app) = (requester.lang, requester.client.in_app != InApp::None);
     let place = here.exhibition.access.place(requester.addr);
+    let e = here.exhibition;
+    let today = state
+        .clock
+        .now()
+        .to_zoned_datetime(e.time_zone.clone())
+        .date();
+    let poll = e
+        .polls
+        .iter()
+        .position(|p| p.is_open(e, here.showing, today));
+    let thanks = asked.query.done;
     let key = VariantKey::Landing {
         code: code.clone(),
         lang,
         in_app,
         place,
         showing: here.showing,
+        poll,
+        thanks,
     };
     let page = state.pages.get_or_render(asked.generation, key, || {
         let free = state.free_copy(here.story);
@@ -82,6 +116,8 @@ pub(in crate::web) async fn landing(
             lang,
             in_app,
             place,
+            poll,
+            thanks,
         };
         landing_page(&here, code, view, free.as_ref()).render()
     });
@@ -97,6 +133,8 @@ struct Variant {
     lang: Lang,
     in_app: bool,
     place: Place,
+    poll: Option<usize>,
+    thanks: Option<Thanks>,
 }
 
 /// The landing page, from exactly what its `VariantKey::Landing` holds: the code (which with
@@ -112,6 +150,8 @@ fn landing_page<'a>(
         lang,
         in_app,
         place,
+        poll,
+        thanks,
     } = view;
     let e = here.exhibition;
     let t = i18n::ui(lang);
@@ -170,6 +210,29 @@ fn landing_page<'a>(
         resolver,
         station_place: here.station.map(|s| e.stations[s].place.get(lang)),
         story: story_view(e, here.story, lang),
+        w: words(lang),
+        lang: lang.as_str(),
+        reactions: e
+            .reactions
+            .iter()
+            .map(|r| Choice {
+                id: &r.id,
+                label: r.label.get(lang),
+            })
+            .collect(),
+        poll: poll.and_then(|i| e.polls.get(i)).map(|p| PollView {
+            id: &p.id,
+            question: p.question.get(lang),
+            options: p
+                .options
+                .iter()
+                .map(|o| Choice {
+                    id: &o.id,
+                    label: o.label.get(lang),
+                })
+                .collect(),
+        }),
+        thanks: thanks.map(|t| t.line(lang)),
         others,
         venue: e.venue.get(lang),
         dates: i18n::dates(lang, e.opens, e.closes),
