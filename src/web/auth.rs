@@ -401,9 +401,14 @@ pub(super) async fn require_admin(
             .body("cross-site request refused");
         return Ok(req.into_response(refuse).map_into_right_body());
     }
-    let audited = changes_state || super::audit::AUDITED_READS.contains(&req.path());
     let (account, action) = (organizer.name.clone(), format!("{method} {pattern}"));
     let path = req.path().to_string();
+    // A read such as a backup is recorded before it starts, so the copy it carries out
+    // always holds its own entry (its stream reads the store while the answer goes out).
+    if super::audit::AUDITED_READS.contains(&path.as_str()) {
+        let detail = format!("{path} (started)");
+        super::audit::record(&state, &account, exhibition.clone(), &action, detail).await;
+    }
     req.extensions_mut().insert(organizer);
     let response = next.call(req).await?;
     // What was refused changed nothing, and a plain 200 to a POST is a page asking to
@@ -411,8 +416,7 @@ pub(super) async fn require_admin(
     let status = response.status();
     let note = super::audit::note_of(response.request());
     let changed = status.is_redirection() || status == StatusCode::CREATED || note.is_some();
-    let read = super::audit::AUDITED_READS.contains(&path.as_str()) && status.is_success();
-    if audited && (read || (changed && !status.is_client_error() && !status.is_server_error())) {
+    if changes_state && changed && !status.is_client_error() && !status.is_server_error() {
         let mut detail = format!("{path} -> {}", status.as_u16());
         if let Some(note) = note {
             detail = format!("{note} ({detail})");
