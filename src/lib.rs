@@ -11,6 +11,7 @@ pub mod config;
 pub mod covers;
 pub mod i18n;
 pub mod import;
+pub mod lang;
 pub mod metrics;
 pub mod ops;
 pub mod people;

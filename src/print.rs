@@ -175,19 +175,19 @@ pub fn render_with_notice(
                 station.scan_distance_m
             };
             poster(base_url, code, story, distance, options.ecc, labels, |p| {
-                (p.cta_zh, p.cta_en) = (cta(e, story, Lang::Zh), cta(e, story, Lang::En));
+                (p.cta_zh, p.cta_en) = (cta(e, story, Lang::ZH), cta(e, story, Lang::EN));
                 p.station = station.id.clone();
-                p.place_zh = station.place.get(Lang::Zh).to_string();
-                p.place_en = station.place.get(Lang::En).to_string();
+                p.place_zh = station.place.get(Lang::ZH).to_string();
+                p.place_en = station.place.get(Lang::EN).to_string();
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let page = PrintPage {
-        title_zh: e.title.get(Lang::Zh),
-        title_en: e.title.get(Lang::En),
-        venue_zh: e.venue.get(Lang::Zh),
-        venue_en: e.venue.get(Lang::En),
-        phase: e.phases[phase].name.get(Lang::En),
+        title_zh: e.title.get(Lang::ZH),
+        title_en: e.title.get(Lang::EN),
+        venue_zh: e.venue.get(Lang::ZH),
+        venue_en: e.venue.get(Lang::EN),
+        phase: e.phases[phase].name.get(Lang::EN),
         labels,
         posters,
         warn: warn.filter(|_| only_this_machine(base_url)),
@@ -279,10 +279,10 @@ fn poster(
         station: String::new(),
         place_zh: String::new(),
         place_en: String::new(),
-        title_zh: story.title.get(Lang::Zh).to_string(),
-        title_en: story.title.get(Lang::En).to_string(),
+        title_zh: story.title.get(Lang::ZH).to_string(),
+        title_en: story.title.get(Lang::EN).to_string(),
         cover,
-        cover_alt: story.cover.alt.get(Lang::En).to_string(),
+        cover_alt: story.cover.alt.get(Lang::EN).to_string(),
         qr_svg,
         short_url: short_url(base_url, code),
         cta_zh: String::new(),

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::catalog::{Exhibition, Lang};
+use crate::lang::ZhEn;
 use crate::stats::{self, Key, Row, Stats, charts, funnel};
 use crate::store::{Store, StoreError};
 use crate::visitor::InApp;
@@ -89,7 +90,7 @@ fn lines<K: Key>(rows: &[Row<K>], total: u64, keep: impl Fn(&Row<K>) -> bool) ->
     rows.iter()
         .filter(|r| keep(r))
         .map(|r| {
-            let (zh, en) = (r.label(Lang::Zh), r.label(Lang::En));
+            let (zh, en) = (r.label(Lang::ZH), r.label(Lang::EN));
             let en = if en == zh {
                 String::new()
             } else {
@@ -179,7 +180,7 @@ fn page(
             .and_then(|p| e.phases.iter().find(|x| x.id == p))
             .map(|p| p.name.get(lang).to_string())
     };
-    let (covers_zh, covers_en) = match (range, phase_name(Lang::Zh), phase_name(Lang::En)) {
+    let (covers_zh, covers_en) = match (range, phase_name(Lang::ZH), phase_name(Lang::EN)) {
         (Some((from, to)), Some(zh), Some(en)) => (
             format!("{zh}：{from} 至 {to}（该展期按计划展出的日子，当地时间）"),
             format!("{en}: {from} to {to} (the days this phase was scheduled, local time)"),
@@ -196,13 +197,13 @@ fn page(
         },
     };
     // Axis labels in the show's first language; titles in both, like the headings.
-    let chart_lang = e.languages.default;
+    let chart_lang = e.languages.first();
     let both = |zh: &str, en: &str| format!("{zh} · {en}");
     let stories = busiest(&stats.by_story, usize::MAX);
     OrganizerReport {
-        title_zh: e.title.get(Lang::Zh).to_string(),
-        title_en: e.title.get(Lang::En).to_string(),
-        venue: format!("{} · {}", e.venue.get(Lang::Zh), e.venue.get(Lang::En)),
+        title_zh: e.title.get(Lang::ZH).to_string(),
+        title_en: e.title.get(Lang::EN).to_string(),
+        venue: format!("{} · {}", e.venue.get(Lang::ZH), e.venue.get(Lang::EN)),
         covers_zh,
         covers_en,
         json_query: range
@@ -212,8 +213,8 @@ fn page(
             "{} {} · {}",
             now.to_zoned_datetime(e.time_zone.clone())
                 .strftime("%Y-%m-%d %H:%M"),
-            crate::i18n::zone_label(Lang::Zh, &e.time_zone, now),
-            crate::i18n::zone_label(Lang::En, &e.time_zone, now),
+            crate::i18n::zone_label(Lang::ZH, &e.time_zone, now),
+            crate::i18n::zone_label(Lang::EN, &e.time_zone, now),
         ),
         rate: format!("{:.1} %", stats.totals.open_rate * 100.0),
         phases: lines(&stats.by_phase, scans, |_| true),
@@ -223,8 +224,8 @@ fn page(
         hours: lines(&busiest(&stats.by_hour, 5), scans, |_| true),
         devices: lines(&stats.by_device, scans, |r| r.figures.scans > 0),
         apps: lines(&stats.by_app, scans, |r| r.figures.scans > 0),
-        summary_zh: summary(e, stats, Lang::Zh, range, &stories),
-        summary_en: summary(e, stats, Lang::En, range, &stories),
+        summary_zh: summary(e, stats, Lang::ZH, range, &stories),
+        summary_en: summary(e, stats, Lang::EN, range, &stories),
         chart_days: charts::columns(
             chart_lang,
             &both("每日扫码与全文打开", "Scans and article opens by day"),
@@ -245,7 +246,7 @@ fn page(
             .by_story
             .iter()
             .map(|r| {
-                let (zh, en) = (r.label(Lang::Zh), r.label(Lang::En));
+                let (zh, en) = (r.label(Lang::ZH), r.label(Lang::EN));
                 FunnelLine {
                     key: r.key.key().into_owned(),
                     en: if en == zh {
@@ -270,8 +271,8 @@ fn page(
             .map(|r| {
                 (
                     r.id.clone(),
-                    r.label.get(Lang::Zh).to_string(),
-                    r.label.get(Lang::En).to_string(),
+                    r.label.get(Lang::ZH).to_string(),
+                    r.label.get(Lang::EN).to_string(),
                 )
             })
             .collect(),
@@ -310,8 +311,8 @@ fn summary(
     let wechat_name = InApp::WeChat.label(lang);
     let rate = format!("{:.0}", t.open_rate * 100.0);
     let mut out = String::new();
-    match lang {
-        Lang::Zh => {
+    match lang.zh_or_en() {
+        ZhEn::Zh => {
             out.push_str(&format!(
                 "{when}，「{title}」的展品二维码共被扫描 {} 次，来自 {} 位（按日计）访客；读者打开论文全文 {} 次，约占页面浏览的 {rate}%。",
                 t.scans, t.visitors, t.opens
@@ -322,7 +323,7 @@ fn summary(
             if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
                 out.push_str(&format!(
                     "最繁忙的一天是 {}（{} 次扫描），一天中 {hour} 前后扫码最多。",
-                    crate::i18n::date(Lang::Zh, day.key),
+                    crate::i18n::date(Lang::ZH, day.key),
                     day.figures.scans
                 ));
             }
@@ -338,7 +339,7 @@ fn summary(
             }
             out.push_str("工作人员和网络爬虫的访问不计入以上数字。");
         }
-        Lang::En => {
+        ZhEn::En => {
             out.push_str(&format!(
                 "From {when}, the codes beside the covers of “{title}” were scanned {} times by {} daily visitors, who opened the full article {} times ({rate} % of page views).",
                 t.scans, t.visitors, t.opens
@@ -351,7 +352,7 @@ fn summary(
             if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
                 out.push_str(&format!(
                     " The busiest day was {} ({} scans); the busiest hour began at {hour}.",
-                    crate::i18n::date(Lang::En, day.key),
+                    crate::i18n::date(Lang::EN, day.key),
                     day.figures.scans
                 ));
             }

@@ -284,9 +284,9 @@ fn visit_events(
     };
     let visitor = VisitorId(1 + (rng.u32(0..visitors) as u64 ^ (local.date().day() as u64) << 40));
     let lang = if rng.u32(0..100) < 85 {
-        Lang::Zh
+        Lang::ZH
     } else {
-        Lang::En
+        Lang::EN
     };
     let visit = |secs: i64, code: &Code, shown: &ShownStory<'_>, via: Via| {
         let at = at

@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use unic_langid::LanguageIdentifier;
+
 use crate::catalog::Lang;
 
 /// A visitor within one day: a keyed hash of address and user agent under the daily salt.
@@ -197,29 +199,44 @@ fn device(ua: &str) -> Device {
     }
 }
 
-/// The page language: an explicit `?lang=` wins, then the best-ranked zh or en in
-/// Accept-Language. A browser that names only other languages (German, Japanese, ...) gets the
-/// show's fallback (English when the show has it: more of those visitors read English than
-/// Chinese); one that names none at all (no header, or `*`) gets the show's first language,
-/// as nothing says its reader does not read it.
+/// The page language, always one of the show's: an explicit `?lang=` wins, then
+/// Accept-Language by q-value, each tag matched to the show's languages as a reader expects
+/// (`zh-TW` and `zh-Hant` reach Traditional Chinese when the show has it, else Chinese;
+/// `en-GB` reaches English; `ja-JP` Japanese). A browser that names only languages the show
+/// lacks (German, Korean, ...) gets the show's fallback (English when the show has it); one
+/// that names no language at all (no header, `*`, or tags that are no known language) gets the
+/// show's first language, as nothing says its reader does not read it.
 pub fn pick_lang(
     query: Option<&str>,
     accept_language: Option<&str>,
     show: crate::catalog::Languages,
 ) -> Lang {
-    match query {
-        Some("en") => return Lang::En,
-        Some("zh") => return Lang::Zh,
-        _ => {}
+    let available: Vec<LanguageIdentifier> = show.all().iter().map(|l| l.id()).collect();
+    let chosen = |requested: &[LanguageIdentifier]| -> Option<Lang> {
+        let at = best_match(requested, &available)?;
+        show.all().get(at).copied()
+    };
+    if let Some(asked) = query.and_then(|q| q.parse::<LanguageIdentifier>().ok())
+        && let Some(lang) = chosen(&[asked])
+    {
+        return lang;
     }
-    let mut named_any = false;
-    let mut ranked: Vec<(f32, Lang)> = accept_language
-        .unwrap_or("")
+    let requested = ranked_tags(accept_language.unwrap_or(""));
+    if requested.is_empty() {
+        return show.first();
+    }
+    chosen(&requested).unwrap_or(show.fallback)
+}
+
+/// The tags of an Accept-Language header that name a known language, best first (earlier
+/// entries win ties, as browsers list them in preference order); `*` and q=0 left out.
+fn ranked_tags(header: &str) -> Vec<LanguageIdentifier> {
+    let mut ranked: Vec<(f32, LanguageIdentifier)> = header
         .split(',')
         .enumerate()
         .filter_map(|(i, part)| {
             let mut bits = part.split(';');
-            let tag = bits.next()?.trim().to_ascii_lowercase();
+            let tag = bits.next()?.trim();
             let q = bits
                 .find_map(|b| {
                     b.trim()
@@ -227,27 +244,56 @@ pub fn pick_lang(
                         .and_then(|q| q.parse::<f32>().ok())
                 })
                 .unwrap_or(1.0);
-            if tag.is_empty() || tag == "*" || q <= 0.0 {
+            if tag.is_empty() || tag == "*" || q <= 0.0 || tag.len() > 35 {
                 return None;
             }
-            named_any = true;
-            let lang = if tag == "zh" || tag.starts_with("zh-") {
-                Lang::Zh
-            } else if tag == "en" || tag.starts_with("en-") {
-                Lang::En
-            } else {
-                return None;
-            };
-            // Earlier entries win ties, as browsers list them in preference order.
-            Some((q - i as f32 * 1e-4, lang))
+            let id: LanguageIdentifier = tag.parse().ok()?;
+            crate::lang::Lang::parse(id.language.as_str()).ok()?;
+            Some((q - i as f32 * 1e-4, id))
         })
+        .take(16)
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-    match ranked.first() {
-        Some((_, lang)) => *lang,
-        None if named_any => show.fallback,
-        None => show.default,
+    ranked.into_iter().map(|(_, id)| id).collect()
+}
+
+/// The index in `available` of the best language for `requested` (best first): for each
+/// requested tag in turn, one of the same language and script (scripts filled in from likely
+/// subtags, so `zh-TW` is Traditional), the same region preferred; else what Fluent's
+/// negotiation (filtering) finds for it; last, the same language in any script.
+fn best_match(requested: &[LanguageIdentifier], available: &[LanguageIdentifier]) -> Option<usize> {
+    let maximized = |id: &LanguageIdentifier| {
+        let mut id = id.clone();
+        id.maximize();
+        id
+    };
+    let full: Vec<LanguageIdentifier> = available.iter().map(maximized).collect();
+    for asked in requested {
+        let want = maximized(asked);
+        let same_script =
+            |i: &usize| full[*i].language == want.language && full[*i].script == want.script;
+        let candidates: Vec<usize> = (0..available.len()).filter(same_script).collect();
+        if let Some(at) = candidates
+            .iter()
+            .find(|i| full[**i].region == want.region)
+            .or(candidates.first())
+        {
+            return Some(*at);
+        }
+        let found = fluent_langneg::negotiate_languages(
+            std::slice::from_ref(asked),
+            available,
+            None,
+            fluent_langneg::NegotiationStrategy::Filtering,
+        );
+        if let Some(first) = found.first() {
+            return available.iter().position(|a| a == *first);
+        }
     }
+    // The same language in another script (Traditional for a Simplified reader) before none.
+    requested
+        .iter()
+        .find_map(|asked| available.iter().position(|a| a.language == asked.language))
 }
 
 /// The day's pseudonymous visitor id: a keyed hash of client address and user agent under a
@@ -373,36 +419,52 @@ mod tests {
     #[test]
     fn language_follows_the_query_then_the_header_then_the_show() {
         use crate::catalog::Languages;
+        let (zh, en, ja) = (Lang::ZH, Lang::EN, Lang::JA);
         let both = Languages::default();
         let pick = |q, h| pick_lang(q, h, both);
-        assert_eq!(pick(Some("en"), Some("zh-CN,zh;q=0.9")), Lang::En);
-        assert_eq!(pick(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
-        assert_eq!(pick(None, Some("en-US,en;q=0.9,zh-CN;q=0.8")), Lang::En);
-        assert_eq!(pick(None, Some("de-DE,de;q=0.9,en;q=0.5")), Lang::En);
-        assert_eq!(pick(None, Some("zh;q=0.5,en;q=0.9")), Lang::En);
-        assert_eq!(pick(None, Some("zh-TW,zh;q=0.9")), Lang::Zh);
+        assert_eq!(pick(Some("en"), Some("zh-CN,zh;q=0.9")), en);
+        assert_eq!(pick(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), zh);
+        assert_eq!(pick(None, Some("en-US,en;q=0.9,zh-CN;q=0.8")), en);
+        assert_eq!(pick(None, Some("de-DE,de;q=0.9,en;q=0.5")), en);
+        assert_eq!(pick(None, Some("zh;q=0.5,en;q=0.9")), en);
+        assert_eq!(pick(None, Some("zh-TW,zh;q=0.9")), zh);
+        assert_eq!(pick(None, Some("zh-Hant")), zh);
+        assert_eq!(pick(None, Some("en-GB")), en);
         // Only languages the show lacks: its fallback, English.
-        assert_eq!(pick(None, Some("de-DE")), Lang::En);
-        assert_eq!(pick(None, Some("ja-JP,ja;q=0.9")), Lang::En);
-        assert_eq!(pick(Some("fr"), Some("fr")), Lang::En);
+        assert_eq!(pick(None, Some("de-DE")), en);
+        assert_eq!(pick(None, Some("ja-JP,ja;q=0.9")), en);
+        assert_eq!(pick(Some("fr"), Some("fr")), en);
         // A language refused with q=0 is not asked for.
-        assert_eq!(pick(None, Some("en;q=0,zh;q=0.1")), Lang::Zh);
-        // Nothing named: the show's first language.
-        assert_eq!(pick(None, None), Lang::Zh);
-        assert_eq!(pick(None, Some("")), Lang::Zh);
-        assert_eq!(pick(None, Some("*")), Lang::Zh);
+        assert_eq!(pick(None, Some("en;q=0,zh;q=0.1")), zh);
+        // Nothing named, or nothing that is a language: the show's first language.
+        assert_eq!(pick(None, None), zh);
+        assert_eq!(pick(None, Some("")), zh);
+        assert_eq!(pick(None, Some("*")), zh);
+        assert_eq!(pick(None, Some("xx-unknown")), zh);
         // A show that falls back to Chinese, or is English first.
-        let zh_fallback = Languages {
-            default: Lang::Zh,
-            fallback: Lang::Zh,
-        };
-        assert_eq!(pick_lang(None, Some("de-DE"), zh_fallback), Lang::Zh);
-        let english_first = Languages {
-            default: Lang::En,
-            fallback: Lang::En,
-        };
-        assert_eq!(pick_lang(None, None, english_first), Lang::En);
-        assert_eq!(pick_lang(None, Some("zh-CN"), english_first), Lang::Zh);
+        let zh_fallback = Languages::new(&[zh, en], Some(zh));
+        assert_eq!(pick_lang(None, Some("de-DE"), zh_fallback), zh);
+        let english_first = Languages::new(&[en, zh], None);
+        assert_eq!(pick_lang(None, None, english_first), en);
+        assert_eq!(pick_lang(None, Some("zh-CN"), english_first), zh);
+        // Japanese and English, no Chinese at all.
+        let ja_en = Languages::new(&[ja, en], None);
+        assert_eq!(pick_lang(None, Some("ja"), ja_en), ja);
+        assert_eq!(pick_lang(None, Some("ja-JP"), ja_en), ja);
+        assert_eq!(pick_lang(None, Some("en"), ja_en), en);
+        assert_eq!(pick_lang(None, Some("zh-CN"), ja_en), en);
+        assert_eq!(pick_lang(None, Some("xx"), ja_en), ja);
+        assert_eq!(pick_lang(Some("ja"), Some("en"), ja_en), ja);
+        // Simplified and Traditional side by side.
+        let hant = Lang::parse("zh-Hant").unwrap();
+        let three = Languages::new(&[zh, hant, en], None);
+        assert_eq!(pick_lang(None, Some("zh-TW"), three), hant);
+        assert_eq!(pick_lang(None, Some("zh-HK,en;q=0.5"), three), hant);
+        assert_eq!(pick_lang(None, Some("zh-CN"), three), zh);
+        assert_eq!(pick_lang(None, Some("zh"), three), zh);
+        // Only Traditional: a Chinese reader gets it rather than English.
+        let only_hant = Languages::new(&[hant, en], None);
+        assert_eq!(pick_lang(None, Some("zh-CN"), only_hant), hant);
     }
 
     #[test]

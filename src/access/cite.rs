@@ -33,7 +33,7 @@ fn title(story: &Story) -> String {
         .citation
         .as_ref()
         .and_then(|c| c.title.clone())
-        .unwrap_or_else(|| story.title.get(crate::catalog::Lang::En).to_string())
+        .unwrap_or_else(|| story.title.get(crate::catalog::Lang::EN).to_string())
 }
 
 /// One line of RIS: no line breaks inside a value.

@@ -13,19 +13,17 @@ pub struct Reaction {
     pub label: Text,
 }
 
-/// The reactions of an exhibition without `[reactions]`.
-pub fn default_reactions() -> Vec<Reaction> {
-    let reaction = |id: &str, zh: &str, en: &str| Reaction {
+/// The reactions of an exhibition without `[reactions]`, in its languages.
+pub fn default_reactions(langs: &[Lang]) -> Vec<Reaction> {
+    let reaction = |id: &str| Reaction {
         id: id.into(),
-        label: Text {
-            zh: Some(zh.into()),
-            en: Some(en.into()),
-        },
+        label: Text::new(
+            langs
+                .iter()
+                .map(|l| (*l, crate::i18n::tr(*l, &format!("reaction-{id}")))),
+        ),
     };
-    vec![
-        reaction("interesting", "有意思", "Interesting"),
-        reaction("more", "想读更多这样的", "More like this, please"),
-    ]
+    vec![reaction("interesting"), reaction("more")]
 }
 
 /// A question for the visitors of an exhibition, with its options and when it runs.

@@ -25,6 +25,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+pub use crate::lang::{Lang, LangError, Languages, MAX_LANGUAGES, Text};
 pub use access::{Access, Place, Proxy};
 pub use code::{Code, CodeError};
 pub use feedback::{Poll, PollOption, Reaction, default_reactions};
@@ -32,76 +33,6 @@ pub use load::{Problem, hints, load, values};
 pub use reload::{Fingerprint, LiveCatalog, ReloadStatus};
 pub use rotation::{ShowState, Showing, ShownStory, Switch, Switches};
 pub use version::fingerprint;
-
-/// The two languages every visitor-facing text may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-}
-
-/// Which language a visitor gets when their browser does not name one the show has
-/// (`languages` and `fallback_language` in exhibition.toml; see `visitor::pick_lang`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Languages {
-    /// The show's first language: for a browser that names no language at all.
-    pub default: Lang,
-    /// For a browser that names only languages the show lacks (German, Japanese, ...):
-    /// English when the show has it, as more of those visitors read English than Chinese.
-    pub fallback: Lang,
-}
-
-impl Default for Languages {
-    fn default() -> Languages {
-        Languages {
-            default: Lang::Zh,
-            fallback: Lang::En,
-        }
-    }
-}
-
-/// A text in Chinese and/or English; at least one is present once validated.
-#[derive(Debug, Clone, Default)]
-pub struct Text {
-    pub zh: Option<String>,
-    pub en: Option<String>,
-}
-
-impl Text {
-    /// The text in `lang`, falling back to the other language rather than showing nothing.
-    pub fn get(&self, lang: Lang) -> &str {
-        let (first, second) = match lang {
-            Lang::Zh => (&self.zh, &self.en),
-            Lang::En => (&self.en, &self.zh),
-        };
-        first.as_deref().or(second.as_deref()).unwrap_or("")
-    }
-
-    /// The text only if it exists in exactly `lang` (used to show a second-language subtitle).
-    pub fn exactly(&self, lang: Lang) -> Option<&str> {
-        match lang {
-            Lang::Zh => self.zh.as_deref(),
-            Lang::En => self.en.as_deref(),
-        }
-    }
-}
 
 #[derive(Debug)]
 pub struct Exhibition {
@@ -129,6 +60,8 @@ pub struct Exhibition {
     pub reactions: Vec<Reaction>,
     /// Questions for visitors (`[[polls]]`).
     pub polls: Vec<Poll>,
+    /// The languages of its own texts that a machine translated (`machine_translated`).
+    pub machine: Vec<Lang>,
 }
 
 #[derive(Debug)]
@@ -154,6 +87,8 @@ pub struct Story {
     pub oa_url: Option<String>,
     pub doi: Option<String>,
     pub citation: Option<Citation>,
+    /// The languages of its texts that a machine translated (`machine_translated`).
+    pub machine: Vec<Lang>,
 }
 
 #[derive(Debug)]
@@ -208,6 +143,18 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Every language of the hosted shows, the first show's first (for pages about no one
+    /// show: `/`, the 404); Chinese and English for a server that hosts nothing.
+    pub fn languages(&self) -> Languages {
+        let all: Vec<Lang> = self
+            .exhibitions
+            .iter()
+            .flat_map(|e| e.languages.all().iter().copied())
+            .collect();
+        let fallback = self.exhibitions.first().map(|e| e.languages.fallback);
+        Languages::new(&all, fallback)
+    }
+
     pub fn resolve(&self, code: &Code) -> Option<Target> {
         self.codes.get(code).copied()
     }

@@ -242,7 +242,11 @@ mod tests {
                 phase("two", "2026-12-07T08:00:00Z"),
                 phase("three", "2026-12-20T08:00:00Z"),
             ],
-            reactions: crate::catalog::default_reactions(),
+            reactions: crate::catalog::default_reactions(&[
+                crate::lang::Lang::ZH,
+                crate::lang::Lang::EN,
+            ]),
+            machine: vec![],
             polls: vec![],
         }
     }

@@ -5,6 +5,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Key, Row};
 use crate::catalog::Lang;
+use crate::lang::ZhEn;
 
 const SCANS: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
 const OPENS: RGBColor = RGBColor(0xc2, 0x41, 0x0c);
@@ -25,11 +26,11 @@ impl Series {
     }
 
     fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Series::Scans, Lang::En) => "scans",
-            (Series::Opens, Lang::En) => "article opens",
-            (Series::Scans, Lang::Zh) => "扫码",
-            (Series::Opens, Lang::Zh) => "全文打开",
+        match (self, lang.zh_or_en()) {
+            (Series::Scans, ZhEn::En) => "scans",
+            (Series::Opens, ZhEn::En) => "article opens",
+            (Series::Scans, ZhEn::Zh) => "扫码",
+            (Series::Opens, ZhEn::Zh) => "全文打开",
         }
     }
 }
@@ -154,9 +155,9 @@ fn draw_columns<K: Key>(
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(0xe4, 0xe4, 0xe4))
         .label_style(("sans-serif", LABEL_PX))
-        .y_desc(match lang {
-            Lang::En => "count",
-            Lang::Zh => "次数",
+        .y_desc(match lang.zh_or_en() {
+            ZhEn::En => "count",
+            ZhEn::Zh => "次数",
         })
         .draw()?;
     for (offset, series, color) in [(0.1, Series::Scans, SCANS), (0.5, Series::Opens, OPENS)] {
@@ -311,7 +312,7 @@ mod tests {
             row("AlphaGo", 40, 10),
             row("TRAPPIST-1 <seven planets>", 25, 5),
         ];
-        let svg = bars(Lang::En, "Scans by story", &rows);
+        let svg = bars(Lang::EN, "Scans by story", &rows);
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("AlphaGo"));
         assert!(
@@ -319,7 +320,7 @@ mod tests {
             "labels are escaped"
         );
         assert!(svg.matches("<rect").count() >= 4, "two series of two bars");
-        let svg = columns(Lang::En, "Scans by hour", &rows);
+        let svg = columns(Lang::EN, "Scans by hour", &rows);
         assert!(svg.contains("Scans by hour"));
     }
 
@@ -332,8 +333,8 @@ mod tests {
                 ..Figures::default()
             },
         }];
-        assert!(bars(Lang::Zh, "按应用", &rows).contains("企业微信"));
-        assert!(bars(Lang::En, "By app", &rows).contains("WeCom"));
+        assert!(bars(Lang::ZH, "按应用", &rows).contains("企业微信"));
+        assert!(bars(Lang::EN, "By app", &rows).contains("WeCom"));
         use crate::stats::Every;
         let hours: Vec<Row<crate::stats::Hour>> = crate::stats::Hour::ALL
             .iter()
@@ -342,7 +343,7 @@ mod tests {
                 figures: Figures::default(),
             })
             .collect();
-        assert!(columns(Lang::Zh, "各时段", &hours).contains("10:00"));
+        assert!(columns(Lang::ZH, "各时段", &hours).contains("10:00"));
     }
 
     /// The x positions of the `<text>` elements of `svg` that hold `needle`.
@@ -376,7 +377,7 @@ mod tests {
             day = day.tomorrow().unwrap();
         }
         for n in [7, 30, 68] {
-            let svg = columns(Lang::En, "By day", &days[..n]);
+            let svg = columns(Lang::EN, "By day", &days[..n]);
             let xs = text_xs(&svg, "2026-");
             // A date is ten characters, about 90 pixels: at most eight fit in the plot.
             assert!((2..=8).contains(&xs.len()), "{n} days: {} labels", xs.len());
@@ -391,7 +392,7 @@ mod tests {
         }
         // A week has room for every day.
         assert_eq!(
-            text_xs(&columns(Lang::En, "By day", &days[..7]), "2026-").len(),
+            text_xs(&columns(Lang::EN, "By day", &days[..7]), "2026-").len(),
             7
         );
         // The hours: every other one.
@@ -403,7 +404,7 @@ mod tests {
                 figures: Figures::default(),
             })
             .collect();
-        let xs = text_xs(&columns(Lang::En, "By hour", &hours), ":00");
+        let xs = text_xs(&columns(Lang::EN, "By hour", &hours), ":00");
         assert_eq!(xs.len(), 12, "{xs:?}");
     }
 }

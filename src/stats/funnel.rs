@@ -5,6 +5,7 @@
 
 use super::{Figures, Named, Row};
 use crate::catalog::Lang;
+use crate::lang::ZhEn;
 
 /// One step of a funnel.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,9 +24,9 @@ pub struct Step {
 
 impl Step {
     pub fn label(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.zh,
-            Lang::En => self.en,
+        match lang.zh_or_en() {
+            ZhEn::Zh => self.zh,
+            ZhEn::En => self.en,
         }
     }
 

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 
 use crate::access::Route;
 use crate::catalog::Lang;
+use crate::lang::ZhEn;
 use crate::visitor::{Device, InApp};
 
 /// A key of a statistics row.
@@ -22,7 +23,7 @@ pub trait Key {
     /// Both languages' names for a page written in both (the report): `手机 phone`, or the
     /// one name when they are alike (`10:00`, `QQ`).
     fn both(&self) -> String {
-        let (zh, en) = (self.label(Lang::Zh), self.label(Lang::En));
+        let (zh, en) = (self.label(Lang::ZH), self.label(Lang::EN));
         if zh == en {
             zh.into_owned()
         } else {
@@ -55,14 +56,13 @@ every!(InApp:
     None, WeChat, Qq, Weibo, Alipay, DingTalk, WeCom, Douyin, Feishu, Facebook, Instagram, Line,
     Xiaohongshu, Baidu, Toutiao, Taobao, Jd
 );
-every!(Lang: Zh, En);
 every!(Route: Campus, Proxy, Oa, Publisher);
 
 /// One of a pair, by language.
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> Cow<'static, str> {
-    Cow::Borrowed(match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
+    Cow::Borrowed(match lang.zh_or_en() {
+        ZhEn::Zh => zh,
+        ZhEn::En => en,
     })
 }
 
@@ -118,10 +118,7 @@ impl Key for Lang {
 
     /// Each language by its own name, as language menus write them: a reader finds theirs.
     fn label(&self, _: Lang) -> Cow<'_, str> {
-        Cow::Borrowed(match self {
-            Lang::Zh => "中文",
-            Lang::En => "English",
-        })
+        Cow::Borrowed(self.own_name())
     }
 }
 
@@ -197,8 +194,8 @@ impl Named {
     pub fn new(id: &str, name: impl Fn(Lang) -> String) -> Named {
         Named {
             id: id.to_string(),
-            zh: name(Lang::Zh),
-            en: name(Lang::En),
+            zh: name(Lang::ZH),
+            en: name(Lang::EN),
         }
     }
 
@@ -214,9 +211,9 @@ impl Key for Named {
     }
 
     fn label(&self, lang: Lang) -> Cow<'_, str> {
-        Cow::Borrowed(match lang {
-            Lang::Zh => &self.zh,
-            Lang::En => &self.en,
+        Cow::Borrowed(match lang.zh_or_en() {
+            ZhEn::Zh => &self.zh,
+            ZhEn::En => &self.en,
         })
     }
 }
@@ -231,7 +228,7 @@ mod tests {
     /// in Chinese not the bare key (each value has a Chinese name or a proper spelling).
     fn check<K: Key>(what: &str, keys: &[K], chinese_differs: bool) {
         assert!(!keys.is_empty(), "{what}: no values");
-        for lang in [Lang::Zh, Lang::En] {
+        for lang in [Lang::ZH, Lang::EN] {
             let mut seen = HashSet::new();
             for k in keys {
                 let label = k.label(lang);
@@ -240,7 +237,7 @@ mod tests {
                     seen.insert(label.to_string()),
                     "{what}: two values called {label} in {lang:?}"
                 );
-                if lang == Lang::Zh && chinese_differs {
+                if lang == Lang::ZH && chinese_differs {
                     assert_ne!(label, k.key(), "{what}: the raw key shown in Chinese");
                 }
             }
@@ -253,7 +250,7 @@ mod tests {
     fn every_key_has_a_distinct_label_in_both_languages() {
         check("device", Device::ALL, true);
         check("in-app browser", InApp::ALL, true);
-        check("language", Lang::ALL, true);
+        check("language", &[Lang::ZH, Lang::EN, Lang::JA], true);
         check("route", Route::ALL, true);
         check("hour", Hour::ALL, true);
         let days: Vec<Date> = ["2026-11-20", "2026-12-31", "2027-01-01"]
@@ -263,9 +260,9 @@ mod tests {
         // A date is written alike in both languages: it is its own label.
         check("day", &days, false);
         let stories = [
-            Named::new("alphago", |l| match l {
-                Lang::Zh => "阿尔法围棋".into(),
-                Lang::En => "AlphaGo".into(),
+            Named::new("alphago", |l| match l.zh_or_en() {
+                ZhEn::Zh => "阿尔法围棋".into(),
+                ZhEn::En => "AlphaGo".into(),
             }),
             Named::removed("gone"),
         ];
@@ -275,7 +272,7 @@ mod tests {
 
     #[test]
     fn every_in_app_browser_has_its_chinese_name() {
-        let zh: Vec<_> = InApp::ALL.iter().map(|a| a.label(Lang::Zh)).collect();
+        let zh: Vec<_> = InApp::ALL.iter().map(|a| a.label(Lang::ZH)).collect();
         for name in [
             "微信",
             "企业微信",
@@ -305,7 +302,7 @@ mod tests {
         assert_eq!(Device::Phone.key(), "phone");
         assert_eq!(Route::Oa.key(), "oa");
         assert_eq!(Hour::new(9).unwrap().key(), "09");
-        assert_eq!(Hour::new(9).unwrap().label(Lang::En), "09:00");
+        assert_eq!(Hour::new(9).unwrap().label(Lang::EN), "09:00");
         assert!(Hour::new(24).is_none());
         assert_eq!(Hour::ALL.len(), 24);
         let day: Date = "2026-11-20".parse().unwrap();

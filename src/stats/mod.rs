@@ -17,6 +17,7 @@ use serde::Serialize;
 pub use self::keys::{Every, Hour, Key, Named};
 use crate::access::Route;
 use crate::catalog::{Exhibition, Lang};
+use crate::lang::ZhEn;
 use crate::store::{Group, Metric, Period, Store, StoreError};
 use crate::visitor::{Device, InApp};
 
@@ -94,7 +95,7 @@ impl<K: Key> Serialize for Row<K> {
         }
         Json {
             key: self.key.key(),
-            label: self.key.label(Lang::En),
+            label: self.key.label(Lang::EN),
             figures: &self.figures,
         }
         .serialize(serializer)
@@ -409,7 +410,7 @@ pub fn compute(
         by_hour: sums.hour.every(),
         by_device: sums.device.every(),
         by_app: sums.app.every(),
-        by_lang: sums.lang.every(),
+        by_lang: sums.lang.rows(e.languages.all().to_vec(), |l| l, |l| *l),
         by_route: sums.route.every(),
         polls,
     };
@@ -456,8 +457,8 @@ fn poll_results(e: &Exhibition, sums: &Sums) -> Vec<PollResult> {
                 .iter()
                 .map(|o| OptionResult {
                     id: o.id.clone(),
-                    label_zh: o.label.get(Lang::Zh).to_string(),
-                    label_en: o.label.get(Lang::En).to_string(),
+                    label_zh: o.label.get(Lang::ZH).to_string(),
+                    label_en: o.label.get(Lang::EN).to_string(),
                     count: count(&o.id),
                     share: 0.0,
                 })
@@ -476,7 +477,7 @@ fn poll_results(e: &Exhibition, sums: &Sums) -> Vec<PollResult> {
             }
             PollResult::new(
                 &p.id,
-                (p.question.get(Lang::Zh), p.question.get(Lang::En)),
+                (p.question.get(Lang::ZH), p.question.get(Lang::EN)),
                 options,
                 sums.answered.get(&p.id).copied().unwrap_or(0),
             )
@@ -538,9 +539,9 @@ impl PollResult {
     }
 
     pub fn question(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.question_zh,
-            Lang::En => &self.question_en,
+        match lang.zh_or_en() {
+            ZhEn::Zh => &self.question_zh,
+            ZhEn::En => &self.question_en,
         }
     }
 }
@@ -557,9 +558,9 @@ pub struct OptionResult {
 
 impl OptionResult {
     pub fn label(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.label_zh,
-            Lang::En => &self.label_en,
+        match lang.zh_or_en() {
+            ZhEn::Zh => &self.label_zh,
+            ZhEn::En => &self.label_en,
         }
     }
 }
@@ -636,7 +637,7 @@ mod tests {
             .map(|r| (r.key.id.as_str(), r.figures.scans, r.figures.opens))
             .collect();
         assert_eq!(seen, [("zika", 0, 0), ("alphago", 1, 1), ("gone", 4, 0)]);
-        assert_eq!(rows[2].label(Lang::Zh), "gone", "a removed story by its id");
+        assert_eq!(rows[2].label(Lang::ZH), "gone", "a removed story by its id");
 
         let mut apps = Tally::default();
         apps.add(InApp::Line, Metric::Scans, 1);

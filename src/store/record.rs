@@ -232,7 +232,6 @@ const DEVICES: [Device; 4] = [
     Device::Desktop,
     Device::Other,
 ];
-const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
 const ROUTES: [Route; 4] = [Route::Campus, Route::Proxy, Route::Oa, Route::Publisher];
 /// Signal kinds by stored number (`SignalRecord::kind`).
 const SIGNALS: [Kind; 5] = [
@@ -330,11 +329,10 @@ pub(super) fn route_index(r: Route) -> u8 {
     }
 }
 
+/// A language's stored number (four bits; `Lang::stored_number`). `check` refuses a show in a
+/// language without one, so the English number for such a one is never written.
 pub(super) fn lang_index(l: Lang) -> u8 {
-    match l {
-        Lang::Zh => 0,
-        Lang::En => 1,
-    }
+    l.stored_number().unwrap_or(1)
 }
 
 /// The enum a counter's stored number stands for (`None` for a number no table has).
@@ -345,7 +343,7 @@ pub(super) fn app_at(n: u32) -> Option<InApp> {
     APPS.get(n as usize).copied()
 }
 pub(super) fn lang_at(n: u32) -> Option<Lang> {
-    LANGS.get(n as usize).copied()
+    u8::try_from(n).ok().and_then(Lang::of_stored_number)
 }
 pub(super) fn route_at(n: u32) -> Option<Route> {
     ROUTES.get(n as usize).copied()
@@ -498,7 +496,8 @@ fn fact(base: i64, r: &Record) -> Result<Fact, StoreError> {
         phase: NameId(r.phase),
         state: nth(&STATES, r.enums & 3)?,
         device: nth(&DEVICES, (r.enums >> 2) & 3)?,
-        lang: nth(&LANGS, (r.enums >> 4) & 1)?,
+        lang: lang_at(u32::from(r.enums >> 4))
+            .ok_or(StoreError::Corrupt("a language out of range"))?,
         app: nth(&APPS, r.app)?,
         visitor: VisitorId(u64::from_be_bytes(r.visitor)),
         route: match r.route {
@@ -731,7 +730,7 @@ pub(super) mod tests {
             visitor: VisitorId(0xdead_beef_0123_4567),
             device: Device::Tablet,
             in_app: InApp::Line,
-            lang: Lang::En,
+            lang: Lang::EN,
             bot: true,
             via: Via::Browse,
             route: None,
@@ -759,7 +758,7 @@ pub(super) mod tests {
         assert_eq!(dict.name(f.story), "alphago");
         assert_eq!(
             (f.state, f.device, f.app, f.lang),
-            (ShowState::Closed, Device::Tablet, InApp::Line, Lang::En)
+            (ShowState::Closed, Device::Tablet, InApp::Line, Lang::EN)
         );
         assert_eq!(f.visitor, a.visitor);
         assert_eq!(facts[1].station, None);
@@ -1006,8 +1005,10 @@ pub(super) mod tests {
         for (i, a) in APPS.iter().enumerate() {
             assert_eq!(usize::from(app_index(*a)), i);
         }
-        for (i, l) in LANGS.iter().enumerate() {
-            assert_eq!(usize::from(lang_index(*l)), i);
+        for (i, tag) in crate::lang::COUNTED.iter().enumerate() {
+            let lang = Lang::parse(tag).unwrap();
+            assert_eq!(usize::from(lang_index(lang)), i);
+            assert_eq!(lang_at(i as u32), Some(lang));
         }
         for (i, s) in STATES.iter().enumerate() {
             assert_eq!(usize::from(state_index(*s)), i);

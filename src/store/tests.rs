@@ -28,7 +28,7 @@ pub(crate) fn visit(day: &str, story: &str, visitor: u64, bot: bool) -> Visit {
         visitor: VisitorId(visitor),
         device: Device::Phone,
         in_app: InApp::WeChat,
-        lang: Lang::Zh,
+        lang: Lang::ZH,
         bot,
         via: Via::Qr,
         route: None,

@@ -1,11 +1,9 @@
-//! The organizer pages' language and clock. The language is Chinese or English: `?lang=`
-//! (the toggle on every page, remembered in a cookie), else that cookie, else the browser's
-//! `Accept-Language` (zh first → Chinese), else English. Times are shown in the exhibition's
-//! zone as `YYYY-MM-DD HH:MM`, the zone named once per page.
+//! The organizer pages' language and clock. The language is one docent ships words for
+//! (Chinese, English, Japanese): `?lang=` (the links on every page, remembered in a cookie),
+//! else that cookie, else the browser's `Accept-Language`, else English. Times are shown in the
+//! exhibition's zone as `YYYY-MM-DD HH:MM`, the zone named once per page.
 //!
-//! Visitor pages keep their words in tables (`crate::i18n`); organizer pages have many more
-//! words used once each, so they are written as pairs where they show, `t.s("Scans", "扫码次数")`,
-//! and each page reads in both languages in one place.
+//! The words are in `locales/*/admin.ftl`, looked up by key where they show: `t.t("log-out")`.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -14,23 +12,37 @@ use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use parking_lot::Mutex;
+
 use crate::catalog::Lang;
+use crate::i18n;
 
 /// Remembers the language chosen with the toggle; only a preference, so readable by scripts.
 pub(super) const COOKIE: &str = "docent_admin_lang";
 
-/// What every organizer page needs to speak: its language, where the toggle leads, its zone.
+/// What every organizer page needs to speak: its language, the links to it in the others, its
+/// zone.
 pub(super) struct AdminUi {
     pub lang: Lang,
     /// `?lang=` chose the language: the response stores it in the cookie.
     chosen: bool,
-    /// This page in the other language.
-    toggle: String,
+    /// This page in each other shipped language.
+    links: Vec<LangLink>,
     zone: TimeZone,
 }
 
+/// A link to the same page in another language, in that language's own name.
+pub(super) struct LangLink {
+    pub href: String,
+    pub tag: &'static str,
+    pub name: &'static str,
+}
+
 impl AdminUi {
-    /// The language `req` asks for, and a toggle back to the same page in the other one.
+    /// The language `req` asks for, and links back to the same page in the others.
     pub fn of(req: &HttpRequest, zone: TimeZone) -> AdminUi {
         let asked = query_lang(req.query_string());
         let lang = asked
@@ -45,52 +57,57 @@ impl AdminUi {
         let mut ui = AdminUi {
             lang,
             chosen: asked.is_some(),
-            toggle: String::new(),
+            links: Vec::new(),
             zone,
         };
-        ui.toggle = ui.toggle_for(req.path(), req.query_string());
+        ui.links = ui.links_for(req.path(), req.query_string());
         ui
     }
 
-    /// Points the toggle at `page` (a page answering a POST cannot be asked for again by GET).
+    /// Points the language links at `page` (a page answering a POST cannot be asked for
+    /// again by GET).
     pub fn toggle_to(mut self, page: &str) -> AdminUi {
-        self.toggle = self.toggle_for(page, "");
+        self.links = self.links_for(page, "");
         self
     }
 
-    fn toggle_for(&self, path: &str, query: &str) -> String {
-        let mut pairs: Vec<&str> = query
+    fn links_for(&self, path: &str, query: &str) -> Vec<LangLink> {
+        let kept: Vec<&str> = query
             .split('&')
             .filter(|p| !p.is_empty() && !p.starts_with("lang="))
             .collect();
-        let lang = format!("lang={}", self.lang.other().as_str());
-        pairs.push(&lang);
-        format!("{path}?{}", pairs.join("&"))
+        i18n::shipped()
+            .iter()
+            .filter(|l| **l != self.lang)
+            .map(|l| {
+                let mut pairs = kept.clone();
+                let lang = format!("lang={l}");
+                pairs.push(&lang);
+                LangLink {
+                    href: format!("{path}?{}", pairs.join("&")),
+                    tag: l.as_str(),
+                    name: l.own_name(),
+                }
+            })
+            .collect()
     }
 
-    /// The text in the page's language.
-    pub fn s<'a>(&self, en: &'a str, zh: &'a str) -> &'a str {
-        match self.lang {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
+    /// The words of `key` (`locales/*/admin.ftl`) in the page's language.
+    pub fn t(&self, key: &str) -> &'static str {
+        words(self.lang, key)
     }
 
     pub fn zh(&self) -> bool {
-        self.lang == Lang::Zh
+        self.lang == Lang::ZH
     }
 
     pub fn html_lang(&self) -> &'static str {
-        self.s("en", "zh-Hans")
+        i18n::ui(self.lang).html_lang
     }
 
-    pub fn toggle_href(&self) -> &str {
-        &self.toggle
-    }
-
-    /// The toggle's label, in the language it leads to.
-    pub fn toggle_label(&self) -> &'static str {
-        self.s("中文", "English")
+    /// The page in each other language.
+    pub fn links(&self) -> &[LangLink] {
+        &self.links
     }
 
     /// A moment in the page's zone: `2026-12-10 10:00`.
@@ -127,12 +144,23 @@ pub(super) fn local(t: &Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
-fn parse(value: &str) -> Option<Lang> {
-    match value {
-        "zh" => Some(Lang::Zh),
-        "en" => Some(Lang::En),
-        _ => None,
+/// An organizer-side word, looked up once per language and kept (the keys are the code's own).
+fn words(lang: Lang, key: &str) -> &'static str {
+    static KEPT: LazyLock<Mutex<HashMap<(Lang, String), &'static str>>> =
+        LazyLock::new(Default::default);
+    let mut kept = KEPT.lock();
+    if let Some(found) = kept.get(&(lang, key.to_string())) {
+        return found;
     }
+    let found: &'static str = Box::leak(i18n::tr(lang, key).into_boxed_str());
+    kept.insert((lang, key.to_string()), found);
+    found
+}
+
+/// A shipped interface language named by its tag.
+fn parse(value: &str) -> Option<Lang> {
+    let lang = Lang::parse(value).ok()?;
+    i18n::shipped().contains(&lang).then_some(lang)
 }
 
 fn query_lang(query: &str) -> Option<Lang> {
@@ -142,15 +170,11 @@ fn query_lang(query: &str) -> Option<Lang> {
         .and_then(parse)
 }
 
-/// Chinese when the browser ranks a zh language above English, else English (also for a
-/// browser that names neither: the organizer side was English first).
+/// The shipped language the browser ranks first, else English (also for a browser that names
+/// none: the organizer side was English first).
 fn from_header(header: Option<&str>) -> Lang {
-    match header {
-        Some(h) if h.to_ascii_lowercase().contains("zh") => {
-            crate::visitor::pick_lang(None, Some(h), crate::catalog::Languages::default())
-        }
-        _ => Lang::En,
-    }
+    let shipped = crate::catalog::Languages::new(i18n::shipped(), Some(Lang::EN));
+    crate::visitor::pick_lang(None, Some(header.unwrap_or("en")), shipped)
 }
 
 #[cfg(test)]
@@ -159,25 +183,39 @@ mod tests {
 
     #[test]
     fn english_unless_the_browser_prefers_chinese() {
-        assert_eq!(from_header(None), Lang::En);
-        assert_eq!(from_header(Some("de-DE,de;q=0.9")), Lang::En);
-        assert_eq!(from_header(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
-        assert_eq!(from_header(Some("zh-TW")), Lang::Zh);
-        assert_eq!(from_header(Some("en-GB,zh;q=0.5")), Lang::En);
+        assert_eq!(from_header(None), Lang::EN);
+        assert_eq!(from_header(Some("de-DE,de;q=0.9")), Lang::EN);
+        assert_eq!(from_header(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::ZH);
+        assert_eq!(from_header(Some("zh-TW")), Lang::ZH);
+        assert_eq!(from_header(Some("en-GB,zh;q=0.5")), Lang::EN);
+        assert_eq!(from_header(Some("ja-JP,ja;q=0.9")), Lang::JA);
     }
 
     #[test]
-    fn the_toggle_keeps_the_query() {
+    fn the_language_links_keep_the_query() {
         let ui = AdminUi {
-            lang: Lang::En,
+            lang: Lang::EN,
             chosen: false,
-            toggle: String::new(),
+            links: Vec::new(),
             zone: TimeZone::UTC,
         };
-        assert_eq!(
-            ui.toggle_for("/admin/e/x", "from=2026-11-01&lang=en"),
-            "/admin/e/x?from=2026-11-01&lang=zh"
+        let links = ui.links_for("/admin/e/x", "from=2026-11-01&lang=en");
+        let hrefs: Vec<&str> = links.iter().map(|l| l.href.as_str()).collect();
+        assert!(
+            hrefs.contains(&"/admin/e/x?from=2026-11-01&lang=zh"),
+            "{hrefs:?}"
         );
-        assert_eq!(ui.toggle_for("/admin", ""), "/admin?lang=zh");
+        assert!(
+            hrefs.contains(&"/admin/e/x?from=2026-11-01&lang=ja"),
+            "{hrefs:?}"
+        );
+        assert!(!hrefs.iter().any(|h| h.ends_with("lang=en")), "{hrefs:?}");
+        assert!(links.iter().any(|l| l.name == "日本語"));
+    }
+
+    #[test]
+    fn organizer_words_come_from_the_resources() {
+        assert_eq!(words(Lang::ZH, "log-out"), "退出登录");
+        assert_eq!(words(Lang::JA, "log-out"), "ログアウト");
     }
 }

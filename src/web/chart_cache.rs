@@ -124,7 +124,7 @@ mod tests {
     #[test]
     fn charts_are_reused_only_at_the_same_position_catalog_and_view() {
         let (cache, first, reloaded) = (ChartCache::default(), catalog(), catalog());
-        let en = view("nature-covers", Lang::En);
+        let en = view("nature-covers", Lang::EN);
         cache.put(en.clone(), 7, &first, charts("at 7"));
         let hit = cache.get(&en, 7, &first).expect("the same figures");
         assert_eq!(hit.days, "at 7");
@@ -135,7 +135,7 @@ mod tests {
         assert!(cache.get(&en, 7, &reloaded).is_none(), "another catalog");
         assert!(
             cache
-                .get(&view("nature-covers", Lang::Zh), 7, &first)
+                .get(&view("nature-covers", Lang::ZH), 7, &first)
                 .is_none()
         );
 
@@ -150,14 +150,14 @@ mod tests {
         let (cache, catalog) = (ChartCache::default(), catalog());
         for i in 0..VIEWS * 3 {
             cache.put(
-                view(&format!("show-{i}"), Lang::En),
+                view(&format!("show-{i}"), Lang::EN),
                 1,
                 &catalog,
                 charts(""),
             );
             assert!(cache.0.lock().len() <= VIEWS);
         }
-        let last = view(&format!("show-{}", VIEWS * 3 - 1), Lang::En);
+        let last = view(&format!("show-{}", VIEWS * 3 - 1), Lang::EN);
         assert!(cache.get(&last, 1, &catalog).is_some(), "the newest stays");
     }
 }

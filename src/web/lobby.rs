@@ -80,8 +80,8 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         .filter(|r| r.figures.scans + r.figures.browses > 0)
         .map(|r| {
             (
-                r.label(Lang::Zh).into_owned(),
-                r.label(Lang::En).into_owned(),
+                r.label(Lang::ZH).into_owned(),
+                r.label(Lang::EN).into_owned(),
                 r.figures.scans + r.figures.browses,
                 r.figures.opens,
             )
@@ -90,8 +90,8 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
     stories.sort_by_key(|s| std::cmp::Reverse((s.3, s.2)));
     let liked = stats::funnel::most_liked(&all.by_story).map(|r| {
         (
-            r.label(Lang::Zh).into_owned(),
-            r.label(Lang::En).into_owned(),
+            r.label(Lang::ZH).into_owned(),
+            r.label(Lang::EN).into_owned(),
             r.figures.reactions_total(),
         )
     });
@@ -104,14 +104,14 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
     });
     let page = Lobby {
         refresh: REFRESH,
-        title_zh: e.title.get(Lang::Zh).to_string(),
-        title_en: e.title.get(Lang::En).to_string(),
-        phase_zh: e.phases[live].name.get(Lang::Zh).to_string(),
-        phase_en: e.phases[live].name.get(Lang::En).to_string(),
+        title_zh: e.title.get(Lang::ZH).to_string(),
+        title_en: e.title.get(Lang::EN).to_string(),
+        phase_zh: e.phases[live].name.get(Lang::ZH).to_string(),
+        phase_en: e.phases[live].name.get(Lang::EN).to_string(),
         today: format!(
             "{} · {}",
-            crate::i18n::date(Lang::Zh, today),
-            crate::i18n::date(Lang::En, today)
+            crate::i18n::date(Lang::ZH, today),
+            crate::i18n::date(Lang::EN, today)
         ),
         updated: local.strftime("%H:%M").to_string(),
         today_scans: day.totals.scans,

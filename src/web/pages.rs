@@ -46,12 +46,15 @@ pub(super) enum VariantKey {
         poll: Option<usize>,
         /// Back from an answer form: the thank-you line.
         thanks: Option<super::landing::Thanks>,
+        /// The large-type layout (`size=large`).
+        large: bool,
     },
     Exhibition {
         /// The exhibition's place in the catalog: stable until a reload, which clears the cache.
         index: usize,
         lang: Lang,
         showing: Showing,
+        large: bool,
     },
 }
 
@@ -255,7 +258,7 @@ mod tests {
     fn key(code: &str) -> VariantKey {
         VariantKey::Landing {
             code: Code::parse(code).unwrap(),
-            lang: Lang::En,
+            lang: Lang::EN,
             in_app: false,
             place: Place::Unknown,
             showing: Showing {
@@ -265,6 +268,7 @@ mod tests {
             },
             poll: None,
             thanks: None,
+            large: false,
         }
     }
 

@@ -53,7 +53,7 @@ fn page(
     let shown_now = &e.phases[live.phase].show;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let lang = AdminUi::of(req, e.time_zone.clone());
-    let place_lang = if lang.zh() { Lang::Zh } else { Lang::En };
+    let place_lang = if lang.zh() { Lang::ZH } else { Lang::EN };
     Ok(PhasePage {
         t: lang.toggle_to(&format!("/admin/e/{}/phases/new", e.id)),
         organizer: organizer.name.clone(),

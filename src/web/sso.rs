@@ -118,41 +118,15 @@ pub(super) enum Notice {
 impl Notice {
     pub(super) fn text(&self, t: &super::admin_ui::AdminUi) -> String {
         match self {
-            Notice::Unreachable => t
-                .s(
-                    "Single sign-on cannot reach the identity provider right now. Try again in a minute, or log in with your account name and password.",
-                    "暂时无法连接统一身份认证服务。请稍后再试，或用账户名和密码登录。",
-                )
-                .to_string(),
-            Notice::Stale => t
-                .s(
-                    "This sign-in started too long ago or in another browser. Start it again.",
-                    "这次登录开始得太久了，或是在另一个浏览器中开始的。请重新登录。",
-                )
-                .to_string(),
-            Notice::Failed => t
-                .s(
-                    "Single sign-on did not finish. Try again; if it keeps failing, tell your IT staff.",
-                    "统一身份认证未能完成。请重试；如果一直失败，请联系信息技术部门。",
-                )
-                .to_string(),
+            Notice::Unreachable => t.t("single-sign-on-cannot-reach-the").to_string(),
+            Notice::Stale => t.t("this-sign-in-started-too-long-ago-or").to_string(),
+            Notice::Failed => t.t("single-sign-on-did-not-finish-try").to_string(),
             Notice::NoAccount(who) => format!(
                 "{} {who}{}",
-                t.s(
-                    "You signed in at your identity provider, but no account here is for",
-                    "您已通过统一身份认证，但这里没有属于"
-                ),
-                t.s(
-                    ". Ask an administrator to add you with this e-mail address.",
-                    " 的账户。请让管理员用这个电子邮件地址为您添加账户。"
-                ),
+                t.t("you-signed-in-at-your-identity"),
+                t.t("ask-an-administrator-to-add-you-with"),
             ),
-            Notice::Disabled => t
-                .s(
-                    "Your account here is disabled. Ask an administrator.",
-                    "您在这里的账户已停用。请联系管理员。",
-                )
-                .to_string(),
+            Notice::Disabled => t.t("your-account-here-is-disabled-ask-an").to_string(),
         }
     }
 }

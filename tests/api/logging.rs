@@ -28,7 +28,7 @@ fn scans_and_opens_are_stored_with_every_field() {
     assert_eq!(scan.state, ShowState::Running);
     assert_eq!(scan.device, Device::Phone);
     assert_eq!(scan.in_app, InApp::WeChat);
-    assert_eq!(scan.lang, Lang::Zh);
+    assert_eq!(scan.lang, Lang::ZH);
     assert!(!scan.bot);
     assert_eq!(scan.via, Via::Qr);
     assert_eq!(scan.visitor.to_string().len(), 16);

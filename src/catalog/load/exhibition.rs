@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::access_table::check_access;
 use super::feedback::{check_polls, check_reactions};
 use super::fields::{check_date, check_distance, is_slug};
-use super::languages::{Langs, check_text};
+use super::languages::{Langs, check_declared, check_machine, check_text, declared_in};
 use super::problems::Findings;
 use super::raw::{RawExhibition, RawText};
 use super::schedule::{Window, check_phases};
@@ -17,7 +17,7 @@ use super::source::Source;
 use super::stations::check_stations;
 use super::stories::load_stories;
 use super::{DEFAULT_DISTANCE_M, EXHIBITION_FILE};
-use crate::catalog::{Exhibition, Lang, Languages, Story, Text};
+use crate::catalog::{Exhibition, Story, Text};
 
 pub(super) fn load_exhibition(folder: &Path, report: &mut Findings) -> Option<Exhibition> {
     let id = folder.file_name()?.to_string_lossy().into_owned();
@@ -38,7 +38,7 @@ pub(super) fn load_exhibition(folder: &Path, report: &mut Findings) -> Option<Ex
     }
     // Stories first, so a broken exhibition.toml does not hide their problems; they only need
     // to know which languages the show is written in.
-    let langs = Langs::declared_in(&file);
+    let langs = declared_in(&file);
     let stories = load_stories(folder, &id, langs, report);
     let src = Source::read(file, report)?;
     let raw: RawExhibition = src.parse(report)?;
@@ -55,17 +55,13 @@ fn check_exhibition(
     langs: Langs,
     report: &mut Findings,
 ) -> Option<Exhibition> {
-    if let Some(declared) = &raw.languages
-        && (declared.get_ref().is_empty()
-            || declared.get_ref().iter().any(|l| l != "zh" && l != "en"))
-    {
-        report.at(
-            src,
-            declared.span(),
-            "languages: write [\"zh\", \"en\"] (the default), [\"zh\"] or [\"en\"]",
-        );
-    }
-    let languages = check_languages(src, &raw, report);
+    let languages = check_declared(
+        src,
+        raw.languages.as_ref(),
+        raw.fallback_language.as_ref(),
+        report,
+    );
+    let machine = check_machine(src, raw.machine_translated.as_ref(), langs, report);
     let title = check_text(src, &raw.title, "title", langs, report);
     let venue = match &raw.venue {
         Some(v) => check_text(src, v, "venue", langs, report),
@@ -146,57 +142,8 @@ fn check_exhibition(
         phases,
         reactions,
         polls,
+        machine,
     })
-}
-
-/// `languages`' first entry and `fallback_language`, which must be one of them.
-fn check_languages(src: &Source, raw: &RawExhibition, report: &mut Findings) -> Languages {
-    let declared: Vec<Lang> = match &raw.languages {
-        Some(list) => list
-            .get_ref()
-            .iter()
-            .filter_map(|l| lang_named(l))
-            .collect(),
-        None => vec![],
-    };
-    let declared = if declared.is_empty() {
-        vec![Lang::Zh, Lang::En]
-    } else {
-        declared
-    };
-    let default = declared[0];
-    let fallback = match &raw.fallback_language {
-        None if declared.contains(&Lang::En) => Lang::En,
-        None => default,
-        Some(v) => match lang_named(v.get_ref()).filter(|l| declared.contains(l)) {
-            Some(l) => l,
-            None => {
-                let choices: Vec<String> = declared
-                    .iter()
-                    .map(|l| format!("\"{}\"", l.as_str()))
-                    .collect();
-                report.at(
-                    src,
-                    v.span(),
-                    format!(
-                        "fallback_language: `{}` is not one of the show's languages; write {}",
-                        v.get_ref(),
-                        choices.join(" or ")
-                    ),
-                );
-                default
-            }
-        },
-    };
-    Languages { default, fallback }
-}
-
-fn lang_named(tag: &str) -> Option<Lang> {
-    match tag {
-        "zh" => Some(Lang::Zh),
-        "en" => Some(Lang::En),
-        _ => None,
-    }
 }
 
 /// What a folder or table held: the items that passed, and the ids of those that exist but

@@ -25,7 +25,7 @@ pub(super) fn check_reactions(
     report: &mut Findings,
 ) -> Vec<Reaction> {
     let Some(raw) = raw else {
-        return default_reactions();
+        return default_reactions(langs.all());
     };
     let mut written: Vec<(&String, &Spanned<RawText>)> = raw.get_ref().iter().collect();
     written.sort_by_key(|(_, text)| text.span().start);

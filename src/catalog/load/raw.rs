@@ -8,11 +8,10 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
+/// A visitor text: language tag to its words (`title.zh`, `title.ja`, ...).
 #[derive(Deserialize)]
-pub(super) struct RawText {
-    pub(super) zh: Option<Spanned<String>>,
-    pub(super) en: Option<Spanned<String>>,
-}
+#[serde(transparent)]
+pub(super) struct RawText(pub(super) BTreeMap<String, Spanned<String>>);
 
 #[derive(Deserialize)]
 pub(super) struct RawExhibition {
@@ -27,7 +26,9 @@ pub(super) struct RawExhibition {
     pub(super) access_note: Option<Spanned<RawText>>,
     pub(super) call_to_action: Option<Spanned<RawText>>,
     /// The languages every visitor-facing text must be written in; both by default.
-    pub(super) languages: Option<Spanned<Vec<String>>>,
+    pub(super) languages: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Languages whose texts in this file a machine translated: the page says so.
+    pub(super) machine_translated: Option<Spanned<Vec<Spanned<String>>>>,
     /// The language of a visitor whose browser names none of `languages`; English by default
     /// when the show has it.
     pub(super) fallback_language: Option<Spanned<String>>,
@@ -98,6 +99,8 @@ pub(super) struct RawStory {
     pub(super) summary: Spanned<RawText>,
     pub(super) article: Spanned<RawArticle>,
     pub(super) citation: Option<Spanned<RawCitation>>,
+    /// Languages whose texts in this story a machine translated: the page says so.
+    pub(super) machine_translated: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]

@@ -7,7 +7,7 @@ use toml::Spanned;
 use super::STORIES_DIR;
 use super::exhibition::Loaded;
 use super::fields::{check_code, check_date, check_url, is_slug};
-use super::languages::{Langs, check_hidden, check_hidden_in, check_text, text};
+use super::languages::{Langs, check_hidden, check_hidden_in, check_machine, check_text, text};
 use super::problems::{Findings, io_words};
 use super::raw::{RawArticle, RawCitation, RawStory, RawText};
 use super::source::Source;
@@ -102,9 +102,11 @@ fn load_story(
         &raw.cover,
         raw.cover_alt.as_ref().map(Spanned::get_ref),
         &title,
+        langs,
         report,
     );
     let citation = raw.citation.map(|c| check_citation(&src, c, report));
+    let machine = check_machine(&src, raw.machine_translated.as_ref(), langs, report);
     if report.problems.len() != before {
         return None;
     }
@@ -119,6 +121,7 @@ fn load_story(
         oa_url,
         doi,
         citation,
+        machine,
     })
 }
 
@@ -150,6 +153,7 @@ fn check_cover(
     raw: &Spanned<String>,
     alt: Option<&RawText>,
     title: &Text,
+    langs: Langs,
     report: &mut Findings,
 ) -> Option<Cover> {
     let relative = raw.get_ref().trim();
@@ -196,9 +200,11 @@ fn check_cover(
         );
         return None;
     };
-    let alt = alt.map(text).unwrap_or_else(|| Text {
-        zh: title.zh.as_ref().map(|t| format!("封面插图：{t}")),
-        en: title.en.as_ref().map(|t| format!("Cover art: {t}")),
+    let alt = alt.map(|alt| text(alt, langs)).unwrap_or_else(|| {
+        Text::new(title.iter().map(|(lang, t)| {
+            let words = crate::i18n::tr_args(lang, "cover-art", &[("title", t.to_string().into())]);
+            (lang, words)
+        }))
     });
     let version = blake3::hash(&bytes).to_hex()[..10].to_string();
     Some(Cover {

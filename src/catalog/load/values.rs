@@ -136,7 +136,9 @@ pub fn date(value: &str) -> Result<(), ValueProblem> {
 /// The languages the exhibition in `folder` is written in (`languages` in its
 /// `exhibition.toml`; both when absent or unreadable): every visitor text needs each of them.
 pub fn languages(folder: &Path) -> Vec<Lang> {
-    super::languages::Langs::declared_in(&folder.join(super::EXHIBITION_FILE)).list()
+    super::languages::declared_in(&folder.join(super::EXHIBITION_FILE))
+        .all()
+        .to_vec()
 }
 
 #[cfg(test)]

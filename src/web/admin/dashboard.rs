@@ -126,14 +126,10 @@ pub(crate) async fn dashboard_for(
             };
             let page = ProblemPage {
                 title: title(e),
-                heading: t
-                    .s("These dates cannot be shown", "无法按这些日期显示")
-                    .to_string(),
+                heading: t.t("these-dates-cannot-be-shown").to_string(),
                 messages: vec![problem.say(lang)],
                 back,
-                back_label: t
-                    .s("Back to the figures for all time", "返回全部时间的数字")
-                    .to_string(),
+                back_label: t.t("back-to-the-figures-for-all-time").to_string(),
                 t,
             };
             return Ok(no_store(page.t.respond(StatusCode::BAD_REQUEST, &page)));
@@ -153,7 +149,7 @@ pub(crate) async fn dashboard_for(
         .rev()
         .map(|s| {
             let to = if s.is_return_to_schedule() {
-                t.s("back to schedule", "恢复按计划").to_string()
+                t.t("back-to-schedule").to_string()
             } else {
                 // By its name; a phase since removed from the files by its id.
                 e.phase(&s.phase)
@@ -207,13 +203,10 @@ pub(crate) async fn dashboard_for(
     .await
     .map_err(|e| WebError::internal("change history", e))?;
     let titles = (
-        t.s("Scans and article opens by day", "每日扫码与全文打开次数"),
-        t.s(
-            "Scans and article opens by hour of day",
-            "各时段扫码与全文打开次数",
-        ),
-        t.s("By story", "按故事"),
-        t.s("By station", "按展位"),
+        t.t("scans-and-article-opens-by-day"),
+        t.t("scans-and-article-opens-by-hour-of"),
+        t.t("by-story"),
+        t.t("by-station"),
     );
     let rows = (
         stats.by_day.clone(),
@@ -256,9 +249,9 @@ pub(crate) async fn dashboard_for(
         exhibits_read_only,
         replicas: Replicas::of(state),
         state: match showing.state {
-            ShowState::Upcoming => t.s("not open yet", "尚未开幕"),
-            ShowState::Running => t.s("running", "展出中"),
-            ShowState::Closed => t.s("closed", "已闭幕"),
+            ShowState::Upcoming => t.t("not-open-yet"),
+            ShowState::Running => t.t("running"),
+            ShowState::Closed => t.t("admin-closed"),
         },
         live_id: e.phases[showing.phase].id.clone(),
         live: e.phases[showing.phase].name.get(lang).to_string(),
@@ -300,10 +293,7 @@ pub(crate) async fn dashboard_for(
         chart_stations: charts.stations.clone(),
         chart_funnel: charts::funnel(
             lang,
-            t.s(
-                "From page view to citation, the whole show",
-                "从页面浏览到带走引文（全展）",
-            ),
+            t.t("from-page-view-to-citation-the-whole"),
             &crate::stats::funnel::steps(&stats.totals),
         ),
         reaction_names: e

@@ -33,6 +33,7 @@ use super::AppState;
 use super::auth::Organizer;
 use super::error::WebError;
 use crate::catalog::{Catalog, Exhibition, Lang};
+use crate::lang::ZhEn;
 use crate::people::Role;
 use crate::stats::{self, Stats};
 
@@ -230,11 +231,11 @@ pub(super) enum RangeError {
 impl RangeError {
     /// What went wrong and what to write instead, in `lang`.
     pub(super) fn say(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (RangeError::NotADate { field, value }, Lang::En) => {
+        match (self, lang.zh_or_en()) {
+            (RangeError::NotADate { field, value }, ZhEn::En) => {
                 format!("{field}=`{value}`: expected a date such as 2026-11-20")
             }
-            (RangeError::NotADate { field, value }, Lang::Zh) => {
+            (RangeError::NotADate { field, value }, ZhEn::Zh) => {
                 let which = if *field == "from" {
                     "开始日期"
                 } else {
@@ -242,28 +243,28 @@ impl RangeError {
                 };
                 format!("{which}「{value}」不是日期：请写成 2026-11-20 这样的格式")
             }
-            (RangeError::Backwards { from, to }, Lang::En) => {
+            (RangeError::Backwards { from, to }, ZhEn::En) => {
                 format!("to ({to}) is before from ({from})")
             }
-            (RangeError::Backwards { from, to }, Lang::Zh) => {
+            (RangeError::Backwards { from, to }, ZhEn::Zh) => {
                 format!("结束日期（{to}）早于开始日期（{from}）：请对调两个日期")
             }
-            (RangeError::TooEarly { from }, Lang::En) => {
+            (RangeError::TooEarly { from }, ZhEn::En) => {
                 format!("from ({from}) is before {EARLIEST}: no figures go back that far")
             }
-            (RangeError::TooEarly { from }, Lang::Zh) => {
+            (RangeError::TooEarly { from }, ZhEn::Zh) => {
                 format!("开始日期（{from}）早于 {EARLIEST}：没有那么早的数字")
             }
-            (RangeError::TooLate { to, today }, Lang::En) => {
+            (RangeError::TooLate { to, today }, ZhEn::En) => {
                 format!("to ({to}) is more than a year after today ({today})")
             }
-            (RangeError::TooLate { to, today }, Lang::Zh) => {
+            (RangeError::TooLate { to, today }, ZhEn::Zh) => {
                 format!("结束日期（{to}）比今天（{today}）晚了一年以上")
             }
-            (RangeError::TooLong { from, to, days }, Lang::En) => format!(
+            (RangeError::TooLong { from, to, days }, ZhEn::En) => format!(
                 "{from} to {to} is {days} days; ask for at most about ten years ({LONGEST_DAYS} days)"
             ),
-            (RangeError::TooLong { from, to, days }, Lang::Zh) => {
+            (RangeError::TooLong { from, to, days }, ZhEn::Zh) => {
                 format!("{from} 至 {to} 共 {days} 天：最多可查约十年（{LONGEST_DAYS} 天）")
             }
         }
@@ -350,7 +351,7 @@ fn range_of(
     e: &Exhibition,
     query: &RangeQuery,
 ) -> Result<Option<(Date, Date)>, WebError> {
-    checked_range(state, e, query).map_err(|err| WebError::BadRequest(err.say(Lang::En)))
+    checked_range(state, e, query).map_err(|err| WebError::BadRequest(err.say(Lang::EN)))
 }
 
 /// The date range a query asks for, or why it cannot be shown.
@@ -401,7 +402,7 @@ impl Replicas {
 }
 
 pub(crate) fn title(e: &Exhibition) -> String {
-    format!("{} · {}", e.title.get(Lang::Zh), e.title.get(Lang::En))
+    format!("{} · {}", e.title.get(Lang::ZH), e.title.get(Lang::EN))
 }
 
 /// Who is looking at a dashboard: an organizer (forms, exports, share links) or a read-only

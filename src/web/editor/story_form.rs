@@ -11,6 +11,7 @@ use askama::Template;
 use super::words::Problems;
 use super::{NEW, read_text, story_of};
 use crate::catalog::{Lang, edit};
+use crate::lang::ZhEn;
 use crate::web::admin_ui::AdminUi;
 use crate::web::auth::Organizer;
 use crate::web::error::WebError;
@@ -142,18 +143,18 @@ pub(crate) struct Shown {
 /// The label of a form field in `lang`.
 fn label(name: &str, lang: Lang) -> &'static str {
     match name {
-        "cover_file" | "cover" => match lang {
-            Lang::En => "Cover",
-            Lang::Zh => "封面",
+        "cover_file" | "cover" => match lang.zh_or_en() {
+            ZhEn::En => "Cover",
+            ZhEn::Zh => "封面",
         },
-        "id" => match lang {
-            Lang::En => "Story id",
-            Lang::Zh => "故事 id",
+        "id" => match lang.zh_or_en() {
+            ZhEn::En => "Story id",
+            ZhEn::Zh => "故事 id",
         },
         _ => LABELS
             .iter()
             .find(|l| l.0 == name)
-            .map_or("", |&(_, en, zh, _)| if lang == Lang::En { en } else { zh }),
+            .map_or("", |&(_, en, zh, _)| if lang == Lang::EN { en } else { zh }),
     }
 }
 
@@ -192,7 +193,7 @@ fn fields_of(lang: Lang, value: &dyn Fn(&str) -> String, problems: &Problems) ->
         .iter()
         .map(|&(name, en, zh, long)| Field {
             name,
-            label: if lang == Lang::En { en } else { zh },
+            label: if lang == Lang::EN { en } else { zh },
             value: value(name),
             long,
             problems: problems

@@ -7,11 +7,12 @@ use std::path::Path;
 use crate::catalog::Lang;
 use crate::catalog::edit::story_values;
 use crate::catalog::save::{Kept, kept_bytes};
+use crate::lang::ZhEn;
 
 /// A short summary of each entry of `kept` (newest first, as `save::history` lists them), in
 /// `lang`; empty when nothing can be said.
 pub(in crate::web) fn summaries(dir: &Path, kept: &[Kept], lang: Lang) -> Vec<String> {
-    let zh = lang == Lang::Zh;
+    let zh = lang == Lang::ZH;
     kept.iter()
         .enumerate()
         .map(|(i, k)| {
@@ -58,11 +59,11 @@ fn changed(before: &str, after: &str, lang: Lang) -> String {
         .filter(|(b, a)| b.1 != a.1)
         .map(|(b, _)| super::story_form::short_label(b.0, lang))
         .collect();
-    match (names.is_empty(), lang) {
-        (true, Lang::Zh) => "仅注释或格式".into(),
-        (true, Lang::En) => "comments or layout only".into(),
-        (false, Lang::Zh) => names.join("、"),
-        (false, Lang::En) => names.join(", "),
+    match (names.is_empty(), lang.zh_or_en()) {
+        (true, ZhEn::Zh) => "仅注释或格式".into(),
+        (true, ZhEn::En) => "comments or layout only".into(),
+        (false, ZhEn::Zh) => names.join("、"),
+        (false, ZhEn::En) => names.join(", "),
     }
 }
 
@@ -75,15 +76,15 @@ mod tests {
         let before =
             "code = \"GO16\"\n[title]\nzh = \"旧\"\nen = \"Old\"\n[article]\ndoi = \"10.1/x\"\n";
         let after = before.replace("Old", "New").replace("10.1/x", "10.1/y");
-        assert_eq!(changed(before, &after, Lang::En), "Title (English), DOI");
+        assert_eq!(changed(before, &after, Lang::EN), "Title (English), DOI");
         let cited = "[citation]\njournal = \"Nature\"\n";
         assert_eq!(
-            changed(cited, &cited.replace("Nature", "Science"), Lang::En),
+            changed(cited, &cited.replace("Nature", "Science"), Lang::EN),
             "Citation: journal"
         );
-        assert_eq!(changed(before, &after, Lang::Zh), "标题（英文）、DOI");
+        assert_eq!(changed(before, &after, Lang::ZH), "标题（英文）、DOI");
         assert_eq!(
-            changed(before, &format!("# note\n{before}"), Lang::En),
+            changed(before, &format!("# note\n{before}"), Lang::EN),
             "comments or layout only"
         );
     }

@@ -63,12 +63,10 @@ pub(crate) async fn undo(
             };
             let page = ProblemPage {
                 title: crate::web::admin::title(e),
-                heading: t
-                    .s("This version was not put back", "没有恢复这个版本")
-                    .to_string(),
+                heading: t.t("this-version-was-not-put-back").to_string(),
                 messages,
                 back: format!("/admin/e/{exhibition}#files"),
-                back_label: t.s("Back to the exhibition", "返回展览").to_string(),
+                back_label: t.t("back-to-the-exhibition").to_string(),
                 t,
             };
             Ok(no_store(page.t.respond(status, &page)))

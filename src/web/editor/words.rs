@@ -11,6 +11,7 @@ use crate::catalog::save::SaveError;
 use crate::catalog::values::{self, ValueProblem};
 use crate::catalog::{Lang, Problem};
 use crate::covers::CoverError;
+use crate::lang::ZhEn;
 
 /// One problem, in both languages, and the form field it is about (`None`: the whole save).
 #[derive(Debug, Clone)]
@@ -22,9 +23,9 @@ pub(super) struct Said {
 
 impl Said {
     pub fn text(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Zh => &self.zh,
+        match lang.zh_or_en() {
+            ZhEn::En => &self.en,
+            ZhEn::Zh => &self.zh,
         }
     }
 }
@@ -95,9 +96,9 @@ impl Problems {
             for lang in languages {
                 let name = field_name(&format!("{text}_{}", lang.as_str()));
                 if sent(name) == Some("") {
-                    let (en_lang, zh_lang) = match lang {
-                        Lang::Zh => ("Chinese", "中文"),
-                        Lang::En => ("English", "英文"),
+                    let (en_lang, zh_lang) = match lang.zh_or_en() {
+                        ZhEn::Zh => ("Chinese", "中文"),
+                        ZhEn::En => ("English", "英文"),
                     };
                     problems.add(
                         Some(name),
@@ -319,7 +320,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let problems = Problems::of_form(&form, &[Lang::Zh, Lang::En]);
+        let problems = Problems::of_form(&form, &[Lang::ZH, Lang::EN]);
         for field in ["doi", "url", "citation_issue_date", "title_en", "title_zh"] {
             assert_eq!(problems.of(field).count(), 1, "{field}: {problems:?}");
         }
@@ -327,7 +328,7 @@ mod tests {
         assert!(
             problems
                 .of("doi")
-                .all(|s| s.text(Lang::Zh).contains("不是 DOI"))
+                .all(|s| s.text(Lang::ZH).contains("不是 DOI"))
         );
     }
 

@@ -101,7 +101,7 @@ pub(in crate::web) async fn react(
 ) -> HttpResponse {
     let catalog = state.catalog();
     let Some((code, here)) = shown(&state, &catalog, &path) else {
-        return refused(StatusCode::NOT_FOUND, Lang::En, "no such code", None);
+        return refused(StatusCode::NOT_FOUND, Lang::EN, "no such code", None);
     };
     let requester = Requester::for_show(&req, &PageQuery::of(&req), here.exhibition.languages);
     let lang = requester.lang;
@@ -129,7 +129,7 @@ pub(in crate::web) async fn answer(
 ) -> HttpResponse {
     let catalog = state.catalog();
     let Some((code, here)) = shown(&state, &catalog, &path) else {
-        return refused(StatusCode::NOT_FOUND, Lang::En, "no such code", None);
+        return refused(StatusCode::NOT_FOUND, Lang::EN, "no such code", None);
     };
     let e = here.exhibition;
     let requester = Requester::for_show(&req, &PageQuery::of(&req), e.languages);

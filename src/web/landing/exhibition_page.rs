@@ -5,6 +5,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::nav::Nav;
 use super::not_found::{not_found_page, shows_page};
 use super::request::{PageQuery, Requester};
 use super::story_view::{Card, card, notice};
@@ -17,6 +18,7 @@ use crate::web::{AppState, render_failed};
 #[template(path = "exhibition.html")]
 struct ExhibitionPage<'a> {
     t: &'static Ui,
+    nav: Nav,
     lang: Lang,
     id: &'a str,
     title: &'a str,
@@ -42,13 +44,15 @@ pub(in crate::web) async fn exhibition(
     };
     let lang = Requester::for_show(&req, &query, e.languages).lang;
     let showing = e.showing(state.clock.now(), state.last_switch(&e.id).as_ref());
+    let large = query.large;
     let key = VariantKey::Exhibition {
         index,
         lang,
         showing,
+        large,
     };
     match state.pages.get_or_render(generation, key, || {
-        exhibition_page(e, lang, showing).render()
+        exhibition_page(e, lang, showing, large).render()
     }) {
         Ok(page) => pages::respond(&req, &page),
         Err(err) => render_failed(&err),
@@ -56,7 +60,12 @@ pub(in crate::web) async fn exhibition(
 }
 
 /// The exhibition page, from exactly what its `VariantKey::Exhibition` holds.
-fn exhibition_page(e: &Exhibition, lang: Lang, showing: Showing) -> ExhibitionPage<'_> {
+fn exhibition_page(
+    e: &Exhibition,
+    lang: Lang,
+    showing: Showing,
+    large: bool,
+) -> ExhibitionPage<'_> {
     let t = i18n::ui(lang);
     let cards = e
         .stations
@@ -64,12 +73,13 @@ fn exhibition_page(e: &Exhibition, lang: Lang, showing: Showing) -> ExhibitionPa
         .enumerate()
         .map(|(i, station)| {
             let label = format!("{} {} · {}", t.station, station.id, station.place.get(lang));
-            card(e, e.story_at(showing.phase, i), lang, Some(label))
+            card(e, e.story_at(showing.phase, i), lang, Some(label), large)
         })
         .collect();
     let notice = notice(e, showing.state, lang);
     ExhibitionPage {
         t,
+        nav: Nav::new(e.languages, lang, large),
         lang,
         id: &e.id,
         title: e.title.get(lang),

@@ -12,6 +12,7 @@ mod citation;
 mod engage;
 mod exhibition_page;
 mod go;
+mod nav;
 mod not_found;
 mod recording;
 mod request;

@@ -5,6 +5,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::nav::Nav;
 use super::recording::record;
 use super::request::{PageQuery, Requester};
 use crate::catalog::Lang;
@@ -16,6 +17,7 @@ use crate::web::{AppState, html};
 #[template(path = "shows.html")]
 struct ShowsPage<'a> {
     t: &'static Ui,
+    nav: Nav,
     heading: &'static str,
     text: &'static str,
     /// Whose page this is, at the top: the venue (or venues) of the shows, not the software.
@@ -86,6 +88,7 @@ pub(super) fn shows_page(
     let catalog = state.catalog();
     let page = ShowsPage {
         t: i18n::ui(lang),
+        nav: Nav::new(catalog.languages(), lang, false),
         heading,
         text,
         site: site_name(&catalog, lang),

@@ -33,6 +33,8 @@ pub(super) struct PageQuery {
     /// `done=reaction|poll`: back from an answer form (`engage`); the same visit, not another
     /// view.
     pub(super) done: Option<Thanks>,
+    /// `size=large`: the large-type, high-contrast layout (`nav`).
+    pub(super) large: bool,
 }
 
 impl From<Vec<(String, String)>> for PageQuery {
@@ -45,13 +47,14 @@ impl From<Vec<(String, String)>> for PageQuery {
         };
         PageQuery {
             lang: values("lang").next().map(str::to_string),
-            browsing: values("via").any(|v| matches!(v, "list" | "lang" | "show")),
+            browsing: values("via").any(|v| matches!(v, "list" | "lang" | "show" | "size")),
             route: values("route").find_map(Route::forced),
             share: Share::of(
                 values("from").next(),
                 values("isappinstalled").next().is_some(),
             ),
             done: values("done").find_map(Thanks::of),
+            large: values("size").next() == Some("large"),
         }
     }
 }
@@ -88,13 +91,18 @@ fn asked_lang(req: &HttpRequest, query: &PageQuery, show: Languages) -> Lang {
 impl Requester {
     /// The requester, speaking the language `show`'s settings give them.
     pub(super) fn for_show(req: &HttpRequest, query: &PageQuery, show: Languages) -> Requester {
-        Requester {
-            lang: asked_lang(req, query, show),
-            ..Requester::of(req, query)
-        }
+        Requester::speaking(req, query, show)
     }
 
+    /// The requester of a page about no one show, speaking one of the hosted shows' languages.
     pub(super) fn of(req: &HttpRequest, query: &PageQuery) -> Requester {
+        let langs = req
+            .app_data::<web::Data<AppState>>()
+            .map_or_else(Languages::default, |s| s.catalog().languages());
+        Requester::speaking(req, query, langs)
+    }
+
+    fn speaking(req: &HttpRequest, query: &PageQuery, langs: Languages) -> Requester {
         let state = req.app_data::<web::Data<AppState>>();
         let trusted_proxy = state.and_then(|s| s.trusted_proxy);
         let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
@@ -108,8 +116,7 @@ impl Requester {
         let staff = state.is_some_and(|s| crate::web::auth::is_staff(s, req, addr));
         Requester {
             client: visitor::classify(&user_agent, prefetch),
-            // No show known yet: the server's default; `for_show` decides for a show.
-            lang: asked_lang(req, query, Languages::default()),
+            lang: asked_lang(req, query, langs),
             addr,
             ip: addr.map(|ip| ip.to_string()).unwrap_or_default(),
             user_agent,
@@ -152,20 +159,17 @@ impl CodeRequest {
         raw: &str,
     ) -> Result<CodeRequest, HttpResponse> {
         let query = PageQuery::of(req);
-        let requester = Requester::of(req, &query);
         let generation = state.pages.generation();
         let catalog = state.catalog();
         let known = Code::parse(raw)
             .ok()
             .and_then(|c| catalog.resolve(&c).map(|t| (c, t)));
         let Some((code, target)) = known else {
+            let requester = Requester::speaking(req, &query, catalog.languages());
             return Err(unknown_code(state, req, raw, &requester).await);
         };
         let show = catalog.exhibitions[target.exhibition()].languages;
-        let requester = Requester {
-            lang: asked_lang(req, &query, show),
-            ..requester
-        };
+        let requester = Requester::speaking(req, &query, show);
         Ok(CodeRequest {
             query,
             requester,

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::engage::Thanks;
+use super::nav::{Nav, keep};
 use super::recording::{record, visit_record};
 use super::request::CodeRequest;
 use super::story_view::{Card, StoryView, card, notice, story_view};
@@ -22,6 +23,9 @@ use crate::web::{AppState, no_store, render_failed};
 #[template(path = "landing.html")]
 struct LandingPage<'a> {
     t: &'static Ui,
+    nav: Nav,
+    /// The story's texts in this language are a machine's translation: the page says so.
+    machine: bool,
     code: &'a str,
     show_title: &'a str,
     show_href: String,
@@ -40,6 +44,8 @@ struct LandingPage<'a> {
     /// What visitors can answer back (`engage`): reactions, the open poll, a thank-you.
     w: &'static Words,
     lang: &'static str,
+    /// Keeps large type on the answer forms' way back.
+    keep: &'static str,
     reactions: Vec<Choice<'a>>,
     poll: Option<PollView<'a>>,
     thanks: Option<&'static str>,
@@ -109,6 +115,7 @@ pub(in crate::web) async fn landing(
         showing: here.showing,
         poll,
         thanks,
+        large: asked.query.large,
     };
     let page = state.pages.get_or_render(asked.generation, key, || {
         let free = state.free_copy(here.story);
@@ -118,6 +125,7 @@ pub(in crate::web) async fn landing(
             place,
             poll,
             thanks,
+            large: asked.query.large,
         };
         landing_page(&here, code, view, free.as_ref()).render()
     });
@@ -135,6 +143,7 @@ struct Variant {
     place: Place,
     poll: Option<usize>,
     thanks: Option<Thanks>,
+    large: bool,
 }
 
 /// The landing page, from exactly what its `VariantKey::Landing` holds: the code (which with
@@ -152,6 +161,7 @@ fn landing_page<'a>(
         place,
         poll,
         thanks,
+        large,
     } = view;
     let e = here.exhibition;
     let t = i18n::ui(lang);
@@ -191,16 +201,18 @@ fn landing_page<'a>(
             .into_iter()
             .map(|i| &e.stories[i])
             .filter(|s| s.id != here.story.id)
-            .map(|s| card(e, s, lang, None))
+            .map(|s| card(e, s, lang, None, large))
             .collect()
     } else {
         vec![]
     };
     LandingPage {
         t,
+        nav: Nav::new(e.languages, lang, large),
+        machine: here.story.machine.contains(&lang) || e.machine.contains(&lang),
         code: code.as_str(),
         show_title: e.title.get(lang),
-        show_href: format!("/e/{}?lang={}&via=show", e.id, lang.as_str()),
+        show_href: format!("/e/{}?lang={}&via=show{}", e.id, lang.as_str(), keep(large)),
         notice,
         in_app,
         first,
@@ -212,6 +224,7 @@ fn landing_page<'a>(
         story: story_view(e, here.story, lang),
         w: words(lang),
         lang: lang.as_str(),
+        keep: keep(large),
         reactions: e
             .reactions
             .iter()

@@ -9,6 +9,8 @@ use crate::i18n;
 pub(super) struct StoryView<'a> {
     pub(super) title: &'a str,
     pub(super) subtitle: Option<&'a str>,
+    /// The subtitle's language: the show's first other than the page's.
+    pub(super) subtitle_lang: &'static str,
     pub(super) paragraphs: Vec<&'a str>,
     pub(super) cover: CoverView,
     pub(super) topics: Vec<&'a str>,
@@ -33,14 +35,20 @@ pub(super) struct Card<'a> {
     pub(super) label: String,
 }
 
-/// The topics written in the page's language (Chinese ones hold Han characters), or all of
-/// them when none is: exhibit files often list both, as 人工智能 and "Artificial intelligence".
+/// The topics written in the page's script (Chinese and Japanese ones hold Han characters or
+/// kana), or all of them when none is: exhibit files often list both, as 人工智能 and
+/// "Artificial intelligence".
 fn topics_in(topics: &[String], lang: Lang) -> Vec<&str> {
-    let han = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let cjk = |t: &str| {
+        t.chars().any(|c| {
+            ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)
+        })
+    };
+    let page_cjk = matches!(lang.primary(), "zh" | "ja" | "yue");
     let matching: Vec<&str> = topics
         .iter()
         .map(String::as_str)
-        .filter(|t| han(t) == (lang == Lang::Zh))
+        .filter(|t| cjk(t) == page_cjk)
         .collect();
     if matching.is_empty() {
         topics.iter().map(String::as_str).collect()
@@ -60,10 +68,14 @@ pub(super) fn notice(e: &Exhibition, state: ShowState, lang: Lang) -> Option<Str
 
 pub(super) fn story_view<'a>(e: &Exhibition, story: &'a Story, lang: Lang) -> StoryView<'a> {
     let title = story.title.get(lang);
-    let subtitle = story.title.exactly(lang.other()).filter(|s| *s != title);
+    let other = e.languages.all().iter().copied().find(|l| *l != lang);
+    let subtitle = other
+        .and_then(|other| story.title.exactly(other))
+        .filter(|s| *s != title);
     StoryView {
         title,
         subtitle,
+        subtitle_lang: other.map_or("", Lang::as_str),
         paragraphs: story
             .summary
             .get(lang)
@@ -97,7 +109,7 @@ fn citation_line(c: &Citation) -> String {
     }
     if let Some(d) = c.issue_date {
         // A citation is English bibliographic text whatever the page language.
-        line.push_str(&format!(" ({})", i18n::date(Lang::En, d)));
+        line.push_str(&format!(" ({})", i18n::date(Lang::EN, d)));
     }
     line
 }
@@ -134,9 +146,15 @@ pub(super) fn card<'a>(
     story: &'a Story,
     lang: Lang,
     label: Option<String>,
+    large: bool,
 ) -> Card<'a> {
     Card {
-        href: format!("/s/{}?lang={}&via=list", story.code, lang.as_str()),
+        href: format!(
+            "/s/{}?lang={}&via=list{}",
+            story.code,
+            lang.as_str(),
+            super::nav::keep(large)
+        ),
         title: story.title.get(lang),
         thumb: cover_url(e, story, 160),
         thumb_srcset: cover_srcset(e, story),
