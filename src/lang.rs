@@ -201,6 +201,14 @@ impl Languages {
         self.list[0]
     }
 
+    /// The first two languages (a poster's), the first twice for a show in one language.
+    pub fn first_two(&self) -> (Lang, Lang) {
+        (
+            self.list[0],
+            self.all().get(1).copied().unwrap_or(self.list[0]),
+        )
+    }
+
     pub fn has(&self, lang: Lang) -> bool {
         self.all().contains(&lang)
     }

@@ -95,6 +95,9 @@ struct Poster {
 #[derive(Template)]
 #[template(path = "print.html")]
 struct PrintPage<'a> {
+    /// The sheet's first and second languages (`*_zh` and `*_en` hold their texts).
+    first: &'static str,
+    second: &'static str,
     title_zh: &'a str,
     title_en: &'a str,
     venue_zh: &'a str,
@@ -159,6 +162,8 @@ pub fn render_with_notice(
     warn: Option<Lang>,
 ) -> Result<String, PrintError> {
     let labels = options.sheet == Sheet::Labels;
+    // A poster speaks the show's first two languages, in order.
+    let (first, second) = e.languages.first_two();
     let posters = e
         .stations
         .iter()
@@ -175,19 +180,24 @@ pub fn render_with_notice(
                 station.scan_distance_m
             };
             poster(base_url, code, story, distance, options.ecc, labels, |p| {
-                (p.cta_zh, p.cta_en) = (cta(e, story, Lang::ZH), cta(e, story, Lang::EN));
+                p.title_zh = story.title.get(first).to_string();
+                p.title_en = story.title.get(second).to_string();
+                p.cover_alt = story.cover.alt.get(second).to_string();
+                (p.cta_zh, p.cta_en) = (cta(e, story, first), cta(e, story, second));
                 p.station = station.id.clone();
-                p.place_zh = station.place.get(Lang::ZH).to_string();
-                p.place_en = station.place.get(Lang::EN).to_string();
+                p.place_zh = station.place.get(first).to_string();
+                p.place_en = station.place.get(second).to_string();
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let page = PrintPage {
-        title_zh: e.title.get(Lang::ZH),
-        title_en: e.title.get(Lang::EN),
-        venue_zh: e.venue.get(Lang::ZH),
-        venue_en: e.venue.get(Lang::EN),
-        phase: e.phases[phase].name.get(Lang::EN),
+        first: first.as_str(),
+        second: second.as_str(),
+        title_zh: e.title.get(first),
+        title_en: e.title.get(second),
+        venue_zh: e.venue.get(first),
+        venue_en: e.venue.get(second),
+        phase: e.phases[phase].name.get(second),
         labels,
         posters,
         warn: warn.filter(|_| only_this_machine(base_url)),

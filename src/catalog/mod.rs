@@ -89,6 +89,30 @@ pub struct Story {
     pub citation: Option<Citation>,
     /// The languages of its texts that a machine translated (`machine_translated`).
     pub machine: Vec<Lang>,
+    /// A recording per language (`[audio]`), probed at load time.
+    pub audio: Vec<Audio>,
+    /// The recording's words (`[transcript]`); empty for the summary.
+    pub transcript: Text,
+}
+
+/// One recording of a story, in one language.
+#[derive(Debug)]
+pub struct Audio {
+    pub lang: Lang,
+    pub path: PathBuf,
+    /// A short hash of the file's bytes: part of its URL, so caches never go stale.
+    pub version: String,
+    /// `audio/mpeg`, `audio/mp4` or `audio/ogg`.
+    pub mime: &'static str,
+    pub seconds: u64,
+    pub bytes: u64,
+}
+
+impl Story {
+    /// The recording in `lang`, if the story has one.
+    pub fn audio_in(&self, lang: Lang) -> Option<&Audio> {
+        self.audio.iter().find(|a| a.lang == lang)
+    }
 }
 
 #[derive(Debug)]

@@ -83,10 +83,11 @@ pub struct Ui {
 pub fn ui(lang: Lang) -> &'static Ui {
     static BUILT: LazyLock<Mutex<HashMap<Lang, &'static Ui>>> = LazyLock::new(Default::default);
     let lang = interface(lang);
-    *BUILT
-        .lock()
+    let mut built = BUILT.lock();
+    let ui: &&'static Ui = built
         .entry(lang)
-        .or_insert_with(|| Box::leak(Box::new(Ui::of(lang))))
+        .or_insert_with(|| Box::leak(Box::new(Ui::of(lang))));
+    ui
 }
 
 impl Ui {

@@ -50,6 +50,8 @@ pub struct Figures {
     pub reactions: BTreeMap<String, u64>,
     /// Citations downloaded (`/cite/{code}.ris|.bib`).
     pub citations: u64,
+    /// Viewers who played the story's recording, once per daily visitor, story and code.
+    pub listens: u64,
 }
 
 impl Figures {
@@ -164,6 +166,7 @@ fn figures(sum: &Sum) -> Figures {
         },
         reactions: sum.reactions.clone(),
         citations: slots[Metric::Citations as usize],
+        listens: slots[Metric::Listens as usize],
         scans,
         browses,
         visitors: slots[Metric::Visitors as usize],
@@ -607,7 +610,7 @@ mod tests {
             serde_json::json!({
                 "key": "wecom", "label": "WeCom", "scans": 2, "browses": 0, "visitors": 0,
                 "opens": 1, "shares": 0, "open_rate": 0.5, "confirmed": 0, "read_to_end": 0,
-                "read_rate": 0.0, "reactions": {}, "citations": 0
+                "read_rate": 0.0, "reactions": {}, "citations": 0, "listens": 0
             })
         );
         let day: Date = "2026-11-20".parse().unwrap();

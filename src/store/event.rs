@@ -79,6 +79,7 @@ pub enum Kind {
     Cite,
     React,
     Answer,
+    Listen,
 }
 
 impl Kind {
@@ -92,6 +93,7 @@ impl Kind {
             Kind::Cite => "cite",
             Kind::React => "reaction",
             Kind::Answer => "answer",
+            Kind::Listen => "listen",
         }
     }
 }
@@ -110,6 +112,8 @@ pub enum Signal {
     React(String),
     /// An answer to one of the exhibition's polls: poll id and option id.
     Answer { poll: String, option: String },
+    /// The story's recording was played (its first range requested).
+    Listen,
 }
 
 impl Signal {
@@ -120,6 +124,7 @@ impl Signal {
             Signal::Cite => Kind::Cite,
             Signal::React(_) => Kind::React,
             Signal::Answer { .. } => Kind::Answer,
+            Signal::Listen => Kind::Listen,
         }
     }
 
@@ -128,7 +133,7 @@ impl Signal {
         match self {
             Signal::React(id) => (Some(id), None),
             Signal::Answer { poll, option } => (Some(poll), Some(option)),
-            Signal::Confirm | Signal::Read | Signal::Cite => (None, None),
+            Signal::Confirm | Signal::Read | Signal::Cite | Signal::Listen => (None, None),
         }
     }
 }

@@ -234,12 +234,13 @@ const DEVICES: [Device; 4] = [
 ];
 const ROUTES: [Route; 4] = [Route::Campus, Route::Proxy, Route::Oa, Route::Publisher];
 /// Signal kinds by stored number (`SignalRecord::kind`).
-const SIGNALS: [Kind; 5] = [
+const SIGNALS: [Kind; 6] = [
     Kind::Confirm,
     Kind::Read,
     Kind::Cite,
     Kind::React,
     Kind::Answer,
+    Kind::Listen,
 ];
 pub(super) const APPS: [InApp; 17] = [
     InApp::None,
@@ -317,6 +318,7 @@ fn signal_index(k: Kind) -> Option<u8> {
         Kind::Cite => Some(2),
         Kind::React => Some(3),
         Kind::Answer => Some(4),
+        Kind::Listen => Some(5),
     }
 }
 
@@ -594,6 +596,7 @@ pub(super) fn event_of(
         Kind::Confirm => Event::Signal(visit, Signal::Confirm),
         Kind::Read => Event::Signal(visit, Signal::Read),
         Kind::Cite => Event::Signal(visit, Signal::Cite),
+        Kind::Listen => Event::Signal(visit, Signal::Listen),
         Kind::React => Event::Signal(visit, Signal::React(named(f.about)?)),
         Kind::Answer => {
             let poll = named(f.about)?;

@@ -55,11 +55,13 @@ pub enum Metric {
     Answers,
     /// Visitors who answered a poll, by poll.
     Answerers,
+    /// Visitors who played the story's recording.
+    Listens,
 }
 
 impl Metric {
     // New metrics go at the end: checkpoints store them by number.
-    pub const ALL: [Metric; 13] = [
+    pub const ALL: [Metric; 14] = [
         Metric::Scans,
         Metric::Browses,
         Metric::Opens,
@@ -73,6 +75,7 @@ impl Metric {
         Metric::Reactions,
         Metric::Answers,
         Metric::Answerers,
+        Metric::Listens,
     ];
 
     pub fn name(self) -> &'static str {
@@ -90,6 +93,7 @@ impl Metric {
             Metric::Reactions => "reactions",
             Metric::Answers => "answers",
             Metric::Answerers => "answered",
+            Metric::Listens => "listens",
         }
     }
 }
@@ -349,6 +353,10 @@ impl Views {
                 Metric::Reactions,
                 about != 0 && viewed(self) && self.mark(f, day, key(REACTED, f.story.0, about)),
             ),
+            Kind::Listen => (
+                Metric::Listens,
+                viewed(self) && self.mark(f, day, key(LISTENED, f.story.0, f.code.0)),
+            ),
             Kind::Answer => (
                 Metric::Answers,
                 about != 0 && viewed(self) && self.mark(f, day, key(ANSWERED, about, 0)),
@@ -572,6 +580,7 @@ const CONFIRMED: u64 = 0x52;
 const READ: u64 = 0x53;
 const REACTED: u64 = 0x54;
 const ANSWERED: u64 = 0x55;
+const LISTENED: u64 = 0x56;
 
 /// A set entry's key: what it stands for and up to two name ids, spread over 64 bits.
 fn key(tag: u64, a: u32, b: u32) -> u64 {

@@ -59,6 +59,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/c/{code}/react", web::post().to(landing::react))
         .route("/c/{code}/poll", web::post().to(landing::answer))
         .route("/c/{code}/{file}", read().to(landing::beacon))
+        .route("/c/{code}/audio/{story}/{lang}", read().to(landing::listen))
         .route("/e/{exhibition}", read().to(landing::exhibition))
         .route(
             "/cover/{exhibition}/{story}/{width}",

@@ -62,8 +62,16 @@ fn a_chinese_browser_gets_chinese_and_the_toggle_switches_to_english_for_good() 
     assert!(kept.body.contains("<h1>Exhibitions</h1>"), "{}", kept.body);
     assert!(
         kept.body
-            .contains("href=\"/admin?lang=zh\" lang=\"zh-Hans\">中文</a>")
+            .contains("href=\"/admin?lang=zh\" lang=\"zh\" hreflang=\"zh\">中文</a>"),
+        "{}",
+        kept.body
     );
+    // Japanese too, from the same resources, and its links to the others.
+    let ja = admin_as(&app, "/admin?lang=ja", &[("Cookie", &cookie)]);
+    assert!(ja.body.contains("<html lang=\"ja\">"), "{}", ja.body);
+    assert!(ja.body.contains("<h1>展示</h1>"), "{}", ja.body);
+    assert!(ja.body.contains("展示ファイル"), "{}", ja.body);
+    assert!(ja.body.contains(">English</a>") && ja.body.contains(">中文</a>"));
 
     // And back to Chinese with the other toggle.
     let back = admin_as(&app, "/admin?lang=zh", &[("Cookie", &cookie)]);

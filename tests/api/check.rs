@@ -593,14 +593,27 @@ fn a_text_missing_one_language_is_named_unless_the_show_declares_one_language() 
     let dir = broken(&[(
         EXHIBITION,
         "time_zone = \"Asia/Shanghai\"",
-        "time_zone = \"Asia/Shanghai\"\nlanguages = [\"fr\"]",
+        "time_zone = \"Asia/Shanghai\"\nlanguages = [\"zh\", \"xx\"]",
     )]);
     assert_problem(
         dir.path(),
         EXHIBITION,
         "languages = ",
         "languages",
-        "[\"zh\", \"en\"] (the default)",
+        "`xx` names no known language",
+    );
+    // A French show needs French texts, each named at its line.
+    let dir = broken(&[(
+        EXHIBITION,
+        "time_zone = \"Asia/Shanghai\"",
+        "time_zone = \"Asia/Shanghai\"\nlanguages = [\"fr\"]",
+    )]);
+    assert_problem(
+        dir.path(),
+        ALPHAGO,
+        "[title]",
+        "title",
+        "the French text (title.fr) is missing or empty",
     );
 }
 

@@ -13,6 +13,7 @@ mod engagement;
 mod figures_words;
 mod helpers;
 mod import;
+mod languages;
 mod layout;
 mod log_volume;
 mod logging;

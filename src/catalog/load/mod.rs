@@ -7,6 +7,7 @@
 //! an exhibition is checked in a file of its own.
 
 mod access_table;
+mod audio;
 mod codes;
 mod exhibition;
 mod feedback;

@@ -101,6 +101,10 @@ pub(super) struct RawStory {
     pub(super) citation: Option<Spanned<RawCitation>>,
     /// Languages whose texts in this story a machine translated: the page says so.
     pub(super) machine_translated: Option<Spanned<Vec<Spanned<String>>>>,
+    /// A recording per language: language tag to a file in the exhibition folder.
+    pub(super) audio: Option<Spanned<RawText>>,
+    /// The recordings' words; the summary when absent.
+    pub(super) transcript: Option<Spanned<RawText>>,
 }
 
 #[derive(Deserialize)]

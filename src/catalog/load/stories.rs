@@ -107,6 +107,11 @@ fn load_story(
     );
     let citation = raw.citation.map(|c| check_citation(&src, c, report));
     let machine = check_machine(&src, raw.machine_translated.as_ref(), langs, report);
+    let audio = super::audio::check_audio(&src, folder, raw.audio.as_ref(), langs, report);
+    let transcript = match &raw.transcript {
+        Some(t) => check_text(&src, t, "transcript", langs, report),
+        None => Text::default(),
+    };
     if report.problems.len() != before {
         return None;
     }
@@ -122,6 +127,8 @@ fn load_story(
         doi,
         citation,
         machine,
+        audio,
+        transcript,
     })
 }
 

@@ -103,7 +103,8 @@ pub(in crate::web) async fn react(
     let Some((code, here)) = shown(&state, &catalog, &path) else {
         return refused(StatusCode::NOT_FOUND, Lang::EN, "no such code", None);
     };
-    let requester = Requester::for_show(&req, &PageQuery::of(&req), here.exhibition.languages);
+    let query = PageQuery::of(&req);
+    let requester = Requester::for_show(&req, &query, here.exhibition.languages);
     let lang = requester.lang;
     let Some(reaction) = form.r.as_deref().and_then(|r| here.exhibition.reaction(r)) else {
         return refused(
@@ -116,7 +117,7 @@ pub(in crate::web) async fn react(
     let signal = Signal::React(reaction.id.clone());
     let visit = visit_record(&state, &code, &here, &requester, Via::Qr).await;
     record(&state, Event::Signal(visit, signal)).await;
-    back(&code, lang, Thanks::Reaction)
+    back(&code, lang, Thanks::Reaction, query.large)
 }
 
 /// POST /c/{code}/poll: `poll` and `option`; refused (400, with the reason) for a poll that
@@ -132,7 +133,8 @@ pub(in crate::web) async fn answer(
         return refused(StatusCode::NOT_FOUND, Lang::EN, "no such code", None);
     };
     let e = here.exhibition;
-    let requester = Requester::for_show(&req, &PageQuery::of(&req), e.languages);
+    let query = PageQuery::of(&req);
+    let requester = Requester::for_show(&req, &query, e.languages);
     let lang = requester.lang;
     let today = state
         .clock
@@ -166,27 +168,32 @@ pub(in crate::web) async fn answer(
     };
     let visit = visit_record(&state, &code, &here, &requester, Via::Qr).await;
     record(&state, Event::Signal(visit, signal)).await;
-    back(&code, lang, Thanks::Poll)
+    back(&code, lang, Thanks::Poll, query.large)
 }
 
 /// What a known code shows now; `None` for a code the catalog does not know (not counted
 /// as an unknown scan: nobody scanned it).
-fn shown<'a>(state: &AppState, catalog: &'a Catalog, raw: &str) -> Option<(Code, ShownStory<'a>)> {
+pub(super) fn shown<'a>(
+    state: &AppState,
+    catalog: &'a Catalog,
+    raw: &str,
+) -> Option<(Code, ShownStory<'a>)> {
     let code = Code::parse(raw).ok()?;
     let target = catalog.resolve(&code)?;
     Some((code, resolve(state, catalog, target)))
 }
 
 /// 303 back to the landing page, which says thank you and is not counted as another view.
-fn back(code: &Code, lang: Lang, thanks: Thanks) -> HttpResponse {
+fn back(code: &Code, lang: Lang, thanks: Thanks, large: bool) -> HttpResponse {
     no_store(
         HttpResponse::SeeOther()
             .insert_header((
                 header::LOCATION,
                 format!(
-                    "/s/{code}?lang={}&done={}#respond",
+                    "/s/{code}?lang={}&done={}{}#respond",
                     lang.as_str(),
-                    thanks.as_str()
+                    thanks.as_str(),
+                    super::nav::keep(large)
                 ),
             ))
             .finish(),

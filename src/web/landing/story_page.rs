@@ -41,6 +41,8 @@ struct LandingPage<'a> {
     resolver: Option<String>,
     station_place: Option<&'a str>,
     story: StoryView<'a>,
+    /// The story's recording in this language, and its words.
+    audio: Option<AudioView<'a>>,
     /// What visitors can answer back (`engage`): reactions, the open poll, a thank-you.
     w: &'static Words,
     lang: &'static str,
@@ -64,6 +66,14 @@ struct PollView<'a> {
     id: &'a str,
     question: &'a str,
     options: Vec<Choice<'a>>,
+}
+
+/// The player: nothing is downloaded until the visitor presses play (`preload="none"`).
+struct AudioView<'a> {
+    src: String,
+    mime: &'static str,
+    /// The transcript's paragraphs: its own text, or the story's summary.
+    transcript: Vec<&'a str>,
 }
 
 /// A link to the paper through `/go/`.
@@ -222,6 +232,24 @@ fn landing_page<'a>(
         resolver,
         station_place: here.station.map(|s| e.stations[s].place.get(lang)),
         story: story_view(e, here.story, lang),
+        audio: here.story.audio_in(lang).map(|a| AudioView {
+            src: format!(
+                "/c/{code}/audio/{}/{}?v={}",
+                here.story.id,
+                a.lang.as_str(),
+                a.version
+            ),
+            mime: a.mime,
+            transcript: here
+                .story
+                .transcript
+                .exactly(lang)
+                .unwrap_or_else(|| here.story.summary.get(lang))
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect(),
+        }),
         w: words(lang),
         lang: lang.as_str(),
         keep: keep(large),
