@@ -4,7 +4,7 @@
 
 mod resources;
 
-pub use resources::{interface, shipped, tr, tr_args};
+pub use resources::{interface, shipped, tr, tr_args, tr_static};
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

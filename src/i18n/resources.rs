@@ -66,6 +66,20 @@ pub fn tr(lang: Lang, key: &str) -> String {
     LOCALES.lookup(&interface(lang).id(), key)
 }
 
+/// The words of `key` in `lang`'s interface, looked up once and kept: for the code's own keys
+/// (a bounded set), where a `&'static str` is wanted.
+pub fn tr_static(lang: Lang, key: &str) -> &'static str {
+    static KEPT: LazyLock<parking_lot::Mutex<HashMap<(Lang, String), &'static str>>> =
+        LazyLock::new(Default::default);
+    let mut kept = KEPT.lock();
+    if let Some(found) = kept.get(&(lang, key.to_string())) {
+        return found;
+    }
+    let found: &'static str = Box::leak(tr(lang, key).into_boxed_str());
+    kept.insert((lang, key.to_string()), found);
+    found
+}
+
 /// The words of `key` with its arguments (`{ $date }`).
 pub fn tr_args(lang: Lang, key: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args

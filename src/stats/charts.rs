@@ -5,7 +5,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Key, Row};
 use crate::catalog::Lang;
-use crate::lang::ZhEn;
 
 const SCANS: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
 const OPENS: RGBColor = RGBColor(0xc2, 0x41, 0x0c);
@@ -26,12 +25,11 @@ impl Series {
     }
 
     fn name(self, lang: Lang) -> &'static str {
-        match (self, lang.zh_or_en()) {
-            (Series::Scans, ZhEn::En) => "scans",
-            (Series::Opens, ZhEn::En) => "article opens",
-            (Series::Scans, ZhEn::Zh) => "扫码",
-            (Series::Opens, ZhEn::Zh) => "全文打开",
-        }
+        let key = match self {
+            Series::Scans => "chart-scans",
+            Series::Opens => "chart-opens",
+        };
+        crate::i18n::tr_static(lang, key)
     }
 }
 
@@ -155,10 +153,7 @@ fn draw_columns<K: Key>(
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(0xe4, 0xe4, 0xe4))
         .label_style(("sans-serif", LABEL_PX))
-        .y_desc(match lang.zh_or_en() {
-            ZhEn::En => "count",
-            ZhEn::Zh => "次数",
-        })
+        .y_desc(crate::i18n::tr_static(lang, "chart-count"))
         .draw()?;
     for (offset, series, color) in [(0.1, Series::Scans, SCANS), (0.5, Series::Opens, OPENS)] {
         chart.draw_series(rows.iter().enumerate().map(|(i, r)| {

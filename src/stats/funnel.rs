@@ -5,7 +5,6 @@
 
 use super::{Figures, Named, Row};
 use crate::catalog::Lang;
-use crate::lang::ZhEn;
 
 /// One step of a funnel.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,10 +23,7 @@ pub struct Step {
 
 impl Step {
     pub fn label(&self, lang: Lang) -> &'static str {
-        match lang.zh_or_en() {
-            ZhEn::Zh => self.zh,
-            ZhEn::En => self.en,
-        }
+        crate::i18n::tr_static(lang, &format!("funnel-{}", self.key))
     }
 
     /// The share as people read it: "42 %".
@@ -39,48 +35,21 @@ impl Step {
 /// The five steps of `f`, in order.
 pub fn steps(f: &Figures) -> Vec<Step> {
     let raw = [
-        (
-            "views",
-            (
-                "页面浏览（扫码与浏览进入）",
-                "page views (scans and browses)",
-            ),
-            ("浏览", "views"),
-            f.views(),
-        ),
-        (
-            "confirmed",
-            ("浏览器确认的浏览", "confirmed by a browser"),
-            ("确认", "confirmed"),
-            f.confirmed,
-        ),
-        (
-            "read_to_end",
-            ("读到文末", "read to the end"),
-            ("读完", "read to end"),
-            f.read_to_end,
-        ),
-        (
-            "opens",
-            ("打开全文", "article opens"),
-            ("全文", "opens"),
-            f.opens,
-        ),
-        (
-            "citations",
-            ("带走引文", "citations taken home"),
-            ("引文", "citations"),
-            f.citations,
-        ),
+        ("views", f.views()),
+        ("confirmed", f.confirmed),
+        ("read_to_end", f.read_to_end),
+        ("opens", f.opens),
+        ("citations", f.citations),
     ];
-    let first = raw[0].3;
+    let first = raw[0].1;
+    let word = |lang, key: &str, tail: &str| crate::i18n::tr_static(lang, &format!("funnel-{key}{tail}"));
     raw.into_iter()
-        .map(|(key, (zh, en), (short_zh, short_en), value)| Step {
+        .map(|(key, value)| Step {
             key,
-            zh,
-            en,
-            short_zh,
-            short_en,
+            zh: word(Lang::ZH, key, ""),
+            en: word(Lang::EN, key, ""),
+            short_zh: word(Lang::ZH, key, "-short"),
+            short_en: word(Lang::EN, key, "-short"),
             value,
             share: if first == 0 {
                 0.0

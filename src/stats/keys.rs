@@ -10,7 +10,6 @@ use jiff::civil::Date;
 
 use crate::access::Route;
 use crate::catalog::Lang;
-use crate::lang::ZhEn;
 use crate::visitor::{Device, InApp};
 
 /// A key of a statistics row.
@@ -58,12 +57,9 @@ every!(InApp:
 );
 every!(Route: Campus, Proxy, Oa, Publisher);
 
-/// One of a pair, by language.
-fn pick(lang: Lang, zh: &'static str, en: &'static str) -> Cow<'static, str> {
-    Cow::Borrowed(match lang.zh_or_en() {
-        ZhEn::Zh => zh,
-        ZhEn::En => en,
-    })
+/// A stored name's words (`locales/*/figures.ftl`): `device-phone`, `app-wechat`, ...
+fn word(lang: Lang, kind: &str, name: &str) -> Cow<'static, str> {
+    crate::i18n::tr(lang, &format!("{kind}-{name}")).into()
 }
 
 impl Key for Device {
@@ -72,13 +68,7 @@ impl Key for Device {
     }
 
     fn label(&self, lang: Lang) -> Cow<'_, str> {
-        let (zh, en) = match self {
-            Device::Phone => ("手机", "phone"),
-            Device::Tablet => ("平板", "tablet"),
-            Device::Desktop => ("电脑", "desktop"),
-            Device::Other => ("其他", "other"),
-        };
-        pick(lang, zh, en)
+        word(lang, "device", self.as_str())
     }
 }
 
@@ -88,26 +78,7 @@ impl Key for InApp {
     }
 
     fn label(&self, lang: Lang) -> Cow<'_, str> {
-        let (zh, en) = match self {
-            InApp::None => ("无（普通浏览器）", "plain browser (no app)"),
-            InApp::WeChat => ("微信", "WeChat"),
-            InApp::WeCom => ("企业微信", "WeCom"),
-            InApp::Qq => ("QQ", "QQ"),
-            InApp::Weibo => ("微博", "Weibo"),
-            InApp::Alipay => ("支付宝", "Alipay"),
-            InApp::DingTalk => ("钉钉", "DingTalk"),
-            InApp::Douyin => ("抖音", "Douyin"),
-            InApp::Feishu => ("飞书", "Feishu"),
-            InApp::Facebook => ("Facebook", "Facebook"),
-            InApp::Instagram => ("Instagram", "Instagram"),
-            InApp::Line => ("LINE", "LINE"),
-            InApp::Xiaohongshu => ("小红书", "Xiaohongshu (RedNote)"),
-            InApp::Baidu => ("百度", "Baidu"),
-            InApp::Toutiao => ("今日头条", "Toutiao"),
-            InApp::Taobao => ("淘宝", "Taobao"),
-            InApp::Jd => ("京东", "JD"),
-        };
-        pick(lang, zh, en)
+        word(lang, "app", self.as_str())
     }
 }
 
@@ -128,13 +99,7 @@ impl Key for Route {
     }
 
     fn label(&self, lang: Lang) -> Cow<'_, str> {
-        let (zh, en) = match self {
-            Route::Campus => ("校园网（出版社网站）", "campus network (publisher)"),
-            Route::Proxy => ("图书馆代理", "library proxy"),
-            Route::Oa => ("免费全文", "free copy"),
-            Route::Publisher => ("出版社网站（校外）", "publisher, off campus"),
-        };
-        pick(lang, zh, en)
+        word(lang, "route", self.as_str())
     }
 }
 
@@ -182,20 +147,22 @@ impl Key for Date {
     }
 }
 
-/// A story, station or phase: its id and what the catalog calls it in each language.
+/// A story, station or phase: its id and what the catalog calls it in each language the
+/// figures are read in (the shipped interface languages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     pub id: String,
-    zh: String,
-    en: String,
+    names: Vec<(Lang, String)>,
 }
 
 impl Named {
     pub fn new(id: &str, name: impl Fn(Lang) -> String) -> Named {
         Named {
             id: id.to_string(),
-            zh: name(Lang::ZH),
-            en: name(Lang::EN),
+            names: crate::i18n::shipped()
+                .iter()
+                .map(|l| (*l, name(*l)))
+                .collect(),
         }
     }
 
@@ -211,10 +178,9 @@ impl Key for Named {
     }
 
     fn label(&self, lang: Lang) -> Cow<'_, str> {
-        Cow::Borrowed(match lang.zh_or_en() {
-            ZhEn::Zh => &self.zh,
-            ZhEn::En => &self.en,
-        })
+        let lang = crate::i18n::interface(lang);
+        let found = self.names.iter().find(|(l, _)| *l == lang);
+        Cow::Borrowed(found.or(self.names.first()).map_or(self.id.as_str(), |(_, n)| n))
     }
 }
 
@@ -261,8 +227,8 @@ mod tests {
         check("day", &days, false);
         let stories = [
             Named::new("alphago", |l| match l.zh_or_en() {
-                ZhEn::Zh => "阿尔法围棋".into(),
-                ZhEn::En => "AlphaGo".into(),
+                crate::lang::ZhEn::Zh => "阿尔法围棋".into(),
+                crate::lang::ZhEn::En => "AlphaGo".into(),
             }),
             Named::removed("gone"),
         ];

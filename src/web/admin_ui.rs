@@ -12,11 +12,6 @@ use askama::Template;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use parking_lot::Mutex;
-
 use crate::catalog::Lang;
 use crate::i18n;
 
@@ -144,17 +139,9 @@ pub(super) fn local(t: &Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
-/// An organizer-side word, looked up once per language and kept (the keys are the code's own).
+/// An organizer-side word (`locales/*/admin.ftl`).
 fn words(lang: Lang, key: &str) -> &'static str {
-    static KEPT: LazyLock<Mutex<HashMap<(Lang, String), &'static str>>> =
-        LazyLock::new(Default::default);
-    let mut kept = KEPT.lock();
-    if let Some(found) = kept.get(&(lang, key.to_string())) {
-        return found;
-    }
-    let found: &'static str = Box::leak(i18n::tr(lang, key).into_boxed_str());
-    kept.insert((lang, key.to_string()), found);
-    found
+    i18n::tr_static(lang, key)
 }
 
 /// A shipped interface language named by its tag.

@@ -1,0 +1,41 @@
+# The figures' words: devices, in-app browsers, routes to the paper, the funnel, the charts
+# (dashboard, report, lobby, mails). Keys after the stored names (`device-phone`, `app-wechat`).
+
+device-phone = phone
+device-tablet = tablet
+device-desktop = desktop
+device-other = other
+app-none = plain browser (no app)
+app-wechat = WeChat
+app-wecom = WeCom
+app-qq = QQ
+app-weibo = Weibo
+app-alipay = Alipay
+app-dingtalk = DingTalk
+app-douyin = Douyin
+app-feishu = Feishu
+app-facebook = Facebook
+app-instagram = Instagram
+app-line = LINE
+app-xiaohongshu = Xiaohongshu (RedNote)
+app-baidu = Baidu
+app-toutiao = Toutiao
+app-taobao = Taobao
+app-jd = JD
+route-campus = campus network (publisher)
+route-proxy = library proxy
+route-oa = free copy
+route-publisher = publisher, off campus
+funnel-views = page views (scans and browses)
+funnel-views-short = views
+funnel-confirmed = confirmed by a browser
+funnel-confirmed-short = confirmed
+funnel-read_to_end = read to the end
+funnel-read_to_end-short = read to end
+funnel-opens = article opens
+funnel-opens-short = opens
+funnel-citations = citations taken home
+funnel-citations-short = citations
+chart-scans = scans
+chart-opens = article opens
+chart-count = count
