@@ -10,7 +10,7 @@ use askama::Template;
 
 use super::error::WebError;
 use super::{AppState, html, no_store};
-use crate::catalog::{Catalog, Lang};
+use crate::catalog::Catalog;
 use crate::stats;
 
 /// Seconds between reloads.
@@ -73,6 +73,8 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
     .await
     .map_err(|e| WebError::internal("lobby", e))?
     .map_err(|e| WebError::internal("lobby", e))?;
+    // The screen speaks the show's first two languages, as its posters do.
+    let (first, second) = e.languages.first_two();
     let live = e.showing(now, state.last_switch(&e.id).as_ref()).phase;
     let mut stories: Vec<(String, String, u64, u64)> = all
         .by_story
@@ -80,8 +82,8 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         .filter(|r| r.figures.scans + r.figures.browses > 0)
         .map(|r| {
             (
-                r.label(Lang::ZH).into_owned(),
-                r.label(Lang::EN).into_owned(),
+                r.label(first).into_owned(),
+                r.label(second).into_owned(),
                 r.figures.scans + r.figures.browses,
                 r.figures.opens,
             )
@@ -90,8 +92,8 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
     stories.sort_by_key(|s| std::cmp::Reverse((s.3, s.2)));
     let liked = stats::funnel::most_liked(&all.by_story).map(|r| {
         (
-            r.label(Lang::ZH).into_owned(),
-            r.label(Lang::EN).into_owned(),
+            r.label(first).into_owned(),
+            r.label(second).into_owned(),
             r.figures.reactions_total(),
         )
     });
@@ -104,14 +106,14 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
     });
     let page = Lobby {
         refresh: REFRESH,
-        title_zh: e.title.get(Lang::ZH).to_string(),
-        title_en: e.title.get(Lang::EN).to_string(),
-        phase_zh: e.phases[live].name.get(Lang::ZH).to_string(),
-        phase_en: e.phases[live].name.get(Lang::EN).to_string(),
+        title_zh: e.title.get(first).to_string(),
+        title_en: e.title.get(second).to_string(),
+        phase_zh: e.phases[live].name.get(first).to_string(),
+        phase_en: e.phases[live].name.get(second).to_string(),
         today: format!(
             "{} · {}",
-            crate::i18n::date(Lang::ZH, today),
-            crate::i18n::date(Lang::EN, today)
+            crate::i18n::date(first, today),
+            crate::i18n::date(second, today)
         ),
         updated: local.strftime("%H:%M").to_string(),
         today_scans: day.totals.scans,
