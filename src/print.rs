@@ -191,8 +191,8 @@ pub fn render_with_notice(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let page = PrintPage {
-        first: first.as_str(),
-        second: second.as_str(),
+        first: crate::i18n::html_lang(first),
+        second: crate::i18n::html_lang(second),
         title_zh: e.title.get(first),
         title_en: e.title.get(second),
         venue_zh: e.venue.get(first),

@@ -200,3 +200,27 @@ not-open-yet = not open yet
 running = running
 admin-closed = closed
 from-page-view-to-citation-the-whole = From page view to citation, the whole show
+range-from-not-a-date = from=`{ $value }`: expected a date such as 2026-11-20
+range-to-not-a-date = to=`{ $value }`: expected a date such as 2026-11-20
+range-backwards = to ({ $to }) is before from ({ $from })
+range-too-early = from ({ $from }) is before { $earliest }: no figures go back that far
+range-too-late = to ({ $to }) is more than a year after today ({ $today })
+range-too-long = { $from } to { $to } is { $days } days; ask for at most about ten years ({ $longest } days)
+editor-cover = Cover
+editor-story-id = Story id
+field-title_zh = Title (Chinese)
+field-title_en = Title (English)
+field-summary_zh = Summary (Chinese): 2-4 sentences, plain text
+field-summary_en = Summary (English): 2-4 sentences, plain text
+field-topics = Topics, separated by ; (Chinese ones show on the Chinese page)
+field-cover_alt_zh = Cover description for screen readers (Chinese)
+field-cover_alt_en = Cover description for screen readers (English)
+field-doi = DOI (without https://doi.org/)
+field-url = Article URL (optional when the DOI is set)
+field-oa_url = Free, legal copy of the paper (optional)
+field-citation_authors = Citation: authors (e.g. Silver, D. et al.)
+field-citation_title = Citation: the paper's title
+field-citation_journal = Citation: journal (required when any citation field is set)
+field-citation_volume = Citation: volume
+field-citation_pages = Citation: pages
+field-citation_issue_date = Citation: issue date (YYYY-MM-DD)

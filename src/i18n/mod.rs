@@ -143,6 +143,16 @@ impl Ui {
     }
 }
 
+/// The `lang` attribute of a page in `lang`: the shipped resource's (`zh-Hans` for Chinese), or
+/// the show's own tag for a language docent ships no words for (its texts are still in it).
+pub fn html_lang(lang: Lang) -> &'static str {
+    if interface(lang) == lang {
+        ui(lang).html_lang
+    } else {
+        lang.as_str()
+    }
+}
+
 /// A calendar date as people write it in each language; never split across lines.
 pub fn date(lang: Lang, d: Date) -> String {
     let month = i64::from(d.month());
@@ -224,6 +234,19 @@ mod tests {
         assert_eq!(
             zone_label(Lang::ZH, &kolkata, at),
             "Asia/Kolkata（UTC+5:30）"
+        );
+    }
+
+    #[test]
+    fn a_page_is_marked_in_its_own_language_even_without_words_of_its_own() {
+        assert_eq!(html_lang(Lang::ZH), "zh-Hans");
+        assert_eq!(html_lang(Lang::JA), "ja");
+        let ko = Lang::parse("ko").unwrap();
+        assert_eq!(html_lang(ko), "ko");
+        assert_eq!(
+            ui(ko).read_full,
+            "Read the full paper",
+            "English words around Korean texts"
         );
     }
 

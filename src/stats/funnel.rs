@@ -42,7 +42,8 @@ pub fn steps(f: &Figures) -> Vec<Step> {
         ("citations", f.citations),
     ];
     let first = raw[0].1;
-    let word = |lang, key: &str, tail: &str| crate::i18n::tr_static(lang, &format!("funnel-{key}{tail}"));
+    let word =
+        |lang, key: &str, tail: &str| crate::i18n::tr_static(lang, &format!("funnel-{key}{tail}"));
     raw.into_iter()
         .map(|(key, value)| Step {
             key,

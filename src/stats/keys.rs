@@ -180,7 +180,11 @@ impl Key for Named {
     fn label(&self, lang: Lang) -> Cow<'_, str> {
         let lang = crate::i18n::interface(lang);
         let found = self.names.iter().find(|(l, _)| *l == lang);
-        Cow::Borrowed(found.or(self.names.first()).map_or(self.id.as_str(), |(_, n)| n))
+        Cow::Borrowed(
+            found
+                .or(self.names.first())
+                .map_or(self.id.as_str(), |(_, n)| n),
+        )
     }
 }
 

@@ -242,7 +242,7 @@ fn print_writes_every_code_and_fails_clearly_on_unknown_names() {
         std::fs::read_to_string(dir.path().join("nature-covers-phase-2-posters.html")).unwrap();
     // Phase 2 puts AlphaGo Zero at A1: its poster carries the English title under the Chinese.
     assert!(
-        posters.contains("<h2>AlphaGo Zero: mastering Go from scratch</h2>"),
+        posters.contains("<h2 lang=\"en\">AlphaGo Zero: mastering Go from scratch</h2>"),
         "{posters}"
     );
 

@@ -33,7 +33,6 @@ use super::AppState;
 use super::auth::Organizer;
 use super::error::WebError;
 use crate::catalog::{Catalog, Exhibition, Lang};
-use crate::lang::ZhEn;
 use crate::people::Role;
 use crate::stats::{self, Stats};
 
@@ -229,44 +228,43 @@ pub(super) enum RangeError {
 }
 
 impl RangeError {
-    /// What went wrong and what to write instead, in `lang`.
+    /// What went wrong and what to write instead, in `lang` (`locales/*/admin.ftl`).
     pub(super) fn say(&self, lang: Lang) -> String {
-        match (self, lang.zh_or_en()) {
-            (RangeError::NotADate { field, value }, ZhEn::En) => {
-                format!("{field}=`{value}`: expected a date such as 2026-11-20")
-            }
-            (RangeError::NotADate { field, value }, ZhEn::Zh) => {
-                let which = if *field == "from" {
-                    "开始日期"
+        use crate::i18n::tr_args;
+        let d = |date: &Date| date.to_string().into();
+        match self {
+            RangeError::NotADate { field, value } => tr_args(
+                lang,
+                if *field == "from" {
+                    "range-from-not-a-date"
                 } else {
-                    "结束日期"
-                };
-                format!("{which}「{value}」不是日期：请写成 2026-11-20 这样的格式")
-            }
-            (RangeError::Backwards { from, to }, ZhEn::En) => {
-                format!("to ({to}) is before from ({from})")
-            }
-            (RangeError::Backwards { from, to }, ZhEn::Zh) => {
-                format!("结束日期（{to}）早于开始日期（{from}）：请对调两个日期")
-            }
-            (RangeError::TooEarly { from }, ZhEn::En) => {
-                format!("from ({from}) is before {EARLIEST}: no figures go back that far")
-            }
-            (RangeError::TooEarly { from }, ZhEn::Zh) => {
-                format!("开始日期（{from}）早于 {EARLIEST}：没有那么早的数字")
-            }
-            (RangeError::TooLate { to, today }, ZhEn::En) => {
-                format!("to ({to}) is more than a year after today ({today})")
-            }
-            (RangeError::TooLate { to, today }, ZhEn::Zh) => {
-                format!("结束日期（{to}）比今天（{today}）晚了一年以上")
-            }
-            (RangeError::TooLong { from, to, days }, ZhEn::En) => format!(
-                "{from} to {to} is {days} days; ask for at most about ten years ({LONGEST_DAYS} days)"
+                    "range-to-not-a-date"
+                },
+                &[("value", value.clone().into())],
             ),
-            (RangeError::TooLong { from, to, days }, ZhEn::Zh) => {
-                format!("{from} 至 {to} 共 {days} 天：最多可查约十年（{LONGEST_DAYS} 天）")
+            RangeError::Backwards { from, to } => {
+                tr_args(lang, "range-backwards", &[("from", d(from)), ("to", d(to))])
             }
+            RangeError::TooEarly { from } => tr_args(
+                lang,
+                "range-too-early",
+                &[("from", d(from)), ("earliest", EARLIEST.to_string().into())],
+            ),
+            RangeError::TooLate { to, today } => tr_args(
+                lang,
+                "range-too-late",
+                &[("to", d(to)), ("today", d(today))],
+            ),
+            RangeError::TooLong { from, to, days } => tr_args(
+                lang,
+                "range-too-long",
+                &[
+                    ("from", d(from)),
+                    ("to", d(to)),
+                    ("days", days.to_string().into()),
+                    ("longest", LONGEST_DAYS.to_string().into()),
+                ],
+            ),
         }
     }
 }

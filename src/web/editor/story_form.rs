@@ -11,91 +11,36 @@ use askama::Template;
 use super::words::Problems;
 use super::{NEW, read_text, story_of};
 use crate::catalog::{Lang, edit};
-use crate::lang::ZhEn;
 use crate::web::admin_ui::AdminUi;
 use crate::web::auth::Organizer;
 use crate::web::error::WebError;
 use crate::web::{AppState, no_store};
 
-/// Labels of the fields in English and Chinese, in the editor's order; long ones get a text area.
-const LABELS: [(&str, &str, &str, bool); 16] = [
-    ("title_zh", "Title (Chinese)", "标题（中文）", false),
-    ("title_en", "Title (English)", "标题（英文）", false),
-    (
-        "summary_zh",
-        "Summary (Chinese): 2-4 sentences, plain text",
-        "简介（中文）：2–4 句，纯文本",
-        true,
-    ),
-    (
-        "summary_en",
-        "Summary (English): 2-4 sentences, plain text",
-        "简介（英文）：2–4 句，纯文本",
-        true,
-    ),
-    (
-        "topics",
-        "Topics, separated by ; (Chinese ones show on the Chinese page)",
-        "主题，用 ; 分隔（中文主题显示在中文页面上）",
-        false,
-    ),
-    (
-        "cover_alt_zh",
-        "Cover description for screen readers (Chinese)",
-        "封面的文字描述，供读屏软件使用（中文）",
-        false,
-    ),
-    (
-        "cover_alt_en",
-        "Cover description for screen readers (English)",
-        "封面的文字描述，供读屏软件使用（英文）",
-        false,
-    ),
-    (
-        "doi",
-        "DOI (without https://doi.org/)",
-        "DOI（不含 https://doi.org/）",
-        false,
-    ),
-    (
-        "url",
-        "Article URL (optional when the DOI is set)",
-        "论文网址（已填 DOI 时可不填）",
-        false,
-    ),
-    (
-        "oa_url",
-        "Free, legal copy of the paper (optional)",
-        "论文的免费合法全文网址（可不填）",
-        false,
-    ),
-    (
-        "citation_authors",
-        "Citation: authors (e.g. Silver, D. et al.)",
-        "引用：作者（如 Silver, D. et al.）",
-        false,
-    ),
-    (
-        "citation_title",
-        "Citation: the paper's title",
-        "引用：论文标题",
-        false,
-    ),
-    (
-        "citation_journal",
-        "Citation: journal (required when any citation field is set)",
-        "引用：期刊（填写任一引用字段时必填）",
-        false,
-    ),
-    ("citation_volume", "Citation: volume", "引用：卷", false),
-    ("citation_pages", "Citation: pages", "引用：页码", false),
-    (
-        "citation_issue_date",
-        "Citation: issue date (YYYY-MM-DD)",
-        "引用：出版日期（YYYY-MM-DD）",
-        false,
-    ),
+/// The fields in the editor's order (their labels are `field-{name}` in
+/// `locales/*/admin.ftl`); long ones get a text area.
+const LABELS: [(&str, bool); 16] = [
+    ("title_zh", false),
+    ("title_en", false),
+    ("summary_zh", true),
+    ("summary_en", true),
+    ("topics", false),
+    ("cover_alt_zh", false),
+    ("cover_alt_en", false),
+    ("doi", false),
+    ("url", false),
+    ("oa_url", false),
+    ("citation_authors", false),
+    ("citation_title", false),
+    ("citation_journal", false),
+    ("citation_volume", false),
+    ("citation_pages", false),
+    ("citation_issue_date", false),
 ];
+
+/// A field's label in `lang`.
+fn label_of(name: &str, lang: Lang) -> &'static str {
+    crate::i18n::tr_static(lang, &format!("field-{name}"))
+}
 
 #[derive(Template)]
 #[template(path = "admin_story.html")]
@@ -143,18 +88,10 @@ pub(crate) struct Shown {
 /// The label of a form field in `lang`.
 fn label(name: &str, lang: Lang) -> &'static str {
     match name {
-        "cover_file" | "cover" => match lang.zh_or_en() {
-            ZhEn::En => "Cover",
-            ZhEn::Zh => "封面",
-        },
-        "id" => match lang.zh_or_en() {
-            ZhEn::En => "Story id",
-            ZhEn::Zh => "故事 id",
-        },
-        _ => LABELS
-            .iter()
-            .find(|l| l.0 == name)
-            .map_or("", |&(_, en, zh, _)| if lang == Lang::EN { en } else { zh }),
+        "cover_file" | "cover" => crate::i18n::tr_static(lang, "editor-cover"),
+        "id" => crate::i18n::tr_static(lang, "editor-story-id"),
+        _ if LABELS.iter().any(|l| l.0 == name) => label_of(name, lang),
+        _ => "",
     }
 }
 
@@ -167,9 +104,16 @@ pub(super) fn short_label(name: &str, lang: Lang) -> String {
         .iter()
         .find_map(|p| full.strip_prefix(p).map(|rest| (*p, rest)))
         .unwrap_or(("", full));
-    let mark = ["(Chinese)", "(English)", "（中文）", "（英文）"]
-        .into_iter()
-        .find(|m| rest.contains(m));
+    let mark = [
+        "(Chinese)",
+        "(English)",
+        "（中文）",
+        "（英文）",
+        "（中国語）",
+        "（英語）",
+    ]
+    .into_iter()
+    .find(|m| rest.contains(m));
     let rest = mark.map_or_else(|| rest.to_string(), |m| rest.replacen(m, "", 1));
     let cut = rest
         .find([':', '：', ',', '，', '(', '（'])
@@ -191,9 +135,9 @@ pub(super) fn short_label(name: &str, lang: Lang) -> String {
 fn fields_of(lang: Lang, value: &dyn Fn(&str) -> String, problems: &Problems) -> Vec<Field> {
     LABELS
         .iter()
-        .map(|&(name, en, zh, long)| Field {
+        .map(|&(name, long)| Field {
             name,
-            label: if lang == Lang::EN { en } else { zh },
+            label: label_of(name, lang),
             value: value(name),
             long,
             problems: problems

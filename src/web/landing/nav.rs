@@ -8,6 +8,8 @@ use crate::catalog::{Lang, Languages};
 pub(super) struct Nav {
     /// The page's own language tag.
     pub(super) lang: &'static str,
+    /// Its `<html lang>`.
+    pub(super) html_lang: &'static str,
     /// The page in each of the show's other languages.
     pub(super) links: Vec<LangLink>,
     pub(super) large: bool,
@@ -24,6 +26,7 @@ impl Nav {
     pub(super) fn new(show: Languages, lang: Lang, large: bool) -> Nav {
         Nav {
             lang: lang.as_str(),
+            html_lang: crate::i18n::html_lang(lang),
             links: show
                 .all()
                 .iter()
