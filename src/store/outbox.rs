@@ -147,7 +147,7 @@ impl Store {
         entries: &[(u64, Vec<u8>)],
     ) -> Result<usize> {
         let applied = self.memory.read().stream.origins.get(origin).copied();
-        let mut events = Vec::new();
+        let mut fresh: Vec<&[u8]> = Vec::new();
         let mut last = applied;
         for (n, bytes) in entries {
             if applied.is_some_and(|a| *n <= a) {
@@ -163,27 +163,48 @@ impl Store {
                 );
                 continue;
             }
-            match record::decode_portable(bytes) {
-                Ok(decoded) => events.extend(decoded),
-                Err(e) => tracing::warn!(
-                    error = %crate::error_chain(&e), origin, entry = n,
-                    "a replicated batch could not be read; it is skipped"
-                ),
-            }
+            fresh.push(bytes);
             last = Some(last.map_or(*n, |l| l.max(*n)));
         }
-        let refs: Vec<&Event> = events.iter().collect();
-        self.append_with(&refs, false, |batch| {
-            batch.insert(STREAM_KEY, &seq.to_be_bytes());
-            if let Some(last) = last {
-                batch.insert(origin_key(origin), &last.to_be_bytes());
-            }
-        })?;
+        // Each batch becomes a block of its own, its records as the sending replica encoded
+        // them (only the names are this store's); its unknown-code hits are counted with it.
+        let mut new = 0;
+        self.append_blocks(
+            &[],
+            false,
+            |batch| {
+                batch.insert(STREAM_KEY, &seq.to_be_bytes());
+                if let Some(last) = last {
+                    batch.insert(origin_key(origin), &last.to_be_bytes());
+                }
+            },
+            |names| {
+                let (mut blocks, mut unknown) = (Vec::new(), Vec::new());
+                for bytes in &fresh {
+                    match record::localize_portable(bytes, names) {
+                        Ok(localized) => {
+                            unknown.extend(localized.unknown);
+                            blocks.extend(localized.block);
+                        }
+                        Err(e) => tracing::warn!(
+                            error = %crate::error_chain(&e), origin,
+                            "a replicated batch could not be read; it is skipped"
+                        ),
+                    }
+                }
+                new = unknown.len()
+                    + blocks
+                        .iter()
+                        .map(|(_, f): &(_, Vec<_>)| f.len())
+                        .sum::<usize>();
+                Ok((blocks, unknown))
+            },
+        )?;
         let mut memory = self.memory.write();
         memory.stream.last = seq;
         if let Some(last) = last {
             memory.stream.origins.insert(origin.to_string(), last);
         }
-        Ok(events.len())
+        Ok(new)
     }
 }

@@ -960,3 +960,61 @@ fn a_log_of_the_previous_version_reads_back_unchanged() {
         1
     );
 }
+
+#[test]
+fn a_log_with_blocks_of_every_format_reads_back_and_survives_a_backup() {
+    let (dir, copy_dir, files) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let scan = visit("2026-11-20", "alphago", 1, false);
+    let opened = visit("2026-11-20", "alphago", 2, false).opened_by(Route::Proxy);
+    let reacted = signal(3, Signal::React("interesting".into()));
+    {
+        // Formats 1 to 3 as earlier releases wrote them, one block each.
+        let db = sled::open(dir.path()).unwrap();
+        let log = db.open_tree("log.v2").unwrap();
+        let mut names = Dictionary::default();
+        let v1 = record::tests::version_1_block(&[(Kind::Scan, &scan)], &mut names);
+        let v2 = record::tests::version_2_block(&[(Kind::Open, &opened)], &mut names);
+        let v3 =
+            record::tests::version_3_block(&[record::Entry::of(&reacted).unwrap()], &mut names);
+        for (id, name) in names.unsaved() {
+            log.insert(name_key(id), name.as_bytes()).unwrap();
+        }
+        for (seq, block) in [v1, v2, v3].into_iter().enumerate() {
+            log.insert(block_key(seq as u64), block).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.position(), 3);
+    // Then blocks of this version after them.
+    for batch in traffic() {
+        store.append(&batch).unwrap();
+    }
+    let t = store.trees().unwrap();
+    let versions: Vec<u8> = t
+        .log
+        .range(block_key(0)..block_key(u64::MAX))
+        .values()
+        .map(|v| v.unwrap()[0])
+        .collect();
+    assert_eq!(&versions[..3], [1, 2, 3]);
+    assert!(versions[3..].iter().all(|&v| v == record::BLOCK_VERSION));
+    drop(t);
+    let figures = everything(&store);
+    let scans = store.scans().unwrap();
+    assert_eq!(scans[0], scan);
+    assert_eq!(store.opens().unwrap()[0], opened);
+    drop(store);
+
+    let store = open(dir.path());
+    assert_eq!(everything(&store), figures, "the same after a restart");
+    let path = backup_of(&store, files.path());
+    let copy = open(copy_dir.path());
+    backup::restore(&copy, &path).unwrap();
+    assert_eq!(everything(&copy), figures);
+    assert_eq!(copy.scans().unwrap(), scans);
+}
