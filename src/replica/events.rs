@@ -14,11 +14,18 @@ use crate::store::cluster::ClusterResult;
 
 impl Inner {
     /// Sends the outbox to the stream, oldest first, one message in flight; forever.
+    ///
+    /// One in flight because every reader skips an entry numbered at or below the last one
+    /// it applied from the same replica (that is what makes a resend harmless): a message
+    /// refused while the next one was stored would have its entries skipped everywhere.
     pub(super) async fn publish(&self) -> ClusterResult<()> {
         let mut pause = Duration::from_millis(50);
+        // The last entry the stream acknowledged. The next message starts after it, so the
+        // entries acknowledged are removed from the outbox beside it, not before it.
+        let mut acknowledged: Option<u64> = None;
         loop {
             let store = self.store.clone();
-            let entries = blocking(move || store.outbox(MESSAGE_BYTES)).await?;
+            let entries = blocking(move || store.outbox_after(acknowledged, MESSAGE_BYTES)).await?;
             let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
                 let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
                 continue;
@@ -38,9 +45,16 @@ impl Inner {
                     if !self.connected.swap(true, Ordering::SeqCst) {
                         tracing::info!("the stream acknowledges scans again");
                     }
-                    let store = self.store.clone();
-                    blocking(move || store.unstage(last)).await?;
+                    // The scans are answered first: removing their entries is bookkeeping
+                    // (one left behind by a crash is sent again and skipped by every reader).
                     self.answer(Some(last));
+                    acknowledged = Some(last);
+                    let store = self.store.clone();
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = store.unstage(last) {
+                            tracing::warn!(error = %error_chain(&e), "sent batches stay in the outbox for now");
+                        }
+                    });
                     pause = Duration::from_millis(50);
                 }
                 Err(e) => {

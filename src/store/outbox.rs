@@ -100,10 +100,21 @@ impl Store {
 
     /// The oldest outbox entries, in order, up to about `max_bytes`: (number, entry).
     pub fn outbox(&self, max_bytes: usize) -> Result<Vec<(u64, Vec<u8>)>> {
+        self.outbox_after(None, max_bytes)
+    }
+
+    /// `outbox`, from the first entry after `after` (entries up to it may still be there,
+    /// sent and not yet removed).
+    pub fn outbox_after(
+        &self,
+        after: Option<u64>,
+        max_bytes: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>> {
         let t = self.trees()?;
         let mut out = Vec::new();
         let mut size = 0;
-        for kv in t.outbox.iter() {
+        let from = after.map_or(0, |a| a.saturating_add(1));
+        for kv in t.outbox.range(from.to_be_bytes()..) {
             let (key, v) = kv?;
             if !out.is_empty() && size + v.len() > max_bytes {
                 break;
