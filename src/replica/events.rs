@@ -61,8 +61,14 @@ impl Inner {
                     if self.connected.swap(false, Ordering::SeqCst) {
                         tracing::warn!(error = %error_chain(&e), "the stream cannot be reached; scans wait in the outbox");
                     }
-                    // They are durable here: nobody waits for the stream while it is away.
-                    self.answer(None);
+                    // Made durable here, nobody waits for the stream while it is away.
+                    let store = self.store.clone();
+                    match blocking(move || store.flush()).await {
+                        Ok(()) => self.answer(None),
+                        Err(e) => {
+                            tracing::warn!(error = %error_chain(&e), "the outbox cannot be flushed")
+                        }
+                    }
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(2));
                 }
