@@ -90,6 +90,10 @@ pub enum ReplicaError {
 struct Envelope {
     origin: String,
     entries: Vec<(u64, Vec<u8>)>,
+    /// Every entry of `origin` up to this one is in the stream before this message (`None`:
+    /// no claim). Last, so a version that did not send it reads the rest; a message without
+    /// it comes from that version (`store::Earlier::BelowHighest`).
+    earlier: Option<u64>,
 }
 
 /// What a replica says about itself, every few seconds.

@@ -38,6 +38,7 @@ mod views;
 pub use audit::AuditEntry;
 pub use cluster::{Cluster, ClusterError, Outbound, Records};
 pub use event::{Event, Kind, Share, Signal, UnknownScan, Via, Visit};
+pub use outbox::Earlier;
 pub use record::NameId;
 pub use recorder::{BatchObserver, Health, Recorder};
 pub use shared::SharedChange;
