@@ -1,6 +1,6 @@
-//! Events through the stream: the publisher sends this replica's outbox in order, a few
-//! messages in flight, and answers the scans waiting for them; the reader appends every
-//! replica's messages, in stream order, to the log.
+//! Events through the stream: the publisher sends this replica's outbox in order (one
+//! message in flight, or a few: `IN_FLIGHT`), and answers the scans waiting for them; the
+//! reader appends every replica's messages, in stream order, to the log.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -14,13 +14,16 @@ use super::{ACK_AT_MOST, Envelope, Inner, MESSAGE_BYTES, QUIET, blocking, lock};
 use crate::error_chain;
 use crate::store::{ClusterError, Earlier};
 
-/// Messages sent and not yet acknowledged, at most. Each waits for a round trip to the
-/// stream's servers; with several in flight a batch does not wait for the one before it.
-const IN_FLIGHT: usize = 4;
+/// Messages sent and not yet acknowledged, at most. With several in flight a batch need not
+/// wait for the round trip of the one before it, but each message costs the stream's servers
+/// a replicated write: on the benchmark's machine (2 cores for wrk, three NATS servers and
+/// two replicas) four in flight made smaller messages and fewer scans a second than one
+/// (BENCHMARKS.md, issue 25). Readers take any number (`store::Earlier`).
+const IN_FLIGHT: usize = 1;
 use crate::store::cluster::ClusterResult;
 
 impl Inner {
-    /// Sends the outbox to the stream, oldest first, up to `IN_FLIGHT` messages at a time;
+    /// Sends the outbox to the stream, oldest first, `IN_FLIGHT` messages at a time at most;
     /// forever. Acknowledgements are taken in the order the messages were sent: a scan is
     /// answered once its message and every one before it are in the stream.
     ///
