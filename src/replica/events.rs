@@ -1,54 +1,112 @@
-//! Events through the stream: the publisher sends this replica's outbox in order, one
-//! message in flight, and answers the scans waiting for it; the reader appends every
-//! replica's messages, in order, to the log.
+//! Events through the stream: the publisher sends this replica's outbox in order (one
+//! message in flight, or a few: `IN_FLIGHT`), and answers the scans waiting for them; the
+//! reader appends every replica's messages, in stream order, to the log.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use std::collections::VecDeque;
+
 use futures_util::StreamExt;
+use futures_util::stream::FuturesOrdered;
 
 use super::{ACK_AT_MOST, Envelope, Inner, MESSAGE_BYTES, QUIET, blocking, lock};
 use crate::error_chain;
-use crate::store::ClusterError;
+use crate::store::{ClusterError, Earlier};
+
+/// Messages sent and not yet acknowledged, at most. With several in flight a batch need not
+/// wait for the round trip of the one before it, but each message costs the stream's servers
+/// a replicated write: on the benchmark's machine (2 cores for wrk, three NATS servers and
+/// two replicas) four in flight made smaller messages and fewer scans a second than one
+/// (BENCHMARKS.md, issue 25). Readers take any number (`store::Earlier`).
+const IN_FLIGHT: usize = 1;
 use crate::store::cluster::ClusterResult;
 
 impl Inner {
-    /// Sends the outbox to the stream, oldest first, one message in flight; forever.
+    /// Sends the outbox to the stream, oldest first, `IN_FLIGHT` messages at a time at most;
+    /// forever. Acknowledgements are taken in the order the messages were sent: a scan is
+    /// answered once its message and every one before it are in the stream.
+    ///
+    /// Each message tells readers which of this replica's entries are in the stream before
+    /// it (those before the oldest message in flight): a reader skips an entry it holds, so a
+    /// message stored after a later one (the earlier was refused, then sent again) still
+    /// counts once, and a resend of what readers hold counts nothing.
     pub(super) async fn publish(&self) -> ClusterResult<()> {
         let mut pause = Duration::from_millis(50);
+        // The last entry acknowledged in order, and the last one sent. The next message
+        // starts after the one sent; entries acknowledged leave the outbox beside it.
+        let (mut acknowledged, mut sent): (Option<u64>, Option<u64>) = (None, None);
+        let mut window = FuturesOrdered::new();
+        // The first entry of each message in flight, oldest first.
+        let mut firsts: VecDeque<u64> = VecDeque::new();
         loop {
-            let store = self.store.clone();
-            let entries = blocking(move || store.outbox(MESSAGE_BYTES)).await?;
-            let (Some(first), Some(last)) = (entries.first(), entries.last()) else {
+            if window.len() < IN_FLIGHT {
+                let store = self.store.clone();
+                let entries = blocking(move || store.outbox_after(sent, MESSAGE_BYTES)).await?;
+                if let (Some(&(first, _)), Some(&(last, _))) = (entries.first(), entries.last()) {
+                    let earlier = firsts.front().copied().unwrap_or(first).checked_sub(1);
+                    let payload = postcard::to_allocvec(&Envelope {
+                        origin: self.id.clone(),
+                        entries,
+                        earlier,
+                    })
+                    .map_err(|e| ClusterError::Store(e.into()))?;
+                    let id = format!("{}-{first}-{last}", self.id);
+                    let append = self.cluster.append(id, payload);
+                    window.push_back(async move {
+                        let sent = tokio::time::timeout(ACK_AT_MOST, append)
+                            .await
+                            .unwrap_or(Err(ClusterError::TimedOut));
+                        (last, sent)
+                    });
+                    firsts.push_back(first);
+                    sent = Some(last);
+                    continue;
+                }
+            }
+            if window.is_empty() {
                 let _ = tokio::time::timeout(Duration::from_secs(1), self.wake.notified()).await;
                 continue;
+            }
+            let (last, outcome) = tokio::select! {
+                done = window.next() => done.expect("the window is not empty"),
+                _ = self.wake.notified(), if window.len() < IN_FLIGHT => continue,
             };
-            let (first, last) = (first.0, last.0);
-            let payload = postcard::to_allocvec(&Envelope {
-                origin: self.id.clone(),
-                entries,
-            })
-            .map_err(|e| ClusterError::Store(e.into()))?;
-            let id = format!("{}-{first}-{last}", self.id);
-            let sent = tokio::time::timeout(ACK_AT_MOST, self.cluster.append(id, payload))
-                .await
-                .unwrap_or(Err(ClusterError::TimedOut));
-            match sent {
+            firsts.pop_front();
+            match outcome {
                 Ok(_) => {
                     if !self.connected.swap(true, Ordering::SeqCst) {
                         tracing::info!("the stream acknowledges scans again");
                     }
-                    let store = self.store.clone();
-                    blocking(move || store.unstage(last)).await?;
+                    // The scans are answered first: removing their entries is bookkeeping
+                    // (one left behind by a crash is sent again and skipped by every reader).
                     self.answer(Some(last));
+                    acknowledged = Some(last);
+                    let store = self.store.clone();
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = store.unstage(last) {
+                            tracing::warn!(error = %error_chain(&e), "sent batches stay in the outbox for now");
+                        }
+                    });
                     pause = Duration::from_millis(50);
                 }
                 Err(e) => {
                     if self.connected.swap(false, Ordering::SeqCst) {
                         tracing::warn!(error = %error_chain(&e), "the stream cannot be reached; scans wait in the outbox");
                     }
-                    // They are durable here: nobody waits for the stream while it is away.
-                    self.answer(None);
+                    // Made durable here, nobody waits for the stream while it is away.
+                    let store = self.store.clone();
+                    match blocking(move || store.flush()).await {
+                        Ok(()) => self.answer(None),
+                        Err(e) => {
+                            tracing::warn!(error = %error_chain(&e), "the outbox cannot be flushed")
+                        }
+                    }
+                    // The messages after it may be stored or not: let them finish, then send
+                    // again everything after the last entry acknowledged in order.
+                    while window.next().await.is_some() {}
+                    firsts.clear();
+                    sent = acknowledged;
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(2));
                 }
@@ -94,15 +152,30 @@ impl Inner {
             if seq <= self.store.stream_position() {
                 continue;
             }
-            let (origin, entries) = match postcard::from_bytes::<Envelope>(&payload) {
-                Ok(envelope) => (envelope.origin, envelope.entries),
+            let (origin, entries, earlier) = match open_envelope(&payload) {
+                Ok(opened) => opened,
                 Err(e) => {
                     tracing::warn!(error = %e, seq, "a stream message could not be read; skipped");
-                    (String::new(), Vec::new())
+                    (String::new(), Vec::new(), Earlier::Upto(None))
                 }
             };
             let store = self.store.clone();
-            blocking(move || store.apply_stream(seq, &origin, &entries)).await?;
+            blocking(move || store.apply_stream(seq, &origin, &entries, earlier)).await?;
+        }
+    }
+}
+
+/// A stream message's outbox entries: (number, portable batch).
+type Entries = Vec<(u64, Vec<u8>)>;
+
+/// A stream message's origin, entries and claim; a message of the version before the claim
+/// (one message in flight) is read as `Earlier::BelowHighest`.
+fn open_envelope(payload: &[u8]) -> Result<(String, Entries, Earlier), postcard::Error> {
+    match postcard::from_bytes::<Envelope>(payload) {
+        Ok(e) => Ok((e.origin, e.entries, Earlier::Upto(e.earlier))),
+        Err(_) => {
+            let (origin, entries) = postcard::from_bytes(payload)?;
+            Ok((origin, entries, Earlier::BelowHighest))
         }
     }
 }

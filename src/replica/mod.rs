@@ -90,6 +90,10 @@ pub enum ReplicaError {
 struct Envelope {
     origin: String,
     entries: Vec<(u64, Vec<u8>)>,
+    /// Every entry of `origin` up to this one is in the stream before this message (`None`:
+    /// no claim). Last, so a version that did not send it reads the rest; a message without
+    /// it comes from that version (`store::Earlier::BelowHighest`).
+    earlier: Option<u64>,
 }
 
 /// What a replica says about itself, every few seconds.
@@ -339,10 +343,16 @@ impl Outbound for Replica {
 
     fn staged(&self, upto: u64, waiters: Vec<oneshot::Sender<()>>) {
         let mut pending = lock(&self.inner.pending);
-        // Durable here already: answered at once when the stream is away (it gets the entry
-        // when it is back) or has already acknowledged it (the publisher can be that quick).
-        if !self.inner.connected.load(Ordering::SeqCst) || upto <= pending.acknowledged {
+        // Answered at once when the stream has already acknowledged the entry (the publisher
+        // can be that quick), or when it is away, once the outbox is flushed (the stream gets
+        // the entry when it is back). A failed flush answers nobody: they time out unconfirmed.
+        let away = !self.inner.connected.load(Ordering::SeqCst);
+        if away || upto <= pending.acknowledged {
             drop(pending);
+            if away && let Err(e) = self.inner.store.flush() {
+                tracing::warn!(error = %error_chain(&e), "the outbox cannot be flushed");
+                return;
+            }
             for w in waiters {
                 let _ = w.send(());
             }

@@ -251,6 +251,7 @@ fn what_no_replica_sealed_is_refused_and_changes_nothing() {
     let envelope = postcard::to_allocvec(&super::Envelope {
         origin: b.replica.id().to_string(),
         entries: vec![(1 << 62, vec![0; 4])],
+        earlier: None,
     })
     .unwrap();
     let key = forged_switch.key();

@@ -38,6 +38,7 @@ mod views;
 pub use audit::AuditEntry;
 pub use cluster::{Cluster, ClusterError, Outbound, Records};
 pub use event::{Event, Kind, Share, Signal, UnknownScan, Via, Visit};
+pub use outbox::Earlier;
 pub use record::NameId;
 pub use recorder::{BatchObserver, Health, Recorder};
 pub use shared::SharedChange;
@@ -385,25 +386,45 @@ impl Store {
         durable: bool,
         extra: impl FnOnce(&mut sled::Batch),
     ) -> Result<()> {
-        let _writer = self.append_lock.lock();
-        let first = self.position();
         let visits: Vec<record::Entry<'_>> =
             events.iter().filter_map(|e| record::Entry::of(e)).collect();
-        let mut batch = sled::Batch::default();
-        let (block, unknown) = {
-            let mut memory = self.memory.write();
-            let block = if visits.is_empty() {
-                None
+        self.append_blocks(events, durable, extra, |names| {
+            let blocks = if visits.is_empty() {
+                Vec::new()
             } else {
-                Some(record::encode_entries(&visits, &mut memory.names)?)
+                vec![record::encode_entries(&visits, names)?]
             };
+            Ok((blocks, Vec::new()))
+        })
+    }
+
+    /// `append_with` for blocks that `blocks` makes against the dictionary (under the
+    /// writer's lock), each with the facts it holds, and the unknown-code hits in `events`
+    /// and in the events `blocks` returns beside them.
+    fn append_blocks(
+        &self,
+        events: &[&Event],
+        durable: bool,
+        extra: impl FnOnce(&mut sled::Batch),
+        blocks: impl FnOnce(&mut Dictionary) -> Result<(Vec<(Vec<u8>, Vec<record::Fact>)>, Vec<Event>)>,
+    ) -> Result<()> {
+        let _writer = self.append_lock.lock();
+        let first = self.position();
+        let mut batch = sled::Batch::default();
+        let (blocks, unknown) = {
+            let mut memory = self.memory.write();
+            let (blocks, more) = blocks(&mut memory.names)?;
             for (id, name) in memory.names.unsaved() {
                 batch.insert(name_key(id).as_slice(), name.as_bytes());
             }
-            (block, unknown_tally(&memory.unknown, events))
+            let mut events = events.to_vec();
+            events.extend(more.iter());
+            (blocks, unknown_tally(&memory.unknown, &events))
         };
-        if let Some((bytes, _)) = &block {
-            batch.insert(&block_key(first), bytes.as_slice());
+        let mut next = first;
+        for (bytes, facts) in blocks.iter().filter(|(_, facts)| !facts.is_empty()) {
+            batch.insert(&block_key(next), bytes.as_slice());
+            next += facts.len() as u64;
         }
         extra(&mut batch);
         for ((day, code), (total, _)) in &unknown {
@@ -416,16 +437,15 @@ impl Store {
             }
             Ok(())
         })?;
-        let facts = block.map(|(_, facts)| facts).unwrap_or_default();
         let mut memory = self.memory.write();
         memory.names.mark_saved();
-        for (i, fact) in facts.iter().enumerate() {
+        let facts = blocks.iter().flat_map(|(_, facts)| facts);
+        for (i, fact) in facts.enumerate() {
             memory.views.count(first + i as u64, fact);
         }
         for (key, (total, _)) in unknown {
             memory.unknown.insert(key, total);
         }
-        let next = first + facts.len() as u64;
         memory.views.position = next;
         self.position.store(next, Ordering::SeqCst);
         Ok(())

@@ -2,11 +2,12 @@
 //! local copy of it in its log and materialises the figures from that copy, so any replica's
 //! dashboard shows every replica's scans.
 //!
-//! - A replica's own events are first written (durably) to its outbox, `outbox.v1`, one entry
+//! - A replica's own events are first written to its outbox, `outbox.v1`, one entry
 //!   per recorder batch under an increasing number, in a form that carries its own names
 //!   (`record::encode_portable`). The publisher sends entries to the stream in order and
 //!   removes them once the stream has acknowledged them. While the stream cannot be reached
-//!   they wait there: nothing is lost and the visitor is not kept waiting.
+//!   they wait there, flushed before their scans are answered: nothing is lost and the
+//!   visitor is not kept waiting.
 //! - Every replica reads the stream in order and appends each message's events to its log
 //!   (`apply_stream`), together with the stream position and, per origin replica, the number
 //!   of the last outbox entry applied. An entry sent twice (an acknowledgement lost, a
@@ -15,7 +16,7 @@
 //! - What is not an event goes through the cluster port (`cluster.rs`): the daily salt and
 //!   the session secret are agreed, shared changes follow `shared.rs`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::{Event, Outbound, Result, Store, StoreError, record};
 
@@ -32,7 +33,80 @@ const REPLICA_KEY: &[u8] = b"replica-id";
 #[derive(Debug, Default, Clone)]
 pub(super) struct StreamPosition {
     pub last: u64,
-    pub origins: HashMap<String, u64>,
+    pub origins: HashMap<String, Applied>,
+}
+
+/// Which of a replica's outbox entries the log holds: every one up to `upto`, and those in
+/// `above` (entries of messages stored ahead of an earlier one, while several were in flight).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct Applied {
+    upto: Option<u64>,
+    above: BTreeSet<u64>,
+}
+
+impl Applied {
+    fn has(&self, n: u64) -> bool {
+        self.upto.is_some_and(|u| n <= u) || self.above.contains(&n)
+    }
+
+    fn highest(&self) -> Option<u64> {
+        self.above.last().copied().max(self.upto)
+    }
+
+    /// Every entry up to `n` is held: the set keeps only what lies above.
+    fn raise(&mut self, n: u64) {
+        let upto = self.upto.map_or(n, |u| u.max(n));
+        self.upto = Some(upto);
+        self.above = self.above.split_off(&(upto.saturating_add(1)));
+        if upto == u64::MAX {
+            self.above.clear();
+        }
+    }
+
+    /// An earlier version stored the highest entry alone (8 bytes); this one a marker, the
+    /// floor plus one (0: none), then the entries above it.
+    fn encode(&self) -> Vec<u8> {
+        if self.above.is_empty()
+            && let Some(upto) = self.upto
+        {
+            return upto.to_be_bytes().to_vec();
+        }
+        let mut out = vec![1u8];
+        out.extend_from_slice(&self.upto.map_or(0, |u| u + 1).to_be_bytes());
+        for n in &self.above {
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Applied> {
+        if bytes.len() == 8 {
+            return Ok(Applied {
+                upto: Some(super::u64_at(bytes)?),
+                above: BTreeSet::new(),
+            });
+        }
+        let rest = bytes
+            .strip_prefix(&[1u8])
+            .filter(|r| !r.is_empty() && r.len() % 8 == 0)
+            .ok_or(StoreError::Corrupt("a malformed stream position"))?;
+        let mut numbers = rest.chunks(8).map(super::u64_at);
+        let upto = numbers.next().transpose()?.unwrap_or(0).checked_sub(1);
+        Ok(Applied {
+            upto,
+            above: numbers.collect::<Result<_>>()?,
+        })
+    }
+}
+
+/// What a stream message tells of its replica's earlier entries.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Earlier {
+    /// Sent by a version that kept one message in flight: every entry below its highest one
+    /// came before it.
+    BelowHighest,
+    /// Every entry up to this one (`None`: no claim) is in the stream before this message.
+    Upto(Option<u64>),
 }
 
 impl StreamPosition {
@@ -44,7 +118,7 @@ impl StreamPosition {
         for kv in log.scan_prefix([ORIGIN]) {
             let (key, v) = kv?;
             let origin = String::from_utf8_lossy(&key[1..]).into_owned();
-            position.origins.insert(origin, super::u64_at(&v)?);
+            position.origins.insert(origin, Applied::decode(&v)?);
         }
         Ok(position)
     }
@@ -87,23 +161,36 @@ impl Store {
         Ok(id)
     }
 
-    /// Writes a batch of this replica's events to the outbox, durably; returns its number.
+    /// Writes a batch of this replica's events to the outbox; returns its number. Not
+    /// flushed: a scan the stream acknowledges is durable there (a majority of its servers
+    /// hold it), and the replica flushes (`flush`) before it answers one without the stream.
+    /// That keeps a disk sync off the path of every replicated scan.
     pub(super) fn stage(&self, events: &[&Event]) -> Result<u64> {
         let bytes = record::encode_portable(events)?;
         self.writing(|t| {
             let n = t.db.generate_id()?;
             t.outbox.insert(n.to_be_bytes(), bytes)?;
-            t.db.flush()?;
             Ok(n)
         })
     }
 
     /// The oldest outbox entries, in order, up to about `max_bytes`: (number, entry).
     pub fn outbox(&self, max_bytes: usize) -> Result<Vec<(u64, Vec<u8>)>> {
+        self.outbox_after(None, max_bytes)
+    }
+
+    /// `outbox`, from the first entry after `after` (entries up to it may still be there,
+    /// sent and not yet removed).
+    pub fn outbox_after(
+        &self,
+        after: Option<u64>,
+        max_bytes: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>> {
         let t = self.trees()?;
         let mut out = Vec::new();
         let mut size = 0;
-        for kv in t.outbox.iter() {
+        let from = after.map_or(0, |a| a.saturating_add(1));
+        for kv in t.outbox.range(from.to_be_bytes()..) {
             let (key, v) = kv?;
             if !out.is_empty() && size + v.len() > max_bytes {
                 break;
@@ -137,25 +224,27 @@ impl Store {
     }
 
     /// Appends stream message `seq`, sent by replica `origin`, holding its outbox entries
-    /// `entries`: entries already applied are skipped; the rest are counted. The position is
-    /// written in the same atomic batch; not flushed, as the stream keeps the message (a
-    /// crash reads it again). Returns how many events were new.
+    /// `entries`, with what it tells of that replica's earlier entries: entries already
+    /// applied are skipped; the rest are counted. The position is written in the same atomic
+    /// batch; not flushed, as the stream keeps the message (a crash reads it again). Returns
+    /// how many events were new.
     pub fn apply_stream(
         &self,
         seq: u64,
         origin: &str,
         entries: &[(u64, Vec<u8>)],
+        earlier: Earlier,
     ) -> Result<usize> {
-        let applied = self.memory.read().stream.origins.get(origin).copied();
-        let mut events = Vec::new();
-        let mut last = applied;
+        let known = self.memory.read().stream.origins.get(origin).cloned();
+        let mut applied = known.clone().unwrap_or_default();
+        let mut fresh: Vec<&[u8]> = Vec::new();
         for (n, bytes) in entries {
-            if applied.is_some_and(|a| *n <= a) {
+            if applied.has(*n) {
                 continue;
             }
             // Numbers come from sled's id generator, which skips ahead a little after a crash;
             // a jump past anything a replica could have sent would silence its real batches.
-            if *n > applied.unwrap_or(0).saturating_add(MAX_JUMP) {
+            if *n > applied.highest().unwrap_or(0).saturating_add(MAX_JUMP) {
                 tracing::warn!(
                     origin,
                     entry = n,
@@ -163,27 +252,58 @@ impl Store {
                 );
                 continue;
             }
-            match record::decode_portable(bytes) {
-                Ok(decoded) => events.extend(decoded),
-                Err(e) => tracing::warn!(
-                    error = %crate::error_chain(&e), origin, entry = n,
-                    "a replicated batch could not be read; it is skipped"
-                ),
-            }
-            last = Some(last.map_or(*n, |l| l.max(*n)));
+            fresh.push(bytes);
+            applied.above.insert(*n);
         }
-        let refs: Vec<&Event> = events.iter().collect();
-        self.append_with(&refs, false, |batch| {
-            batch.insert(STREAM_KEY, &seq.to_be_bytes());
-            if let Some(last) = last {
-                batch.insert(origin_key(origin), &last.to_be_bytes());
+        match earlier {
+            Earlier::BelowHighest => {
+                if let Some(highest) = applied.highest() {
+                    applied.raise(highest);
+                }
             }
-        })?;
+            Earlier::Upto(Some(n)) => applied.raise(n),
+            Earlier::Upto(None) => {}
+        }
+        let changed = (known.as_ref() != Some(&applied)).then_some(&applied);
+        // Each batch becomes a block of its own, its records as the sending replica encoded
+        // them (only the names are this store's); its unknown-code hits are counted with it.
+        let mut new = 0;
+        self.append_blocks(
+            &[],
+            false,
+            |batch| {
+                batch.insert(STREAM_KEY, &seq.to_be_bytes());
+                if let Some(applied) = changed {
+                    batch.insert(origin_key(origin), applied.encode());
+                }
+            },
+            |names| {
+                let (mut blocks, mut unknown) = (Vec::new(), Vec::new());
+                for bytes in &fresh {
+                    match record::localize_portable(bytes, names) {
+                        Ok(localized) => {
+                            unknown.extend(localized.unknown);
+                            blocks.extend(localized.block);
+                        }
+                        Err(e) => tracing::warn!(
+                            error = %crate::error_chain(&e), origin,
+                            "a replicated batch could not be read; it is skipped"
+                        ),
+                    }
+                }
+                new = unknown.len()
+                    + blocks
+                        .iter()
+                        .map(|(_, f): &(_, Vec<_>)| f.len())
+                        .sum::<usize>();
+                Ok((blocks, unknown))
+            },
+        )?;
         let mut memory = self.memory.write();
         memory.stream.last = seq;
-        if let Some(last) = last {
-            memory.stream.origins.insert(origin.to_string(), last);
+        if known.as_ref() != Some(&applied) {
+            memory.stream.origins.insert(origin.to_string(), applied);
         }
-        Ok(events.len())
+        Ok(new)
     }
 }

@@ -615,14 +615,31 @@ fn a_stream_batch_sent_twice_or_overlapping_counts_once_even_after_a_restart() {
     {
         let store = open(dir.path());
         let first = vec![(1, portable(&[1, 2])), (2, portable(&[3]))];
-        assert_eq!(store.apply_stream(1, "a", &first).unwrap(), 3);
+        assert_eq!(
+            store
+                .apply_stream(1, "a", &first, Earlier::BelowHighest)
+                .unwrap(),
+            3
+        );
         // The same batches again (an acknowledgement was lost), then an overlap.
-        assert_eq!(store.apply_stream(2, "a", &first).unwrap(), 0);
+        assert_eq!(
+            store
+                .apply_stream(2, "a", &first, Earlier::BelowHighest)
+                .unwrap(),
+            0
+        );
         let overlap = vec![(2, portable(&[3])), (5, portable(&[4]))];
-        assert_eq!(store.apply_stream(3, "a", &overlap).unwrap(), 1);
+        assert_eq!(
+            store
+                .apply_stream(3, "a", &overlap, Earlier::BelowHighest)
+                .unwrap(),
+            1
+        );
         // Another replica's numbers are its own.
         assert_eq!(
-            store.apply_stream(4, "b", &[(1, portable(&[9]))]).unwrap(),
+            store
+                .apply_stream(4, "b", &[(1, portable(&[9]))], Earlier::BelowHighest)
+                .unwrap(),
             1
         );
         assert_eq!(scans(&store), 5);
@@ -632,11 +649,15 @@ fn a_stream_batch_sent_twice_or_overlapping_counts_once_even_after_a_restart() {
     let store = open(dir.path());
     assert_eq!((scans(&store), store.stream_position()), (5, 4));
     assert_eq!(
-        store.apply_stream(5, "a", &[(5, portable(&[4]))]).unwrap(),
+        store
+            .apply_stream(5, "a", &[(5, portable(&[4]))], Earlier::BelowHighest)
+            .unwrap(),
         0
     );
     assert_eq!(
-        store.apply_stream(6, "b", &[(2, portable(&[8]))]).unwrap(),
+        store
+            .apply_stream(6, "b", &[(2, portable(&[8]))], Earlier::BelowHighest)
+            .unwrap(),
         1
     );
     assert_eq!(scans(&store), 6);
@@ -959,4 +980,130 @@ fn a_log_of_the_previous_version_reads_back_unchanged() {
         count(&store, Period::All, Metric::Confirmed, Dimension::Total, ""),
         1
     );
+}
+
+#[test]
+fn a_log_with_blocks_of_every_format_reads_back_and_survives_a_backup() {
+    let (dir, copy_dir, files) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let scan = visit("2026-11-20", "alphago", 1, false);
+    let opened = visit("2026-11-20", "alphago", 2, false).opened_by(Route::Proxy);
+    let reacted = signal(3, Signal::React("interesting".into()));
+    {
+        // Formats 1 to 3 as earlier releases wrote them, one block each.
+        let db = sled::open(dir.path()).unwrap();
+        let log = db.open_tree("log.v2").unwrap();
+        let mut names = Dictionary::default();
+        let v1 = record::tests::version_1_block(&[(Kind::Scan, &scan)], &mut names);
+        let v2 = record::tests::version_2_block(&[(Kind::Open, &opened)], &mut names);
+        let v3 =
+            record::tests::version_3_block(&[record::Entry::of(&reacted).unwrap()], &mut names);
+        for (id, name) in names.unsaved() {
+            log.insert(name_key(id), name.as_bytes()).unwrap();
+        }
+        for (seq, block) in [v1, v2, v3].into_iter().enumerate() {
+            log.insert(block_key(seq as u64), block).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let store = open(dir.path());
+    assert_eq!(store.position(), 3);
+    // Then blocks of this version after them.
+    for batch in traffic() {
+        store.append(&batch).unwrap();
+    }
+    let t = store.trees().unwrap();
+    let versions: Vec<u8> = t
+        .log
+        .range(block_key(0)..block_key(u64::MAX))
+        .values()
+        .map(|v| v.unwrap()[0])
+        .collect();
+    assert_eq!(&versions[..3], [1, 2, 3]);
+    assert!(versions[3..].iter().all(|&v| v == record::BLOCK_VERSION));
+    drop(t);
+    let figures = everything(&store);
+    let scans = store.scans().unwrap();
+    assert_eq!(scans[0], scan);
+    assert_eq!(store.opens().unwrap()[0], opened);
+    drop(store);
+
+    let store = open(dir.path());
+    assert_eq!(everything(&store), figures, "the same after a restart");
+    let path = backup_of(&store, files.path());
+    let copy = open(copy_dir.path());
+    backup::restore(&copy, &path).unwrap();
+    assert_eq!(everything(&copy), figures);
+    assert_eq!(copy.scans().unwrap(), scans);
+}
+
+#[test]
+fn a_message_stored_after_a_later_one_still_counts_once_on_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let portable = |visitor: u64| -> Vec<u8> {
+        let event = Event::Scan(visit("2026-11-20", "alphago", visitor, false));
+        record::encode_portable(&[&event]).unwrap()
+    };
+    let scans = |s: &Store| count(s, Period::All, Metric::Scans, Dimension::Total, "");
+    {
+        let store = open(dir.path());
+        // Entries 3 and 4 went out first and were refused; 5 and 6, sent while they were in
+        // flight, were stored. Both messages said: everything up to 2 came before.
+        let later = vec![(5, portable(5)), (6, portable(6))];
+        assert_eq!(
+            store
+                .apply_stream(1, "a", &later, Earlier::Upto(Some(2)))
+                .unwrap(),
+            2
+        );
+        // The publisher sends again everything after its last entry acknowledged in order.
+        let again: Vec<(u64, Vec<u8>)> = (3..=6).map(|n| (n, portable(n))).collect();
+        assert_eq!(
+            store
+                .apply_stream(2, "a", &again, Earlier::Upto(Some(2)))
+                .unwrap(),
+            2,
+            "3 and 4 count, 5 and 6 do not count twice"
+        );
+        assert_eq!(scans(&store), 4);
+        store.flush().unwrap();
+    }
+    // What the log holds of each replica survives a restart.
+    let store = open(dir.path());
+    let again: Vec<(u64, Vec<u8>)> = (3..=6).map(|n| (n, portable(n))).collect();
+    assert_eq!(
+        store
+            .apply_stream(3, "a", &again, Earlier::Upto(Some(2)))
+            .unwrap(),
+        0
+    );
+    let next = vec![(7, portable(7))];
+    assert_eq!(
+        store
+            .apply_stream(4, "a", &next, Earlier::Upto(Some(6)))
+            .unwrap(),
+        1
+    );
+    // A message of the version that kept one in flight: everything below its highest entry.
+    assert_eq!(
+        store
+            .apply_stream(5, "a", &[(9, portable(9))], Earlier::BelowHighest)
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .apply_stream(6, "a", &[(8, portable(8))], Earlier::Upto(None))
+            .unwrap(),
+        0,
+        "8 is below 9, which an earlier version's message vouched for"
+    );
+    assert_eq!(scans(&store), 6);
+    store.flush().unwrap();
+    drop(store);
+    let store = open(dir.path());
+    assert_eq!((scans(&store), store.stream_position()), (6, 6));
 }
