@@ -411,9 +411,40 @@ struct ServeArgs {
     /// stored, but left out of every figure like bots.
     #[arg(long, env = "DOCENT_STAFF_NETWORKS", value_name = "CIDRS", value_parser = docent::staff::StaffNetworks::parse)]
     staff_networks: Option<docent::staff::StaffNetworks>,
+    /// On share links and the lobby screen, counts of distinct visitors below this are shown
+    /// as "fewer than N" (the signed-in dashboard shows them exactly).
+    #[arg(long, env = "DOCENT_MIN_COUNT", default_value_t = docent::config::DEFAULT_MIN_COUNT)]
+    min_count: u64,
+    /// Remove visit records older than this many days from the event log (figures stay).
+    #[arg(long, env = "DOCENT_RETAIN_DAYS", value_parser = clap::value_parser!(u32).range(1..=36600))]
+    retain_days: Option<u32>,
+    #[command(flatten)]
+    mail: MailArgs,
     /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
     #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
     bench_baseline: bool,
+}
+
+/// Where digests and alerts are mailed from.
+#[derive(Args)]
+struct MailArgs {
+    /// The SMTP server: smtp://host:25, smtp://host:587?tls=starttls or smtps://user:pass@host:465.
+    #[arg(long, env = "DOCENT_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of digests and alerts, such as "docent <docent@library.example.edu>".
+    #[arg(long, env = "DOCENT_MAIL_FROM")]
+    mail_from: Option<String>,
+}
+
+impl MailArgs {
+    fn settings(self) -> anyhow::Result<Option<docent::smtp::MailSettings>> {
+        match (self.smtp_url, self.mail_from) {
+            (Some(url), Some(from)) => Ok(Some(docent::smtp::MailSettings { url, from })),
+            (None, None) => Ok(None),
+            (Some(_), None) => anyhow::bail!("--smtp-url needs --mail-from (the sender's address)"),
+            (None, Some(_)) => anyhow::bail!("--mail-from needs --smtp-url (the mail server)"),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -760,6 +791,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         unpaywall: unpaywall_settings(args.unpaywall.email, args.unpaywall.url)?,
         staff_networks: args.staff_networks.unwrap_or_default(),
         oidc: args.oidc.settings()?,
+        min_count: args.min_count,
+        retain_days: args.retain_days,
+        mail: args.mail.settings()?,
         ..Settings::new(
             args.common.exhibits,
             args.common.data,

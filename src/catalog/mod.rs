@@ -12,6 +12,7 @@ mod feedback;
 mod friendly;
 pub mod last_good;
 mod load;
+pub mod notify;
 mod reload;
 mod rotation;
 pub mod save;
@@ -129,6 +130,8 @@ pub struct Exhibition {
     pub reactions: Vec<Reaction>,
     /// Questions for visitors (`[[polls]]`).
     pub polls: Vec<Poll>,
+    /// Digests and alerts (`[digest]`, `[alerts]`).
+    pub notify: notify::Notify,
 }
 
 #[derive(Debug)]

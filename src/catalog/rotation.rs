@@ -244,6 +244,7 @@ mod tests {
             ],
             reactions: crate::catalog::default_reactions(),
             polls: vec![],
+            notify: Default::default(),
         }
     }
 

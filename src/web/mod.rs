@@ -19,10 +19,12 @@ mod free_copies;
 mod imports;
 mod landing;
 mod lobby;
+mod notify;
 mod ops;
 mod pages;
 mod people;
 mod phases;
+mod privacy;
 mod qr;
 mod report_page;
 mod share;
@@ -43,6 +45,7 @@ use tracing::Instrument;
 
 pub use admin::ADMIN_ROUTES;
 pub use free_copies::keep_up_to_date as keep_free_copies;
+pub use notify::keep_sending as keep_sending_digests;
 pub use state::{AppState, mirror_replicas};
 
 use crate::metrics::StatusClass;
@@ -67,6 +70,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/qr/{file}", read().to(qr::image))
         .route("/healthz", read().to(ops::healthz))
         .route("/favicon.ico", read().to(favicon::favicon))
+        .route("/how-we-count", read().to(privacy::how_we_count))
         .route("/", read().to(landing::home))
         .route("/login", read().to(auth::login_form))
         .route("/login", web::post().to(auth::login))

@@ -128,6 +128,7 @@ fn check_exhibition(
     );
     let reactions = check_reactions(src, raw.reactions.as_ref(), langs, report);
     let polls = check_polls(src, &raw.polls, &phases, langs, report);
+    let notify = super::notify_tables::check_notify(src, &raw.digest, &raw.alerts, report);
     Some(Exhibition {
         id,
         dir: folder.to_path_buf(),
@@ -146,6 +147,7 @@ fn check_exhibition(
         phases,
         reactions,
         polls,
+        notify,
     })
 }
 
