@@ -228,6 +228,8 @@ impl Application {
         if self.state.mails() {
             actix_web::rt::spawn(crate::web::keep_sending_digests(self.state.clone()));
         }
+        // Alerts show on the dashboard even without mail.
+        actix_web::rt::spawn(crate::web::keep_watching_alerts(self.state.clone()));
         if let Some(days) = self.state.retain_days {
             let (store, clock) = (self.state.store.clone(), self.state.clock.clone());
             let data = self.data.clone();

@@ -165,10 +165,7 @@ mod tests {
         );
         let left: Vec<Timestamp> = store.scans().unwrap().iter().map(|v| v.at).collect();
         assert_eq!(left.len(), 3, "{left:?}");
-        assert!(
-            left.iter()
-                .all(|at| at.to_string().as_str() >= "2026-11")
-        );
+        assert!(left.iter().all(|at| at.to_string().as_str() >= "2026-11"));
         assert_eq!(figures(&store), before);
         assert_eq!(
             store.oldest_record().unwrap().unwrap().to_string(),

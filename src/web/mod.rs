@@ -8,6 +8,7 @@
 
 mod admin;
 mod admin_ui;
+mod alerting;
 mod audit;
 mod auth;
 mod chart_cache;
@@ -44,6 +45,7 @@ use askama::Template;
 use tracing::Instrument;
 
 pub use admin::ADMIN_ROUTES;
+pub use alerting::keep_watching as keep_watching_alerts;
 pub use free_copies::keep_up_to_date as keep_free_copies;
 pub use notify::keep_sending as keep_sending_digests;
 pub use state::{AppState, mirror_replicas};

@@ -39,6 +39,8 @@ pub(super) struct Notices {
     pub(super) mailer: Option<Arc<Mailer>>,
     every: Duration,
     status: Mutex<Status>,
+    /// The alerts standing now (`alerting`).
+    pub(super) alerts: super::alerting::Alerts,
 }
 
 /// What the dashboard and `/admin/healthz` show.
@@ -70,7 +72,12 @@ impl Notices {
             mailer: mailer.map(Arc::new),
             every,
             status: Mutex::new(Status::default()),
+            alerts: super::alerting::Alerts::default(),
         }
+    }
+
+    pub(super) fn every(&self) -> Duration {
+        self.every
     }
 
     pub(super) fn status(&self) -> Status {

@@ -4,6 +4,7 @@
 mod access;
 mod admin;
 mod admin_lang;
+mod alerts;
 mod check;
 mod cluster_trust;
 mod digests;

@@ -70,6 +70,8 @@ struct Dashboard {
     kept: String,
     /// Digests: recipients, sent, failing (`[digest]`, `--smtp-url`); organizers only.
     digests: Option<crate::web::notify::Panel>,
+    /// Alerts standing now, in the page's language: (key, words, since local).
+    alerts: Vec<(String, String, String)>,
 }
 
 impl Dashboard {
@@ -332,6 +334,21 @@ pub(crate) async fn dashboard_for(
             .map(|r| (r.id.clone(), r.label.get(lang).to_string()))
             .collect(),
         kept,
+        alerts: state
+            .notices
+            .alerts
+            .of_exhibition(&e.id)
+            .into_iter()
+            .map(|a| {
+                let (zh, en) = a.rule.words();
+                let words = if lang == crate::catalog::Lang::Zh {
+                    zh
+                } else {
+                    en
+                };
+                (a.key, words, local(a.since))
+            })
+            .collect(),
         digests: match &access {
             Access::Organizer(_) => crate::web::notify::panel(state, e, lang).await,
             Access::Link(_) => None,
