@@ -162,6 +162,27 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Send a digest of an exhibition's figures now (or print it with --dry-run): through the
+    /// running server (needs DOCENT_ADMIN_PASSWORD), or from --data with --smtp-url and
+    /// --mail-from when none runs.
+    Digest {
+        exhibition: String,
+        /// The days, FROM..TO (such as 2026-11-16..2026-11-22); default the last seven days.
+        #[arg(long)]
+        period: Option<String>,
+        /// One address instead of the [digest] recipients.
+        #[arg(long)]
+        to: Option<String>,
+        /// Print the digest's text; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        #[command(flatten)]
+        mail: MailArgs,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Write the printable report (A4 HTML) of an exhibition or one of its phases: from the
     /// running server (needs DOCENT_ADMIN_PASSWORD), or from --data when none runs.
     Report {
@@ -324,6 +345,10 @@ struct SimulateArgs {
     /// Write into a store that already holds events simulate did not write.
     #[arg(long)]
     force: bool,
+    /// A station with no scan for the last 4 hours written (a code torn off), so the
+    /// dashboard shows a silent-station alert when [alerts] is set.
+    #[arg(long, value_name = "STATION")]
+    silent_station: Option<String>,
     #[arg(long, default_value_t = 7)]
     seed: u64,
     #[command(flatten)]
@@ -595,6 +620,29 @@ fn main() -> ExitCode {
             ops::share(&exhibition, days, &bind, &password, &offline).map(|(link, note)| {
                 println!("{link}");
                 eprintln!("{note}");
+            })
+        }
+        Command::Digest {
+            exhibition,
+            period,
+            to,
+            dry_run,
+            bind,
+            mail,
+            common,
+        } => {
+            let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+            let offline = offline(&common, &bind);
+            mail.settings().and_then(|mail| {
+                let request = docent::cli::digest::Request {
+                    exhibition: &exhibition,
+                    period: period.as_deref(),
+                    to: to.as_deref(),
+                    dry_run,
+                    mail,
+                };
+                docent::cli::digest::digest(&request, &bind, &password, &offline)
+                    .map(|said| print!("{said}"))
             })
         }
         Command::Report {
@@ -961,6 +1009,7 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<()> {
         seed: args.seed,
         future: args.future,
         force: args.force,
+        silent_station: args.silent_station.as_deref(),
     };
     let done = docent::simulate::run(&catalog, &args.common.data, &request)?;
     let cut = if done.days < args.days {

@@ -306,6 +306,8 @@ pub(super) struct SendForm {
     period: Option<String>,
     /// One address; the plan's recipients when empty.
     to: Option<String>,
+    /// `yes`: answer the digest's text instead of sending it (`docent digest --dry-run`).
+    dry_run: Option<String>,
     csrf: Option<String>,
 }
 
@@ -341,6 +343,28 @@ pub(super) async fn send_now(
             .map(|d| d.recipients.clone())
             .unwrap_or_default(),
     };
+    if form.dry_run.as_deref() == Some("yes") {
+        let (store, catalog, id, period, now) = (
+            state.store.clone(),
+            state.catalog(),
+            e.id.clone(),
+            p.clone(),
+            state.clock.now(),
+        );
+        let text = web::block(move || {
+            let (_, e) = catalog.exhibition(&id).ok_or("the exhibition is gone")?;
+            let link = "(a read-only link is made when the digest is sent)";
+            let digest = crate::mail::build(&store, e, &period, link, LINK_DAYS, now)
+                .map_err(|e| crate::error_chain(&e))?;
+            digest.text().map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| WebError::internal("digest", e))?
+        .map_err(|e: String| WebError::internal("digest", e))?;
+        return Ok(HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(text));
+    }
     if to.is_empty() {
         return Err(WebError::BadRequest(
             "no recipient: give `to`, or list recipients under [digest] in exhibition.toml".into(),

@@ -301,3 +301,114 @@ fn an_organizer_sends_a_digest_by_hand_to_one_address() {
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("FROM..TO"), "{}", bad.body);
 }
+
+fn docent(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docent"));
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    outcome(cmd.output().unwrap())
+}
+
+#[test]
+fn docent_digest_prints_or_sends_through_the_server_and_from_the_data_folder() {
+    let port = free_port();
+    let sink = smtp_sink(port);
+    let exhibits = with_digest();
+    let exhibits_dir = exhibits.path().to_path_buf();
+    let app = spawn_app_with_tuned(exhibits, IN_PHASE_1, |s| {
+        s.mail = Some(mail_to(port));
+    });
+    traffic(&app);
+    let bind = app.base.trim_start_matches("http://").to_string();
+    let password = [("DOCENT_ADMIN_PASSWORD", PASSWORD)];
+    let week = ["--period", "2026-11-16..2026-11-22"];
+    let (code, out, err) = docent(
+        &[
+            &["digest", "nature-covers", "--dry-run", "--bind", &bind],
+            &week[..],
+        ]
+        .concat(),
+        &password,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(figure(&out, "scans"), 8, "{out}");
+    assert!(sink.messages().is_empty(), "a dry run sends nothing");
+    let (code, out, err) = docent(
+        &[
+            &[
+                "digest",
+                "nature-covers",
+                "--to",
+                "curator@library.example.edu",
+                "--bind",
+                &bind,
+            ],
+            &week[..],
+        ]
+        .concat(),
+        &password,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("sent custom-2026-11-16-2026-11-22 to curator@"),
+        "{out}"
+    );
+    sink.wait_for(1);
+
+    // No server: from --data, with this command's own mail settings.
+    let data = tempfile::tempdir().unwrap();
+    let store = data.path().join("store");
+    let (code, _, err) = docent(
+        &[
+            "simulate",
+            "--days",
+            "3",
+            "--per-day",
+            "50",
+            "--from",
+            "2026-11-16",
+            "--exhibits",
+        ]
+        .iter()
+        .copied()
+        .chain([
+            exhibits_dir.to_str().unwrap(),
+            "--data",
+            store.to_str().unwrap(),
+        ])
+        .collect::<Vec<_>>(),
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let free = free_port().to_string();
+    let nobody = format!("127.0.0.1:{free}");
+    let (code, out, err) = docent(
+        &[
+            "digest",
+            "nature-covers",
+            "--period",
+            "2026-11-16..2026-11-18",
+            "--bind",
+            &nobody,
+            "--exhibits",
+            exhibits_dir.to_str().unwrap(),
+            "--data",
+            store.to_str().unwrap(),
+            "--smtp-url",
+            &smtp,
+            "--mail-from",
+            "docent <docent@library.example.edu>",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no server was running"), "{out}");
+    let mails = sink.wait_for(2);
+    let mail = mailparse::parse_mail(&mails[1]).unwrap();
+    let plain = part(&mail, "text/plain").unwrap().get_body().unwrap();
+    assert!(figure(&plain, "scans") > 0, "{plain}");
+    assert!(plain.contains("/view/"));
+}
