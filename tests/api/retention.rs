@@ -1,6 +1,7 @@
 //! `serve --retain-days 30` on a store holding 60 days of simulated visits: the log (and so
 //! the CSV export) keeps no record older than 30 days, every figure is the same as before,
-//! the data folder is smaller, and the dashboard and the privacy page say what is kept.
+//! the data folder is smaller, the dashboard and the privacy page say what is kept, and a
+//! backup written afterwards restores with every figure.
 
 use std::path::Path;
 use std::process::{Child, Command};
@@ -123,6 +124,22 @@ fn retention_removes_old_records_keeps_every_figure_and_shrinks_the_folder() {
     );
     stop(server);
     let size_after = folder_size(&store);
+
+    // The backup restores with every figure, also those of the records it no longer holds.
+    let restored = data.path().join("restored");
+    let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["restore"])
+        .arg(&backup)
+        .arg("--data")
+        .arg(&restored)
+        .output()
+        .unwrap();
+    let (code, _, err) = outcome(out);
+    assert_eq!(code, 0, "{err}");
+    let (server, base) = start_server(&restored);
+    assert_eq!(stats_json(&base), figures, "every figure after a restore");
+    assert_eq!(csv_times(&base).len(), after.len());
+    stop(server);
     println!("data folder: {size_before} bytes before retention, {size_after} after");
     assert!(
         size_after < size_before,
