@@ -155,3 +155,114 @@ pub fn evaluate(plan: &AlertPlan, e: &Exhibition, now: Timestamp, inputs: &Input
     }
     holding
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::Time;
+
+    fn show() -> Exhibition {
+        let catalog = crate::catalog::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exhibits"),
+        )
+        .unwrap();
+        catalog.exhibitions.into_iter().next().unwrap()
+    }
+
+    fn plan() -> AlertPlan {
+        AlertPlan {
+            opens: Time::constant(9, 0, 0, 0),
+            closes: Time::constant(18, 0, 0, 0),
+            closed_days: vec![jiff::civil::Weekday::Monday],
+            silent_hours: 2,
+            others_at_least: 10,
+            webhook_url: None,
+            webhook_secret_file: None,
+        }
+    }
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    /// Scans at every station but `quiet`, `n` each, at `when`.
+    fn scans(quiet: &str, n: usize, when: &str) -> Vec<(Option<String>, Timestamp)> {
+        ["A1", "A2", "A3", "B1", "B2", "B3"]
+            .iter()
+            .filter(|s| **s != quiet)
+            .flat_map(|s| std::iter::repeat_n((Some(s.to_string()), at(when)), n))
+            .collect()
+    }
+
+    #[test]
+    fn a_station_is_silent_only_in_opening_hours_and_while_the_others_are_scanned() {
+        let (e, plan) = (show(), plan());
+        let inputs = Inputs {
+            recent: scans("A3", 3, "2026-11-20T03:00:00Z"),
+            ..Inputs::default()
+        };
+        // Friday 11:30 Beijing time: A3 silent for two hours, the others had 15.
+        let rules = evaluate(&plan, &e, at("2026-11-20T03:30:00Z"), &inputs);
+        assert_eq!(
+            rules,
+            vec![Rule::SilentStation {
+                station: "A3".into(),
+                hours: 2,
+                others: 15
+            }]
+        );
+        // 10:30: the window began before opening: the morning is no silence.
+        assert!(evaluate(&plan, &e, at("2026-11-20T02:30:00Z"), &inputs).is_empty());
+        // Monday is a closed day; 19:00 is after closing.
+        assert!(evaluate(&plan, &e, at("2026-11-23T03:30:00Z"), &inputs).is_empty());
+        assert!(evaluate(&plan, &e, at("2026-11-20T11:00:00Z"), &inputs).is_empty());
+        // The others too quiet to tell: 5 scans.
+        let quiet = Inputs {
+            recent: scans("A3", 1, "2026-11-20T03:00:00Z"),
+            ..Inputs::default()
+        };
+        assert!(evaluate(&plan, &e, at("2026-11-20T03:30:00Z"), &quiet).is_empty());
+    }
+
+    #[test]
+    fn a_spike_and_a_misprinted_code_are_raised_from_their_counts() {
+        let (e, plan) = (show(), plan());
+        let now = at("2026-11-20T03:30:00Z");
+        let busy = Inputs {
+            recent: scans("", 3, "2026-11-20T03:00:00Z"),
+            this_hour: 60,
+            same_hour_before: vec![10, 12, 8],
+            unknown_today: vec![
+                ("NCA7".into(), 25),
+                ("XX".into(), 3),
+                ("(other)".into(), 90),
+            ],
+        };
+        let rules = evaluate(&plan, &e, now, &busy);
+        assert_eq!(
+            rules,
+            vec![
+                Rule::Spike {
+                    hour: 11,
+                    scans: 60,
+                    usual: 10
+                },
+                Rule::UnknownCode {
+                    code: "NCA7".into(),
+                    scans: 25
+                },
+            ]
+        );
+        // Twice the usual is no spike.
+        let usual = Inputs {
+            this_hour: 20,
+            ..busy
+        };
+        assert!(
+            !evaluate(&plan, &e, now, &usual)
+                .iter()
+                .any(|r| matches!(r, Rule::Spike { .. }))
+        );
+        assert_eq!(rules[1].key(), "unknown-code.NCA7");
+    }
+}

@@ -108,7 +108,12 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
             r.figures.reactions_total(),
         )
     });
-    let poll = all.polls.iter().find(|p| p.answered > 0).cloned();
+    // A poll answered by fewer people than the public may see counted is not shown.
+    let poll = all
+        .polls
+        .iter()
+        .find(|p| p.answered > 0 && !small.hides(p.answered))
+        .cloned();
     // The most liked story and a poll take the room of two stories on the screen.
     stories.truncate(if liked.is_some() || poll.is_some() {
         3
