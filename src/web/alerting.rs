@@ -3,7 +3,9 @@
 //! an alert that starts to hold is raised once (kept here while it holds), told by mail to the
 //! `[digest]` recipients and as a signed webhook, and shown on the dashboard and in
 //! `/admin/healthz` (`alerts`); when its rule stops holding it clears, told the same way.
-//! A webhook is tried three times with a growing pause; its outcome is in health.
+//! A webhook is tried three times with a growing pause; its outcome is in health. Telling is
+//! claimed and recorded like a digest (`store::sent`, key `alert.raised.{alert}.{day}`), so
+//! each alert is told once a day, by one replica, also after a restart.
 
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
@@ -167,13 +169,65 @@ fn settle(state: &web::Data<AppState>, e: &Exhibition, holding: Vec<Rule>, now: 
             .map(|d| d.recipients.clone())
             .unwrap_or_default();
         let plan = e.notify.alerts.clone();
+        let day = now.to_zoned_datetime(e.time_zone.clone()).date();
         actix_web::rt::spawn(async move {
+            // Told once a day per alert and kind, by one replica, also after a restart.
+            let mark = format!("{kind}.{}.{day}", s.key);
+            if !claimed(&state, &s.exhibition, &mark).await {
+                return;
+            }
             mail(&state, kind, &s, &e_title, &recipients).await;
             if let Some(plan) = plan {
                 webhook(&state, kind, &s, &plan, now).await;
             }
+            let (store, id, me, now) = (
+                state.store.clone(),
+                s.exhibition.clone(),
+                replica_id(&state),
+                state.clock.now(),
+            );
+            let recorded =
+                web::block(move || store.digest_sent(&id, &mark, &me, now, vec![])).await;
+            if !matches!(recorded, Ok(Ok(()))) {
+                tracing::warn!(alert = %s.key, "that the alert was told could not be recorded");
+            }
         });
     }
+}
+
+fn replica_id(state: &AppState) -> String {
+    state
+        .replica
+        .as_ref()
+        .map_or_else(|| "local".to_string(), |r| r.id().to_string())
+}
+
+/// Claims telling an alert (the digests' claim, `store::sent`): false when it was told
+/// already or another replica tells it.
+async fn claimed(state: &web::Data<AppState>, exhibition: &str, mark: &str) -> bool {
+    let (store, id, key, me, now) = (
+        state.store.clone(),
+        exhibition.to_string(),
+        mark.to_string(),
+        replica_id(state),
+        state.clock.now(),
+    );
+    let first = web::block({
+        let (store, id, key, me) = (store.clone(), id.clone(), key.clone(), me.clone());
+        move || store.claim_digest(&id, &key, &me, now)
+    })
+    .await;
+    if !matches!(first, Ok(Ok(true))) {
+        return false;
+    }
+    if state.replica.is_none() {
+        return true;
+    }
+    actix_web::rt::time::sleep(super::notify::CLAIM_WAIT).await;
+    matches!(
+        web::block(move || store.holds_claim(&id, &key, &me)).await,
+        Ok(Ok(true))
+    )
 }
 
 async fn mail(

@@ -32,7 +32,7 @@ const LINK_DAYS: i64 = 30;
 /// The longest pause between tries.
 const MAX_PAUSE: Duration = Duration::from_secs(30 * 60);
 /// Replicated: how long a replica waits for the other replicas' claims before it sends.
-const CLAIM_WAIT: Duration = Duration::from_secs(3);
+pub(super) const CLAIM_WAIT: Duration = Duration::from_secs(3);
 
 /// The mail side's state, for the task, the dashboard and health.
 pub(super) struct Notices {
@@ -430,11 +430,14 @@ pub(crate) async fn panel(
 ) -> Option<Panel> {
     let plan = e.notify.digest.as_ref();
     let (store, id) = (state.store.clone(), e.id.clone());
-    let sent = web::block(move || store.digests_sent(&id))
+    let sent: Vec<_> = web::block(move || store.digests_sent(&id))
         .await
         .ok()
         .and_then(Result::ok)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| !m.period.starts_with("alert."))
+        .collect();
     if plan.is_none() && sent.is_empty() && state.notices.mailer.is_none() {
         return None;
     }
