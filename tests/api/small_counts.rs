@@ -65,6 +65,18 @@ fn a_share_link_says_fewer_than_5_where_the_dashboard_says_3() {
     // The story's row was made only of small counts: merged into "other".
     assert!(!shared.contains(&format!("<td>{title}</td>")), "{story}");
     assert!(shared.contains("<td>other</td>"));
+    // Nor anywhere else on the link's page, the bars of its charts included (they cut long
+    // titles short, so only the title's start is looked for).
+    let head: String = title.chars().take(12).collect();
+    assert!(
+        !shared.contains(&head),
+        "{head} is not named on the link's page"
+    );
+    let charts = dashboard.matches(&head).count();
+    assert!(
+        charts >= 2,
+        "the organizer's table and bars name it: {charts}"
+    );
     let zh = app.get(&format!("{link}?lang=zh")).body;
     assert_eq!(total_before(&zh, "每日访客"), "少于 5");
 

@@ -237,16 +237,27 @@ pub(crate) async fn dashboard_for(
         t.s("By story", "按故事"),
         t.s("By station", "按展位"),
     );
+    let public = matches!(access, Access::Link(_));
+    // The public's bars name no story or station seen by only a few (`stats::small`).
+    let (by_story, by_station) = if public {
+        (
+            state.small.merge_named(stats.by_story.clone()),
+            state.small.merge_named(stats.by_station.clone()),
+        )
+    } else {
+        (stats.by_story.clone(), stats.by_station.clone())
+    };
     let rows = (
         stats.by_day.clone(),
         stats.by_hour.clone(),
-        stats.by_story.clone(),
-        stats.by_station.clone(),
+        by_story,
+        by_station,
     );
     let view = chart_cache::View {
         exhibition: e.id.clone(),
         range,
         lang,
+        public,
     };
     let charts = state
         .charts
