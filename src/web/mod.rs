@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod chart_cache;
 mod covers;
+mod digest_form;
 mod editor;
 mod error;
 mod favicon;

@@ -421,6 +421,11 @@ pub(crate) struct Panel {
     pub(crate) sent: Vec<(String, String, String)>,
     /// (period, error, attempts)
     pub(crate) failing: Vec<(String, String, u32)>,
+    /// The schedule as the settings form shows it: `monday` (or empty) and the hour.
+    pub(crate) weekly_day: String,
+    pub(crate) weekly_hour: String,
+    pub(crate) at_phase_end: bool,
+    pub(crate) at_closing: bool,
 }
 
 pub(crate) async fn panel(
@@ -438,9 +443,6 @@ pub(crate) async fn panel(
         .into_iter()
         .filter(|m| !m.period.starts_with("alert."))
         .collect();
-    if plan.is_none() && sent.is_empty() && state.notices.mailer.is_none() {
-        return None;
-    }
     let zone = e.time_zone.clone();
     let failing = state
         .notices
@@ -467,5 +469,14 @@ pub(crate) async fn panel(
             })
             .collect(),
         failing,
+        weekly_day: plan
+            .and_then(|p| p.weekly)
+            .map(|(d, _)| format!("{d:?}").to_lowercase())
+            .unwrap_or_default(),
+        weekly_hour: plan
+            .and_then(|p| p.weekly)
+            .map_or("9".into(), |(_, h)| h.to_string()),
+        at_phase_end: plan.is_some_and(|p| p.at_phase_end),
+        at_closing: plan.is_some_and(|p| p.at_closing),
     })
 }

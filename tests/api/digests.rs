@@ -412,3 +412,48 @@ fn docent_digest_prints_or_sends_through_the_server_and_from_the_data_folder() {
     assert!(figure(&plain, "scans") > 0, "{plain}");
     assert!(plain.contains("/view/"));
 }
+
+#[test]
+fn an_organizer_sets_the_recipients_and_schedule_on_the_dashboard() {
+    let app = spawn_app_with(demo_copy(|t| format!("{t}\n# the end\n")), IN_PHASE_1);
+    let page = app.admin_get("/admin/e/nature-covers?lang=en").body;
+    assert!(
+        page.contains(r#"id="digest-settings""#),
+        "the form is there"
+    );
+    let saved = app.admin_post(
+        "/admin/e/nature-covers/digest",
+        &[
+            (
+                "recipients",
+                "wang.li@library.example.edu, director@library.example.edu",
+            ),
+            ("weekly_day", "friday"),
+            ("weekly_hour", "17"),
+            ("at_closing", "on"),
+        ],
+        &[],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let file =
+        std::fs::read_to_string(app.exhibits_dir().join("nature-covers/exhibition.toml")).unwrap();
+    assert!(
+        file.contains("weekly = { day = \"friday\", hour = 17 }"),
+        "{file}"
+    );
+    assert!(file.contains("# the end\n"), "the rest of the file is kept");
+    let page = app.admin_get("/admin/e/nature-covers?lang=en").body;
+    assert!(page.contains("wang.li@library.example.edu, director@library.example.edu"));
+    assert!(page.contains("weekly on Friday at 17:00"), "live at once");
+    // A bad address is refused by the same check as docent check, and nothing is written.
+    let refused = app.admin_post(
+        "/admin/e/nature-covers/digest",
+        &[("recipients", "not-an-address")],
+        &[],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("not-an-address"), "{}", refused.body);
+    let after =
+        std::fs::read_to_string(app.exhibits_dir().join("nature-covers/exhibition.toml")).unwrap();
+    assert_eq!(after, file, "nothing written");
+}
