@@ -45,6 +45,18 @@ pub struct Settings {
     pub staff_networks: crate::staff::StaffNetworks,
     /// Single sign-on through an OpenID provider; `None` leaves only names and passwords.
     pub oidc: Option<OidcSettings>,
+    /// Counts of distinct visitors below this are shown as "fewer than N" wherever the public
+    /// sees figures (share links, the lobby screen); 0 or 1 hides nothing.
+    pub min_count: u64,
+    /// Visit records older than this many days are removed from the event log (the
+    /// checkpointed figures keep them); `None` keeps every record.
+    pub retain_days: Option<u32>,
+    /// Where digests and alerts are mailed from (`--smtp-url`, `--mail-from`); `None` sends
+    /// no mail (alerts still show on the dashboard and go to a webhook).
+    pub mail: Option<crate::smtp::MailSettings>,
+    /// How often due digests are looked for, and the first pause after a failed sending
+    /// (doubled each time). Not on the command line: tests shorten it.
+    pub notify_every: Duration,
 }
 
 /// The OpenID provider staff sign in through (`--oidc-issuer`, `--oidc-client-id`, and the
@@ -131,9 +143,16 @@ impl Settings {
             unpaywall: None,
             staff_networks: crate::staff::StaffNetworks::default(),
             oidc: None,
+            min_count: DEFAULT_MIN_COUNT,
+            retain_days: None,
+            mail: None,
+            notify_every: Duration::from_secs(60),
         }
     }
 }
+
+/// The smallest count of distinct visitors shown as it is where the public sees figures.
+pub const DEFAULT_MIN_COUNT: u64 = 5;
 
 /// The admin password, at least `MIN_PASSWORD_CHARS` long and not a documented example.
 /// Never printed by `Debug`.

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod alerts;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
@@ -12,6 +13,7 @@ pub mod covers;
 pub mod i18n;
 pub mod import;
 pub mod lang;
+pub mod mail;
 pub mod metrics;
 pub mod ops;
 pub mod people;
@@ -19,8 +21,10 @@ pub mod print;
 pub mod qr;
 pub mod replica;
 pub mod report;
+pub mod retention;
 pub mod sharelink;
 pub mod simulate;
+pub mod smtp;
 pub mod sso;
 pub mod staff;
 pub mod startup;

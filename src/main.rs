@@ -162,6 +162,27 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Send a digest of an exhibition's figures now (or print it with --dry-run): through the
+    /// running server (needs DOCENT_ADMIN_PASSWORD), or from --data with --smtp-url and
+    /// --mail-from when none runs.
+    Digest {
+        exhibition: String,
+        /// The days, FROM..TO (such as 2026-11-16..2026-11-22); default the last seven days.
+        #[arg(long)]
+        period: Option<String>,
+        /// One address instead of the [digest] recipients.
+        #[arg(long)]
+        to: Option<String>,
+        /// Print the digest's text; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, env = "DOCENT_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        #[command(flatten)]
+        mail: MailArgs,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Write the printable report (A4 HTML) of an exhibition or one of its phases: from the
     /// running server (needs DOCENT_ADMIN_PASSWORD), or from --data when none runs.
     Report {
@@ -324,6 +345,10 @@ struct SimulateArgs {
     /// Write into a store that already holds events simulate did not write.
     #[arg(long)]
     force: bool,
+    /// A station with no scan for the last 4 hours written (a code torn off), so the
+    /// dashboard shows a silent-station alert when [alerts] is set.
+    #[arg(long, value_name = "STATION")]
+    silent_station: Option<String>,
     #[arg(long, default_value_t = 7)]
     seed: u64,
     #[command(flatten)]
@@ -411,9 +436,40 @@ struct ServeArgs {
     /// stored, but left out of every figure like bots.
     #[arg(long, env = "DOCENT_STAFF_NETWORKS", value_name = "CIDRS", value_parser = docent::staff::StaffNetworks::parse)]
     staff_networks: Option<docent::staff::StaffNetworks>,
+    /// On share links and the lobby screen, counts of distinct visitors below this are shown
+    /// as "fewer than N" (the signed-in dashboard shows them exactly).
+    #[arg(long, env = "DOCENT_MIN_COUNT", default_value_t = docent::config::DEFAULT_MIN_COUNT)]
+    min_count: u64,
+    /// Remove visit records older than this many days from the event log (figures stay).
+    #[arg(long, env = "DOCENT_RETAIN_DAYS", value_parser = clap::value_parser!(u32).range(1..=36600))]
+    retain_days: Option<u32>,
+    #[command(flatten)]
+    mail: MailArgs,
     /// Serve /_baseline, a static page the size of a landing page (for benchmarks).
     #[arg(long, env = "DOCENT_BENCH_BASELINE", hide = true)]
     bench_baseline: bool,
+}
+
+/// Where digests and alerts are mailed from.
+#[derive(Args)]
+struct MailArgs {
+    /// The SMTP server: smtp://host:25, smtp://host:587?tls=starttls or smtps://user:pass@host:465.
+    #[arg(long, env = "DOCENT_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of digests and alerts, such as "docent <docent@library.example.edu>".
+    #[arg(long, env = "DOCENT_MAIL_FROM")]
+    mail_from: Option<String>,
+}
+
+impl MailArgs {
+    fn settings(self) -> anyhow::Result<Option<docent::smtp::MailSettings>> {
+        match (self.smtp_url, self.mail_from) {
+            (Some(url), Some(from)) => Ok(Some(docent::smtp::MailSettings { url, from })),
+            (None, None) => Ok(None),
+            (Some(_), None) => anyhow::bail!("--smtp-url needs --mail-from (the sender's address)"),
+            (None, Some(_)) => anyhow::bail!("--mail-from needs --smtp-url (the mail server)"),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -564,6 +620,29 @@ fn main() -> ExitCode {
             ops::share(&exhibition, days, &bind, &password, &offline).map(|(link, note)| {
                 println!("{link}");
                 eprintln!("{note}");
+            })
+        }
+        Command::Digest {
+            exhibition,
+            period,
+            to,
+            dry_run,
+            bind,
+            mail,
+            common,
+        } => {
+            let password = std::env::var("DOCENT_ADMIN_PASSWORD").unwrap_or_default();
+            let offline = offline(&common, &bind);
+            mail.settings().and_then(|mail| {
+                let request = docent::cli::digest::Request {
+                    exhibition: &exhibition,
+                    period: period.as_deref(),
+                    to: to.as_deref(),
+                    dry_run,
+                    mail,
+                };
+                docent::cli::digest::digest(&request, &bind, &password, &offline)
+                    .map(|said| print!("{said}"))
             })
         }
         Command::Report {
@@ -760,6 +839,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         unpaywall: unpaywall_settings(args.unpaywall.email, args.unpaywall.url)?,
         staff_networks: args.staff_networks.unwrap_or_default(),
         oidc: args.oidc.settings()?,
+        min_count: args.min_count,
+        retain_days: args.retain_days,
+        mail: args.mail.settings()?,
         ..Settings::new(
             args.common.exhibits,
             args.common.data,
@@ -927,6 +1009,7 @@ fn simulate(args: SimulateArgs) -> anyhow::Result<()> {
         seed: args.seed,
         future: args.future,
         force: args.force,
+        silent_station: args.silent_station.as_deref(),
     };
     let done = docent::simulate::run(&catalog, &args.common.data, &request)?;
     let cut = if done.days < args.days {

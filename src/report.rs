@@ -11,6 +11,7 @@ use jiff::civil::Date;
 
 use crate::catalog::{Exhibition, Lang};
 use crate::lang::ZhEn;
+use crate::stats::small::{EXACT, Threshold};
 use crate::stats::{self, Key, Row, Stats, charts, funnel};
 use crate::store::{Store, StoreError};
 use crate::visitor::InApp;
@@ -56,9 +57,21 @@ pub fn render(
     phase: Option<&str>,
     now: Timestamp,
 ) -> Result<String, ReportError> {
+    render_for(store, e, phase, now, EXACT)
+}
+
+/// The report as a read-only link shows it: visitor counts below `small` as words, rows made
+/// only of small counts merged into "other" (`stats::small`).
+pub fn render_for(
+    store: &Store,
+    e: &Exhibition,
+    phase: Option<&str>,
+    now: Timestamp,
+    small: Threshold,
+) -> Result<String, ReportError> {
     let range = phase.map(|p| phase_days(e, p)).transpose()?;
-    let stats = stats::compute(store, e, range)?;
-    Ok(page(e, phase, range, &stats, now).render()?)
+    let stats = small.public(stats::compute(store, e, range)?);
+    Ok(page(e, phase, range, &stats, now, small).render()?)
 }
 
 /// A share of a whole, for the summary and the tables: "42 %".
@@ -83,10 +96,17 @@ pub struct Line {
     pub opens: u64,
     pub rate: String,
     pub visitors: u64,
+    /// `visitors` as the reader may see it (words for a small count through a share link).
+    pub people: String,
 }
 
 /// The lines of a table, each named in both languages like the headings.
-fn lines<K: Key>(rows: &[Row<K>], total: u64, keep: impl Fn(&Row<K>) -> bool) -> Vec<Line> {
+fn lines<K: Key>(
+    rows: &[Row<K>],
+    total: u64,
+    small: Threshold,
+    keep: impl Fn(&Row<K>) -> bool,
+) -> Vec<Line> {
     rows.iter()
         .filter(|r| keep(r))
         .map(|r| {
@@ -107,6 +127,7 @@ fn lines<K: Key>(rows: &[Row<K>], total: u64, keep: impl Fn(&Row<K>) -> bool) ->
             opens: r.figures.opens,
             rate: format!("{:.0} %", r.figures.open_rate * 100.0),
             visitors: r.figures.visitors,
+            people: small.shown_both(r.figures.visitors),
         })
         .collect()
 }
@@ -136,6 +157,8 @@ struct OrganizerReport {
     json_query: String,
     generated: String,
     stats: Stats,
+    /// The total of visitors as the reader may see it.
+    people_total: String,
     rate: String,
     phases: Vec<Line>,
     stories: Vec<Line>,
@@ -173,6 +196,7 @@ fn page(
     range: Option<(Date, Date)>,
     stats: &Stats,
     now: Timestamp,
+    small: Threshold,
 ) -> OrganizerReport {
     let scans = stats.totals.scans;
     let phase_name = |lang| {
@@ -216,16 +240,17 @@ fn page(
             crate::i18n::zone_label(Lang::ZH, &e.time_zone, now),
             crate::i18n::zone_label(Lang::EN, &e.time_zone, now),
         ),
+        people_total: small.shown_both(stats.totals.visitors),
         rate: format!("{:.1} %", stats.totals.open_rate * 100.0),
-        phases: lines(&stats.by_phase, scans, |_| true),
-        stories: lines(&stats.by_story, scans, |_| true),
-        stations: lines(&stats.by_station, scans, |_| true),
-        days: lines(&busiest(&stats.by_day, 5), scans, |_| true),
-        hours: lines(&busiest(&stats.by_hour, 5), scans, |_| true),
-        devices: lines(&stats.by_device, scans, |r| r.figures.scans > 0),
-        apps: lines(&stats.by_app, scans, |r| r.figures.scans > 0),
-        summary_zh: summary(e, stats, Lang::ZH, range, &stories),
-        summary_en: summary(e, stats, Lang::EN, range, &stories),
+        phases: lines(&stats.by_phase, scans, small, |_| true),
+        stories: lines(&stats.by_story, scans, small, |_| true),
+        stations: lines(&stats.by_station, scans, small, |_| true),
+        days: lines(&busiest(&stats.by_day, 5), scans, small, |_| true),
+        hours: lines(&busiest(&stats.by_hour, 5), scans, small, |_| true),
+        devices: lines(&stats.by_device, scans, small, |r| r.figures.scans > 0),
+        apps: lines(&stats.by_app, scans, small, |r| r.figures.scans > 0),
+        summary_zh: summary(e, stats, Lang::ZH, range, &stories, small),
+        summary_en: summary(e, stats, Lang::EN, range, &stories, small),
         chart_days: charts::columns(
             chart_lang,
             &both("每日扫码与全文打开", "Scans and article opens by day"),
@@ -287,8 +312,10 @@ fn summary(
     lang: Lang,
     range: Option<(Date, Date)>,
     stories: &[Row<stats::Named>],
+    small: Threshold,
 ) -> String {
     let t = &s.totals;
+    let visitors = small.shown(t.visitors, lang);
     let title = e.title.get(lang);
     let (from, to) = match range {
         Some(r) => r,
@@ -315,7 +342,7 @@ fn summary(
         ZhEn::Zh => {
             out.push_str(&format!(
                 "{when}，「{title}」的展品二维码共被扫描 {} 次，来自 {} 位（按日计）访客；读者打开论文全文 {} 次，约占页面浏览的 {rate}%。",
-                t.scans, t.visitors, t.opens
+                t.scans, visitors, t.opens
             ));
             if let Some((name, views)) = &top_story {
                 out.push_str(&format!("最受关注的是「{name}」（{views} 次浏览）。"));
@@ -342,7 +369,7 @@ fn summary(
         ZhEn::En => {
             out.push_str(&format!(
                 "From {when}, the codes beside the covers of “{title}” were scanned {} times by {} daily visitors, who opened the full article {} times ({rate} % of page views).",
-                t.scans, t.visitors, t.opens
+                t.scans, visitors, t.opens
             ));
             if let Some((name, views)) = &top_story {
                 out.push_str(&format!(

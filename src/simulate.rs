@@ -34,6 +34,12 @@ pub enum SimulateError {
     UnknownExhibition { id: String, known: String },
     #[error("there are several exhibitions ({known}): choose one with --exhibition ID")]
     SeveralExhibitions { known: String },
+    #[error("--silent-station {station}: no such station in `{exhibition}` (stations: {known})")]
+    UnknownStation {
+        station: String,
+        exhibition: String,
+        known: String,
+    },
     #[error(
         "the first day, {first}, is after today ({today}): simulate writes only days that have happened; give an earlier --from, or pass --future to write days to come"
     )]
@@ -76,7 +82,13 @@ pub struct Request<'a> {
     pub future: bool,
     /// Write into a store that holds events simulate did not write.
     pub force: bool,
+    /// A station that falls silent for the last `SILENT_HOURS` written (its code "torn
+    /// off"), so the dashboard can show a silent-station alert.
+    pub silent_station: Option<&'a str>,
 }
+
+/// How long before the end of the traffic a `--silent-station` gets no scan.
+pub const SILENT_HOURS: i64 = 4;
 
 /// What a run wrote.
 pub struct Simulated {
@@ -118,7 +130,22 @@ pub fn run(catalog: &Catalog, data: &Path, request: &Request) -> Result<Simulate
         seed: request.seed,
         not_after: (!request.future).then_some(now),
     };
-    let events = events(e, &traffic);
+    let mut events = events(e, &traffic);
+    if let Some(station) = request.silent_station {
+        if !e.stations.iter().any(|s| s.id == station) {
+            return Err(SimulateError::UnknownStation {
+                station: station.to_string(),
+                exhibition: e.id.clone(),
+                known: e
+                    .stations
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        silence(&mut events, station);
+    }
     let written = || -> Result<(), StoreError> {
         for batch in events.chunks(256) {
             store.append(batch)?;
@@ -220,6 +247,26 @@ pub fn events(e: &Exhibition, traffic: &Traffic) -> Vec<Event> {
         };
     }
     out
+}
+
+/// Leaves out every event at `station` in the last `SILENT_HOURS` before the last event.
+fn silence(events: &mut Vec<Event>, station: &str) {
+    let at = |e: &Event| match e {
+        Event::Scan(v) | Event::Open(v) | Event::Signal(v, _) => Some(v.at),
+        Event::Unknown(_) => None,
+    };
+    let Some(last) = events.iter().filter_map(at).max() else {
+        return;
+    };
+    let from = last
+        .checked_sub(jiff::SignedDuration::from_hours(SILENT_HOURS))
+        .unwrap_or(last);
+    events.retain(|e| match e {
+        Event::Scan(v) | Event::Open(v) | Event::Signal(v, _) => {
+            !(v.at >= from && v.station.as_deref() == Some(station))
+        }
+        Event::Unknown(_) => true,
+    });
 }
 
 fn instant(e: &Exhibition, day: Date, rng: &mut fastrand::Rng) -> Option<Timestamp> {
@@ -367,5 +414,53 @@ fn route(rng: &mut fastrand::Rng, e: &Exhibition, story: &Story) -> Route {
         Route::Proxy
     } else {
         Route::Publisher
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_silent_station_has_no_event_in_the_last_hours_and_the_others_do() {
+        let catalog = crate::catalog::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exhibits"),
+        )
+        .unwrap();
+        let e = &catalog.exhibitions[0];
+        let traffic = Traffic {
+            first_day: e.opens,
+            days: 3,
+            scans_per_day: 600,
+            seed: 7,
+            not_after: None,
+        };
+        let mut all = events(e, &traffic);
+        let station_at = |ev: &Event| match ev {
+            Event::Scan(v) => Some((v.station.clone(), v.at)),
+            _ => None,
+        };
+        let last = all
+            .iter()
+            .filter_map(station_at)
+            .map(|(_, at)| at)
+            .max()
+            .unwrap();
+        let from = last
+            .checked_sub(jiff::SignedDuration::from_hours(SILENT_HOURS))
+            .unwrap();
+        let recent = |events: &[Event], station: &str| {
+            events
+                .iter()
+                .filter_map(station_at)
+                .filter(|(s, at)| *at >= from && s.as_deref() == Some(station))
+                .count()
+        };
+        assert!(recent(&all, "A3") > 0, "A3 was scanned before silencing");
+        let before = all.len();
+        silence(&mut all, "A3");
+        assert_eq!(recent(&all, "A3"), 0);
+        assert!(recent(&all, "A1") > 0, "the others stay");
+        assert!(all.len() < before);
     }
 }

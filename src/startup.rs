@@ -46,6 +46,8 @@ pub enum StartupError {
     Nats(#[source] crate::replica::ReplicaError),
     #[error("single sign-on cannot be set up")]
     SignOn(#[source] crate::sso::SsoError),
+    #[error("mail cannot be set up")]
+    Mail(#[source] crate::smtp::MailError),
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -87,6 +89,8 @@ pub struct Application {
     switch_changes: Option<Changes>,
     /// `--unpaywall-email`: free copies are looked up in the background.
     unpaywall: Option<crate::access::unpaywall::Settings>,
+    /// The data folder (retention marks a compaction due in it).
+    data: std::path::PathBuf,
 }
 
 impl Application {
@@ -98,6 +102,10 @@ impl Application {
             path: settings.data.clone(),
             source,
         };
+        if let Some(days) = settings.retain_days {
+            crate::retention::at_start(&settings.data, days, clock.now(), settings.cache_bytes)
+                .map_err(store_error)?;
+        }
         let store =
             Arc::new(Store::open(&settings.data, settings.cache_bytes).map_err(store_error)?);
         // After the store is open: this server, not another one, owns the data folder.
@@ -127,10 +135,15 @@ impl Application {
             }
             None => None,
         };
+        let mailer = match &settings.mail {
+            Some(mail) => Some(crate::smtp::Mailer::new(mail).map_err(StartupError::Mail)?),
+            None => None,
+        };
         let state = AppState::new(catalog, store, clock, &settings, base_url)
             .map_err(store_error)?
             .with_replica(replica)
-            .with_sign_on(sign_on);
+            .with_sign_on(sign_on)
+            .with_mailer(mailer, settings.notify_every);
         if let Some(problems) = &rejected {
             state.started_from_last_good(problems);
         }
@@ -170,6 +183,7 @@ impl Application {
             watch_every: settings.watch_every,
             switch_changes,
             unpaywall: settings.unpaywall.clone(),
+            data: settings.data.clone(),
         })
     }
 
@@ -210,6 +224,16 @@ impl Application {
         if let Some(unpaywall) = self.unpaywall {
             let client = crate::access::unpaywall::Client::new(unpaywall);
             actix_web::rt::spawn(keep_free_copies(self.state.clone(), client));
+        }
+        if self.state.mails() {
+            actix_web::rt::spawn(crate::web::keep_sending_digests(self.state.clone()));
+        }
+        // Alerts show on the dashboard even without mail.
+        actix_web::rt::spawn(crate::web::keep_watching_alerts(self.state.clone()));
+        if let Some(days) = self.state.retain_days {
+            let (store, clock) = (self.state.store.clone(), self.state.clock.clone());
+            let data = self.data.clone();
+            actix_web::rt::spawn(crate::retention::keep_trimmed(store, clock, days, data));
         }
         if let Some(replica) = &self.state.replica {
             let mut adopted = replica.adopted_secrets();

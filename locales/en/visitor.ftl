@@ -80,3 +80,4 @@ poll-closed = This poll is not open now.
 poll-unknown-option = This poll has no such option.
 unknown-reaction = There is no such reaction.
 back = Back
+how-we-count = How we count

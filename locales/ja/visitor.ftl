@@ -56,3 +56,4 @@ poll-closed = このアンケートは現在受け付けていません。
 poll-unknown-option = このアンケートにその選択肢はありません。
 unknown-reaction = その反応ボタンはありません。
 back = 戻る
+how-we-count = 集計の方法

@@ -57,3 +57,4 @@ poll-closed = 这个投票现在没有开放。
 poll-unknown-option = 这个投票没有这个选项。
 unknown-reaction = 没有这个反馈按钮。
 back = 返回
+how-we-count = 我们如何统计

@@ -12,6 +12,7 @@ mod feedback;
 mod friendly;
 pub mod last_good;
 mod load;
+pub mod notify;
 mod reload;
 mod rotation;
 pub mod save;
@@ -62,6 +63,8 @@ pub struct Exhibition {
     pub polls: Vec<Poll>,
     /// The languages of its own texts that a machine translated (`machine_translated`).
     pub machine: Vec<Lang>,
+    /// Digests and alerts (`[digest]`, `[alerts]`).
+    pub notify: notify::Notify,
 }
 
 #[derive(Debug)]

@@ -248,6 +248,7 @@ mod tests {
             ]),
             machine: vec![],
             polls: vec![],
+            notify: Default::default(),
         }
     }
 

@@ -2,4 +2,5 @@
 //! those never depend on the store or the terminal).
 
 pub mod access;
+pub mod digest;
 pub mod people;

@@ -77,6 +77,8 @@ pub struct Ui {
     pub poll_unknown_option: &'static str,
     pub unknown_reaction: &'static str,
     pub back: &'static str,
+    /// The privacy line's link to `/how-we-count`.
+    pub how_we_count: &'static str,
 }
 
 /// The words for a page in `lang` (or the nearest shipped interface language).
@@ -139,6 +141,7 @@ impl Ui {
             poll_unknown_option: w("poll-unknown-option"),
             unknown_reaction: w("unknown-reaction"),
             back: w("back"),
+            how_we_count: w("how-we-count"),
         }
     }
 }

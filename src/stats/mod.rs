@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod funnel;
 pub mod keys;
+pub mod small;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -5,8 +5,12 @@
 //! trailer frame with the number of frames and a BLAKE3 hash of every byte before it. A file
 //! cut short, tampered with, of another program, or holding a kind of frame this version does
 //! not know is refused whole before anything is written. The daily salt is never in it: a
-//! backup must not link visitor ids to people. Figures are not in it either; they are
-//! replayed from the log when the restored store opens.
+//! backup must not link visitor ids to people.
+//!
+//! Since format 4 it holds the figures' checkpoint as well (taken before the log position it
+//! copies up to, so it never counts an event the copy lacks): a store whose oldest records
+//! retention removed (`--retain-days`) restores with every figure, not only those of the
+//! records kept. Without one (formats 2 and 3) the figures are replayed from the log.
 //!
 //! Since format 3 it also holds the people (accounts, with their password and token hashes,
 //! never a password) and the audit trail, so a restored server knows who may sign in and who
@@ -18,14 +22,16 @@ use std::path::Path;
 use super::{BLOCK, NAME, Result, Store, StoreError, UNKNOWN, record};
 
 const MAGIC: &[u8] = b"docent backup\n";
-const FORMAT: u8 = 3;
+const FORMAT: u8 = 4;
 /// Formats this version restores.
-const READS: [u8; 2] = [2, 3];
+const READS: [u8; 3] = [2, 3, 4];
+/// A record of `checkpoint.v2` (format 4 on), with its own key.
+const CHECKPOINT: u8 = b'C';
 const SWITCH: u8 = b'S';
 /// A record of `meta.v1` under one of `META_PREFIXES`, with its own key.
 const META: u8 = b'M';
 const TRAILER: u8 = b'T';
-const KINDS: [u8; 5] = [NAME, BLOCK, UNKNOWN, SWITCH, META];
+const KINDS: [u8; 6] = [NAME, BLOCK, UNKNOWN, SWITCH, META, CHECKPOINT];
 /// What of `meta.v1` a backup carries: people and the audit trail (not the session secret,
 /// the salt, share links or logouts, which belong to the running server).
 const META_PREFIXES: [&[u8]; 2] = [super::accounts::ACCOUNT_PREFIX, super::audit::AUDIT_PREFIX];
@@ -41,7 +47,14 @@ pub struct Summary {
 
 /// Writes a backup of everything stored before the current log position to `out`.
 pub fn write(store: &Store, out: impl Write) -> Result<Summary> {
-    let end = store.position();
+    // The checkpoint and the position together, with no batch or checkpoint between them: the
+    // checkpoint covers no event past the position the copy goes up to.
+    let (checkpoint, end) = {
+        let _writer = store.append_lock.lock();
+        let t = store.trees()?;
+        let parts: Vec<_> = t.checkpoints.iter().collect();
+        (parts, store.position())
+    };
     let t = store.trees()?;
     let mut out = Hashing::new(out);
     out.write_all(MAGIC)?;
@@ -81,6 +94,7 @@ pub fn write(store: &Store, out: impl Write) -> Result<Summary> {
     for (kind, kv) in unknown
         .into_iter()
         .map(|kv| (UNKNOWN, kv))
+        .chain(checkpoint.into_iter().map(|kv| (CHECKPOINT, kv)))
         .chain(switches.into_iter().map(|kv| (SWITCH, kv)))
         .chain(meta.into_iter().map(|kv| (META, kv)))
     {
@@ -115,9 +129,11 @@ pub fn restore(store: &Store, path: &Path) -> Result<Summary> {
     let mut log = sled::Batch::default();
     let mut switches = sled::Batch::default();
     let mut meta = sled::Batch::default();
+    let mut checkpoints = sled::Batch::default();
     let summary = read(BufReader::new(file), |kind, key, value| {
         match kind {
             SWITCH => switches.insert(key, value),
+            CHECKPOINT => checkpoints.insert(key, value),
             // An empty store may already hold the built-in admin's account (its first start
             // notes the admin password): the backup's version replaces it. Its epoch then
             // ends sessions the same way the backed-up server did.
@@ -133,6 +149,7 @@ pub fn restore(store: &Store, path: &Path) -> Result<Summary> {
         t.log.apply_batch(log)?;
         t.switches.apply_batch(switches)?;
         t.meta.apply_batch(meta)?;
+        t.checkpoints.apply_batch(checkpoints)?;
         t.db.flush()?;
         Ok(())
     })?;
@@ -192,7 +209,7 @@ fn read(
         if !KINDS.contains(&kind) {
             return Err(bad(&format!("an unknown kind of record ({kind:#04x})")));
         }
-        if !matches!(kind, SWITCH | META) && key.first() != Some(&kind) {
+        if !matches!(kind, SWITCH | META | CHECKPOINT) && key.first() != Some(&kind) {
             return Err(bad("a record under the wrong kind"));
         }
         // Everything a restored store checks when it opens is checked here, before anything
@@ -207,7 +224,11 @@ fn read(
             }
             BLOCK => {
                 let first = super::u64_at(&key[1..]).map_err(|_| bad("a malformed block key"))?;
-                if first != next_seq {
+                // The log may begin after 0: retention (`--retain-days`) removed its oldest
+                // blocks. After the first, blocks follow without a gap.
+                if events == 0 {
+                    next_seq = first;
+                } else if first != next_seq {
                     return Err(bad("a gap in the event log"));
                 }
                 let facts = record::decode_block(&value)
@@ -239,6 +260,11 @@ fn read(
                 };
                 if !readable {
                     return Err(bad("a malformed account or audit entry"));
+                }
+            }
+            CHECKPOINT => {
+                if key != super::CHECKPOINT_KEY && key.len() != 9 {
+                    return Err(bad("a malformed part of the figures' checkpoint"));
                 }
             }
             _ => {

@@ -43,6 +43,9 @@ pub enum SharedChange {
     LastLogin { name: String, at: jiff::Timestamp },
     /// An entry of the audit trail: kept once, never changed.
     Audit(Box<super::AuditEntry>),
+    /// A digest claimed or sent for a period (`sent.rs`): the first claim stands, a sending
+    /// is final.
+    Digest(Box<super::sent::DigestMark>),
 }
 
 impl SharedChange {
@@ -70,6 +73,19 @@ impl SharedChange {
                 format!("last-login.{}", hex::encode(name.as_bytes()))
             }
             SharedChange::Audit(entry) => format!("audit.{:016x}", entry.id),
+            // A sending under a key of its own, so a claim sent again never replaces it, and
+            // each replica's claim under its own, so none is lost before all have decided.
+            SharedChange::Digest(mark) if mark.sent => format!(
+                "digest-sent.{}.{}",
+                hex::encode(mark.exhibition.as_bytes()),
+                hex::encode(mark.period.as_bytes())
+            ),
+            SharedChange::Digest(mark) => format!(
+                "digest-claim.{}.{}.{}",
+                hex::encode(mark.exhibition.as_bytes()),
+                hex::encode(mark.period.as_bytes()),
+                hex::encode(mark.replica.as_bytes())
+            ),
         }
     }
 
@@ -161,6 +177,7 @@ impl Store {
                             super::accounts::put_last_login(meta, name, *at)?
                         }
                         SharedChange::Audit(entry) => super::audit::put_audit(meta, entry)?,
+                        SharedChange::Digest(mark) => super::sent::put_mark(meta, mark)?,
                     };
                     if let Some(bytes) = &queued {
                         let n = out.generate_id()?;

@@ -92,6 +92,11 @@ impl AdminUi {
         words(self.lang, key)
     }
 
+    /// A day of the week by its name in the files (`monday`), in the page's language.
+    pub fn weekday(&self, day: &str) -> &'static str {
+        words(self.lang, &format!("weekday-{day}"))
+    }
+
     pub fn zh(&self) -> bool {
         self.lang == Lang::ZH
     }

@@ -30,6 +30,8 @@ pub(super) struct View {
     /// Inclusive, in the exhibition's time zone; `None` for all time.
     pub range: Option<(Date, Date)>,
     pub lang: Lang,
+    /// Drawn for the public (a read-only link): rows of small counts merged into "other".
+    pub public: bool,
 }
 
 /// Charts and what they were drawn from: the store's position (every event before it counted)
@@ -118,6 +120,7 @@ mod tests {
             exhibition: exhibition.into(),
             range: None,
             lang,
+            public: false,
         }
     }
 

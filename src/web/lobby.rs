@@ -1,6 +1,8 @@
 //! The lobby screen (`/admin/lobby/{exhibition}`, `/view/{token}/lobby`): today's scans, the
 //! most-read stories and the live phase in large type, for a screen in the lobby. It reloads
 //! itself every minute with `<meta http-equiv="refresh">`: no JavaScript, as everywhere.
+//! It is a public screen, so small visitor counts are hidden on it (`stats::small`), also
+//! when an organizer opens it.
 
 use std::sync::Arc;
 
@@ -27,10 +29,11 @@ struct Lobby {
     today: String,
     updated: String,
     today_scans: u64,
-    today_visitors: u64,
+    /// Visitor counts as the public may see them: the lobby is a public screen.
+    today_visitors: String,
     today_opens: u64,
     all_scans: u64,
-    all_visitors: u64,
+    all_visitors: String,
     /// (title zh, title en, views, opens), most read first.
     stories: Vec<(String, String, u64, u64)>,
     /// The story with the most reactions: (title zh, title en, reactions).
@@ -76,10 +79,14 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
     // The screen speaks the show's first two languages, as its posters do.
     let (first, second) = e.languages.first_two();
     let live = e.showing(now, state.last_switch(&e.id).as_ref()).phase;
+    let small = state.small;
+    // A story seen by only a few is merged away, never named on the screen.
+    let all = small.public(all);
     let mut stories: Vec<(String, String, u64, u64)> = all
         .by_story
         .iter()
         .filter(|r| r.figures.scans + r.figures.browses > 0)
+        .filter(|r| r.key.id != crate::stats::small::OTHER)
         .map(|r| {
             (
                 r.label(first).into_owned(),
@@ -90,14 +97,25 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         })
         .collect();
     stories.sort_by_key(|s| std::cmp::Reverse((s.3, s.2)));
-    let liked = stats::funnel::most_liked(&all.by_story).map(|r| {
+    let named: Vec<_> = all
+        .by_story
+        .iter()
+        .filter(|r| r.key.id != crate::stats::small::OTHER)
+        .cloned()
+        .collect();
+    let liked = stats::funnel::most_liked(&named).map(|r| {
         (
             r.label(first).into_owned(),
             r.label(second).into_owned(),
             r.figures.reactions_total(),
         )
     });
-    let poll = all.polls.iter().find(|p| p.answered > 0).cloned();
+    // A poll answered by fewer people than the public may see counted is not shown.
+    let poll = all
+        .polls
+        .iter()
+        .find(|p| p.answered > 0 && !small.hides(p.answered))
+        .cloned();
     // The most liked story and a poll take the room of two stories on the screen.
     stories.truncate(if liked.is_some() || poll.is_some() {
         3
@@ -117,10 +135,10 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         ),
         updated: local.strftime("%H:%M").to_string(),
         today_scans: day.totals.scans,
-        today_visitors: day.totals.visitors,
+        today_visitors: small.shown_both(day.totals.visitors),
         today_opens: day.totals.opens,
         all_scans: all.totals.scans,
-        all_visitors: all.totals.visitors,
+        all_visitors: small.shown_both(all.totals.visitors),
         stories,
         liked,
         poll,

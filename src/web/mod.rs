@@ -8,10 +8,12 @@
 
 mod admin;
 mod admin_ui;
+mod alerting;
 mod audit;
 mod auth;
 mod chart_cache;
 mod covers;
+mod digest_form;
 mod editor;
 mod error;
 mod favicon;
@@ -19,10 +21,12 @@ mod free_copies;
 mod imports;
 mod landing;
 mod lobby;
+mod notify;
 mod ops;
 mod pages;
 mod people;
 mod phases;
+mod privacy;
 mod qr;
 mod report_page;
 mod share;
@@ -42,7 +46,9 @@ use askama::Template;
 use tracing::Instrument;
 
 pub use admin::ADMIN_ROUTES;
+pub use alerting::keep_watching as keep_watching_alerts;
 pub use free_copies::keep_up_to_date as keep_free_copies;
+pub use notify::keep_sending as keep_sending_digests;
 pub use state::{AppState, mirror_replicas};
 
 use crate::metrics::StatusClass;
@@ -68,6 +74,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/qr/{file}", read().to(qr::image))
         .route("/healthz", read().to(ops::healthz))
         .route("/favicon.ico", read().to(favicon::favicon))
+        .route("/how-we-count", read().to(privacy::how_we_count))
         .route("/", read().to(landing::home))
         .route("/login", read().to(auth::login_form))
         .route("/login", web::post().to(auth::login))

@@ -89,6 +89,8 @@ pub(super) async fn health_details(state: web::Data<AppState>) -> HttpResponse {
                     "log_failures": state.metrics.log_failures.get(),
                     "scans_unconfirmed": state.metrics.scans_unconfirmed.get(),
                     "qr_images": state.qr_images.counters(),
+                    "mail": state.notices.health(),
+                    "alerts": state.notices.alerts.health(),
                     "replication": state.replica.as_ref().map(|r| {
                         let replicas = r.replicas();
                         let versions: std::collections::BTreeSet<&str> =

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::error::WebError;
 use super::{AppState, no_store};
 use crate::report::ReportError;
+use crate::stats::small::{EXACT, Threshold};
 
 #[derive(Deserialize)]
 pub(super) struct ReportQuery {
@@ -19,7 +20,7 @@ pub(super) async fn admin(
     path: web::Path<String>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, WebError> {
-    report(&state, &path, query.into_inner().phase).await
+    report(&state, &path, query.into_inner().phase, EXACT).await
 }
 
 pub(super) async fn view(
@@ -28,13 +29,16 @@ pub(super) async fn view(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, WebError> {
     let claims = state.shares.check(&path, state.clock.now())?;
-    report(&state, &claims.exhibition, query.into_inner().phase).await
+    // A link's reader is the public: small visitor counts are hidden.
+    let small = state.small;
+    report(&state, &claims.exhibition, query.into_inner().phase, small).await
 }
 
 async fn report(
     state: &web::Data<AppState>,
     id: &str,
     phase: Option<String>,
+    small: Threshold,
 ) -> Result<HttpResponse, WebError> {
     let catalog = state.catalog();
     if catalog.exhibition(id).is_none() {
@@ -44,7 +48,7 @@ async fn report(
     let phase = phase.filter(|p| !p.trim().is_empty());
     let rendered = web::block(move || {
         let (_, e) = catalog.exhibition(&id).expect("looked up above");
-        crate::report::render(&store, e, phase.as_deref(), now)
+        crate::report::render_for(&store, e, phase.as_deref(), now, small)
     })
     .await
     .map_err(|e| WebError::internal("report", e))?;

@@ -59,6 +59,12 @@ pub struct AppState {
     pub(super) shares: share::Links,
     /// Single sign-on through the OpenID provider (`--oidc-issuer`).
     pub(super) sign_on: Option<Arc<crate::sso::SignOn>>,
+    /// Counts of visitors below this are hidden where the public sees figures.
+    pub(super) small: crate::stats::small::Threshold,
+    /// Visit records are kept this many days (`--retain-days`); `None`: all of them.
+    pub retain_days: Option<u32>,
+    /// Digests by mail: the mailer, and how the sending goes.
+    pub(super) notices: super::notify::Notices,
 }
 
 impl AppState {
@@ -117,6 +123,9 @@ impl AppState {
             catalog_changed: tokio::sync::Notify::new(),
             shares,
             sign_on: None,
+            small: crate::stats::small::Threshold(settings.min_count),
+            retain_days: settings.retain_days,
+            notices: super::notify::Notices::new(None, settings.notify_every),
         })
     }
 
@@ -133,6 +142,21 @@ impl AppState {
         }
         self.replica = replica;
         self
+    }
+
+    /// Sends digests and alerts through `mailer` (`--smtp-url`).
+    pub fn with_mailer(
+        mut self,
+        mailer: Option<crate::smtp::Mailer>,
+        every: std::time::Duration,
+    ) -> AppState {
+        self.notices = super::notify::Notices::new(mailer, every);
+        self
+    }
+
+    /// Whether digests can be mailed.
+    pub fn mails(&self) -> bool {
+        self.notices.mailer.is_some()
     }
 
     pub fn with_sign_on(mut self, sign_on: Option<crate::sso::SignOn>) -> AppState {
@@ -263,7 +287,9 @@ pub async fn mirror_replicas(state: actix_web::web::Data<AppState>, mut changes:
                 state.people.remember(*account);
                 continue;
             }
-            SharedChange::LastLogin { .. } | SharedChange::Audit(_) => continue,
+            SharedChange::LastLogin { .. } | SharedChange::Audit(_) | SharedChange::Digest(_) => {
+                continue;
+            }
         };
         let store = state.store.clone();
         let id = exhibition.clone();

@@ -36,7 +36,7 @@ fn admin_walk() -> Vec<(&'static str, String)> {
 #[test]
 fn the_walk_covers_the_whole_admin_scope() {
     let walk = admin_walk();
-    assert_eq!(walk.len(), 34);
+    assert_eq!(walk.len(), 36);
     assert!(walk.contains(&("POST", "/admin/switch/nature-covers".into())));
     assert!(walk.contains(&("GET", "/admin/metrics".into())));
 }

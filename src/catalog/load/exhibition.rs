@@ -124,6 +124,7 @@ fn check_exhibition(
     );
     let reactions = check_reactions(src, raw.reactions.as_ref(), langs, report);
     let polls = check_polls(src, &raw.polls, &phases, langs, report);
+    let notify = super::notify_tables::check_notify(src, &raw.digest, &raw.alerts, report);
     Some(Exhibition {
         id,
         dir: folder.to_path_buf(),
@@ -143,6 +144,7 @@ fn check_exhibition(
         reactions,
         polls,
         machine,
+        notify,
     })
 }
 

@@ -13,6 +13,7 @@ mod exhibition;
 mod feedback;
 mod fields;
 mod languages;
+mod notify_tables;
 mod problems;
 mod raw;
 mod schedule;

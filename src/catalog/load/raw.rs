@@ -41,6 +41,8 @@ pub(super) struct RawExhibition {
     pub(super) reactions: Option<Spanned<BTreeMap<String, Spanned<RawText>>>>,
     #[serde(default)]
     pub(super) polls: Vec<RawPoll>,
+    pub(super) digest: Option<Spanned<super::notify_tables::RawDigest>>,
+    pub(super) alerts: Option<Spanned<super::notify_tables::RawAlerts>>,
 }
 
 /// `[[polls]]`: a question for visitors, and when it runs.

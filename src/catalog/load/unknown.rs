@@ -73,6 +73,9 @@ pub(super) fn report(src: &Source, steps: &[Step], top: &[&str], report: &mut Fi
         Some(&"access") => fields_of::<RawAccess>(),
         Some(&"stations") => fields_of::<RawStation>(),
         Some(&"phases") => fields_of::<RawPhase>(),
+        Some(&"digest") => fields_of::<super::notify_tables::RawDigest>(),
+        Some(&"weekly") => fields_of::<super::notify_tables::RawWeekly>(),
+        Some(&"alerts") => fields_of::<super::notify_tables::RawAlerts>(),
         Some(_) => &[],
     };
     let place = if parent.is_empty() {

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use super::{Access, RangeQuery, Replicas, checked_range, compute, find, title};
 use crate::catalog::{self, ShowState};
 use crate::people::Role;
+use crate::stats::small::{EXACT, Threshold};
 use crate::stats::{Stats, charts};
 use crate::web::admin_ui::AdminUi;
 use crate::web::auth::Organizer;
@@ -62,9 +63,23 @@ struct Dashboard {
     /// What visitors answered back: the funnel, and each reaction's id and words.
     chart_funnel: String,
     reaction_names: Vec<(String, String)>,
+    /// Visitor counts below this are written as words: a read-only link's viewer is the
+    /// public; an organizer sees exact figures.
+    small: Threshold,
+    /// What the event log keeps and since when (`--retain-days`).
+    kept: String,
+    /// Digests: recipients, sent, failing (`[digest]`, `--smtp-url`); organizers only.
+    digests: Option<crate::web::notify::Panel>,
+    /// Alerts standing now, in the page's language: (key, words, since local).
+    alerts: Vec<(String, String, String)>,
 }
 
 impl Dashboard {
+    /// A count of distinct visitors as this viewer may see it.
+    fn people(&self, n: impl std::borrow::Borrow<u64>) -> String {
+        self.small.shown(*n.borrow(), self.t.lang)
+    }
+
     fn may(&self, need: Role) -> bool {
         self.role.is_some_and(|r| r >= need)
     }
@@ -185,6 +200,13 @@ pub(crate) async fn dashboard_for(
             vec![],
         ),
     };
+    let store = state.store.clone();
+    let oldest = web::block(move || store.oldest_record())
+        .await
+        .map_err(|e| WebError::internal("oldest record", e))?
+        .map_err(|e| WebError::internal("oldest record", e))?
+        .map(|at| at.to_zoned_datetime(e.time_zone.clone()).date().to_string());
+    let kept = crate::web::privacy::kept(lang, state.retain_days, oldest);
     let dir = e.dir.clone();
     let root = state.exhibits().to_path_buf();
     // A read-only link's viewer edits nothing, so is told nothing about writing.
@@ -208,16 +230,27 @@ pub(crate) async fn dashboard_for(
         t.t("by-story"),
         t.t("by-station"),
     );
+    let public = matches!(access, Access::Link(_));
+    // The public's bars name no story or station seen by only a few (`stats::small`).
+    let (by_story, by_station) = if public {
+        (
+            state.small.merge_named(stats.by_story.clone()),
+            state.small.merge_named(stats.by_station.clone()),
+        )
+    } else {
+        (stats.by_story.clone(), stats.by_station.clone())
+    };
     let rows = (
         stats.by_day.clone(),
         stats.by_hour.clone(),
-        stats.by_story.clone(),
-        stats.by_station.clone(),
+        by_story,
+        by_station,
     );
     let view = chart_cache::View {
         exhibition: e.id.clone(),
         range,
         lang,
+        public,
     };
     let charts = state
         .charts
@@ -301,7 +334,34 @@ pub(crate) async fn dashboard_for(
             .iter()
             .map(|r| (r.id.clone(), r.label.get(lang).to_string()))
             .collect(),
-        stats,
+        kept,
+        alerts: state
+            .notices
+            .alerts
+            .of_exhibition(&e.id)
+            .into_iter()
+            .map(|a| {
+                let (zh, en) = a.rule.words();
+                let words = if lang == crate::catalog::Lang::ZH {
+                    zh
+                } else {
+                    en
+                };
+                (a.key, words, local(a.since))
+            })
+            .collect(),
+        digests: match &access {
+            Access::Organizer(_) => crate::web::notify::panel(state, e, lang).await,
+            Access::Link(_) => None,
+        },
+        small: match access {
+            Access::Organizer(_) => EXACT,
+            Access::Link(_) => state.small,
+        },
+        stats: match access {
+            Access::Organizer(_) => stats,
+            Access::Link(_) => state.small.public(stats),
+        },
         t,
     };
     Ok(no_store(page.t.respond(StatusCode::OK, &page)))

@@ -89,6 +89,8 @@ pub const ADMIN_ROUTES: &[(&str, &str, Role)] = &[
     ("GET", "/admin/audit", Role::Admin),
     ("GET", "/admin/audit.csv", Role::Admin),
     ("GET", "/admin/e/{exhibition}/audit", Role::Organizer),
+    ("POST", "/admin/digests/{exhibition}", Role::Organizer),
+    ("POST", "/admin/e/{exhibition}/digest", Role::Organizer),
 ];
 
 /// The role a request needs, the exhibition it is about and its route's pattern, from
@@ -135,7 +137,9 @@ pub(super) fn scope() -> actix_web::Scope<
         InitError = (),
     >,
 > {
-    use super::{audit, editor, lobby, ops, people, phases, report_page, share};
+    use super::{
+        audit, digest_form, editor, lobby, notify, ops, people, phases, report_page, share,
+    };
     let scope = web::scope("/admin").wrap(from_fn(super::auth::require_admin));
     ADMIN_ROUTES
         .iter()
@@ -180,6 +184,8 @@ pub(super) fn scope() -> actix_web::Scope<
                 "/admin/audit" => route.to(audit::page),
                 "/admin/audit.csv" => route.to(audit::csv),
                 "/admin/e/{exhibition}/audit" => route.to(audit::of_exhibition),
+                "/admin/digests/{exhibition}" => route.to(notify::send_now),
+                "/admin/e/{exhibition}/digest" => route.to(digest_form::save),
                 _ => unreachable!("{path} is in ADMIN_ROUTES without a handler"),
             };
             scope.route(&path["/admin".len()..], route)

@@ -5,25 +5,25 @@
 
 use crate::catalog::{Lang, Languages};
 
-pub(super) struct Nav {
+pub(in crate::web) struct Nav {
     /// The page's own language tag.
-    pub(super) lang: &'static str,
+    pub(in crate::web) lang: &'static str,
     /// Its `<html lang>`.
-    pub(super) html_lang: &'static str,
+    pub(in crate::web) html_lang: &'static str,
     /// The page in each of the show's other languages.
-    pub(super) links: Vec<LangLink>,
-    pub(super) large: bool,
+    pub(in crate::web) links: Vec<LangLink>,
+    pub(in crate::web) large: bool,
     /// What the page's own links carry to keep the large type: `&size=large`, or nothing.
-    pub(super) keep: &'static str,
+    pub(in crate::web) keep: &'static str,
 }
 
-pub(super) struct LangLink {
-    pub(super) tag: &'static str,
-    pub(super) name: &'static str,
+pub(in crate::web) struct LangLink {
+    pub(in crate::web) tag: &'static str,
+    pub(in crate::web) name: &'static str,
 }
 
 impl Nav {
-    pub(super) fn new(show: Languages, lang: Lang, large: bool) -> Nav {
+    pub(in crate::web) fn new(show: Languages, lang: Lang, large: bool) -> Nav {
         Nav {
             lang: lang.as_str(),
             html_lang: crate::i18n::html_lang(lang),
@@ -43,6 +43,6 @@ impl Nav {
 }
 
 /// The query tail that keeps large type on a page's own links.
-pub(super) fn keep(large: bool) -> &'static str {
+pub(in crate::web) fn keep(large: bool) -> &'static str {
     if large { "&size=large" } else { "" }
 }
