@@ -51,6 +51,20 @@ impl EncodeLabelSet for StatusClass {
     }
 }
 
+/// The `kind` label of a signal a landing page sent back: `confirm`, `read`, `cite`,
+/// `reaction`, `answer`, `listen` (the CSV's names).
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub struct SignalKind(pub &'static str);
+
+impl EncodeLabelSet for SignalKind {
+    fn encode(
+        &self,
+        encoder: &mut prometheus_client::encoding::LabelSetEncoder,
+    ) -> Result<(), std::fmt::Error> {
+        [("kind", self.0)].encode(encoder)
+    }
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct Outcome {
     /// `ok` or `error`.
@@ -62,6 +76,8 @@ pub struct Metrics {
     pub requests: Family<StatusClass, Counter>,
     pub scans: Counter,
     pub opens: Counter,
+    /// Signals logged, by kind (bots included; whether one counts is the figures' business).
+    pub signals: Family<SignalKind, Counter>,
     pub unknown_codes: Counter,
     pub log_failures: Counter,
     pub scans_unconfirmed: Counter,
@@ -81,6 +97,7 @@ impl Default for Metrics {
             requests: Family::default(),
             scans: Counter::default(),
             opens: Counter::default(),
+            signals: Family::default(),
             unknown_codes: Counter::default(),
             log_failures: Counter::default(),
             scans_unconfirmed: Counter::default(),
@@ -106,6 +123,11 @@ impl Default for Metrics {
             "opens",
             "Article opens logged (bots included)",
             metrics.opens.clone(),
+        );
+        registry.register(
+            "signals",
+            "Signals logged from landing pages by kind (confirm, read, cite, reaction, answer, listen; bots included)",
+            metrics.signals.clone(),
         );
         registry.register(
             "unknown_code_scans",
@@ -193,12 +215,14 @@ mod tests {
     fn the_exposition_names_every_metric() {
         let m = Metrics::default();
         m.scans.inc();
+        m.signals.get_or_create(&SignalKind("listen")).inc();
         m.batch_written(3, 0.002, true);
         m.batch_written(3, 0.5, false);
         m.reloaded(false);
         let text = m.encode();
         for name in [
             "docent_scans_total 1",
+            "docent_signals_total{kind=\"listen\"} 1",
             "docent_store_batch_seconds_bucket",
             "docent_store_batch_failures_total 1",
             "docent_store_batch_events_count 1",

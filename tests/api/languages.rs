@@ -331,6 +331,12 @@ fn a_recording_is_checked_served_in_ranges_and_counted_once_per_visit() {
         .unwrap()
         .clone();
     assert_eq!(row["listens"], 1, "{row}");
+    // Two plays started (a range from byte 0), the seek in between was no play.
+    let metrics = app.admin_get("/admin/metrics").body;
+    assert!(
+        metrics.contains("docent_signals_total{kind=\"listen\"} 2"),
+        "{metrics}"
+    );
     // The staff CSV lists the plays.
     let csv = app.admin_get("/admin/export/nature-covers.csv");
     assert!(

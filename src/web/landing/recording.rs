@@ -65,7 +65,11 @@ pub(super) async fn record(state: &AppState, event: Event) {
         Event::Scan(_) => state.metrics.scans.inc(),
         Event::Open(_) => state.metrics.opens.inc(),
         Event::Unknown(_) => state.metrics.unknown_codes.inc(),
-        Event::Signal(..) => 0,
+        Event::Signal(_, signal) => state
+            .metrics
+            .signals
+            .get_or_create(&crate::metrics::SignalKind(signal.kind().name()))
+            .inc(),
     };
     let started = std::time::Instant::now();
     let stored = state.recorder.record(event).await;
