@@ -124,6 +124,19 @@ fn a_japanese_and_english_show_passes_check_and_speaks_each_visitor_s_language()
     let german = page(&app, "/s/GO16", "de-DE,de;q=0.9");
     assert!(german.body.contains("<html lang=\"en\""));
 
+    // The privacy page too, linked from the page in its language.
+    assert!(
+        ja.body
+            .contains("href=\"/how-we-count?lang=ja\">集計の方法</a>"),
+        "{}",
+        ja.body
+    );
+    let privacy = page(&app, "/how-we-count?lang=ja", "ja");
+    assert!(
+        privacy.body.contains("毎日変わるランダムな秘密の鍵"),
+        "{}",
+        privacy.body
+    );
     // The overview and the counts speak the same languages.
     let overview = page(&app, "/e/nature-covers", "ja");
     assert!(overview.body.contains("展示をすべて見る") || overview.body.contains("展示位置"));
