@@ -12,7 +12,7 @@
 //! a new name, and old records keep pointing at the old one.
 //!
 //! Longer than 500 lines for a reason: the format is one thing, and its encoder, decoder and
-//! round-trip tests (from line 536) are read together whenever a field is added.
+//! round-trip tests (from line 787) are read together whenever a field is added.
 
 use std::collections::HashMap;
 use std::sync::Arc;
