@@ -103,10 +103,16 @@ impl Lang {
         at(self.as_str()).or_else(|| at(self.primary()))
     }
 
+    /// The language of a stored number: the table's tags are canonical already, so no parse
+    /// and no interning (this runs for every record read).
     pub fn of_stored_number(n: u8) -> Option<Lang> {
-        COUNTED
-            .get(usize::from(n))
-            .and_then(|tag| Lang::parse(tag).ok())
+        COUNTED.get(usize::from(n)).map(|tag| Lang(tag))
+    }
+
+    /// Whether `subtag` is a language subtag docent knows (`ja`, `zh`), without making a
+    /// `Lang`: for what a browser sends.
+    pub fn is_known_subtag(subtag: &str) -> bool {
+        KNOWN.contains(&subtag)
     }
 }
 

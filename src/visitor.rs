@@ -248,7 +248,9 @@ fn ranked_tags(header: &str) -> Vec<LanguageIdentifier> {
                 return None;
             }
             let id: LanguageIdentifier = tag.parse().ok()?;
-            crate::lang::Lang::parse(id.language.as_str()).ok()?;
+            if !crate::lang::Lang::is_known_subtag(id.language.as_str()) {
+                return None;
+            }
             Some((q - i as f32 * 1e-4, id))
         })
         .take(16)
