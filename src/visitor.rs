@@ -211,9 +211,9 @@ pub fn pick_lang(
     accept_language: Option<&str>,
     show: crate::catalog::Languages,
 ) -> Lang {
-    let available: Vec<LanguageIdentifier> = show.all().iter().map(|l| l.id()).collect();
+    let (available, full): (Vec<_>, Vec<_>) = show.all().iter().map(|l| identities(*l)).unzip();
     let chosen = |requested: &[LanguageIdentifier]| -> Option<Lang> {
-        let at = best_match(requested, &available)?;
+        let at = best_match(requested, &available, &full)?;
         show.all().get(at).copied()
     };
     if let Some(asked) = query.and_then(|q| q.parse::<LanguageIdentifier>().ok())
@@ -261,17 +261,17 @@ fn ranked_tags(header: &str) -> Vec<LanguageIdentifier> {
 
 /// The index in `available` of the best language for `requested` (best first): for each
 /// requested tag in turn, one of the same language and script (scripts filled in from likely
-/// subtags, so `zh-TW` is Traditional), the same region preferred; else what Fluent's
-/// negotiation (filtering) finds for it; last, the same language in any script.
-fn best_match(requested: &[LanguageIdentifier], available: &[LanguageIdentifier]) -> Option<usize> {
-    let maximized = |id: &LanguageIdentifier| {
-        let mut id = id.clone();
-        id.maximize();
-        id
-    };
-    let full: Vec<LanguageIdentifier> = available.iter().map(maximized).collect();
+/// subtags, so `zh-TW` is Traditional; `full` holds `available` so), the same region preferred;
+/// else what Fluent's negotiation (filtering) finds for it; last, the same language in any
+/// script.
+fn best_match(
+    requested: &[LanguageIdentifier],
+    available: &[LanguageIdentifier],
+    full: &[LanguageIdentifier],
+) -> Option<usize> {
     for asked in requested {
-        let want = maximized(asked);
+        let mut want = asked.clone();
+        want.maximize();
         let same_script =
             |i: &usize| full[*i].language == want.language && full[*i].script == want.script;
         let candidates: Vec<usize> = (0..available.len()).filter(same_script).collect();
@@ -296,6 +296,26 @@ fn best_match(requested: &[LanguageIdentifier], available: &[LanguageIdentifier]
     requested
         .iter()
         .find_map(|asked| available.iter().position(|a| a.language == asked.language))
+}
+
+/// A show language's identifier and its maximized form (likely subtags filled in), made once
+/// per thread: `pick_lang` runs on every landing request, the show's languages seldom change.
+fn identities(lang: Lang) -> (LanguageIdentifier, LanguageIdentifier) {
+    thread_local! {
+        static MADE: std::cell::RefCell<std::collections::HashMap<Lang, (LanguageIdentifier, LanguageIdentifier)>> =
+            Default::default();
+    }
+    MADE.with(|made| {
+        made.borrow_mut()
+            .entry(lang)
+            .or_insert_with(|| {
+                let id = lang.id();
+                let mut full = id.clone();
+                full.maximize();
+                (id, full)
+            })
+            .clone()
+    })
 }
 
 /// The day's pseudonymous visitor id: a keyed hash of client address and user agent under a

@@ -41,6 +41,17 @@ pub struct Notify {
     pub alerts: Option<AlertPlan>,
 }
 
+impl Notify {
+    /// Who hears about the show: the digest's recipients (alerts go to them too); none
+    /// without `[digest]`.
+    pub fn recipients(&self) -> Vec<String> {
+        self.digest
+            .as_ref()
+            .map(|d| d.recipients.clone())
+            .unwrap_or_default()
+    }
+}
+
 impl AlertPlan {
     /// Whether `at` (local) is inside the opening hours of an open day.
     pub fn is_open(&self, at: &jiff::ZonedDateTime) -> bool {

@@ -67,12 +67,7 @@ fn without_server(req: &Request<'_>, bind: &str, offline: &Offline<'_>) -> anyho
     let period = Period::parse(req.period, today).map_err(|e| anyhow!(e))?;
     let to: Vec<String> = match req.to {
         Some(one) => vec![one.to_string()],
-        None => e
-            .notify
-            .digest
-            .as_ref()
-            .map(|d| d.recipients.clone())
-            .unwrap_or_default(),
+        None => e.notify.recipients(),
     };
     if req.dry_run {
         let digest = crate::mail::build(

@@ -377,7 +377,13 @@ pub(super) fn encode_block(
     visits: &[(Kind, &Visit)],
     dictionary: &mut Dictionary,
 ) -> Result<(Vec<u8>, Vec<Fact>), StoreError> {
-    let entries: Vec<Entry<'_>> = visits
+    encode_entries(&entries_of(visits), dictionary)
+}
+
+/// Scans and opens as entries (no signal names).
+#[cfg(test)]
+fn entries_of<'a>(visits: &[(Kind, &'a Visit)]) -> Vec<Entry<'a>> {
+    visits
         .iter()
         .map(|(kind, visit)| Entry {
             kind: *kind,
@@ -385,8 +391,7 @@ pub(super) fn encode_block(
             about: None,
             choice: None,
         })
-        .collect();
-    encode_entries(&entries, dictionary)
+        .collect()
 }
 
 /// `encode_block` for entries that may be signals.
@@ -901,16 +906,7 @@ pub(super) mod tests {
 
     /// The records of `visits` as blocks of versions 1 to 3 held them.
     fn version_3_records(visits: &[(Kind, &Visit)], dictionary: &mut Dictionary) -> Block {
-        let entries: Vec<Entry<'_>> = visits
-            .iter()
-            .map(|(kind, visit)| Entry {
-                kind: *kind,
-                visit,
-                about: None,
-                choice: None,
-            })
-            .collect();
-        version_3_of(&entries, dictionary)
+        version_3_of(&entries_of(visits), dictionary)
     }
 
     fn version_3_of(entries: &[Entry<'_>], dictionary: &mut Dictionary) -> Block {

@@ -149,10 +149,13 @@ fn words(lang: Lang, key: &str) -> &'static str {
     i18n::tr_static(lang, key)
 }
 
-/// A shipped interface language named by its tag.
+/// A shipped interface language named by its tag (compared, never parsed: a cookie or a
+/// query is not interned).
 fn parse(value: &str) -> Option<Lang> {
-    let lang = Lang::parse(value).ok()?;
-    i18n::shipped().contains(&lang).then_some(lang)
+    i18n::shipped()
+        .iter()
+        .copied()
+        .find(|l| l.as_str() == value)
 }
 
 fn query_lang(query: &str) -> Option<Lang> {

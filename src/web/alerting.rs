@@ -162,12 +162,7 @@ fn settle(state: &web::Data<AppState>, e: &Exhibition, holding: Vec<Rule>, now: 
             e.title.get(crate::catalog::Lang::ZH).to_string(),
             e.title.get(crate::catalog::Lang::EN).to_string(),
         );
-        let recipients = e
-            .notify
-            .digest
-            .as_ref()
-            .map(|d| d.recipients.clone())
-            .unwrap_or_default();
+        let recipients = e.notify.recipients();
         let plan = e.notify.alerts.clone();
         let day = now.to_zoned_datetime(e.time_zone.clone()).date();
         actix_web::rt::spawn(async move {

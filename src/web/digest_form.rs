@@ -64,9 +64,7 @@ pub(super) async fn save(
     let form = form.into_inner();
     let organizer = super::admin::organizer_with_token(&req, form.get("csrf").map(String::as_str))?;
     let catalog = state.catalog();
-    let Some((_, e)) = catalog.exhibition(&path) else {
-        return Err(WebError::NotFound(format!("no exhibition `{path}`")));
-    };
+    let e = super::admin::find(&catalog, &path)?;
     let t = AdminUi::of(&req, e.time_zone.clone());
     let text = super::editor::read_text(e.dir.join(FILE)).await?;
     let refused = |status: StatusCode, problems: Vec<String>| {

@@ -322,9 +322,7 @@ pub(super) async fn send_now(
 ) -> Result<HttpResponse, WebError> {
     let organizer = super::admin::organizer_with_token(&req, form.csrf.as_deref())?;
     let catalog = state.catalog();
-    let Some((_, e)) = catalog.exhibition(&path) else {
-        return Err(WebError::NotFound(format!("no exhibition `{path}`")));
-    };
+    let e = super::admin::find(&catalog, &path)?;
     let today = state
         .clock
         .now()
@@ -336,12 +334,7 @@ pub(super) async fn send_now(
             crate::smtp::mailbox(one).map_err(|e| WebError::BadRequest(e.to_string()))?;
             vec![one.to_string()]
         }
-        None => e
-            .notify
-            .digest
-            .as_ref()
-            .map(|d| d.recipients.clone())
-            .unwrap_or_default(),
+        None => e.notify.recipients(),
     };
     if form.dry_run.as_deref() == Some("yes") {
         let (store, catalog, id, period, now) = (

@@ -21,18 +21,6 @@ fn broken(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-fn check(dir: &Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_docent"))
-        .arg("check")
-        .arg(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 /// The 1-based line of `file` holding `needle`.
 fn line_of(dir: &Path, file: &str, needle: &str) -> usize {
     let text = std::fs::read_to_string(dir.join(file)).unwrap();

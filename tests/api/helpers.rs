@@ -361,6 +361,19 @@ pub fn serve_logging(
     (child, base)
 }
 
+/// `docent check DIR`: its exit code and what it printed.
+pub fn check(dir: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_docent"))
+        .arg("check")
+        .arg(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
 /// The statistics JSON of the demo exhibition, asked with the admin password.
 pub fn stats_json(base: &str) -> serde_json::Value {
     let mut reply = ureq::get(format!("{base}/admin/api/stats/nature-covers"))

@@ -325,7 +325,7 @@ fn check_span(from: Date, to: Date, today: Date) -> Result<(), RangeError> {
     Ok(())
 }
 
-fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Exhibition, WebError> {
+pub(in crate::web) fn find<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Exhibition, WebError> {
     catalog
         .exhibition(id)
         .map(|(_, e)| e)

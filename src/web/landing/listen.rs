@@ -11,7 +11,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::recording::{record, visit_record};
 use super::request::{PageQuery, Requester};
-use crate::catalog::Lang;
 use crate::store::{Event, Signal, Via};
 use crate::web::AppState;
 
@@ -32,10 +31,12 @@ pub(in crate::web) async fn listen(
         return not_found();
     };
     let e = here.exhibition;
-    let found = Lang::parse(&tag)
-        .ok()
-        .and_then(|lang| Some((e.story(&story_id)?.1, lang)))
-        .and_then(|(story, lang)| Some((story, story.audio_in(lang)?)));
+    // The tag is matched against the story's own recordings, never made into a `Lang`: what a
+    // request names is not interned.
+    let found = e.story(&story_id).and_then(|(_, story)| {
+        let audio = story.audio.iter().find(|a| a.lang.as_str() == tag)?;
+        Some((story, audio))
+    });
     let Some((story, audio)) = found else {
         return not_found();
     };
