@@ -116,24 +116,6 @@ impl Lang {
     }
 }
 
-/// Chinese or English: for words that exist in those two only (chart labels, the editor's
-/// field names, the report's sentences), every other language getting the English ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ZhEn {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn zh_or_en(self) -> ZhEn {
-        if self.primary() == "zh" {
-            ZhEn::Zh
-        } else {
-            ZhEn::En
-        }
-    }
-}
-
 impl fmt::Debug for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)

@@ -1,7 +1,7 @@
 //! The printable report an organizer hands on at the end of a phase or of the show: the
 //! totals, the phases compared, the best-read stories and stations, open rates, the busiest
-//! days and hours, devices and in-app browsers, charts, and a short summary in Chinese and
-//! English a newsletter can quote. One A4 HTML page set, the same for `/admin/report/{id}`,
+//! days and hours, devices and in-app browsers, charts, and a short summary a newsletter can
+//! quote, all in the show's first two languages (`i18n::Both`, words in `locales/*/report.ftl`). One A4 HTML page set, the same for `/admin/report/{id}`,
 //! a read-only link and `docent report`; every number comes from `stats::compute`, so it is
 //! the stats JSON's number for the same range.
 
@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 
 use crate::catalog::{Exhibition, Lang};
-use crate::lang::ZhEn;
+use crate::i18n::{Both, Pair, tr, tr_args};
 use crate::stats::small::{EXACT, Threshold};
 use crate::stats::{self, Key, Row, Stats, charts, funnel};
 use crate::store::{Store, StoreError};
@@ -87,10 +87,9 @@ fn percent(part: u64, whole: u64) -> String {
 /// open rate.
 pub struct Line {
     pub key: String,
-    /// The name in Chinese, and in English when it differs (else empty): the report is read
-    /// in both.
-    pub zh: String,
-    pub en: String,
+    /// The name in the first language, and in the second when it differs (else empty): the
+    /// report is read in both.
+    pub name: Pair,
     pub scans: u64,
     pub share: String,
     pub opens: u64,
@@ -104,30 +103,20 @@ pub struct Line {
 fn lines<K: Key>(
     rows: &[Row<K>],
     total: u64,
-    small: Threshold,
+    (small, w): (Threshold, Both),
     keep: impl Fn(&Row<K>) -> bool,
 ) -> Vec<Line> {
     rows.iter()
         .filter(|r| keep(r))
-        .map(|r| {
-            let (zh, en) = (r.label(Lang::ZH), r.label(Lang::EN));
-            let en = if en == zh {
-                String::new()
-            } else {
-                en.into_owned()
-            };
-            (r, zh.into_owned(), en)
-        })
-        .map(|(r, zh, en)| Line {
+        .map(|r| Line {
             key: r.key.key().into_owned(),
-            zh,
-            en,
+            name: w.pair(|lang| r.label(lang).into_owned()),
             scans: r.figures.scans,
             share: percent(r.figures.scans, total),
             opens: r.figures.opens,
             rate: format!("{:.0} %", r.figures.open_rate * 100.0),
             visitors: r.figures.visitors,
-            people: small.shown_both(r.figures.visitors),
+            people: small.shown_both(r.figures.visitors, w),
         })
         .collect()
 }
@@ -147,12 +136,12 @@ fn busiest<K: Clone>(rows: &[Row<K>], n: usize) -> Vec<Row<K>> {
 #[derive(Template)]
 #[template(path = "report.html")]
 struct OrganizerReport {
-    title_zh: String,
-    title_en: String,
+    /// The report's two languages: `w.t("key")` is a key's words in both.
+    w: Both,
+    title: Pair,
     venue: String,
-    /// What days the figures cover, in Chinese and in English.
-    covers_zh: String,
-    covers_en: String,
+    /// What days the figures cover.
+    covers: Pair,
     /// Where the same numbers are as JSON.
     json_query: String,
     generated: String,
@@ -167,8 +156,7 @@ struct OrganizerReport {
     hours: Vec<Line>,
     devices: Vec<Line>,
     apps: Vec<Line>,
-    summary_zh: String,
-    summary_en: String,
+    summary: Pair,
     chart_days: String,
     chart_hours: String,
     chart_stories: String,
@@ -177,15 +165,16 @@ struct OrganizerReport {
     funnel: Vec<funnel::Step>,
     story_funnels: Vec<FunnelLine>,
     chart_funnel: String,
-    /// (id, Chinese, English) of each reaction.
-    reaction_names: Vec<(String, String, String)>,
+    /// The id and names of each reaction.
+    reaction_names: Vec<(String, Pair)>,
+    /// Each poll's question, and each option's name, in both languages.
+    polls: Vec<(Pair, Vec<Pair>)>,
 }
 
 /// A story's funnel in the report: its names and the steps' numbers.
 pub struct FunnelLine {
     pub key: String,
-    pub zh: String,
-    pub en: String,
+    pub name: Pair,
     pub steps: Vec<funnel::Step>,
     pub figures: stats::Figures,
 }
@@ -199,105 +188,98 @@ fn page(
     small: Threshold,
 ) -> OrganizerReport {
     let scans = stats.totals.scans;
-    let phase_name = |lang| {
-        phase
-            .and_then(|p| e.phases.iter().find(|x| x.id == p))
-            .map(|p| p.name.get(lang).to_string())
-    };
-    let (covers_zh, covers_en) = match (range, phase_name(Lang::ZH), phase_name(Lang::EN)) {
-        (Some((from, to)), Some(zh), Some(en)) => (
-            format!("{zh}：{from} 至 {to}（该展期按计划展出的日子，当地时间）"),
-            format!("{en}: {from} to {to} (the days this phase was scheduled, local time)"),
+    let w = Both::of(&e.languages);
+    let phase = phase.and_then(|p| e.phases.iter().find(|x| x.id == p));
+    let covers = w.pair(|lang| match (range, phase) {
+        (Some((from, to)), Some(p)) => tr_args(
+            lang,
+            "report-covers-phase",
+            &[
+                ("phase", p.name.get(lang).to_string().into()),
+                ("from", from.to_string().into()),
+                ("to", to.to_string().into()),
+            ],
         ),
         _ => match stats.by_day.last().map(|r| r.key) {
-            Some(last) => (
-                format!("整个展览至今：{} 至 {last}", e.opens),
-                format!("The whole show so far: {} to {last}", e.opens),
+            Some(last) => tr_args(
+                lang,
+                "report-covers-so-far",
+                &[
+                    ("from", e.opens.to_string().into()),
+                    ("to", last.to_string().into()),
+                ],
             ),
-            None => (
-                "整个展览：尚无扫码".into(),
-                "The whole show: no scans yet".into(),
-            ),
+            None => tr(lang, "report-covers-none"),
         },
-    };
+    });
     // Axis labels in the show's first language; titles in both, like the headings.
-    let chart_lang = e.languages.first();
-    let both = |zh: &str, en: &str| format!("{zh} · {en}");
+    let chart_lang = w.first;
+    let title = |key: &str| Both::joined(&w.words(key), " · ");
     let stories = busiest(&stats.by_story, usize::MAX);
+    let table = (small, w);
     OrganizerReport {
-        title_zh: e.title.get(Lang::ZH).to_string(),
-        title_en: e.title.get(Lang::EN).to_string(),
-        venue: format!("{} · {}", e.venue.get(Lang::ZH), e.venue.get(Lang::EN)),
-        covers_zh,
-        covers_en,
+        w,
+        title: w.text(&e.title),
+        venue: Both::joined(&w.text(&e.venue), " · "),
+        covers,
         json_query: range
             .map(|(f, t)| format!("?from={f}&to={t}"))
             .unwrap_or_default(),
         generated: format!(
-            "{} {} · {}",
+            "{} {}",
             now.to_zoned_datetime(e.time_zone.clone())
                 .strftime("%Y-%m-%d %H:%M"),
-            crate::i18n::zone_label(Lang::ZH, &e.time_zone, now),
-            crate::i18n::zone_label(Lang::EN, &e.time_zone, now),
-        ),
-        people_total: small.shown_both(stats.totals.visitors),
-        rate: format!("{:.1} %", stats.totals.open_rate * 100.0),
-        phases: lines(&stats.by_phase, scans, small, |_| true),
-        stories: lines(&stats.by_story, scans, small, |_| true),
-        stations: lines(&stats.by_station, scans, small, |_| true),
-        days: lines(&busiest(&stats.by_day, 5), scans, small, |_| true),
-        hours: lines(&busiest(&stats.by_hour, 5), scans, small, |_| true),
-        devices: lines(&stats.by_device, scans, small, |r| r.figures.scans > 0),
-        apps: lines(&stats.by_app, scans, small, |r| r.figures.scans > 0),
-        summary_zh: summary(e, stats, Lang::ZH, range, &stories, small),
-        summary_en: summary(e, stats, Lang::EN, range, &stories, small),
-        chart_days: charts::columns(
-            chart_lang,
-            &both("每日扫码与全文打开", "Scans and article opens by day"),
-            &stats.by_day,
-        ),
-        chart_hours: charts::columns(
-            chart_lang,
-            &both(
-                "各时段扫码与全文打开",
-                "Scans and article opens by hour of day",
+            Both::joined(
+                &w.pair(|lang| crate::i18n::zone_label(lang, &e.time_zone, now)),
+                " · "
             ),
-            &stats.by_hour,
         ),
-        chart_stories: charts::bars(chart_lang, &both("按展品", "By story"), &stats.by_story),
-        chart_stations: charts::bars(chart_lang, &both("按展位", "By station"), &stats.by_station),
+        people_total: small.shown_both(stats.totals.visitors, w),
+        rate: format!("{:.1} %", stats.totals.open_rate * 100.0),
+        phases: lines(&stats.by_phase, scans, table, |_| true),
+        stories: lines(&stats.by_story, scans, table, |_| true),
+        stations: lines(&stats.by_station, scans, table, |_| true),
+        days: lines(&busiest(&stats.by_day, 5), scans, table, |_| true),
+        hours: lines(&busiest(&stats.by_hour, 5), scans, table, |_| true),
+        devices: lines(&stats.by_device, scans, table, |r| r.figures.scans > 0),
+        apps: lines(&stats.by_app, scans, table, |r| r.figures.scans > 0),
+        summary: w.pair(|lang| summary(e, stats, lang, range, &stories, small)),
+        chart_days: charts::columns(chart_lang, &title("report-chart-days"), &stats.by_day),
+        chart_hours: charts::columns(chart_lang, &title("report-chart-hours"), &stats.by_hour),
+        chart_stories: charts::bars(chart_lang, &title("report-chart-stories"), &stats.by_story),
+        chart_stations: charts::bars(
+            chart_lang,
+            &title("report-chart-stations"),
+            &stats.by_station,
+        ),
         funnel: funnel::steps(&stats.totals),
         story_funnels: stats
             .by_story
             .iter()
-            .map(|r| {
-                let (zh, en) = (r.label(Lang::ZH), r.label(Lang::EN));
-                FunnelLine {
-                    key: r.key.key().into_owned(),
-                    en: if en == zh {
-                        String::new()
-                    } else {
-                        en.into_owned()
-                    },
-                    zh: zh.into_owned(),
-                    steps: funnel::steps(&r.figures),
-                    figures: r.figures.clone(),
-                }
+            .map(|r| FunnelLine {
+                key: r.key.key().into_owned(),
+                name: w.pair(|lang| r.label(lang).into_owned()),
+                steps: funnel::steps(&r.figures),
+                figures: r.figures.clone(),
             })
             .collect(),
         chart_funnel: charts::funnel(
             chart_lang,
-            &both("从页面浏览到带走引文", "From page view to citation"),
+            &title("report-chart-funnel"),
             &funnel::steps(&stats.totals),
         ),
         reaction_names: e
             .reactions
             .iter()
-            .map(|r| {
+            .map(|r| (r.id.clone(), w.text(&r.label)))
+            .collect(),
+        polls: stats
+            .polls
+            .iter()
+            .map(|p| {
                 (
-                    r.id.clone(),
-                    r.label.get(Lang::ZH).to_string(),
-                    r.label.get(Lang::EN).to_string(),
+                    w.text(&p.question),
+                    p.options.iter().map(|o| w.text(&o.label)).collect(),
                 )
             })
             .collect(),
@@ -337,65 +319,56 @@ fn summary(
         .map_or(0, |r| r.figures.scans);
     let wechat_name = InApp::WeChat.label(lang);
     let rate = format!("{:.0}", t.open_rate * 100.0);
-    let mut out = String::new();
-    match lang.zh_or_en() {
-        ZhEn::Zh => {
-            out.push_str(&format!(
-                "{when}，「{title}」的展品二维码共被扫描 {} 次，来自 {} 位（按日计）访客；读者打开论文全文 {} 次，约占页面浏览的 {rate}%。",
-                t.scans, visitors, t.opens
-            ));
-            if let Some((name, views)) = &top_story {
-                out.push_str(&format!("最受关注的是「{name}」（{views} 次浏览）。"));
-            }
-            if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
-                out.push_str(&format!(
-                    "最繁忙的一天是 {}（{} 次扫描），一天中 {hour} 前后扫码最多。",
-                    crate::i18n::date(Lang::ZH, day.key),
-                    day.figures.scans
-                ));
-            }
-            out.push_str(&format!(
-                "{} 的扫描在{wechat_name}中完成。",
-                percent(wechat, t.scans).replace(' ', "")
-            ));
-            if t.shares > 0 {
-                out.push_str(&format!(
-                    "另有 {} 次浏览来自微信转发的链接，单独统计。",
-                    t.shares
-                ));
-            }
-            out.push_str("工作人员和网络爬虫的访问不计入以上数字。");
-        }
-        ZhEn::En => {
-            out.push_str(&format!(
-                "From {when}, the codes beside the covers of “{title}” were scanned {} times by {} daily visitors, who opened the full article {} times ({rate} % of page views).",
-                t.scans, visitors, t.opens
-            ));
-            if let Some((name, views)) = &top_story {
-                out.push_str(&format!(
-                    " The story most looked at was “{name}” ({views} views)."
-                ));
-            }
-            if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
-                out.push_str(&format!(
-                    " The busiest day was {} ({} scans); the busiest hour began at {hour}.",
-                    crate::i18n::date(Lang::EN, day.key),
-                    day.figures.scans
-                ));
-            }
-            out.push_str(&format!(
-                " {} of scans were made inside {wechat_name}.",
-                percent(wechat, t.scans)
-            ));
-            if t.shares > 0 {
-                let views = if t.shares == 1 { "view" } else { "views" };
-                out.push_str(&format!(
-                    " Another {} {views} came through links forwarded in WeChat and are counted apart.",
-                    t.shares
-                ));
-            }
-            out.push_str(" Staff and bot visits are not in these figures.");
-        }
+    let mut out = vec![tr_args(
+        lang,
+        "report-summary-main",
+        &[
+            ("when", when.into()),
+            ("title", title.to_string().into()),
+            ("scans", t.scans.into()),
+            ("visitors", visitors.into()),
+            ("opens", t.opens.into()),
+            ("rate", rate.into()),
+        ],
+    )];
+    if let Some((name, views)) = &top_story {
+        out.push(tr_args(
+            lang,
+            "report-summary-top",
+            &[
+                ("name", name.to_string().into()),
+                ("views", (*views).into()),
+            ],
+        ));
     }
-    out
+    if let (Some(day), Some(hour)) = (&top_day, &top_hour) {
+        out.push(tr_args(
+            lang,
+            "report-summary-busiest",
+            &[
+                ("day", crate::i18n::date(lang, day.key).into()),
+                ("scans", day.figures.scans.into()),
+                ("hour", hour.clone().into()),
+            ],
+        ));
+    }
+    // The share as `percent` writes it, without its sign: each language places the `%`.
+    let share = percent(wechat, t.scans).trim_end_matches(" %").to_string();
+    out.push(tr_args(
+        lang,
+        "report-summary-app",
+        &[
+            ("percent", share.into()),
+            ("app", wechat_name.into_owned().into()),
+        ],
+    ));
+    if t.shares > 0 {
+        out.push(tr_args(
+            lang,
+            "report-summary-shares",
+            &[("count", t.shares.into())],
+        ));
+    }
+    out.push(tr(lang, "report-summary-left-out"));
+    out.join(&tr(lang, "report-sentence-gap"))
 }

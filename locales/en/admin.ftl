@@ -254,3 +254,18 @@ weekday-thursday = Thursday
 weekday-friday = Friday
 weekday-saturday = Saturday
 weekday-sunday = Sunday
+# A read-only link that no longer opens (said in every shipped language: the page has no
+# language of its own).
+share-withdrawn = This link was withdrawn by the organizers.
+share-expired = This link has expired: ask the organizers for a new one.
+# The dashboard's line on what the log keeps. $oldest is a date, or none.
+kept-for = Visit records are kept for { $days } days ({ $oldest ->
+    [none] none is kept now
+   *[other] the oldest now is from { $oldest }
+}); older ones are removed, from the CSV export and from backups made afterwards too, while the figures cover all time.
+kept-forever = Visit records are kept without a time limit ({ $oldest ->
+    [none] none is kept now
+   *[other] the oldest now is from { $oldest }
+}); --retain-days sets one.
+# A cover's description when a CSV import gives none: the title, marked for staff to replace.
+cover-alt-default = Cover image: { $title }

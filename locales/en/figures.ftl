@@ -39,3 +39,5 @@ funnel-citations-short = citations
 chart-scans = scans
 chart-opens = article opens
 chart-count = count
+fewer-than = fewer than { $k }
+row-other = other

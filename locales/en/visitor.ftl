@@ -81,3 +81,4 @@ poll-unknown-option = This poll has no such option.
 unknown-reaction = There is no such reaction.
 back = Back
 how-we-count = How we count
+server-error = Something went wrong on our side.

@@ -253,3 +253,14 @@ weekday-thursday = 木曜日
 weekday-friday = 金曜日
 weekday-saturday = 土曜日
 weekday-sunday = 日曜日
+share-withdrawn = このリンクは主催者によって取り消されました。
+share-expired = このリンクは期限切れです。主催者に新しいリンクを依頼してください。
+kept-for = 訪問記録は { $days } 日間保存されます（{ $oldest ->
+    [none] 現在、記録はありません
+   *[other] 現在いちばん古い記録は { $oldest } のものです
+}）。それより古い記録は削除され、CSV の書き出しやその後のバックアップにも含まれません。統計の数字は全期間を対象とします。
+kept-forever = 訪問記録は期限なく保存されます（{ $oldest ->
+    [none] 現在、記録はありません
+   *[other] 現在いちばん古い記録は { $oldest } のものです
+}）。--retain-days で期限を設定できます。
+cover-alt-default = 表紙の画像：{ $title }

@@ -38,3 +38,5 @@ funnel-citations-short = 引用
 chart-scans = スキャン
 chart-opens = 論文を開いた数
 chart-count = 件数
+fewer-than = { $k } 未満
+row-other = その他

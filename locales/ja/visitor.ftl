@@ -57,3 +57,4 @@ poll-unknown-option = このアンケートにその選択肢はありません�
 unknown-reaction = その反応ボタンはありません。
 back = 戻る
 how-we-count = 集計の方法
+server-error = サーバーで問題が発生しました。しばらくしてからもう一度お試しください。

@@ -253,3 +253,14 @@ weekday-thursday = 星期四
 weekday-friday = 星期五
 weekday-saturday = 星期六
 weekday-sunday = 星期日
+share-withdrawn = 此链接已被主办方撤销。
+share-expired = 此链接已过期，请向主办方索取新链接。
+kept-for = 访问记录保存 { $days } 天（{ $oldest ->
+    [none] 目前没有访问记录
+   *[other] 目前最早的一条来自 { $oldest }
+}），更早的已删除，也不在 CSV 导出和此后的备份中；统计数字涵盖全部时间。
+kept-forever = 访问记录没有保存期限（{ $oldest ->
+    [none] 目前没有访问记录
+   *[other] 目前最早的一条来自 { $oldest }
+}）；可用 --retain-days 设定。
+cover-alt-default = 封面图：{ $title }

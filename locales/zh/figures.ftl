@@ -38,3 +38,5 @@ funnel-citations-short = 引文
 chart-scans = 扫码
 chart-opens = 全文打开
 chart-count = 次数
+fewer-than = 少于 { $k }
+row-other = 其他

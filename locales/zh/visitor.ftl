@@ -58,3 +58,4 @@ poll-unknown-option = 这个投票没有这个选项。
 unknown-reaction = 没有这个反馈按钮。
 back = 返回
 how-we-count = 我们如何统计
+server-error = 服务器出错，请稍后再试。

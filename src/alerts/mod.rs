@@ -18,8 +18,9 @@ pub mod sign;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use crate::catalog::Exhibition;
 use crate::catalog::notify::AlertPlan;
+use crate::catalog::{Exhibition, Lang};
+use crate::i18n::tr_args;
 
 /// Scans of one unknown code in a day that make it a misprint, not a typo.
 pub const UNKNOWN_AT: u64 = 20;
@@ -54,32 +55,35 @@ impl Rule {
         }
     }
 
-    /// In words, Chinese and English.
-    pub fn words(&self) -> (String, String) {
+    /// In words, in `lang`'s interface (`locales/*/mail.ftl`).
+    pub fn words(&self, lang: Lang) -> String {
         match self {
             Rule::SilentStation {
                 station,
                 hours,
                 others,
-            } => (
-                format!(
-                    "展位 {station} 已 {hours} 小时没有扫码，而其他展位同期共有 {others} 次：二维码可能被撕掉、遮挡、反光或印得太小，请到现场查看。"
-                ),
-                format!(
-                    "Station {station} has had no scan for {hours} hours while the other stations had {others}: its code may be torn off, covered, in glare or printed too small. Please check the wall."
-                ),
+            } => tr_args(
+                lang,
+                "alert-silent-station",
+                &[
+                    ("station", station.clone().into()),
+                    ("hours", (*hours).into()),
+                    ("others", (*others).into()),
+                ],
             ),
-            Rule::Spike { hour, scans, usual } => (
-                format!("{hour:02}:00 这一小时已有 {scans} 次扫码，平时同一时段约 {usual} 次。"),
-                format!(
-                    "{scans} scans in the hour from {hour:02}:00, where the same hour usually has about {usual}."
-                ),
+            Rule::Spike { hour, scans, usual } => tr_args(
+                lang,
+                "alert-spike",
+                &[
+                    ("hour", format!("{hour:02}").into()),
+                    ("scans", (*scans).into()),
+                    ("usual", (*usual).into()),
+                ],
             ),
-            Rule::UnknownCode { code, scans } => (
-                format!("今天有 {scans} 次扫描了展览中没有的二维码「{code}」：可能有海报印错了。"),
-                format!(
-                    "A code the exhibits do not know, `{code}`, was scanned {scans} times today: a poster may carry a misprint."
-                ),
+            Rule::UnknownCode { code, scans } => tr_args(
+                lang,
+                "alert-unknown-code",
+                &[("code", code.clone().into()), ("scans", (*scans).into())],
             ),
         }
     }

@@ -14,6 +14,14 @@ pub struct Citation {
     pub issue_date: Option<String>,
 }
 
+use crate::lang::Lang;
+
+/// A cover's description when none is given: the title, marked for staff to replace
+/// (`cover-alt-default` in `locales/*/admin.ftl`).
+fn cover_alt(lang: Lang, title: &str) -> String {
+    crate::i18n::tr_args(lang, "cover-alt-default", &[("title", title.into())])
+}
+
 /// A TOML string value (quoted and escaped).
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
@@ -65,11 +73,11 @@ pub fn story_text(
     ));
     // An alt text is needed; without one in the CSV the title stands in, marked for staff.
     let alt_zh = match row.get("cover_alt_zh") {
-        alt if alt.is_empty() => format!("封面图：{}", row.get("title_zh")),
+        alt if alt.is_empty() => cover_alt(Lang::ZH, &row.get("title_zh")),
         alt => alt,
     };
     let alt_en = match row.get("cover_alt_en") {
-        alt if alt.is_empty() => format!("Cover image: {}", row.get("title_en")),
+        alt if alt.is_empty() => cover_alt(Lang::EN, &row.get("title_en")),
         alt => alt,
     };
     let placeholder = if row.get("cover_alt_zh").is_empty() || row.get("cover_alt_en").is_empty() {

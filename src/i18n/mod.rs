@@ -2,8 +2,12 @@
 //! (`resources`, `locales/*/visitor.ftl`). Content (titles, summaries) comes from the exhibit
 //! files; these are the words around it.
 
+mod both;
 mod resources;
+#[cfg(test)]
+mod scan;
 
+pub use both::{Both, Pair};
 pub use resources::{interface, shipped, tr, tr_args, tr_static};
 
 use std::collections::HashMap;
@@ -144,6 +148,33 @@ impl Ui {
             how_we_count: w("how-we-count"),
         }
     }
+}
+
+/// Words holding markup (`<b>`, `<code>`) with one argument, escaped before it goes in: for
+/// a template to show with `|safe` (the resources are ours).
+pub fn markup(
+    lang: &Lang,
+    key: &str,
+    (name, value): &(&'static str, impl std::fmt::Display),
+) -> String {
+    let value = escape(&value.to_string());
+    tr_args(*lang, key, &[(name, value.into())])
+}
+
+/// Text made safe to stand inside HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The `lang` attribute of a page in `lang`: the shipped resource's (`zh-Hans` for Chinese), or

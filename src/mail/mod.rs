@@ -2,8 +2,8 @@
 //! `stats::compute` as the stats JSON for those days (so they are the same numbers), with the
 //! change against the period of the same length before, the top stories, a chart of the days
 //! as an inline PNG (drawn by the dashboard's chart code, rasterised here: no remote image a
-//! mail client would block) and a fresh read-only link. Each mail is bilingual and multipart:
-//! plain text and HTML (askama templates, escaped like every page).
+//! mail client would block) and a fresh read-only link. Each mail speaks the show's first two
+//! languages (`i18n::Both`) and is multipart: plain text and HTML (askama templates, escaped like every page).
 //!
 //! `period` says which days and when they are due; `words` holds the words; `png` turns the
 //! SVG chart into an image.
@@ -12,7 +12,6 @@ pub mod period;
 mod png;
 pub mod words;
 
-use crate::lang::ZhEn;
 use askama::Template;
 use jiff::Timestamp;
 use lettre::Message;
@@ -20,8 +19,8 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, MultiPart, SinglePart};
 
 use self::period::Period;
-use self::words::Pair;
-use crate::catalog::{Exhibition, Lang};
+use crate::catalog::Exhibition;
+use crate::i18n::{Both, Pair};
 use crate::smtp::{MailError, Mailer};
 use crate::stats::{self, Stats};
 use crate::store::{Store, StoreError};
@@ -41,6 +40,8 @@ pub struct Line {
 pub struct TopStory {
     pub title: Pair,
     pub views: u64,
+    /// `views` in words: "8 views".
+    pub views_words: Pair,
 }
 
 /// A digest, put together: what the plain and HTML parts show.
@@ -60,8 +61,9 @@ pub struct Digest {
     /// without it).
     pub chart: Option<Vec<u8>>,
     pub footer: Pair,
-    /// Chinese first unless the show's first language is English.
-    pub zh_first: bool,
+    pub top_heading: Pair,
+    /// The mail's two languages, for the `lang` attributes.
+    pub langs: Both,
 }
 
 /// Puts the digest of `e` for `period` together (blocking: it reads the figures and draws).
@@ -81,39 +83,40 @@ pub fn build(
     };
     let days = period.days();
     let t = &stats.totals;
+    let both = Both::of(&e.languages);
     let change = |f: fn(&Stats) -> u64| {
         before
             .as_ref()
-            .map(|b| words::change(f(&stats), f(b), days))
+            .map(|b| words::change(both, f(&stats), f(b), days))
     };
     let lines = vec![
         Line {
             key: "totals.scans",
-            label: words::scans(),
+            label: both.words("digest-scans"),
             value: t.scans.to_string(),
             change: change(|s| s.totals.scans),
         },
         Line {
             key: "totals.visitors",
-            label: words::visitors(),
+            label: both.words("digest-visitors"),
             value: t.visitors.to_string(),
             change: change(|s| s.totals.visitors),
         },
         Line {
             key: "totals.opens",
-            label: words::opens(),
+            label: both.words("digest-opens"),
             value: t.opens.to_string(),
             change: change(|s| s.totals.opens),
         },
         Line {
             key: "totals.open_rate",
-            label: words::open_rate(),
+            label: both.words("digest-open-rate"),
             value: format!("{:.1} %", t.open_rate * 100.0),
             change: None,
         },
         Line {
             key: "totals.shares",
-            label: words::shares(),
+            label: both.words("digest-shares"),
             value: t.shares.to_string(),
             change: change(|s| s.totals.shares),
         },
@@ -128,23 +131,13 @@ pub fn build(
         .into_iter()
         .take(3)
         .map(|r| TopStory {
-            title: (
-                r.label(Lang::ZH).into_owned(),
-                r.label(Lang::EN).into_owned(),
-            ),
+            title: both.pair(|lang| r.label(lang).into_owned()),
             views: r.figures.views(),
+            views_words: words::views(both, r.figures.views()),
         })
         .collect();
-    let lang = e.languages.first();
-    let chart_title = words::by_day();
-    let svg = stats::charts::columns(
-        lang,
-        match lang.zh_or_en() {
-            ZhEn::Zh => &chart_title.0,
-            ZhEn::En => &chart_title.1,
-        },
-        &stats.by_day,
-    );
+    let chart_title = both.words("digest-by-day");
+    let svg = stats::charts::columns(both.first, &chart_title.0, &stats.by_day);
     let chart = png::of_svg(&svg)
         .inspect_err(|why| tracing::warn!(exhibition = %e.id, why, "the digest's chart could not be drawn; sent without it"))
         .ok();
@@ -161,13 +154,14 @@ pub fn build(
         to: period.to.to_string(),
         lines,
         top,
-        link_words: words::link(link_days, until),
+        link_words: words::link(both, link_days, until),
         link: link.to_string(),
         chart_title,
-        chart_note: words::chart_note(),
+        chart_note: both.words("digest-chart-note"),
         chart,
-        footer: words::footer(),
-        zh_first: lang == Lang::ZH,
+        footer: both.words("digest-footer"),
+        top_heading: both.words("digest-top-stories"),
+        langs: both,
     })
 }
 
@@ -185,14 +179,6 @@ struct Html<'a> {
 }
 
 impl Digest {
-    fn top_heading(&self) -> Pair {
-        words::top_stories()
-    }
-
-    fn views_word(&self) -> Pair {
-        words::views()
-    }
-
     /// The plain-text part.
     pub fn text(&self) -> Result<String, askama::Error> {
         Plain { d: self }.render()

@@ -1,5 +1,5 @@
 //! The funnel of a story or of the show: page views -> browser-confirmed views -> read to the
-//! end -> article opens -> citations taken home, each step with its words in both languages
+//! end -> article opens -> citations taken home, each step with its words (`locales/*/figures.ftl`)
 //! and its share of the first. Every number is a field of `Figures`, so the dashboard, the
 //! report and the stats JSON say the same; and the most liked story, for the lobby.
 
@@ -11,11 +11,6 @@ use crate::catalog::Lang;
 pub struct Step {
     /// The stats JSON field it is (`views` is `scans` + `browses`).
     pub key: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
-    /// A table heading's words: 确认 / confirmed.
-    pub short_zh: &'static str,
-    pub short_en: &'static str,
     pub value: u64,
     /// Of the first step, 0 to 1; 0 when the first step is 0.
     pub share: f64,
@@ -23,7 +18,17 @@ pub struct Step {
 
 impl Step {
     pub fn label(&self, lang: Lang) -> &'static str {
-        crate::i18n::tr_static(lang, &format!("funnel-{}", self.key))
+        crate::i18n::tr_static(lang, &self.label_key())
+    }
+
+    /// Its words' key in `locales/*/figures.ftl`: `funnel-confirmed`.
+    pub fn label_key(&self) -> String {
+        format!("funnel-{}", self.key)
+    }
+
+    /// A table heading's words' key (`confirmed` where the label is longer).
+    pub fn short_key(&self) -> String {
+        format!("funnel-{}-short", self.key)
     }
 
     /// The share as people read it: "42 %".
@@ -42,15 +47,9 @@ pub fn steps(f: &Figures) -> Vec<Step> {
         ("citations", f.citations),
     ];
     let first = raw[0].1;
-    let word =
-        |lang, key: &str, tail: &str| crate::i18n::tr_static(lang, &format!("funnel-{key}{tail}"));
     raw.into_iter()
         .map(|(key, value)| Step {
             key,
-            zh: word(Lang::ZH, key, ""),
-            en: word(Lang::EN, key, ""),
-            short_zh: word(Lang::ZH, key, "-short"),
-            short_en: word(Lang::EN, key, "-short"),
             value,
             share: if first == 0 {
                 0.0

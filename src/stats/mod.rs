@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod funnel;
 pub mod keys;
+pub mod polls;
 pub mod small;
 
 use std::borrow::Cow;
@@ -16,9 +17,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 pub use self::keys::{Every, Hour, Key, Named};
+pub use self::polls::{OptionResult, PollResult};
 use crate::access::Route;
 use crate::catalog::{Exhibition, Lang};
-use crate::lang::ZhEn;
 use crate::store::{Group, Metric, Period, Store, StoreError};
 use crate::visitor::{Device, InApp};
 
@@ -388,7 +389,7 @@ pub fn compute(
         },
     };
     let named = |id: &str, name: &crate::catalog::Text| Named::new(id, |l| name.get(l).into());
-    let polls = poll_results(e, &sums);
+    let polls = polls::results(e, &sums.answers, &sums.answered);
     let mut stats = Stats {
         exhibition: e.id.clone(),
         from: range.map(|r| r.0),
@@ -444,131 +445,6 @@ impl Stats {
     }
 }
 
-/// Each poll of the exhibition (and any answered poll since removed), with its counts.
-fn poll_results(e: &Exhibition, sums: &Sums) -> Vec<PollResult> {
-    let mut polls: Vec<PollResult> = e
-        .polls
-        .iter()
-        .map(|p| {
-            let count = |o: &str| {
-                sums.answers
-                    .get(&(p.id.clone(), o.to_string()))
-                    .copied()
-                    .unwrap_or(0)
-            };
-            let mut options: Vec<OptionResult> = p
-                .options
-                .iter()
-                .map(|o| OptionResult {
-                    id: o.id.clone(),
-                    label_zh: o.label.get(Lang::ZH).to_string(),
-                    label_en: o.label.get(Lang::EN).to_string(),
-                    count: count(&o.id),
-                    share: 0.0,
-                })
-                .collect();
-            // Answers to an option since removed from the file still count.
-            for ((poll, option), n) in &sums.answers {
-                if poll == &p.id && p.option(option).is_none() {
-                    options.push(OptionResult {
-                        id: option.clone(),
-                        label_zh: option.clone(),
-                        label_en: option.clone(),
-                        count: *n,
-                        share: 0.0,
-                    });
-                }
-            }
-            PollResult::new(
-                &p.id,
-                (p.question.get(Lang::ZH), p.question.get(Lang::EN)),
-                options,
-                sums.answered.get(&p.id).copied().unwrap_or(0),
-            )
-        })
-        .collect();
-    for (poll, answered) in &sums.answered {
-        if e.polls.iter().all(|p| &p.id != poll) {
-            let options = sums
-                .answers
-                .iter()
-                .filter(|((p, _), _)| p == poll)
-                .map(|((_, o), n)| OptionResult {
-                    id: o.clone(),
-                    label_zh: o.clone(),
-                    label_en: o.clone(),
-                    count: *n,
-                    share: 0.0,
-                })
-                .collect();
-            polls.push(PollResult::new(poll, (poll, poll), options, *answered));
-        }
-    }
-    polls
-}
-
-/// A poll's results: answers per option and their shares, and the visitors who answered.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PollResult {
-    pub id: String,
-    pub question_zh: String,
-    pub question_en: String,
-    pub options: Vec<OptionResult>,
-    /// Daily unique visitors who answered, summed over days.
-    pub answered: u64,
-}
-
-impl PollResult {
-    fn new(
-        id: &str,
-        (zh, en): (&str, &str),
-        mut options: Vec<OptionResult>,
-        answered: u64,
-    ) -> PollResult {
-        let total: u64 = options.iter().map(|o| o.count).sum();
-        for o in &mut options {
-            o.share = if total == 0 {
-                0.0
-            } else {
-                o.count as f64 / total as f64
-            };
-        }
-        PollResult {
-            id: id.to_string(),
-            question_zh: zh.to_string(),
-            question_en: en.to_string(),
-            options,
-            answered,
-        }
-    }
-
-    pub fn question(&self, lang: Lang) -> &str {
-        match lang.zh_or_en() {
-            ZhEn::Zh => &self.question_zh,
-            ZhEn::En => &self.question_en,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OptionResult {
-    pub id: String,
-    pub label_zh: String,
-    pub label_en: String,
-    pub count: u64,
-    /// Of all answers to the poll.
-    pub share: f64,
-}
-
-impl OptionResult {
-    pub fn label(&self, lang: Lang) -> &str {
-        match lang.zh_or_en() {
-            ZhEn::Zh => &self.label_zh,
-            ZhEn::En => &self.label_en,
-        }
-    }
-}
-
 /// Every date from `from` to `to`, inclusive; at most ten years of them.
 fn days_between(from: Date, to: Date) -> Vec<Date> {
     let mut days = Vec::new();
@@ -592,61 +468,4 @@ fn most_first<K>(mut rows: Vec<Row<K>>) -> Vec<Row<K>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_become_the_json_scripts_read() {
-        let row = Row {
-            key: InApp::WeCom,
-            figures: Figures {
-                scans: 2,
-                opens: 1,
-                open_rate: 0.5,
-                ..Figures::default()
-            },
-        };
-        assert_eq!(
-            serde_json::to_value(&row).unwrap(),
-            serde_json::json!({
-                "key": "wecom", "label": "WeCom", "scans": 2, "browses": 0, "visitors": 0,
-                "opens": 1, "shares": 0, "open_rate": 0.5, "confirmed": 0, "read_to_end": 0,
-                "read_rate": 0.0, "reactions": {}, "citations": 0, "listens": 0
-            })
-        );
-        let day: Date = "2026-11-20".parse().unwrap();
-        let json = serde_json::to_value(Row {
-            key: day,
-            figures: Figures::default(),
-        })
-        .unwrap();
-        assert_eq!(
-            (json["key"].as_str(), json["label"].as_str()),
-            (Some("2026-11-20"), Some("2026-11-20"))
-        );
-    }
-
-    #[test]
-    fn known_keys_come_first_then_the_others_seen() {
-        let mut tally = Tally::default();
-        tally.add_name("gone", Metric::Scans, 4);
-        tally.add_name("alphago", Metric::Scans, 1);
-        tally.add_name("alphago", Metric::Opens, 1);
-        let rows = tally.named(vec![
-            Named::new("zika", |_| "Zika".into()),
-            Named::new("alphago", |_| "AlphaGo".into()),
-        ]);
-        let seen: Vec<(&str, u64, u64)> = rows
-            .iter()
-            .map(|r| (r.key.id.as_str(), r.figures.scans, r.figures.opens))
-            .collect();
-        assert_eq!(seen, [("zika", 0, 0), ("alphago", 1, 1), ("gone", 4, 0)]);
-        assert_eq!(rows[2].label(Lang::ZH), "gone", "a removed story by its id");
-
-        let mut apps = Tally::default();
-        apps.add(InApp::Line, Metric::Scans, 1);
-        let rows = apps.every();
-        assert_eq!(rows.len(), InApp::ALL.len(), "every app has a row");
-        assert_eq!(rows.iter().map(|r| r.figures.scans).sum::<u64>(), 1);
-    }
-}
+mod tests;

@@ -4,12 +4,12 @@
 //! is merged into one "other" row, so a quiet morning cannot single out a person. The
 //! signed-in dashboard, the JSON and the CSV stay exact.
 
-use crate::lang::ZhEn;
 use std::collections::BTreeMap;
 
 use super::keys::Named;
 use super::{Figures, Row, Stats};
 use crate::catalog::Lang;
+use crate::i18n::{Both, tr, tr_args};
 
 /// Counts of visitors below `.0` are hidden; 0 or 1 hides nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,18 +32,13 @@ impl Threshold {
         if !self.hides(n) {
             return n.to_string();
         }
-        match lang.zh_or_en() {
-            ZhEn::Zh => format!("少于 {}", self.0),
-            ZhEn::En => format!("fewer than {}", self.0),
-        }
+        tr_args(lang, "fewer-than", &[("k", self.0.into())])
     }
 
-    /// `n` in both languages, for the pages that speak both at once (lobby, report).
-    pub fn shown_both(self, n: u64) -> String {
-        if !self.hides(n) {
-            return n.to_string();
-        }
-        format!("{} · {}", self.shown(n, Lang::ZH), self.shown(n, Lang::EN))
+    /// `n` in a show's first two languages, for the pages that speak both at once (lobby,
+    /// report).
+    pub fn shown_both(self, n: u64, both: Both) -> String {
+        Both::joined(&both.pair(|lang| self.shown(n, lang)), " · ")
     }
 
     /// A row is made only of small counts when each of its counts is zero or hidden, and
@@ -85,10 +80,7 @@ impl Threshold {
             add(&mut other, &row.figures);
         }
         kept.push(Row {
-            key: Named::new(OTHER, |lang| match lang.zh_or_en() {
-                ZhEn::Zh => "其他".to_string(),
-                ZhEn::En => "other".to_string(),
-            }),
+            key: Named::new(OTHER, |lang| tr(lang, "row-other")),
             figures: other,
         });
         kept
@@ -153,7 +145,10 @@ mod tests {
         assert_eq!(k.shown(3, Lang::ZH), "少于 5");
         assert_eq!(k.shown(0, Lang::EN), "0");
         assert_eq!(k.shown(5, Lang::EN), "5");
-        assert_eq!(k.shown_both(1), "少于 5 · fewer than 5");
+        assert_eq!(k.shown(3, Lang::JA), "5 未満");
+        let zh_en = Both::of(&crate::lang::Languages::default());
+        assert_eq!(k.shown_both(1, zh_en), "少于 5 · fewer than 5");
+        assert_eq!(k.shown_both(7, zh_en), "7");
         assert_eq!(EXACT.shown(3, Lang::EN), "3");
     }
 

@@ -5,10 +5,13 @@
 //!
 //! The words are in `locales/*/admin.ftl`, looked up by key where they show: `t.t("log-out")`.
 
+use std::fmt::Display;
+
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
+use fluent_templates::fluent_bundle::FluentValue;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -92,6 +95,44 @@ impl AdminUi {
         words(self.lang, key)
     }
 
+    /// The words of `key` with one argument, `{ $name }`: `t.ta("scans-n", "count", n)`. A
+    /// value that is a number is given as one, so plurals can select on it.
+    pub fn ta(&self, key: &str, name: &'static str, value: impl Display) -> String {
+        i18n::tr_args(self.lang, key, &[(name, argument(value))])
+    }
+
+    /// The words of `key` with two arguments.
+    pub fn ta2(
+        &self,
+        key: &str,
+        (n1, v1): &(&'static str, impl Display),
+        (n2, v2): &(&'static str, impl Display),
+    ) -> String {
+        i18n::tr_args(self.lang, key, &[(n1, argument(v1)), (n2, argument(v2))])
+    }
+
+    /// Words holding markup (`<b>`, `<code>`), shown with `|safe`: the resources are ours.
+    pub fn html(&self, key: &str) -> &'static str {
+        words(self.lang, key)
+    }
+
+    /// Words holding markup with one argument, escaped before it goes in.
+    pub fn html_a(&self, key: &str, (name, value): &(&'static str, impl Display)) -> String {
+        let value = i18n::escape(&value.to_string());
+        i18n::tr_args(self.lang, key, &[(name, value.into())])
+    }
+
+    /// Words holding markup with two arguments, each escaped.
+    pub fn html_a2(
+        &self,
+        key: &str,
+        (n1, v1): &(&'static str, impl Display),
+        (n2, v2): &(&'static str, impl Display),
+    ) -> String {
+        let (v1, v2) = (i18n::escape(&v1.to_string()), i18n::escape(&v2.to_string()));
+        i18n::tr_args(self.lang, key, &[(n1, v1.into()), (n2, v2.into())])
+    }
+
     /// A day of the week by its name in the files (`monday`), in the page's language.
     pub fn weekday(&self, day: &str) -> &'static str {
         words(self.lang, &format!("weekday-{day}"))
@@ -142,6 +183,15 @@ pub(super) fn local(t: &Timestamp, zone: &TimeZone) -> String {
     t.to_zoned_datetime(zone.clone())
         .strftime("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+/// A template's argument for Fluent: a number as a number (for plurals), else its text.
+fn argument(value: impl Display) -> FluentValue<'static> {
+    let text = value.to_string();
+    match text.parse::<f64>() {
+        Ok(n) if !text.is_empty() && text.trim() == text => FluentValue::from(n),
+        _ => FluentValue::from(text),
+    }
 }
 
 /// An organizer-side word (`locales/*/admin.ftl`).
@@ -212,5 +262,23 @@ mod tests {
     fn organizer_words_come_from_the_resources() {
         assert_eq!(words(Lang::ZH, "log-out"), "退出登录");
         assert_eq!(words(Lang::JA, "log-out"), "ログアウト");
+    }
+
+    #[test]
+    fn arguments_go_in_escaped_where_the_words_hold_markup() {
+        let ui = AdminUi {
+            lang: Lang::EN,
+            chosen: false,
+            links: Vec::new(),
+            zone: TimeZone::UTC,
+        };
+        let said = ui.html_a2(
+            "confirm-switch-text",
+            &("to", "<i>B</i>"),
+            &("from", "A & C"),
+        );
+        assert!(said.contains("<b>&lt;i&gt;B&lt;/i&gt;</b>"), "{said}");
+        assert!(said.contains("<b>A &amp; C</b>"), "{said}");
+        assert_eq!(ui.ta("overview-ago", "seconds", 3), "3 s ago");
     }
 }

@@ -17,8 +17,9 @@ use serde::Serialize;
 
 use super::AppState;
 use crate::alerts::{self, Inputs, Rule};
-use crate::catalog::Exhibition;
 use crate::catalog::notify::AlertPlan;
+use crate::catalog::{Exhibition, Lang};
+use crate::i18n::{self, Both};
 
 /// An alert that holds now.
 #[derive(Debug, Clone, Serialize)]
@@ -158,10 +159,8 @@ fn settle(state: &web::Data<AppState>, e: &Exhibition, holding: Vec<Rule>, now: 
     for (kind, s) in changes {
         tracing::warn!(exhibition = %s.exhibition, alert = %s.key, kind, "alert");
         let state = state.clone();
-        let e_title = (
-            e.title.get(crate::catalog::Lang::ZH).to_string(),
-            e.title.get(crate::catalog::Lang::EN).to_string(),
-        );
+        let both = Both::of(&e.languages);
+        let e_title = Both::joined(&both.text(&e.title), " · ");
         let recipients = e.notify.recipients();
         let plan = e.notify.alerts.clone();
         let day = now.to_zoned_datetime(e.time_zone.clone()).date();
@@ -171,9 +170,9 @@ fn settle(state: &web::Data<AppState>, e: &Exhibition, holding: Vec<Rule>, now: 
             if !claimed(&state, &s.exhibition, &mark).await {
                 return;
             }
-            mail(&state, kind, &s, &e_title, &recipients).await;
+            mail(&state, kind, &s, (&e_title, both), &recipients).await;
             if let Some(plan) = plan {
-                webhook(&state, kind, &s, &plan, now).await;
+                webhook(&state, kind, &s, both, &plan, now).await;
             }
             let (store, id, me, now) = (
                 state.store.clone(),
@@ -229,7 +228,7 @@ async fn mail(
     state: &web::Data<AppState>,
     kind: &str,
     s: &Standing,
-    title: &(String, String),
+    (title, both): (&str, Both),
     to: &[String],
 ) {
     let Some(mailer) = state.notices.mailer.clone() else {
@@ -238,18 +237,30 @@ async fn mail(
     if to.is_empty() {
         return;
     }
-    let (zh, en) = s.rule.words();
-    let (lead_zh, lead_en) = if kind == "alert.raised" {
-        ("提醒", "Alert")
+    // The mail speaks the show's first two languages, like the digests.
+    let lead_key = if kind == "alert.raised" {
+        "alert-raised"
     } else {
-        ("已恢复", "Cleared")
+        "alert-cleared"
     };
     let subject = format!(
-        "{} · {}: {lead_zh} · {lead_en}: {}",
-        title.0, title.1, s.key
+        "{title}: {}: {}",
+        Both::joined(&both.words(lead_key), " · "),
+        s.key
     );
+    let lines = both.pair(|lang| {
+        i18n::tr_args(
+            lang,
+            "alert-line",
+            &[
+                ("lead", i18n::tr(lang, lead_key).into()),
+                ("text", s.rule.words(lang).into()),
+            ],
+        )
+    });
     let body = format!(
-        "{lead_zh}：{zh}\n\n{lead_en}: {en}\n\n{}\n",
+        "{}\n\n{}\n",
+        Both::joined(&lines, "\n\n"),
         state.base_url.trim_end_matches('/').to_string() + "/admin/e/" + &s.exhibition
     );
     let to = to.to_vec();
@@ -277,6 +288,7 @@ async fn webhook(
     state: &web::Data<AppState>,
     kind: &'static str,
     s: &Standing,
+    both: Both,
     plan: &AlertPlan,
     now: Timestamp,
 ) {
@@ -285,11 +297,19 @@ async fn webhook(
     else {
         return;
     };
-    let (zh, en) = s.rule.words();
+    // `zh` and `en` as before, for receivers that read them; `words` in the show's first two
+    // languages.
+    let words: serde_json::Map<String, serde_json::Value> = [both.first, both.second]
+        .into_iter()
+        .map(|lang| (lang.as_str().to_string(), s.rule.words(lang).into()))
+        .collect();
     let body = serde_json::json!({
         "type": kind,
         "timestamp": now,
-        "data": { "exhibition": s.exhibition, "key": s.key, "since": s.since, "alert": s.rule, "zh": zh, "en": en },
+        "data": {
+            "exhibition": s.exhibition, "key": s.key, "since": s.since, "alert": s.rule,
+            "zh": s.rule.words(Lang::ZH), "en": s.rule.words(Lang::EN), "words": words,
+        },
     })
     .to_string();
     let mut id = [0u8; 12];

@@ -13,6 +13,7 @@ use askama::Template;
 use super::error::WebError;
 use super::{AppState, html, no_store};
 use crate::catalog::Catalog;
+use crate::i18n::{Both, Pair};
 use crate::stats;
 
 /// Seconds between reloads.
@@ -22,10 +23,10 @@ const REFRESH: u32 = 60;
 #[template(path = "lobby.html")]
 struct Lobby {
     refresh: u32,
-    title_zh: String,
-    title_en: String,
-    phase_zh: String,
-    phase_en: String,
+    /// The screen's two languages: `w.t("key")` is a key's words in both.
+    w: Both,
+    title: Pair,
+    phase: Pair,
     today: String,
     updated: String,
     today_scans: u64,
@@ -34,12 +35,12 @@ struct Lobby {
     today_opens: u64,
     all_scans: u64,
     all_visitors: String,
-    /// (title zh, title en, views, opens), most read first.
-    stories: Vec<(String, String, u64, u64)>,
-    /// The story with the most reactions: (title zh, title en, reactions).
-    liked: Option<(String, String, u64)>,
-    /// The first poll answered, with its results.
-    poll: Option<stats::PollResult>,
+    /// (title, views, opens), most read first.
+    stories: Vec<(Pair, u64, u64)>,
+    /// The story with the most reactions: (title, reactions).
+    liked: Option<(Pair, u64)>,
+    /// The first poll answered: its question, and each option's name and share.
+    poll: Option<(Pair, Vec<(Pair, f64)>)>,
 }
 
 pub(super) async fn admin(
@@ -77,26 +78,25 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
     .map_err(|e| WebError::internal("lobby", e))?
     .map_err(|e| WebError::internal("lobby", e))?;
     // The screen speaks the show's first two languages, as its posters do.
-    let (first, second) = e.languages.first_two();
+    let w = Both::of(&e.languages);
     let live = e.showing(now, state.last_switch(&e.id).as_ref()).phase;
     let small = state.small;
     // A story seen by only a few is merged away, never named on the screen.
     let all = small.public(all);
-    let mut stories: Vec<(String, String, u64, u64)> = all
+    let mut stories: Vec<(Pair, u64, u64)> = all
         .by_story
         .iter()
         .filter(|r| r.figures.scans + r.figures.browses > 0)
         .filter(|r| r.key.id != crate::stats::small::OTHER)
         .map(|r| {
             (
-                r.label(first).into_owned(),
-                r.label(second).into_owned(),
+                w.pair(|lang| r.label(lang).into_owned()),
                 r.figures.scans + r.figures.browses,
                 r.figures.opens,
             )
         })
         .collect();
-    stories.sort_by_key(|s| std::cmp::Reverse((s.3, s.2)));
+    stories.sort_by_key(|s| std::cmp::Reverse((s.2, s.1)));
     let named: Vec<_> = all
         .by_story
         .iter()
@@ -105,8 +105,7 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         .collect();
     let liked = stats::funnel::most_liked(&named).map(|r| {
         (
-            r.label(first).into_owned(),
-            r.label(second).into_owned(),
+            w.pair(|lang| r.label(lang).into_owned()),
             r.figures.reactions_total(),
         )
     });
@@ -115,7 +114,10 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
         .polls
         .iter()
         .find(|p| p.answered > 0 && !small.hides(p.answered))
-        .cloned();
+        .map(|p| {
+            let options = p.options.iter().map(|o| (w.text(&o.label), o.share));
+            (w.text(&p.question), options.collect())
+        });
     // The most liked story and a poll take the room of two stories on the screen.
     stories.truncate(if liked.is_some() || poll.is_some() {
         3
@@ -124,21 +126,16 @@ async fn lobby(state: &web::Data<AppState>, id: &str) -> Result<HttpResponse, We
     });
     let page = Lobby {
         refresh: REFRESH,
-        title_zh: e.title.get(first).to_string(),
-        title_en: e.title.get(second).to_string(),
-        phase_zh: e.phases[live].name.get(first).to_string(),
-        phase_en: e.phases[live].name.get(second).to_string(),
-        today: format!(
-            "{} · {}",
-            crate::i18n::date(first, today),
-            crate::i18n::date(second, today)
-        ),
+        w,
+        title: w.text(&e.title),
+        phase: w.text(&e.phases[live].name),
+        today: Both::joined(&w.pair(|lang| crate::i18n::date(lang, today)), " · "),
         updated: local.strftime("%H:%M").to_string(),
         today_scans: day.totals.scans,
-        today_visitors: small.shown_both(day.totals.visitors),
+        today_visitors: small.shown_both(day.totals.visitors, w),
         today_opens: day.totals.opens,
         all_scans: all.totals.scans,
-        all_visitors: small.shown_both(all.totals.visitors),
+        all_visitors: small.shown_both(all.totals.visitors, w),
         stories,
         liked,
         poll,

@@ -218,12 +218,17 @@ fn html(status: actix_web::http::StatusCode, page: &impl Template) -> HttpRespon
     }
 }
 
-/// The plain 500 for a template that failed, with the cause in the log.
+/// The plain 500 for a template that failed, with the cause in the log: in every shipped
+/// language, as the page that would have said which one is what failed.
 fn render_failed(e: &askama::Error) -> HttpResponse {
     tracing::error!(error = %e, "template failed to render");
+    let said: Vec<String> = crate::i18n::shipped()
+        .iter()
+        .map(|lang| crate::i18n::tr(*lang, "server-error"))
+        .collect();
     HttpResponse::InternalServerError()
         .content_type("text/plain; charset=utf-8")
-        .body("Something went wrong on our side. 服务器出错，请稍后再试。")
+        .body(said.join(" "))
 }
 
 #[cfg(test)]

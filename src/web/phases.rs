@@ -16,7 +16,7 @@ use super::error::WebError;
 use super::{AppState, no_store};
 use crate::catalog::edit::{self, NewPhase};
 use crate::catalog::save::{Change, SaveError};
-use crate::catalog::{Catalog, Exhibition, Lang};
+use crate::catalog::{Catalog, Exhibition};
 
 const FILE: &str = "exhibition.toml";
 
@@ -53,7 +53,7 @@ fn page(
     let shown_now = &e.phases[live.phase].show;
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     let lang = AdminUi::of(req, e.time_zone.clone());
-    let place_lang = if lang.zh() { Lang::ZH } else { Lang::EN };
+    let place_lang = lang.lang;
     Ok(PhasePage {
         t: lang.toggle_to(&format!("/admin/e/{}/phases/new", e.id)),
         organizer: organizer.name.clone(),
@@ -143,17 +143,15 @@ pub(super) async fn save(
         Err(err) => {
             let t = AdminUi::of(&req, e.time_zone.clone());
             let said = match &err {
-                edit::EditError::BadStart(given) => match t.zh() {
-                    true => format!(
-                        "开始时间“{given}”：请写成 YYYY-MM-DDTHH:MM（当地时间），例如 2026-12-15T09:00"
-                    ),
-                    false => err.to_string(),
-                },
-                edit::EditError::Invalid(_) if t.zh() => format!(
-                    "exhibition.toml 文件本身有问题，无法在浏览器中添加展期；请让管理员运行 docent check 查看（{err}）"
+                edit::EditError::BadStart(given) => crate::i18n::tr_args(
+                    t.lang,
+                    "phase-bad-start",
+                    &[("given", given.clone().into())],
                 ),
-                edit::EditError::Invalid(_) => format!(
-                    "exhibition.toml itself has a problem, so no phase can be added from the browser; ask an administrator to run docent check ({err})"
+                edit::EditError::Invalid(_) => crate::i18n::tr_args(
+                    t.lang,
+                    "phase-file-invalid",
+                    &[("message", err.to_string().into())],
                 ),
             };
             return rejected(vec![said], StatusCode::UNPROCESSABLE_ENTITY);

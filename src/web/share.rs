@@ -67,14 +67,10 @@ impl Links {
             link.revoked.is_some()
         };
         if revoked {
-            return Err(WebError::Forbidden(
-                "This link was withdrawn by the organizers. 此链接已被主办方撤销。".into(),
-            ));
+            return Err(WebError::Forbidden(in_every_language("share-withdrawn")));
         }
         if now.as_second() >= claims.expires {
-            return Err(WebError::Forbidden(
-                "This link has expired: ask the organizers for a new one. 此链接已过期，请向主办方索取新链接。".into(),
-            ));
+            return Err(WebError::Forbidden(in_every_language("share-expired")));
         }
         Ok(claims)
     }
@@ -234,6 +230,16 @@ pub(super) async fn view(
     let claims = state.shares.check(&path, state.clock.now())?;
     let access = super::admin::Access::Link(path.into_inner());
     super::admin::dashboard_for(&state, &req, &claims.exhibition, &query, access).await
+}
+
+/// Words for a page that has no language of its own (a link that no longer opens, whoever
+/// holds it): `key` in every shipped language, English first.
+fn in_every_language(key: &str) -> String {
+    let all: Vec<String> = crate::i18n::shipped()
+        .iter()
+        .map(|lang| crate::i18n::tr(*lang, key))
+        .collect();
+    all.join(" ")
 }
 
 #[cfg(test)]

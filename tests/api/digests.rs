@@ -15,7 +15,7 @@ use crate::helpers::*;
 
 /// Beijing time Monday 2026-11-23, 09:00:05: the weekly digest (Monday, 9) is due.
 const MONDAY_9: &str = "2026-11-23T01:00:05Z";
-const DIGEST: &str = "\n[digest]\nrecipients = [\"wang.li@library.example.edu\", \"director@library.example.edu\"]\nweekly = { day = \"monday\", hour = 9 }\nat_phase_end = true\n";
+pub(crate) const DIGEST: &str = "\n[digest]\nrecipients = [\"wang.li@library.example.edu\", \"director@library.example.edu\"]\nweekly = { day = \"monday\", hour = 9 }\nat_phase_end = true\n";
 
 pub struct Sink {
     child: Child,
@@ -96,7 +96,7 @@ fn with_digest() -> tempfile::TempDir {
 }
 
 /// Scans on three days of the week 2026-11-16..22 and one the week before.
-fn traffic(app: &TestApp) {
+pub(crate) fn traffic(app: &TestApp) {
     for (day, n) in [
         ("2026-11-12", 2),
         ("2026-11-17", 3),
@@ -113,7 +113,7 @@ fn traffic(app: &TestApp) {
 }
 
 /// The body of the part of `mail` with this type, anywhere in the tree.
-fn part<'a>(
+pub(crate) fn part<'a>(
     mail: &'a mailparse::ParsedMail<'a>,
     mime: &str,
 ) -> Option<&'a mailparse::ParsedMail<'a>> {
@@ -124,7 +124,7 @@ fn part<'a>(
 }
 
 /// The number after `label: ` in the plain text.
-fn figure(text: &str, label: &str) -> u64 {
+pub(crate) fn figure(text: &str, label: &str) -> u64 {
     let at = text
         .find(&format!("{label}: "))
         .unwrap_or_else(|| panic!("{label} in {text}"))

@@ -12,7 +12,7 @@ use crate::helpers::*;
 /// The demo turned into a Japanese and English show: every Chinese text becomes the
 /// Japanese one (the words do not matter to the server, the keys do), one title written in
 /// Japanese to be found on the page.
-fn japanese_show() -> tempfile::TempDir {
+pub(crate) fn japanese_show() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&demo_exhibits(), dir.path());
     let show = dir.path().join("nature-covers");
@@ -55,7 +55,7 @@ fn toml_files(dir: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
-fn edit(file: &Path, from: &str, to: &str) {
+pub(crate) fn edit(file: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(file).unwrap();
     assert!(text.contains(from), "{} has no `{from}`", file.display());
     std::fs::write(file, text.replacen(from, to, 1)).unwrap();

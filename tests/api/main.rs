@@ -15,6 +15,7 @@ mod engagement;
 mod figures_words;
 mod helpers;
 mod import;
+mod interface_words;
 mod languages;
 mod layout;
 mod log_volume;

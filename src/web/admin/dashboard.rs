@@ -340,15 +340,7 @@ pub(crate) async fn dashboard_for(
             .alerts
             .of_exhibition(&e.id)
             .into_iter()
-            .map(|a| {
-                let (zh, en) = a.rule.words();
-                let words = if lang == crate::catalog::Lang::ZH {
-                    zh
-                } else {
-                    en
-                };
-                (a.key, words, local(a.since))
-            })
+            .map(|a| (a.key, a.rule.words(lang), local(a.since)))
             .collect(),
         digests: match &access {
             Access::Organizer(_) => crate::web::notify::panel(state, e, lang).await,

@@ -96,39 +96,9 @@ fn label(name: &str, lang: Lang) -> &'static str {
 }
 
 /// A field's name as a history summary gives it: its label without the explanation
-/// ("DOI (without https://doi.org/)" is "DOI", "Summary (English): 2-4 sentences" is "Summary
-/// (English)", "Citation: volume" stays).
-pub(super) fn short_label(name: &str, lang: Lang) -> String {
-    let full = label(name, lang);
-    let (prefix, rest) = ["Citation: ", "引用："]
-        .iter()
-        .find_map(|p| full.strip_prefix(p).map(|rest| (*p, rest)))
-        .unwrap_or(("", full));
-    let mark = [
-        "(Chinese)",
-        "(English)",
-        "（中文）",
-        "（英文）",
-        "（中国語）",
-        "（英語）",
-    ]
-    .into_iter()
-    .find(|m| rest.contains(m));
-    let rest = mark.map_or_else(|| rest.to_string(), |m| rest.replacen(m, "", 1));
-    let cut = rest
-        .find([':', '：', ',', '，', '(', '（'])
-        .unwrap_or(rest.len());
-    let space = if mark.is_some_and(|m| m.starts_with('(')) {
-        " "
-    } else {
-        ""
-    };
-    format!(
-        "{prefix}{}{}{}",
-        rest[..cut].trim_end(),
-        mark.map_or("", |_| space),
-        mark.unwrap_or("")
-    )
+/// (`short-{name}` in `locales/*/editor.ftl`: "DOI", "Summary (English)", "Citation: volume").
+pub(super) fn short_label(name: &str, lang: Lang) -> &'static str {
+    crate::i18n::tr_static(lang, &format!("short-{name}"))
 }
 
 /// The fields with their values (as sent, else as stored) and their problems.
@@ -140,10 +110,7 @@ fn fields_of(lang: Lang, value: &dyn Fn(&str) -> String, problems: &Problems) ->
             label: label_of(name, lang),
             value: value(name),
             long,
-            problems: problems
-                .of(name)
-                .map(|p| p.text(lang).to_string())
-                .collect(),
+            problems: problems.of(name).map(|p| p.text(lang)).collect(),
         })
         .collect()
 }
@@ -155,16 +122,13 @@ fn listed(problems: &Problems, lang: Lang) -> Vec<(Option<(&'static str, &'stati
         .iter()
         .map(|p| {
             let at = p.field.map(|f| (f, label(f, lang)));
-            (at, p.text(lang).to_string())
+            (at, p.text(lang))
         })
         .collect()
 }
 
 fn beside(problems: &Problems, field: &str, lang: Lang) -> Vec<String> {
-    problems
-        .of(field)
-        .map(|p| p.text(lang).to_string())
-        .collect()
+    problems.of(field).map(|p| p.text(lang)).collect()
 }
 
 pub(super) fn page(

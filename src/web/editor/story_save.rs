@@ -55,7 +55,7 @@ pub(crate) async fn story_save(
     let edited = match edit::edit_story(&text, &values) {
         Ok(t) => Some(t),
         Err(e) if problems.is_empty() => {
-            problems.add(None, e.to_string(), format!("无法修改这个故事：{e}"));
+            problems.add(None, "editor-cannot-edit", &[("message", &e.to_string())]);
             None
         }
         Err(_) => None,
@@ -128,33 +128,21 @@ pub(crate) fn not_writable(
         .catalog()
         .exhibition(exhibition)
         .map_or_else(|| state.day_zone.clone(), |(_, e)| e.time_zone.clone());
-    let zh = crate::web::admin_ui::AdminUi::of(req, zone).zh();
+    let lang = crate::web::admin_ui::AdminUi::of(req, zone).lang;
     match e {
         SaveError::ReadOnly { ref path, .. } => {
             tracing::warn!(error = %crate::error_chain(&e), "a save from the dashboard found the exhibits read-only");
-            let path = path.display();
+            let path = path.display().to_string();
             Ok((
                 StatusCode::SERVICE_UNAVAILABLE,
-                if zh {
-                    format!(
-                        "docent 没有写入展品文件的权限（文件夹 {path} 对它只读），因此没有保存任何内容。请联系服务器管理员为 docent 开放该文件夹的写权限（见 deploy/README.md 的 “Write access for the editor” 一节），然后重新保存。"
-                    )
-                } else {
-                    format!(
-                        "docent may not write the exhibit files (the folder {path} is read-only to it), so nothing was saved. Ask whoever runs the server to give docent write access to that folder (deploy/README.md, \"Write access for the editor\"), then save again."
-                    )
-                },
+                crate::i18n::tr_args(lang, "editor-read-only", &[("path", path.into())]),
             ))
         }
         SaveError::DiskFull { .. } => {
             tracing::error!(error = %crate::error_chain(&e), "a save from the dashboard found the disk full");
             Ok((
                 StatusCode::INSUFFICIENT_STORAGE,
-                if zh {
-                    "存放展品文件的磁盘已满，因此没有保存任何内容，原有文件也没有改动。请联系服务器管理员腾出空间，然后重新保存。".to_string()
-                } else {
-                    "the disk holding the exhibit files is full, so nothing was saved and no file was changed. Ask whoever runs the server to free some space, then save again.".to_string()
-                },
+                crate::i18n::tr(lang, "editor-disk-full"),
             ))
         }
         e => Err(WebError::internal("save", e)),
@@ -183,11 +171,7 @@ async fn create(
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        problems.add(
-            Some("id"),
-            format!("story id `{id}`: use lowercase letters, digits and - (and not `new`)"),
-            format!("故事 id“{id}”：只能用小写字母、数字和 -（也不能是 new）"),
-        );
+        problems.add(Some("id"), "editor-bad-id", &[("id", &id)]);
     }
     let cover = match upload {
         Some(bytes) => match resized(bytes).await? {
@@ -198,11 +182,7 @@ async fn create(
             }
         },
         None => {
-            problems.add(
-                Some("cover_file"),
-                "a new story needs a cover image (PNG or JPEG)",
-                "新故事需要一张封面图片（PNG 或 JPEG）",
-            );
+            problems.add(Some("cover_file"), "editor-cover-needed", &[]);
             None
         }
     };
@@ -232,7 +212,7 @@ async fn create(
         Ok(text) => text,
         Err(e) => {
             let mut problems = Problems::default();
-            problems.add(None, e.to_string(), format!("无法生成新故事：{e}"));
+            problems.add(None, "editor-cannot-create", &[("message", &e.to_string())]);
             let page = new_page(state, req, exhibition, &fields, problems)?;
             return Ok(no_store(
                 page.t.respond(StatusCode::UNPROCESSABLE_ENTITY, &page),
@@ -267,11 +247,7 @@ async fn create(
         ),
         Err(SaveError::Stale) => {
             let mut problems = Problems::default();
-            problems.add(
-                Some("id"),
-                format!("a story `{id}` exists already: choose another id"),
-                format!("已有 id 为“{id}”的故事：请换一个 id"),
-            );
+            problems.add(Some("id"), "editor-id-taken", &[("id", &id)]);
             (problems, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e @ SaveError::Busy) => (Problems::refused(&e), refused_status(&e)),

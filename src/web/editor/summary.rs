@@ -7,25 +7,19 @@ use std::path::Path;
 use crate::catalog::Lang;
 use crate::catalog::edit::story_values;
 use crate::catalog::save::{Kept, kept_bytes};
-use crate::lang::ZhEn;
+use crate::i18n::tr;
 
 /// A short summary of each entry of `kept` (newest first, as `save::history` lists them), in
 /// `lang`; empty when nothing can be said.
 pub(in crate::web) fn summaries(dir: &Path, kept: &[Kept], lang: Lang) -> Vec<String> {
-    let zh = lang == Lang::ZH;
     kept.iter()
         .enumerate()
         .map(|(i, k)| {
             if k.created {
-                return if zh { "新文件" } else { "a new file" }.to_string();
+                return tr(lang, "history-new-file");
             }
             if k.file.starts_with("covers/") {
-                return if zh {
-                    "封面图片"
-                } else {
-                    "the cover image"
-                }
-                .to_string();
+                return tr(lang, "history-cover");
             }
             if !(k.file.starts_with("stories/") && k.file.ends_with(".toml")) {
                 return String::new();
@@ -53,17 +47,16 @@ fn changed(before: &str, after: &str, lang: Lang) -> String {
     let (Ok(before), Ok(after)) = (story_values(before), story_values(after)) else {
         return String::new();
     };
-    let names: Vec<String> = before
+    let names: Vec<&str> = before
         .iter()
         .zip(&after)
         .filter(|(b, a)| b.1 != a.1)
         .map(|(b, _)| super::story_form::short_label(b.0, lang))
         .collect();
-    match (names.is_empty(), lang.zh_or_en()) {
-        (true, ZhEn::Zh) => "仅注释或格式".into(),
-        (true, ZhEn::En) => "comments or layout only".into(),
-        (false, ZhEn::Zh) => names.join("、"),
-        (false, ZhEn::En) => names.join(", "),
+    if names.is_empty() {
+        tr(lang, "history-layout-only")
+    } else {
+        names.join(&tr(lang, "history-separator"))
     }
 }
 
@@ -83,6 +76,7 @@ mod tests {
             "Citation: journal"
         );
         assert_eq!(changed(before, &after, Lang::ZH), "标题（英文）、DOI");
+        assert_eq!(changed(before, &after, Lang::JA), "タイトル（英語）、DOI");
         assert_eq!(
             changed(before, &format!("# note\n{before}"), Lang::EN),
             "comments or layout only"

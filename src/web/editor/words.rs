@@ -7,25 +7,40 @@
 
 use std::collections::HashMap;
 
+use fluent_templates::fluent_bundle::FluentValue;
+
 use crate::catalog::save::SaveError;
 use crate::catalog::values::{self, ValueProblem};
 use crate::catalog::{Lang, Problem};
 use crate::covers::CoverError;
-use crate::lang::ZhEn;
+use crate::i18n::tr_args;
 
-/// One problem, in both languages, and the form field it is about (`None`: the whole save).
+/// One problem, as a key of `locales/*/editor.ftl` and its arguments (said in the page's
+/// language when shown), and the form field it is about (`None`: the whole save).
 #[derive(Debug, Clone)]
 pub(super) struct Said {
     pub field: Option<&'static str>,
-    en: String,
-    zh: String,
+    words: Words,
+}
+
+#[derive(Debug, Clone)]
+enum Words {
+    Key(&'static str, Vec<(&'static str, String)>),
+    /// Already in the page's language (a read-only folder, a full disk).
+    Given(String),
 }
 
 impl Said {
-    pub fn text(&self, lang: Lang) -> &str {
-        match lang.zh_or_en() {
-            ZhEn::En => &self.en,
-            ZhEn::Zh => &self.zh,
+    pub fn text(&self, lang: Lang) -> String {
+        match &self.words {
+            Words::Key(key, args) => {
+                let args: Vec<(&'static str, FluentValue<'_>)> = args
+                    .iter()
+                    .map(|(name, value)| (*name, FluentValue::from(value.as_str())))
+                    .collect();
+                tr_args(lang, key, &args)
+            }
+            Words::Given(text) => text.clone(),
         }
     }
 }
@@ -60,25 +75,27 @@ impl Problems {
         self.0.iter().filter(move |s| s.field == Some(field))
     }
 
+    /// A problem said by `key` (`locales/*/editor.ftl`) with its arguments.
     pub fn add(
         &mut self,
         field: Option<&'static str>,
-        en: impl Into<String>,
-        zh: impl Into<String>,
+        key: &'static str,
+        args: &[(&'static str, &str)],
     ) {
+        let args = args.iter().map(|(n, v)| (*n, v.to_string())).collect();
         self.0.push(Said {
             field,
-            en: en.into(),
-            zh: zh.into(),
+            words: Words::Key(key, args),
         });
     }
 
     /// One problem of the whole save, already in the page's language (a read-only folder, a
     /// full disk).
     pub fn said(message: String) -> Problems {
-        let mut problems = Problems::default();
-        problems.add(None, message.clone(), message);
-        problems
+        Problems(vec![Said {
+            field: None,
+            words: Words::Given(message),
+        }])
     }
 
     /// The form's values checked one by one, before anything is written. Only fields the form
@@ -92,19 +109,15 @@ impl Problems {
                 problems.value(name, &e);
             }
         }
-        for (text, zh_name) in [("title", "标题"), ("summary", "简介")] {
+        for (text, key) in [
+            ("title", "editor-title-required"),
+            ("summary", "editor-summary-required"),
+        ] {
             for lang in languages {
                 let name = field_name(&format!("{text}_{}", lang.as_str()));
                 if sent(name) == Some("") {
-                    let (en_lang, zh_lang) = match lang.zh_or_en() {
-                        ZhEn::Zh => ("Chinese", "中文"),
-                        ZhEn::En => ("English", "英文"),
-                    };
-                    problems.add(
-                        Some(name),
-                        format!("the {en_lang} {text} is required: write it"),
-                        format!("{zh_name}（{zh_lang}）是必填项：请填写"),
-                    );
+                    let args = [("lang", lang.primary()), ("tag", lang.as_str())];
+                    problems.add(Some(name), key, &args);
                 }
             }
         }
@@ -124,29 +137,73 @@ impl Problems {
 
     /// A value refused by one of `catalog::values`' checks.
     pub fn value(&mut self, field: &'static str, e: &ValueProblem) {
-        self.add(Some(field), e.to_string(), value_zh(e));
+        let message = e.to_string();
+        let code = |c: char| format!("U+{:04X}", c as u32);
+        let (key, arg): (&'static str, [(&'static str, String); 2]) = match e {
+            ValueProblem::HiddenChar(c) => {
+                let reorders = matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+                let reorders = if reorders { "yes" } else { "no" };
+                (
+                    "editor-hidden-char",
+                    [("code", code(*c)), ("reorders", reorders.into())],
+                )
+            }
+            ValueProblem::NotDoi(v) => (
+                "editor-not-doi",
+                [("value", v.clone()), ("", String::new())],
+            ),
+            ValueProblem::UrlChar(c) => {
+                let what = match c {
+                    ' ' => "space",
+                    '\n' | '\r' => "newline",
+                    '\t' => "tab",
+                    _ => "other",
+                };
+                (
+                    "editor-url-char",
+                    [("code", code(*c)), ("what", what.into())],
+                )
+            }
+            ValueProblem::NotUrl(v) => (
+                "editor-not-url",
+                [("value", v.clone()), ("", String::new())],
+            ),
+            ValueProblem::NotDate(v) => (
+                "editor-not-date",
+                [("value", v.clone()), ("", String::new())],
+            ),
+        };
+        let mut args = vec![("message", message.as_str())];
+        args.extend(
+            arg.iter()
+                .filter(|(n, _)| !n.is_empty())
+                .map(|(n, v)| (*n, v.as_str())),
+        );
+        self.add(Some(field), key, &args);
     }
 
     /// An uploaded cover that cannot be used.
     pub fn cover(&mut self, e: &CoverError) {
-        let zh = match e {
-            CoverError::NotAnImage(_) => {
-                "这个文件不是可读的 PNG 或 JPEG 图片（也可能已损坏或不完整）：请换一个图片文件再保存".to_string()
-            }
-            CoverError::TooLarge { width, height } => format!(
-                "图片为 {width}×{height} 像素，超过 4000 万像素的上限：请先把图片缩小（720×960 就足够）再上传"
+        let message = e.to_string();
+        let (key, numbers): (&'static str, Vec<(&'static str, String)>) = match e {
+            CoverError::NotAnImage(_) => ("editor-cover-not-image", vec![]),
+            CoverError::TooLarge { width, height } => (
+                "editor-cover-too-large",
+                vec![("width", width.to_string()), ("height", height.to_string())],
             ),
-            CoverError::TooManyBytes { bytes, limit } => format!(
-                "封面文件为 {} MB，超过 {} MB 的上限：请先把图片缩小（720×960 就足够）再上传",
-                bytes.div_ceil(1 << 20),
-                limit >> 20
+            CoverError::TooManyBytes { bytes, limit } => (
+                "editor-cover-too-many-bytes",
+                vec![
+                    ("mb", bytes.div_ceil(1 << 20).to_string()),
+                    ("limit", (limit >> 20).to_string()),
+                ],
             ),
-            CoverError::Truncated => {
-                "图片文件不完整（在图像结束之前就断了）：请重新上传完整的文件".to_string()
-            }
-            CoverError::Encode(_) => "封面无法处理：请稍后再试".to_string(),
+            CoverError::Truncated => ("editor-cover-truncated", vec![]),
+            CoverError::Encode(_) => ("editor-cover-encode", vec![]),
         };
-        self.add(Some("cover_file"), format!("cover: {e}"), zh);
+        let mut args = vec![("message", message.as_str())];
+        args.extend(numbers.iter().map(|(n, v)| (*n, v.as_str())));
+        self.add(Some("cover_file"), key, &args);
     }
 
     /// What only the whole-folder check found, each mapped to its field when it names one.
@@ -155,8 +212,8 @@ impl Problems {
         for p in found {
             let (key, message) = p.message.split_once(": ").unwrap_or(("", &p.message));
             let field = check_field(key, message);
-            let (en, zh) = check_words(key, message, field);
-            problems.add(field, en, zh);
+            let (said, message) = check_words(key, message, field);
+            problems.add(field, said, &[("message", &message)]);
         }
         problems
     }
@@ -164,15 +221,11 @@ impl Problems {
     /// A save refused for the moment: a stale base (409) or a save under way elsewhere.
     pub fn refused(e: &SaveError) -> Problems {
         let mut problems = Problems::default();
-        let zh = match e {
-            SaveError::Busy => {
-                "另一项保存正在进行，未能在几秒内完成；没有写入任何内容。请稍后再点一次“保存”"
-            }
-            _ => {
-                "在您打开此页面之后，有人保存了同一内容；您的修改没有写入。请在新标签页中重新打开此页面查看对方的修改，再把您的修改填进去保存"
-            }
+        let key = match e {
+            SaveError::Busy => "editor-busy",
+            _ => "editor-stale",
         };
-        problems.add(None, e.to_string(), zh);
+        problems.add(None, key, &[("message", &e.to_string())]);
         problems
     }
 }
@@ -184,11 +237,7 @@ pub(in crate::web) fn said(refused: &SaveError, lang: Lang) -> Vec<String> {
         SaveError::Rejected(found) => Problems::from_check(found),
         other => Problems::refused(other),
     };
-    problems
-        .all()
-        .iter()
-        .map(|p| p.text(lang).to_string())
-        .collect()
+    problems.all().iter().map(|p| p.text(lang)).collect()
 }
 
 /// A form field name as the `'static` the page keeps.
@@ -237,71 +286,25 @@ fn check_field(key: &str, message: &str) -> Option<&'static str> {
     Some(field_name(&form)).filter(|n| !n.is_empty())
 }
 
-/// A check's message as the editor says it: what to do in this form.
-fn check_words(key: &str, message: &str, field: Option<&str>) -> (String, String) {
-    if message.contains("is missing or empty") {
-        return (
-            "this is required: write it".into(),
-            "这是必填项：请填写".into(),
-        );
-    }
-    if message.starts_with("give zh, en or both") {
-        return (
-            "write it in at least one language".into(),
-            "请至少用一种语言填写".into(),
-        );
-    }
-    if key == "article" {
-        return (
-            "give the article's URL or its DOI (or both)".into(),
-            "请填写论文网址或 DOI（或两者都填）".into(),
-        );
-    }
-    if key == "citation" || message.contains("missing field `journal`") {
-        return (
-            "the citation needs its journal when any citation field is filled".into(),
-            "填写了引用信息时，期刊为必填项".into(),
-        );
-    }
-    let en = match field {
+/// A check's message as the editor says it (a key of `locales/*/editor.ftl`): what to do in
+/// this form; else the check's own English words, passed on as `$message`.
+fn check_words(key: &str, message: &str, field: Option<&str>) -> (&'static str, String) {
+    let said = if message.contains("is missing or empty") {
+        "editor-required"
+    } else if message.starts_with("give zh, en or both") {
+        "editor-one-language"
+    } else if key == "article" {
+        "editor-url-or-doi"
+    } else if key == "citation" || message.contains("missing field `journal`") {
+        "editor-citation-journal"
+    } else {
+        "editor-check-found"
+    };
+    let message = match field {
         Some(_) => message.to_string(),
         None => format!("{key}: {message}"),
     };
-    let zh = format!("保存前的检查发现问题（原文为英文）：{en}");
-    (en, zh)
-}
-
-/// A value problem in Chinese.
-fn value_zh(e: &ValueProblem) -> String {
-    match e {
-        ValueProblem::HiddenChar(c) => format!(
-            "含有看不见的字符 U+{:04X}，{}；请删除它（它通常是从别处复制粘贴时带进来的）",
-            *c as u32,
-            if matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
-                "它会打乱后面文字的显示顺序"
-            } else {
-                "它会破坏页面或文件"
-            }
-        ),
-        ValueProblem::NotDoi(d) => {
-            format!("“{d}”不是 DOI：DOI 应类似 10.1038/nature16961，不含 https://doi.org/")
-        }
-        ValueProblem::UrlChar(c) => format!(
-            "网址中含有{}；请删除（网址只有一行，不含空格；空格请写作 %20）",
-            match c {
-                ' ' => "空格".to_string(),
-                '\n' | '\r' => "换行".to_string(),
-                '\t' => "制表符".to_string(),
-                c => format!("看不见的字符 U+{:04X}", *c as u32),
-            }
-        ),
-        ValueProblem::NotUrl(v) => format!(
-            "“{v}”不是有效的 http(s) 网址（例如 https://www.nature.com/articles/nature16961）"
-        ),
-        ValueProblem::NotDate(v) => {
-            format!("“{v}”不是日期：请写成 年-月-日，例如 2016-01-28")
-        }
-    }
+    (said, message)
 }
 
 #[cfg(test)]
@@ -320,7 +323,7 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-        let problems = Problems::of_form(&form, &[Lang::ZH, Lang::EN]);
+        let problems = Problems::of_form(&form, &[Lang::ZH, Lang::EN, Lang::JA]);
         for field in ["doi", "url", "citation_issue_date", "title_en", "title_zh"] {
             assert_eq!(problems.of(field).count(), 1, "{field}: {problems:?}");
         }
@@ -329,6 +332,18 @@ mod tests {
             problems
                 .of("doi")
                 .all(|s| s.text(Lang::ZH).contains("不是 DOI"))
+        );
+        let title: Vec<String> = problems.of("title_en").map(|s| s.text(Lang::JA)).collect();
+        assert_eq!(title, ["タイトル（英語）は必須です。入力してください"]);
+        assert_eq!(
+            problems.of("title_en").next().unwrap().text(Lang::EN),
+            "the English title is required: write it"
+        );
+        assert!(
+            problems
+                .of("doi")
+                .all(|s| s.text(Lang::JA).contains("DOI ではありません")),
+            "{problems:?}"
         );
     }
 

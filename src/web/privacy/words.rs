@@ -1,10 +1,9 @@
 //! The "how we count" page's words, from `locales/*/privacy.ftl` (Chinese, English, Japanese),
-//! with the running settings put in; and the dashboard's line on what the log keeps (Chinese
-//! and English, for the organizers).
+//! with the running settings put in; and the dashboard's line on what the log keeps
+//! (`locales/*/admin.ftl`, in the organizer page's language).
 
 use crate::catalog::Lang;
 use crate::i18n::{tr, tr_args, tr_static};
-use crate::lang::ZhEn;
 
 /// The settings the page speaks of.
 pub(crate) struct Facts {
@@ -60,28 +59,13 @@ pub(super) fn sections(lang: Lang, f: &Facts) -> Vec<(&'static str, Vec<String>)
 /// The dashboard's line on what the log keeps: `oldest` is the local date of the oldest
 /// visit record left.
 pub(crate) fn kept(lang: Lang, days: Option<u32>, oldest: Option<String>) -> String {
-    let since = |zh: bool| match (&oldest, zh) {
-        (Some(d), true) => format!("目前最早的一条来自 {d}"),
-        (Some(d), false) => format!("the oldest now is from {d}"),
-        (None, true) => "目前没有访问记录".to_string(),
-        (None, false) => "none is kept now".to_string(),
-    };
-    match (lang.zh_or_en(), days) {
-        (ZhEn::Zh, Some(d)) => format!(
-            "访问记录保存 {d} 天（{}），更早的已删除，也不在 CSV 导出和此后的备份中；统计数字涵盖全部时间。",
-            since(true)
+    let oldest = oldest.unwrap_or_else(|| "none".to_string());
+    match days {
+        Some(d) => tr_args(
+            lang,
+            "kept-for",
+            &[("days", d.into()), ("oldest", oldest.into())],
         ),
-        (ZhEn::En, Some(d)) => format!(
-            "Visit records are kept for {d} days ({}); older ones are removed, from the CSV export and from backups made afterwards too, while the figures cover all time.",
-            since(false)
-        ),
-        (ZhEn::Zh, None) => format!(
-            "访问记录没有保存期限（{}）；可用 --retain-days 设定。",
-            since(true)
-        ),
-        (ZhEn::En, None) => format!(
-            "Visit records are kept without a time limit ({}); --retain-days sets one.",
-            since(false)
-        ),
+        None => tr_args(lang, "kept-forever", &[("oldest", oldest.into())]),
     }
 }
