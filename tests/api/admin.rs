@@ -1,5 +1,7 @@
 //! The organizer side: the guard on every admin route, login sessions and CSRF, the manual
 //! switch and the return to schedule, and statistics (JSON and CSV) that match the scans made over HTTP.
+//!
+//! Longer than 500 lines because it walks every admin page and action against one live server, one short scenario each.
 
 use std::time::Instant;
 
