@@ -88,6 +88,27 @@ fn anonymous_requests_to_every_admin_route_are_refused() {
     assert!(app.store.switches("nature-covers").unwrap().is_empty());
 }
 
+#[test]
+fn the_login_form_speaks_the_language_the_page_was_asked_in() {
+    let app = spawn_app(IN_PHASE_1);
+    let html = [("Accept", "text/html")];
+    let asked = app.get_as("/admin/people?lang=ja", ANDROID_CHROME, &html);
+    assert_eq!(asked.status, 303);
+    let login = asked.header("location").to_string();
+    assert!(login.ends_with("&lang=ja"), "{login}");
+    let form = app.get_as(&login, ANDROID_CHROME, &html);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains(r#"<html lang="ja""#), "{}", form.body);
+    assert!(form.body.contains("パスワード"), "{}", form.body);
+    // A language docent does not ship is not passed on, nor anything else in the query.
+    let other = app.get_as("/admin/people?lang=xx&x=%3Cb%3E", ANDROID_CHROME, &html);
+    assert!(
+        !other.header("location").contains("lang="),
+        "{}",
+        other.header("location")
+    );
+}
+
 /// The session cookie from a Set-Cookie header, as a Cookie header value.
 fn session_cookie(reply: &Reply) -> String {
     let set = reply.header("set-cookie");

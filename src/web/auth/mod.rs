@@ -257,10 +257,18 @@ fn refusal(req: &HttpRequest) -> HttpResponse {
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/admin");
-        let target = format!(
+        let mut target = format!(
             "/login?next={}",
             url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
         );
+        // The login form speaks the language the page was asked in (`?lang=`), if docent
+        // ships it: a link someone sent in Japanese does not open an English form.
+        let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| i18n::shipped().iter().find(|l| l.as_str() == v).copied());
+        if let Some(lang) = asked {
+            target.push_str(&format!("&lang={lang}"));
+        }
         return HttpResponse::SeeOther()
             .insert_header((header::LOCATION, target))
             .finish();
