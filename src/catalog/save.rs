@@ -17,10 +17,11 @@
 //! - what each file was before is kept in the exhibition's `.history/` folder (`history`), and
 //!   any kept version can be put back, which is itself a change that can be undone.
 
+mod files;
 mod history;
+mod recover;
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -28,7 +29,10 @@ use jiff::Timestamp;
 
 use super::Problem;
 use super::edit::version_of;
+use files::{link_dir, sync_dir, version_on_disk, write_synced};
 pub use history::{Kept, history, kept_bytes};
+pub use recover::{Recovered, recover};
+use recover::{discard_leftovers, finish_or_discard};
 
 pub const HISTORY: &str = ".history";
 /// Inside the exhibits folder's own `.history/` (which no check reads and no scratch copy takes).
@@ -364,111 +368,6 @@ fn roll_forward(root: &Path, intent: &Intent) -> std::io::Result<()> {
     sync_dir(&folder)
 }
 
-/// What `recover` found and did.
-#[derive(Debug, Default, PartialEq)]
-pub struct Recovered {
-    /// A save cut short after its switch began was finished.
-    pub finished: bool,
-    /// Staged files, scratch copies and empty history entries removed.
-    pub removed: usize,
-}
-
-/// Finishes a save that was cut short after its switch began, and removes what a save cut
-/// short before it left (`*.saving` files, scratch copies, empty history entries). Run at
-/// start, under the save lock. Blocking.
-pub fn recover(root: &Path) -> Result<Recovered, SaveError> {
-    if !root.join(HISTORY).is_dir() && !has_leftovers(root) {
-        return Ok(Recovered::default());
-    }
-    let _lock = SaveLock::take(root).map_err(|e| e.classified(root))?;
-    finish_or_discard(root).map_err(|e| e.classified(root))
-}
-
-/// Under the save lock: no other save is under way, so any intent is one to finish and any
-/// staged file or scratch copy is left over.
-fn finish_or_discard(root: &Path) -> Result<Recovered, SaveError> {
-    let folder = root.join(HISTORY);
-    let mut recovered = Recovered::default();
-    match std::fs::read(folder.join(INTENT)) {
-        Ok(bytes) => {
-            match serde_json::from_slice::<Intent>(&bytes) {
-                Ok(intent) => {
-                    roll_forward(root, &intent)?;
-                    recovered.finished = true;
-                }
-                // Written whole before it was renamed into place; not one of ours.
-                Err(_) => std::fs::remove_file(folder.join(INTENT))?,
-            }
-            tracing::warn!(
-                exhibits = %root.display(),
-                "a save cut short by a stop was finished"
-            );
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e.into()),
-    }
-    recovered.removed = discard_leftovers(root);
-    if recovered.removed > 0 {
-        tracing::warn!(
-            exhibits = %root.display(),
-            removed = recovered.removed,
-            "removed what a save cut short left"
-        );
-    }
-    Ok(recovered)
-}
-
-/// Removes staged files, scratch copies and empty history entries; returns how many.
-fn discard_leftovers(root: &Path) -> usize {
-    let mut removed = 0;
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                if name.starts_with(SCRATCH) && dir.ends_with(HISTORY) {
-                    removed += usize::from(std::fs::remove_dir_all(&path).is_ok());
-                } else {
-                    stack.push(path);
-                }
-            } else if leftover(&dir, &name, &entry) {
-                removed += usize::from(std::fs::remove_file(&path).is_ok());
-            }
-        }
-    }
-    removed
-}
-
-fn leftover(dir: &Path, name: &str, entry: &std::fs::DirEntry) -> bool {
-    let empty = || entry.metadata().is_ok_and(|m| m.len() == 0);
-    name.ends_with(&format!(".{STAGED}"))
-        || (dir.ends_with(HISTORY)
-            && (name.ends_with(history::ENTRY) || name.ends_with(".bak"))
-            && empty())
-}
-
-fn has_leftovers(root: &Path) -> bool {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push(entry.path());
-            } else if entry
-                .file_name()
-                .to_string_lossy()
-                .ends_with(&format!(".{STAGED}"))
-            {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 /// The same checks as `docent check`, on a copy of every exhibit file with `changes` made;
 /// the problems found name the real files. The copy is made of hard links (no disk space, no
 /// time for covers) in `<root>/.history/`, so a save killed here leaves nothing in the
@@ -545,50 +444,6 @@ pub fn undo(
         now,
     )?;
     Ok(kept.file)
-}
-
-/// The version of the file at `path`, `None` when there is none.
-fn version_on_disk(path: &Path) -> std::io::Result<Option<String>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(version_of(&bytes))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// `bytes` in a new file at `path` (its folder made), synced.
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut file = File::create(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-/// A folder's entries made durable (a rename is only durable once its folder is synced).
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-/// A folder tree as hard links (copies where links cannot be made), leaving out kept
-/// versions, staged files and the lock.
-fn link_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == HISTORY || name.to_string_lossy().ends_with(&format!(".{STAGED}")) {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type()?.is_dir() {
-            link_dir(&entry.path(), &target)?;
-        } else if std::fs::hard_link(entry.path(), &target).is_err() {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 /// Tests only (debug builds): with `DOCENT_TEST_PAUSE_AT=<step>`, a save stops at that step

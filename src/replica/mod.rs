@@ -26,7 +26,9 @@ mod events;
 pub mod jetstream;
 #[cfg(test)]
 mod memory;
+mod presence;
 pub mod seal;
+mod setup;
 #[cfg(test)]
 mod tests;
 
@@ -37,7 +39,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -46,7 +47,8 @@ use tokio::sync::{Notify, OnceCell, mpsc, oneshot};
 use crate::error_chain;
 use crate::store::cluster::ClusterResult;
 use crate::store::{Cluster, ClusterError, Outbound, Records, SharedChange, Store, StoreError};
-use seal::{ClusterKey, Refusals, Sealed};
+pub use presence::Presence;
+use seal::{ClusterKey, Refusals};
 
 /// A message stays under NATS's default 1 MB payload limit.
 const MESSAGE_BYTES: usize = 512 * 1024;
@@ -59,8 +61,6 @@ const QUIET: Duration = Duration::from_secs(2);
 /// How often a replica says it is alive, and how long that is believed.
 const PRESENCE_EVERY: Duration = Duration::from_secs(5);
 const PRESENCE_FOR: Duration = Duration::from_secs(30);
-/// The session secret's key among `Records::Secrets`.
-const SESSION_SECRET: &str = "session";
 
 /// Why a replica could not start.
 #[derive(Debug, thiserror::Error)]
@@ -94,14 +94,6 @@ struct Envelope {
     /// no claim). Last, so a version that did not send it reads the rest; a message without
     /// it comes from that version (`store::Earlier::BelowHighest`).
     earlier: Option<u64>,
-}
-
-/// What a replica says about itself, every few seconds.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Presence {
-    pub replica: String,
-    pub fingerprint: String,
-    pub at: Timestamp,
 }
 
 #[derive(Default)]
@@ -406,128 +398,6 @@ impl Task {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(2));
         }
-    }
-}
-
-impl Inner {
-    /// Connects (`join`) and waits up to `wait` until the cluster is ready.
-    async fn join<J, F>(
-        id: String,
-        store: Arc<Store>,
-        wait: Duration,
-        key: ClusterKey,
-        join: J,
-    ) -> ClusterResult<(Arc<Inner>, Changes)>
-    where
-        J: FnOnce() -> F,
-        F: Future<Output = ClusterResult<Arc<dyn Cluster>>>,
-    {
-        let refusals = Arc::new(Refusals::default());
-        let cluster: Arc<dyn Cluster> = Arc::new(Sealed::new(join().await?, key, refusals.clone()));
-        let (changed, changes) = mpsc::unbounded_channel();
-        let inner = Arc::new(Inner {
-            store,
-            id,
-            cluster,
-            refusals,
-            prepared: OnceCell::new(),
-            connected: AtomicBool::new(false),
-            changes_sent: AtomicBool::new(true),
-            pending: Mutex::new(Pending::default()),
-            wake: Notify::new(),
-            wake_changes: Notify::new(),
-            announce_now: Notify::new(),
-            changed,
-            fingerprint: Mutex::new(String::new()),
-            presence: Mutex::new(HashMap::new()),
-            adopted: tokio::sync::watch::channel(None).0,
-        });
-        if tokio::time::timeout(wait, inner.ready()).await.is_err() {
-            tracing::warn!(
-                "the cluster cannot be reached yet; serving, with scans waiting in the outbox"
-            );
-        }
-        Ok((inner, changes))
-    }
-
-    /// Waits until the cluster is prepared and the session secret agreed.
-    async fn ready(&self) {
-        self.prepared
-            .get_or_init(|| async {
-                let mut pause = Duration::from_millis(100);
-                loop {
-                    match self.prepare().await {
-                        Ok(()) => {
-                            tracing::info!(replica = %self.id, "joined the cluster");
-                            self.connected.store(true, Ordering::SeqCst);
-                            break;
-                        }
-                        Err(e) => {
-                            tracing::debug!(error = %error_chain(&e), "cluster setup retries")
-                        }
-                    }
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(2));
-                }
-            })
-            .await;
-    }
-
-    async fn prepare(&self) -> ClusterResult<()> {
-        self.cluster.prepare().await?;
-        self.adopt_session_secret().await
-    }
-
-    /// The first replica's session secret becomes everyone's, so a login works on all.
-    async fn adopt_session_secret(&self) -> ClusterResult<()> {
-        let store = self.store.clone();
-        let mine = blocking(move || store.session_secret()).await?;
-        let agreed = self
-            .cluster
-            .put_first(Records::Secrets, SESSION_SECRET.into(), mine.to_vec())
-            .await?;
-        let theirs = <[u8; 32]>::try_from(agreed.as_slice())
-            .map_err(|_| ClusterError::Damaged("the shared session secret"))?;
-        if theirs != mine {
-            let store = self.store.clone();
-            blocking(move || store.set_session_secret(theirs)).await?;
-            self.adopted.send_replace(Some(theirs));
-            tracing::info!(
-                "took the cluster's session secret: logins and share links made on any replica hold here"
-            );
-        }
-        Ok(())
-    }
-
-    /// Says every few seconds that this replica is alive and what it serves; listens to the
-    /// others.
-    async fn announce(&self) -> ClusterResult<()> {
-        let mut others = self.cluster.watch(Records::Presence).await?;
-        let mut tick = tokio::time::interval(PRESENCE_EVERY);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => self.say_alive().await?,
-                _ = self.announce_now.notified() => self.say_alive().await?,
-                record = others.next() => {
-                    let (key, value) = record.ok_or(ClusterError::Unreachable)??;
-                    if let Ok(p) = serde_json::from_slice::<Presence>(&value) {
-                        lock(&self.presence).insert(key, p);
-                    }
-                }
-            }
-        }
-    }
-
-    async fn say_alive(&self) -> ClusterResult<()> {
-        let presence = Presence {
-            replica: self.id.clone(),
-            fingerprint: lock(&self.fingerprint).clone(),
-            at: Timestamp::now(),
-        };
-        let value = serde_json::to_vec(&presence).map_err(|e| ClusterError::Store(e.into()))?;
-        self.cluster
-            .put(Records::Presence, self.id.clone(), value)
-            .await
     }
 }
 

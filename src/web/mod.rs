@@ -19,6 +19,7 @@ mod error;
 mod favicon;
 mod free_copies;
 mod imports;
+mod invite;
 mod landing;
 mod lobby;
 mod notify;
@@ -84,8 +85,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/view/{token}", read().to(share::view))
         .route("/view/{token}/lobby", read().to(lobby::view))
         .route("/view/{token}/report", read().to(report_page::view))
-        .route("/invite/{token}", read().to(people::invite_form))
-        .route("/invite/{token}", web::post().to(people::invite_set))
+        .route("/invite/{token}", read().to(invite::invite_form))
+        .route("/invite/{token}", web::post().to(invite::invite_set))
         .service(admin::scope())
         .default_service(web::to(landing::not_found));
 }

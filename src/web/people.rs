@@ -1,7 +1,6 @@
 //! People in the web layer: the admin "People" page (`/admin/people`, add a person, disable,
-//! enable, reset, change roles, end sessions, make and revoke API tokens), "log out
-//! everywhere" for oneself (`/admin/me/logout`), and the invite page (`/invite/{token}`) where
-//! an invited person sets their own password.
+//! enable, reset, change roles, end sessions, make and revoke API tokens) and "log out
+//! everywhere" for oneself (`/admin/me/logout`). The invite page is `invite`.
 //!
 //! Every change is one new version of the account, stored (and sent to the other replicas)
 //! through `Store::change`, then known here: a disabled person's next request is refused.
@@ -19,7 +18,6 @@ use super::admin_ui::AdminUi;
 use super::auth::Organizer;
 use super::error::WebError;
 use super::{AppState, no_store};
-use crate::people::directory::InviteError;
 use crate::people::{self, Account, ApiToken, Grant, Invite, PeopleError};
 use crate::store::SharedChange;
 
@@ -449,129 +447,4 @@ fn text(status: StatusCode, body: String) -> HttpResponse {
             .content_type("text/plain; charset=utf-8")
             .body(body),
     )
-}
-
-// ---------------------------------------------------------------------------------------------
-// GET/POST /invite/{token}
-
-#[derive(Template)]
-#[template(path = "invite.html")]
-struct InvitePage {
-    t: AdminUi,
-    /// Whom the invite is for; `None` when it opens nothing (then `problem` says why).
-    name: Option<String>,
-    problem: Option<String>,
-    done: bool,
-}
-
-fn invite_page(
-    state: &AppState,
-    req: &HttpRequest,
-    status: StatusCode,
-    page: impl FnOnce(AdminUi) -> InvitePage,
-) -> HttpResponse {
-    let t = AdminUi::of(req, state.day_zone.clone()).toggle_to(req.path());
-    let page = page(t);
-    no_store(page.t.respond(status, &page))
-}
-
-fn invite_refusal(state: &AppState, req: &HttpRequest, e: InviteError) -> HttpResponse {
-    let status = match e {
-        InviteError::Unknown => StatusCode::NOT_FOUND,
-        InviteError::Expired => StatusCode::GONE,
-    };
-    let zh = match e {
-        InviteError::Unknown => "此邀请链接无效：已被使用、已被替换或输入有误。",
-        InviteError::Expired => "此邀请链接已过期，请向管理员索取新的链接。",
-    };
-    let why = format!("{e} {zh}");
-    invite_page(state, req, status, |t| InvitePage {
-        t,
-        name: None,
-        problem: Some(why),
-        done: false,
-    })
-}
-
-/// `GET /invite/{token}`: the form where an invited person sets their password.
-pub(super) async fn invite_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> HttpResponse {
-    match state.people.by_invite(&path, state.clock.now()) {
-        Ok(account) => invite_page(&state, &req, StatusCode::OK, |t| InvitePage {
-            t,
-            name: Some(account.name),
-            problem: None,
-            done: false,
-        }),
-        Err(e) => invite_refusal(&state, &req, e),
-    }
-}
-
-#[derive(Deserialize)]
-pub(super) struct PasswordForm {
-    password: String,
-    confirm: String,
-}
-
-/// `POST /invite/{token}`: the password set (12+ characters, not weak), the invite used up.
-pub(super) async fn invite_set(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-    form: web::Form<PasswordForm>,
-) -> Result<HttpResponse, WebError> {
-    let account = match state.people.by_invite(&path, state.clock.now()) {
-        Ok(account) => account,
-        Err(e) => return Ok(invite_refusal(&state, &req, e)),
-    };
-    let checked = if form.password != form.confirm {
-        Err(PeopleError::Mismatch)
-    } else {
-        people::check_strength(&form.password, &account)
-    };
-    if let Err(e) = checked {
-        let name = account.name.clone();
-        return Ok(invite_page(&state, &req, StatusCode::BAD_REQUEST, |t| {
-            InvitePage {
-                t,
-                name: Some(name),
-                problem: Some(e.to_string()),
-                done: false,
-            }
-        }));
-    }
-    let password = form.password.clone();
-    let hash = web::block(move || people::secret::hash_password(&password))
-        .await
-        .map_err(|e| WebError::internal("password", e))?
-        .map_err(|e| WebError::internal("password", e))?;
-    // The invite is checked again with the right to change held: of two uses at once, the
-    // second finds it used.
-    let _changing = state.people.changing().await;
-    let account = match state.people.by_invite(&path, state.clock.now()) {
-        Ok(account) => account,
-        Err(e) => return Ok(invite_refusal(&state, &req, e)),
-    };
-    let mut next = account.next_version(state.clock.now(), true);
-    next.password_hash = Some(hash);
-    next.invite = None;
-    store(&state, next).await?;
-    tracing::info!(account = %account.name, "password set through an invite");
-    super::audit::record(
-        &state,
-        &account.name,
-        None,
-        "password set",
-        "through an invite".into(),
-    )
-    .await;
-    Ok(invite_page(&state, &req, StatusCode::OK, |t| InvitePage {
-        t,
-        name: Some(account.name),
-        problem: None,
-        done: true,
-    }))
 }

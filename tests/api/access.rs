@@ -1,6 +1,8 @@
 //! The paper, wherever the visitor stands (issue 12): campus networks, the proxy, free copies
 //! from a stand-in Unpaywall, forced routes, in-app browsers, `by_route`, citations to take
 //! home, `docent access`, and `[access]` mistakes named by `docent check`.
+//!
+//! Longer than 500 lines because one scenario per route to the paper, each against the same stand-in services.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

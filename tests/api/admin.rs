@@ -1,5 +1,7 @@
 //! The organizer side: the guard on every admin route, login sessions and CSRF, the manual
 //! switch and the return to schedule, and statistics (JSON and CSV) that match the scans made over HTTP.
+//!
+//! Longer than 500 lines because it walks every admin page and action against one live server, one short scenario each.
 
 use std::time::Instant;
 
@@ -84,6 +86,27 @@ fn anonymous_requests_to_every_admin_route_are_refused() {
         assert!(!wrong.body.contains("alphago"));
     }
     assert!(app.store.switches("nature-covers").unwrap().is_empty());
+}
+
+#[test]
+fn the_login_form_speaks_the_language_the_page_was_asked_in() {
+    let app = spawn_app(IN_PHASE_1);
+    let html = [("Accept", "text/html")];
+    let asked = app.get_as("/admin/people?lang=ja", ANDROID_CHROME, &html);
+    assert_eq!(asked.status, 303);
+    let login = asked.header("location").to_string();
+    assert!(login.ends_with("&lang=ja"), "{login}");
+    let form = app.get_as(&login, ANDROID_CHROME, &html);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains(r#"<html lang="ja""#), "{}", form.body);
+    assert!(form.body.contains("パスワード"), "{}", form.body);
+    // A language docent does not ship is not passed on, nor anything else in the query.
+    let other = app.get_as("/admin/people?lang=xx&x=%3Cb%3E", ANDROID_CHROME, &html);
+    assert!(
+        !other.header("location").contains("lang="),
+        "{}",
+        other.header("location")
+    );
 }
 
 /// The session cookie from a Set-Cookie header, as a Cookie header value.

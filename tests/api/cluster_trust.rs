@@ -2,6 +2,8 @@
 //! can read (nothing secret) and do (nothing), on a real three-node JetStream cluster with two
 //! real replicas; and a cluster that wants TLS with client certificates, or a token kept in
 //! a file.
+//!
+//! Longer than 500 lines because each attack on the cluster needs the same three-node cluster and two replicas set up here.
 
 use std::path::Path;
 use std::process::Command;

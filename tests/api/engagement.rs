@@ -2,6 +2,8 @@
 //! window, reads to the end; a client that loads no images (curl, a link preview) confirms
 //! nothing; reactions and poll answers count once per visitor and day; citations are counted;
 //! the figures survive kill -9 and a backup and restore.
+//!
+//! Longer than 500 lines because one scenario per kind of answer a visitor gives, each confirmed by a real browser.
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,8 @@
 //! Issue 21: every figure named as people call it: phases, languages, devices and apps by
 //! their names in the page's language (never `phase-1` or `wechat`), zones never as `CST`,
 //! chart labels that fit, and the report's headings and rows in both of its languages.
+//!
+//! Longer than 500 lines because it reads every figure page in every shipped language, one scenario per page.
 
 use crate::helpers::*;
 

@@ -1,5 +1,7 @@
 //! `docent import`: stories from a CSV, the real binary on a copy of the demo, with a stand-in
 //! Crossref server on loopback.
+//!
+//! Longer than 500 lines because each step of an import where a kill or a bad row can land is one scenario.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -104,5 +104,47 @@ fn only_the_replica_module_knows_nats() {
             knowing.push(path.strip_prefix(&src).unwrap().display().to_string());
         }
     }
-    assert_eq!(knowing, vec!["replica/jetstream.rs".to_string()]);
+    assert_eq!(knowing, vec!["replica/jetstream/mod.rs".to_string()]);
+}
+
+/// Every `.rs` file under `src/` and `tests/`, with its text.
+fn rust_files() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("src"), root.join("tests")];
+    let mut found = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+            if entry.is_dir() {
+                dirs.push(entry);
+            } else if entry.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&entry).unwrap();
+                let name = entry.strip_prefix(root).unwrap().display().to_string();
+                found.push((name, text));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_file_over_500_lines_says_why_at_its_top() {
+    let files = rust_files();
+    assert!(files.len() > 50, "read {} files", files.len());
+    let unexplained: Vec<String> = files
+        .iter()
+        .filter(|(_, text)| text.lines().count() > 500)
+        .filter(|(_, text)| {
+            !text
+                .lines()
+                .take(30)
+                .any(|l| l.starts_with("//!") && l.contains("Longer than 500 lines"))
+        })
+        .map(|(name, text)| format!("{name}: {} lines", text.lines().count()))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "files over 500 lines without `//! Longer than 500 lines because ...` at their top:\n{}",
+        unexplained.join("\n")
+    );
 }

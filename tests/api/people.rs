@@ -3,6 +3,8 @@
 //! roles change or they log out everywhere, personal API tokens made, used and revoked, the
 //! People page in both languages, and `docent user` / `docent token` with and without a
 //! running server.
+//!
+//! Longer than 500 lines because one scenario per account change, each against a live server, sharing its helpers.
 
 use std::process::Command;
 

