@@ -138,10 +138,6 @@ impl AdminUi {
         words(self.lang, &format!("weekday-{day}"))
     }
 
-    pub fn zh(&self) -> bool {
-        self.lang == Lang::ZH
-    }
-
     pub fn html_lang(&self) -> &'static str {
         i18n::ui(self.lang).html_lang
     }
