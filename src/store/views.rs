@@ -1,7 +1,8 @@
 //! The figures, materialised in memory from the event log: counters by exhibition, period,
+//! metric, dimension and value, and the sets that make daily unique visitors exact.
 //! Longer than 500 lines for a reason: the counters, the visitor sets and the rules deciding
 //! what a signal counts for are one materialisation, updated together per event.
-//! metric, dimension and value, and the sets that make daily unique visitors exact.
+//!
 //!
 //! What a landing page sends back (`Signal`s) is counted here too, with the visitor sets
 //! deciding what counts: a confirmation, a read-through, a reaction or a poll answer only
