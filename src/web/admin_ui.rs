@@ -96,19 +96,19 @@ impl AdminUi {
     }
 
     /// The words of `key` with one argument, `{ $name }`: `t.ta("scans-n", "count", n)`. A
-    /// value that is a number is given as one, so plurals can select on it.
-    pub fn ta(&self, key: &str, name: &'static str, value: impl Display) -> String {
-        i18n::tr_args(self.lang, key, &[(name, argument(value))])
+    /// number stays a number, so plurals can select on it.
+    pub fn ta(&self, key: &str, name: &'static str, value: impl Arg) -> String {
+        i18n::tr_args(self.lang, key, &[(name, value.fluent())])
     }
 
     /// The words of `key` with two arguments.
     pub fn ta2(
         &self,
         key: &str,
-        (n1, v1): &(&'static str, impl Display),
-        (n2, v2): &(&'static str, impl Display),
+        (n1, v1): &(&'static str, impl Arg),
+        (n2, v2): &(&'static str, impl Arg),
     ) -> String {
-        i18n::tr_args(self.lang, key, &[(n1, argument(v1)), (n2, argument(v2))])
+        i18n::tr_args(self.lang, key, &[(n1, v1.fluent()), (n2, v2.fluent())])
     }
 
     /// Words holding markup (`<b>`, `<code>`), shown with `|safe`: the resources are ours.
@@ -181,12 +181,38 @@ pub(super) fn local(t: &Timestamp, zone: &TimeZone) -> String {
         .to_string()
 }
 
-/// A template's argument for Fluent: a number as a number (for plurals), else its text.
-fn argument(value: impl Display) -> FluentValue<'static> {
-    let text = value.to_string();
-    match text.parse::<f64>() {
-        Ok(n) if !text.is_empty() && text.trim() == text => FluentValue::from(n),
-        _ => FluentValue::from(text),
+/// What a template may give Fluent as an argument: a number stays a number (plurals select on
+/// it), a text stays a text. Askama hands over references, hence the impl for `&T`.
+pub(super) trait Arg {
+    fn fluent(&self) -> FluentValue<'static>;
+}
+
+impl<T: Arg + ?Sized> Arg for &T {
+    fn fluent(&self) -> FluentValue<'static> {
+        (**self).fluent()
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty)*) => {$(
+        impl Arg for $t {
+            fn fluent(&self) -> FluentValue<'static> {
+                FluentValue::from(*self)
+            }
+        }
+    )*};
+}
+number_arg!(i32 i64 u32 u64 usize f64);
+
+impl Arg for str {
+    fn fluent(&self) -> FluentValue<'static> {
+        FluentValue::from(self.to_string())
+    }
+}
+
+impl Arg for String {
+    fn fluent(&self) -> FluentValue<'static> {
+        self.as_str().fluent()
     }
 }
 

@@ -6,6 +6,7 @@
 use crate::digests::{DIGEST, figure, free_port, mail_to, part, smtp_sink, traffic};
 use crate::helpers::*;
 use crate::languages::japanese_show;
+use mailparse::MailHeaderMap;
 
 fn japanese_app(tune: impl FnOnce(&mut docent::config::Settings)) -> TestApp {
     let dir = japanese_show();
@@ -115,12 +116,7 @@ fn a_japanese_show_gets_japanese_words_in_its_report_lobby_editor_and_digest() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     let mails = sink.wait_for(1);
     let mail = mailparse::parse_mail(&mails[0]).unwrap();
-    let subject = mail
-        .headers
-        .iter()
-        .find(|h| h.get_key() == "Subject")
-        .unwrap()
-        .get_value();
+    let subject = mail.headers.get_first_value("Subject").unwrap();
     assert!(subject.contains("集計（"), "{subject}");
     assert!(
         subject.contains("figures, "),
