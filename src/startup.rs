@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 
 use crate::catalog::{self, Fingerprint, Problem};
@@ -156,7 +156,6 @@ impl Application {
                 .app_data(web::FormConfig::default().limit(16 * 1024))
                 .app_data(web::PayloadConfig::new(64 * 1024))
                 .wrap(security_headers())
-                .wrap(Compress::default())
                 .wrap(from_fn(observe_requests));
             let app = if baseline {
                 app.route("/_baseline", web::get().to(baseline_page))

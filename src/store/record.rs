@@ -14,7 +14,6 @@
 //! Longer than 500 lines for a reason: the format is one thing, and its encoder, decoder and
 //! round-trip tests (from line 787) are read together whenever a field is added.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -741,7 +740,7 @@ fn share_of_bits(flags: u8) -> Option<Share> {
 #[derive(Debug, Default)]
 pub(super) struct Dictionary {
     names: Vec<Arc<str>>,
-    ids: HashMap<Arc<str>, NameId>,
+    ids: foldhash::HashMap<Arc<str>, NameId>,
     saved: usize,
 }
 

@@ -18,7 +18,7 @@
 //! checkpointed: they hold today's and yesterday's visitors only, so a restart rebuilds them
 //! from the start of the oldest day they cover (`sets_from`), which gives the same sets.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};

@@ -39,9 +39,9 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{DefaultHeaders, Next};
+use actix_web::middleware::{Compress, DefaultHeaders, Next};
 use actix_web::{HttpResponse, guard, web};
 use askama::Template;
 use tracing::Instrument;
@@ -58,10 +58,30 @@ use crate::metrics::StatusClass;
 /// routes HEAD to no GET handler by itself, and uptime monitors and link checkers use HEAD.
 /// The body is dropped on the wire (actix's HTTP/1 codec writes none for HEAD), so the headers
 /// (type, length, caching) are those of the GET; handlers that log skip logging for HEAD.
+///
+/// The landing page and `/go/` come first and outside the `Compress` middleware: the page is
+/// compressed once when it is rendered (`pages`) and `/go/` answers a redirect without a body,
+/// so the middleware would only cost them time on every scan (it wraps each body and looks at
+/// the request's and the response's headers). Everything else is behind it (`compressed`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{code}", read().to(landing::landing))
         .route("/S/{code}", read().to(landing::landing))
         .route("/go/{code}", read().to(landing::go))
+        .service(compressed());
+}
+
+/// Every route but the hot two, answered through `Compress` (gzip, brotli or zstd as asked).
+fn compressed() -> actix_web::Scope<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::scope("")
+        .wrap(Compress::default())
         .route("/cite/{file}", read().to(landing::cite))
         .route("/c/{code}/react", web::post().to(landing::react))
         .route("/c/{code}/poll", web::post().to(landing::answer))
@@ -88,7 +108,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/invite/{token}", read().to(invite::invite_form))
         .route("/invite/{token}", web::post().to(invite::invite_set))
         .service(admin::scope())
-        .default_service(web::to(landing::not_found));
+        .default_service(web::to(landing::not_found))
 }
 
 /// The routes of the `--metrics-bind` listener: `/metrics` without a password, because that

@@ -229,7 +229,8 @@ fn is_q_zero(param: &str) -> bool {
 }
 
 /// A 200 with the page in the coding the request prefers. A compressed body carries its
-/// `Content-Encoding`, which is what makes the app-wide `Compress` middleware leave it alone.
+/// `Content-Encoding`, which is what makes the `Compress` middleware (on the routes behind it)
+/// leave it alone.
 /// HEAD gets the same headers; actix drops the body.
 pub(super) fn respond(req: &HttpRequest, page: &Rendered) -> HttpResponse {
     let accept = req

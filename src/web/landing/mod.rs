@@ -9,6 +9,7 @@
 //! from memory (`pages`); the scan is still recorded on every request.
 
 mod citation;
+mod clients;
 mod engage;
 mod exhibition_page;
 mod go;

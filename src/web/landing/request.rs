@@ -115,7 +115,7 @@ impl Requester {
         let addr = crate::web::client_ip(req, trusted_proxy);
         let staff = state.is_some_and(|s| crate::web::auth::is_staff(s, req, addr));
         Requester {
-            client: visitor::classify(&user_agent, prefetch),
+            client: super::clients::classify(&user_agent, prefetch),
             lang: asked_lang(req, query, langs),
             addr,
             ip: addr.map(|ip| ip.to_string()).unwrap_or_default(),
