@@ -40,7 +40,8 @@ const MAX_QUEUED: usize = 50_000;
 /// next one: under load more events share one durable write (sled's write and flush cost
 /// about the same for 40 events as for 60), which left more of the two cores to the web
 /// workers (`bench/ab.sh`: +4 % landing page, +5 % `/go/`). A quiet server never waits: a
-/// scan after a small batch is written at once.
+/// scan after a small batch is written at once. A replica's writer does not linger: it only
+/// stages the batch, and the publisher's round trip to the stream gathers the next message.
 const LINGER: Duration = Duration::from_micros(200);
 const BUSY: usize = 4;
 
@@ -208,7 +209,7 @@ impl Writer {
                     Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
                 }
             }
-            if busy && open {
+            if busy && open && matches!(self.sink, Sink::Log) {
                 std::thread::sleep(LINGER);
             }
             while self.backlog.len() < MAX_BATCH {
