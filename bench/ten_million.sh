@@ -56,8 +56,9 @@ SLOWEST_MS=$(echo "$TIMES" | awk 'END { printf "%.2f", $1 * 1000 }')
 RSS_STATS=$(rss_mb)
 
 UA="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.47 NetType/WIFI Language/zh_CN"
-RPS=$(wrk -t2 -c256 -d"$DURATION" -H "User-Agent: $UA" "http://127.0.0.1:$PORT/s/NCA1" |
-  awk '/Requests\/sec/ { printf "%d", $2 }')
+CONNECTIONS=256
+. bench/wrk.sh
+read -r RPS _ < <(run "http://127.0.0.1:$PORT/s/NCA1")
 RSS_LOAD=$(rss_mb)
 
 echo "| events | bytes/event | preload s | ready s | RSS ready MB | dashboard median / slowest ms | RSS after dashboard MB | RSS after $DURATION of /s/ MB (req/s) |"

@@ -37,9 +37,9 @@ const MAX_BATCH: usize = 1024;
 const MAX_QUEUED: usize = 50_000;
 
 /// After a batch of at least `BUSY` events, the writer waits `LINGER` before it gathers the
-/// next one: under load more events share one durable write (sled's write and flush cost
-/// about the same for 40 events as for 60), which left more of the two cores to the web
-/// workers (`bench/ab.sh`: +4 % landing page, +5 % `/go/`). A quiet server never waits: a
+/// next one: under load more events share one durable write (a batch grew from 45 to 90
+/// events while sled's write and flush went from 0.56 to 0.60 ms), which left more of the two
+/// cores to the web workers (`bench/ab.sh`: +4 % landing page, +5 % `/go/`). A quiet server never waits: a
 /// scan after a small batch is written at once. A replica's writer does not linger: it only
 /// stages the batch, and the publisher's round trip to the stream gathers the next message.
 const LINGER: Duration = Duration::from_micros(200);

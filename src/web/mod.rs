@@ -39,7 +39,7 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{Compress, DefaultHeaders, Next};
 use actix_web::{HttpResponse, guard, web};
@@ -67,22 +67,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/s/{code}", read().to(landing::landing))
         .route("/S/{code}", read().to(landing::landing))
         .route("/go/{code}", read().to(landing::go))
-        .service(compressed());
+        .service(
+            web::scope("")
+                .wrap(Compress::default())
+                .configure(compressed),
+        );
 }
 
-/// Every route but the hot two, answered through `Compress` (gzip, brotli or zstd as asked).
-fn compressed() -> actix_web::Scope<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
-> {
-    web::scope("")
-        .wrap(Compress::default())
-        .route("/cite/{file}", read().to(landing::cite))
+/// Every route but the hot two; `routes` puts them behind `Compress` (gzip, brotli or zstd as
+/// asked).
+fn compressed(cfg: &mut web::ServiceConfig) {
+    cfg.route("/cite/{file}", read().to(landing::cite))
         .route("/c/{code}/react", web::post().to(landing::react))
         .route("/c/{code}/poll", web::post().to(landing::answer))
         .route("/c/{code}/{file}", read().to(landing::beacon))
@@ -108,7 +103,7 @@ fn compressed() -> actix_web::Scope<
         .route("/invite/{token}", read().to(invite::invite_form))
         .route("/invite/{token}", web::post().to(invite::invite_set))
         .service(admin::scope())
-        .default_service(web::to(landing::not_found))
+        .default_service(web::to(landing::not_found));
 }
 
 /// The routes of the `--metrics-bind` listener: `/metrics` without a password, because that
